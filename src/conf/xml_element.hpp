@@ -1,0 +1,65 @@
+// XmlElement: a small, copyable element tree that the conf layer parses into and formats
+// from. It keeps elements, attributes (in document order) and text, and drops comments and
+// processing instructions, as libvirt does when it re-formats a definition.
+// Writing follows libvirt's conventions: two-space indentation, single-quoted attributes,
+// self-closing empty elements, text-only elements on one line. That is what makes a domain
+// element Cairn does not model survive a parse/format round trip unchanged.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cairn/error.hpp"
+
+namespace cairn::conf {
+
+class XmlElement {
+ public:
+  XmlElement() = default;
+  explicit XmlElement(std::string name) : name_(std::move(name)) {}
+
+  const std::string& name() const { return name_; }
+
+  // Attributes keep their document order; setting an existing one keeps its position.
+  const std::vector<std::pair<std::string, std::string>>& attributes() const { return attrs_; }
+  const std::string* Attribute(std::string_view name) const;
+  void SetAttribute(std::string_view name, std::string value);
+  void RemoveAttribute(std::string_view name);
+
+  // Text directly inside this element (concatenated; whitespace-only text between child
+  // elements is not kept).
+  const std::string& text() const { return text_; }
+  void set_text(std::string text) { text_ = std::move(text); }
+
+  std::vector<XmlElement>& children() { return children_; }
+  const std::vector<XmlElement>& children() const { return children_; }
+  const XmlElement* Child(std::string_view name) const;
+  XmlElement* MutableChild(std::string_view name);
+  XmlElement& AddChild(XmlElement child);
+  // Text of the first child element called `name`, if there is one.
+  std::optional<std::string> ChildText(std::string_view name) const;
+
+  // Appends this element, indented by `indent` spaces, in libvirt's layout; ends with '\n'.
+  void Write(std::string& out, int indent) const;
+  std::string ToString(int indent = 0) const;
+
+ private:
+  std::string name_;
+  std::vector<std::pair<std::string, std::string>> attrs_;
+  std::string text_;
+  std::vector<XmlElement> children_;
+};
+
+// Escapes text or an attribute value the way libvirt's formatter does (<, >, &, ', ").
+void AppendEscaped(std::string& out, std::string_view text);
+
+// Parses a document. Malformed XML is VIR_ERR_XML_ERROR naming `what` and libxml2's reason.
+// If `schema` names an embedded RelaxNG schema ("domaincheckpoint.rng"), the document must
+// validate against it, else VIR_ERR_XML_INVALID_SCHEMA with libxml2's reasons.
+Result<XmlElement> ParseXml(std::string_view text, std::string_view what,
+                            std::string_view schema = {}, ErrorDomain domain = ErrorDomain::kXml);
+
+}  // namespace cairn::conf

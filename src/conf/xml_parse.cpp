@@ -1,0 +1,136 @@
+// ParseXml: libxml2 document parsing and RelaxNG validation, converted into XmlElement.
+// libxml2 objects never leave this file; each is owned by a unique_ptr with its free function.
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "conf/embedded_schema.hpp"
+#include "conf/xml_element.hpp"
+
+namespace cairn::conf {
+namespace {
+
+struct DocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+struct ParserCtxtFree {
+  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+};
+struct RngParserFree {
+  void operator()(xmlRelaxNGParserCtxt* c) const { xmlRelaxNGFreeParserCtxt(c); }
+};
+struct RngFree {
+  void operator()(xmlRelaxNG* r) const { xmlRelaxNGFree(r); }
+};
+struct RngValidFree {
+  void operator()(xmlRelaxNGValidCtxt* c) const { xmlRelaxNGFreeValidCtxt(c); }
+};
+using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
+
+bool IsBlank(const xmlChar* s) {
+  for (; s != nullptr && *s != 0; ++s) {
+    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') return false;
+  }
+  return true;
+}
+
+std::string AsString(const xmlChar* s) {
+  return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
+}
+
+XmlElement Convert(const xmlNode* node) {
+  XmlElement e(AsString(node->name));
+  for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
+    xmlChar* v = xmlNodeListGetString(node->doc, a->children, 1);
+    e.SetAttribute(AsString(a->name), AsString(v));
+    xmlFree(v);
+  }
+  bool has_elements = false;
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) has_elements = true;
+  }
+  std::string text;
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) {
+      e.AddChild(Convert(c));
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (!has_elements || !IsBlank(c->content)) text += AsString(c->content);
+    }
+  }
+  e.set_text(std::move(text));
+  return e;
+}
+
+void CollectError(void* sink, xmlErrorPtr err) {
+  auto* messages = static_cast<std::string*>(sink);
+  std::string msg = AsString(reinterpret_cast<const xmlChar*>(err->message));
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  if (!messages->empty()) *messages += '\n';
+  *messages += msg;
+}
+
+// Compiled schemas are built once and shared: libxml2 allows concurrent validation against
+// one xmlRelaxNG as long as each validation has its own context.
+Result<xmlRelaxNG*> CompiledSchema(std::string_view name) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<xmlRelaxNG, RngFree>, std::less<>> cache;
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(name); it != cache.end()) return it->second.get();
+  std::string_view text = EmbeddedSchema(name);
+  if (text.empty()) {
+    return Fail(ErrorCode::kInternalError, ErrorDomain::kXml,
+                fmt::format("no embedded schema named '{}'", name));
+  }
+  std::unique_ptr<xmlRelaxNGParserCtxt, RngParserFree> pctxt(
+      xmlRelaxNGNewMemParserCtxt(text.data(), static_cast<int>(text.size())));
+  std::string messages;
+  xmlRelaxNGSetParserStructuredErrors(pctxt.get(), CollectError, &messages);
+  std::unique_ptr<xmlRelaxNG, RngFree> rng(xmlRelaxNGParse(pctxt.get()));
+  if (!rng) {
+    return Fail(ErrorCode::kInternalError, ErrorDomain::kXml,
+                fmt::format("unable to compile schema '{}': {}", name, messages));
+  }
+  xmlRelaxNG* raw = rng.get();
+  cache.emplace(std::string(name), std::move(rng));
+  return raw;
+}
+
+}  // namespace
+
+Result<XmlElement> ParseXml(std::string_view text, std::string_view what, std::string_view schema,
+                            ErrorDomain domain) {
+  std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(xmlNewParserCtxt());
+  if (!ctxt) return Fail(ErrorCode::kNoMemory, domain, "");
+  DocPtr doc(xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()),
+                               std::string(what).c_str(), nullptr,
+                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (!doc || xmlDocGetRootElement(doc.get()) == nullptr) {
+    const xmlError* err = xmlCtxtGetLastError(ctxt.get());
+    std::string reason = err != nullptr && err->message != nullptr
+                             ? AsString(reinterpret_cast<const xmlChar*>(err->message))
+                             : std::string("no root element");
+    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+    int line = err != nullptr ? err->line : 0;
+    return Fail(ErrorCode::kXmlError, domain, fmt::format("({}):{}: {}", what, line, reason));
+  }
+  if (!schema.empty()) {
+    Result<xmlRelaxNG*> rng = CompiledSchema(schema);
+    if (!rng) return std::unexpected(rng.error());
+    std::unique_ptr<xmlRelaxNGValidCtxt, RngValidFree> vctxt(xmlRelaxNGNewValidCtxt(*rng));
+    std::string messages;
+    xmlRelaxNGSetValidStructuredErrors(vctxt.get(), CollectError, &messages);
+    if (xmlRelaxNGValidateDoc(vctxt.get(), doc.get()) != 0) {
+      return Fail(ErrorCode::kXmlInvalidSchema, domain,
+                  fmt::format("Unable to validate doc against {}\n{}", schema, messages));
+    }
+  }
+  return Convert(xmlDocGetRootElement(doc.get()));
+}
+
+}  // namespace cairn::conf
