@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace cairn::conf {
 namespace {
 
@@ -34,6 +36,32 @@ Result<DomainDiskDef> ReadDisk(const XmlElement& e) {
   return d;
 }
 
+// A memory size in KiB from libvirt's <memory unit='...'> (default unit KiB).
+Result<unsigned long long> ReadMemoryKib(const XmlElement& e) {
+  unsigned long long value = 0;
+  const std::string& t = e.text();
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (ec != std::errc() || end != t.data() + t.size()) {
+    return Fail(ErrorCode::kXmlError, ErrorDomain::kDomain,
+                fmt::format("invalid value '{}' for element <{}>", t, e.name()));
+  }
+  const std::string* unit = e.Attribute("unit");
+  std::string u = unit != nullptr ? *unit : "KiB";
+  unsigned long long scale_bytes = 0;
+  if (u == "b" || u == "bytes") scale_bytes = 1;
+  else if (u == "k" || u == "KiB") scale_bytes = 1024;
+  else if (u == "KB") scale_bytes = 1000;
+  else if (u == "M" || u == "MiB") scale_bytes = 1024ull << 10;
+  else if (u == "MB") scale_bytes = 1000ull * 1000;
+  else if (u == "G" || u == "GiB") scale_bytes = 1024ull << 20;
+  else if (u == "GB") scale_bytes = 1000ull * 1000 * 1000;
+  else if (u == "T" || u == "TiB") scale_bytes = 1024ull << 30;
+  else {
+    return Fail(ErrorCode::kXmlError, ErrorDomain::kDomain, fmt::format("unknown unit '{}'", u));
+  }
+  return value * scale_bytes / 1024;
+}
+
 // Drops what only a SECURE format may show: passwords of graphics consoles.
 void StripSecrets(XmlElement& e) {
   if (e.name() == "graphics") e.RemoveAttribute("passwd");
@@ -55,6 +83,25 @@ Result<DomainDef> DomainDef::FromElement(XmlElement element) {
   }
   def.name_ = *name;
   def.uuid_ = element.ChildText("uuid").value_or("");
+  if (const XmlElement* mem = element.Child("memory")) {
+    Result<unsigned long long> kib = ReadMemoryKib(*mem);
+    if (!kib) return std::unexpected(kib.error());
+    def.memory_kib_ = def.current_memory_kib_ = *kib;
+  }
+  if (const XmlElement* cur = element.Child("currentMemory")) {
+    Result<unsigned long long> kib = ReadMemoryKib(*cur);
+    if (!kib) return std::unexpected(kib.error());
+    def.current_memory_kib_ = *kib;
+  }
+  if (std::optional<std::string> v = element.ChildText("vcpu")) {
+    unsigned n = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size() || n == 0) {
+      return Fail(ErrorCode::kXmlError, ErrorDomain::kDomain,
+                  fmt::format("invalid vcpu count '{}'", *v));
+    }
+    def.vcpus_ = n;
+  }
   if (const XmlElement* devices = element.Child("devices")) {
     for (const XmlElement& c : devices->children()) {
       if (c.name() != "disk") continue;

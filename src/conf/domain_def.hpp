@@ -42,6 +42,9 @@ class DomainDef {
   const std::string& uuid() const { return uuid_; }
   const std::string& type() const { return type_; }
   const std::vector<DomainDiskDef>& disks() const { return disks_; }
+  unsigned long long memory_kib() const { return memory_kib_; }          // <memory>
+  unsigned long long current_memory_kib() const { return current_memory_kib_; }
+  unsigned vcpus() const { return vcpus_; }
 
   // The disk whose target is `name`, or, failing that, whose source path is `name`.
   const DomainDiskDef* FindDisk(std::string_view name) const;
@@ -60,6 +63,9 @@ class DomainDef {
   std::string uuid_;
   std::string type_;
   std::vector<DomainDiskDef> disks_;
+  unsigned long long memory_kib_ = 0;
+  unsigned long long current_memory_kib_ = 0;
+  unsigned vcpus_ = 1;
 };
 
 }  // namespace cairn::conf

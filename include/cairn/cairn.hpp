@@ -1,0 +1,10 @@
+// cairn/cairn.hpp — the whole public C++ API of Cairn: connections, domains, checkpoints.
+// Every fallible call returns cairn::Result<T> (a value or a cairn::Error with libvirt's
+// error code); nothing throws.
+#pragma once
+
+#include "cairn/checkpoint.hpp"
+#include "cairn/connection.hpp"
+#include "cairn/domain.hpp"
+#include "cairn/error.hpp"
+#include "cairn/flags.hpp"

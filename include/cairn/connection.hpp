@@ -1,0 +1,59 @@
+// cairn/connection.hpp — a connection to a hypervisor driver, opened by URI.
+//
+// A Connection is a cheap, copyable handle: copies share one underlying connection, which
+// closes when the last handle (including every Domain and Checkpoint handle obtained through
+// it) is gone. URIs: "test:///default" (in-memory test driver, fresh per connection),
+// "qemu:///embed?root=DIR", "qemu:///session", "qemu:///system". A read-only connection
+// refuses every call that changes state, and SECURE XML, with VIR_ERR_OPERATION_DENIED.
+// Thread rules: a connection may be used from several threads; drivers serialise calls.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "cairn/flags.hpp"
+
+namespace cairn {
+
+namespace api {
+struct ConnectionState;
+}  // namespace api
+
+class Domain;
+
+class Connection {
+ public:
+  // Opens `uri` (empty: $CAIRN_DEFAULT_URI, else qemu:///session). Errors:
+  // VIR_ERR_INVALID_ARG for a malformed URI, VIR_ERR_NO_CONNECT when no driver serves it,
+  // or the driver's own error (e.g. an unknown test driver path).
+  static Result<Connection> Open(std::string_view uri, bool read_only = false);
+
+  // The canonical URI ("test:///default") and the driver's type name ("Test", "QEMU").
+  std::string uri() const;
+  std::string_view type() const;
+  bool read_only() const;
+
+  // virConnectListAllDomains: every domain, filtered by `flags`.
+  Result<std::vector<Domain>> ListAllDomains(ListDomainsFlags flags = ListDomainsFlags::kNone) const;
+  // Lookups fail with VIR_ERR_NO_DOMAIN naming what was looked for.
+  Result<Domain> LookupDomainByName(std::string_view name) const;
+  Result<Domain> LookupDomainByUuid(std::string_view uuid) const;
+  Result<Domain> LookupDomainById(int id) const;
+  // virsh's rule for a DOMAIN argument: an id if it is a number, else a UUID, else a name.
+  Result<Domain> LookupDomain(std::string_view id_uuid_or_name) const;
+
+  // virDomainDefineXML: makes the domain persistent; read-write connections only.
+  Result<Domain> DefineDomainXml(std::string_view xml) const;
+
+  const std::shared_ptr<api::ConnectionState>& state() const { return state_; }
+
+ private:
+  explicit Connection(std::shared_ptr<api::ConnectionState> state) : state_(std::move(state)) {}
+  std::shared_ptr<api::ConnectionState> state_;
+  friend class Domain;
+};
+
+}  // namespace cairn

@@ -1,0 +1,63 @@
+// cairn/domain.hpp — a handle on one domain (virtual machine) of a connection.
+//
+// A Domain handle holds its name, UUID and (while running) id, and keeps its connection
+// alive. It does not lock anything: every call looks the domain up again in the driver, so
+// a handle on a domain that has since been undefined fails with VIR_ERR_NO_DOMAIN.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cairn/connection.hpp"
+#include "cairn/domain_info.hpp"
+#include "cairn/error.hpp"
+#include "cairn/flags.hpp"
+
+namespace cairn {
+
+class Checkpoint;
+
+class Domain {
+ public:
+  const std::string& name() const { return name_; }
+  const std::string& uuid() const { return uuid_; }
+  int id() const { return id_; }  // -1 when the domain is not running
+  Connection connection() const { return Connection(conn_); }
+
+  Result<DomainInfo> GetInfo() const;
+  // virDomainGetXMLDesc. kSecure is refused on a read-only connection.
+  Result<std::string> GetXmlDesc(DomainXmlFlags flags = DomainXmlFlags::kNone) const;
+  // virDomainCreate / virDomainDestroy / virDomainUndefineFlags (read-write only).
+  Status Start() const;
+  Status Destroy() const;
+  Status Undefine(UndefineFlags flags = UndefineFlags::kNone) const;
+
+  // virDomainCheckpointCreateXML: creates (or, with kRedefine, reinstates) a checkpoint from
+  // a <domaincheckpoint> document. Errors: VIR_ERR_OPERATION_DENIED on a read-only
+  // connection; VIR_ERR_INVALID_ARG for kRedefine with kQuiesce, kRedefineValidate without
+  // kRedefine, or unknown bits; the XML layer's errors; the driver's.
+  Result<Checkpoint> CheckpointCreateXml(std::string_view xml,
+                                         CheckpointCreateFlags flags = CheckpointCreateFlags::kNone) const;
+  // virDomainListAllCheckpoints: kRoots, kTopological, kLeaves, kNoLeaves.
+  Result<std::vector<Checkpoint>> ListAllCheckpoints(
+      CheckpointListFlags flags = CheckpointListFlags::kNone) const;
+  // virDomainCheckpointLookupByName: flags must be 0; absent -> VIR_ERR_NO_DOMAIN_CHECKPOINT.
+  Result<Checkpoint> CheckpointLookupByName(std::string_view name, unsigned flags = 0) const;
+
+  const std::shared_ptr<api::ConnectionState>& connection_state() const { return conn_; }
+
+ private:
+  friend class Connection;
+  friend class Checkpoint;
+  Domain(std::shared_ptr<api::ConnectionState> conn, std::string name, std::string uuid, int id)
+      : conn_(std::move(conn)), name_(std::move(name)), uuid_(std::move(uuid)), id_(id) {}
+
+  std::shared_ptr<api::ConnectionState> conn_;
+  std::string name_;
+  std::string uuid_;
+  int id_ = -1;
+};
+
+}  // namespace cairn

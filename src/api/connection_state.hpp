@@ -1,0 +1,20 @@
+// ConnectionState: what every handle of one connection shares — the driver, whether the
+// connection is read-only, and the lock that serialises calls into the driver (drivers are
+// written single-threaded; the API makes that true).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "driver/driver.hpp"
+
+namespace cairn::api {
+
+struct ConnectionState {
+  std::unique_ptr<driver::Driver> driver;
+  bool read_only = false;
+  std::mutex mutex;
+};
+
+}  // namespace cairn::api

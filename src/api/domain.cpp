@@ -1,0 +1,124 @@
+// Public entry points on a domain: info, XML, lifecycle, and the checkpoint calls that
+// take a domain (create, list, lookup). Contract checks first, then one driver call.
+#include "cairn/domain.hpp"
+
+#include <mutex>
+
+#include "api/connection_state.hpp"
+#include "api/entry_checks.hpp"
+#include "cairn/checkpoint.hpp"
+
+namespace cairn {
+namespace {
+
+constexpr ErrorDomain kDomainErr = ErrorDomain::kNone;
+constexpr ErrorDomain kCheckpointErr = ErrorDomain::kDomainCheckpoint;
+
+driver::DomainRef Ref(const Domain& d) { return {d.name(), d.uuid(), d.id()}; }
+
+}  // namespace
+
+Result<DomainInfo> Domain::GetInfo() const {
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->GetDomainInfo(Ref(*this));
+}
+
+Result<std::string> Domain::GetXmlDesc(DomainXmlFlags flags) const {
+  constexpr unsigned kKnown = Bits(DomainXmlFlags::kSecure | DomainXmlFlags::kInactive);
+  if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virDomainGetXMLDesc", kDomainErr);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (conn_->read_only && Has(flags, DomainXmlFlags::kSecure)) {
+    return Fail(ErrorCode::kOperationDenied, kDomainErr,
+                "virDomainGetXMLDesc with secure flag");
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->DomainGetXmlDesc(Ref(*this), Bits(flags));
+}
+
+Status Domain::Start() const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainCreate", kDomainErr); !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  Result<driver::DomainRef> r = conn_->driver->StartDomain(Ref(*this), 0);
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Status Domain::Destroy() const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainDestroy", kDomainErr); !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->DestroyDomain(Ref(*this), 0);
+}
+
+Status Domain::Undefine(UndefineFlags flags) const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainUndefineFlags", kDomainErr);
+      !ok) {
+    return ok;
+  }
+  if (Status ok = api::RequireKnownFlags(Bits(flags), Bits(UndefineFlags::kCheckpointsMetadata),
+                                         "virDomainUndefineFlags", kDomainErr);
+      !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->UndefineDomain(Ref(*this), Bits(flags));
+}
+
+Result<Checkpoint> Domain::CheckpointCreateXml(std::string_view xml,
+                                               CheckpointCreateFlags flags) const {
+  constexpr const char* kFn = "virDomainCheckpointCreateXML";
+  const unsigned f = Bits(flags);
+  const api::FlagName redefine{Bits(CheckpointCreateFlags::kRedefine),
+                               "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE"};
+  const api::FlagName quiesce{Bits(CheckpointCreateFlags::kQuiesce),
+                              "VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE"};
+  const api::FlagName validate{Bits(CheckpointCreateFlags::kRedefineValidate),
+                               "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE"};
+  Status ok = api::RequireNonNull(xml, "xmlDesc", kFn, kCheckpointErr);
+  if (ok) ok = api::RequireWritable(conn_->read_only, kFn, kCheckpointErr);
+  if (ok) ok = api::RequireKnownFlags(f, redefine.bit | quiesce.bit | validate.bit, kFn,
+                                      kCheckpointErr);
+  if (ok) ok = api::RequireExclusive(f, redefine, quiesce, kCheckpointErr);
+  if (ok) ok = api::RequireFlagFor(f, redefine, validate, kCheckpointErr);
+  if (!ok) return std::unexpected(ok.error());
+
+  std::lock_guard lock(conn_->mutex);
+  Result<std::string> name = conn_->driver->CheckpointCreateXml(Ref(*this), xml, f);
+  if (!name) return std::unexpected(name.error());
+  return Checkpoint(*this, std::move(*name));
+}
+
+Result<std::vector<Checkpoint>> Domain::ListAllCheckpoints(CheckpointListFlags flags) const {
+  constexpr unsigned kKnown = 0xfu;
+  if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virDomainListAllCheckpoints",
+                                         kCheckpointErr);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  std::lock_guard lock(conn_->mutex);
+  Result<std::vector<std::string>> names = conn_->driver->ListAllCheckpoints(Ref(*this), Bits(flags));
+  if (!names) return std::unexpected(names.error());
+  std::vector<Checkpoint> out;
+  out.reserve(names->size());
+  for (std::string& n : *names) out.push_back(Checkpoint(*this, std::move(n)));
+  return out;
+}
+
+Result<Checkpoint> Domain::CheckpointLookupByName(std::string_view name, unsigned flags) const {
+  constexpr const char* kFn = "virDomainCheckpointLookupByName";
+  Status ok = api::RequireNonNull(name, "name", kFn, kCheckpointErr);
+  if (ok) ok = api::RequireKnownFlags(flags, 0, kFn, kCheckpointErr);
+  if (!ok) return std::unexpected(ok.error());
+  std::lock_guard lock(conn_->mutex);
+  if (Status found = conn_->driver->CheckpointLookupByName(Ref(*this), name, flags); !found) {
+    return std::unexpected(found.error());
+  }
+  return Checkpoint(*this, std::string(name));
+}
+
+}  // namespace cairn

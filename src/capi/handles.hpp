@@ -1,0 +1,59 @@
+// The C API's object handles: reference counted wrappers around the C++ handles. A domain
+// handle holds a reference on its connection and a checkpoint handle on its domain, so a
+// handle never outlives what it needs. The magic field lets entry points refuse a NULL or
+// foreign pointer with libvirt's "invalid ... pointer" error instead of crashing.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "cairn/cairn.hpp"
+#include "cairn/virt.h"
+
+struct _virConnect {
+  static constexpr std::uint32_t kMagic = 0xC0FFEE01;
+  std::uint32_t magic = kMagic;
+  std::atomic<int> refs{1};
+  cairn::Connection conn;
+  std::string type;  // stable storage for virConnectGetType
+};
+
+struct _virDomain {
+  static constexpr std::uint32_t kMagic = 0xC0FFEE02;
+  std::uint32_t magic = kMagic;
+  std::atomic<int> refs{1};
+  virConnectPtr conn;  // one reference held
+  cairn::Domain dom;
+};
+
+struct _virDomainCheckpoint {
+  static constexpr std::uint32_t kMagic = 0xC0FFEE03;
+  std::uint32_t magic = kMagic;
+  std::atomic<int> refs{1};
+  virDomainPtr domain;  // one reference held
+  cairn::Checkpoint cp;
+};
+
+namespace cairn::capi {
+
+inline bool Valid(const _virConnect* c) { return c != nullptr && c->magic == _virConnect::kMagic; }
+inline bool Valid(const _virDomain* d) {
+  return d != nullptr && d->magic == _virDomain::kMagic && Valid(d->conn);
+}
+inline bool Valid(const _virDomainCheckpoint* c) {
+  return c != nullptr && c->magic == _virDomainCheckpoint::kMagic && Valid(c->domain);
+}
+
+void RefConnect(virConnectPtr c);
+void UnrefConnect(virConnectPtr c);
+void UnrefDomain(virDomainPtr d);
+
+// New handles (refcount 1) that take a reference on their parent.
+virDomainPtr NewDomain(virConnectPtr conn, cairn::Domain dom);
+virDomainCheckpointPtr NewCheckpoint(virDomainPtr domain, cairn::Checkpoint cp);
+
+// A malloc'd copy, as libvirt returns strings the caller frees with free().
+char* CopyString(const std::string& s);
+
+}  // namespace cairn::capi

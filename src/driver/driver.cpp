@@ -1,0 +1,70 @@
+// Default Driver methods: everything a driver does not override is "not supported".
+#include "driver/driver.hpp"
+
+#include <fmt/format.h>
+
+namespace cairn::driver {
+
+Error Unsupported(std::string_view entry_point) {
+  return Error(ErrorCode::kNoSupport, ErrorDomain::kNone, std::string(entry_point));
+}
+
+Error UnsupportedFlags(unsigned flags, std::string_view function) {
+  return Error(ErrorCode::kInvalidArg, ErrorDomain::kNone,
+               fmt::format("unsupported flags (0x{:x}) in function {}", flags, function));
+}
+
+Result<std::vector<DomainRef>> Driver::ListDomains(unsigned) {
+  return std::unexpected(Unsupported("virConnectListAllDomains"));
+}
+Result<DomainRef> Driver::LookupDomainByName(std::string_view) {
+  return std::unexpected(Unsupported("virDomainLookupByName"));
+}
+Result<DomainRef> Driver::LookupDomainByUuid(std::string_view) {
+  return std::unexpected(Unsupported("virDomainLookupByUUIDString"));
+}
+Result<DomainRef> Driver::LookupDomainById(int) {
+  return std::unexpected(Unsupported("virDomainLookupByID"));
+}
+Result<DomainInfo> Driver::GetDomainInfo(const DomainRef&) {
+  return std::unexpected(Unsupported("virDomainGetInfo"));
+}
+Result<std::string> Driver::DomainGetXmlDesc(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainGetXMLDesc"));
+}
+Result<DomainRef> Driver::DefineDomainXml(std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainDefineXMLFlags"));
+}
+Status Driver::UndefineDomain(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainUndefineFlags"));
+}
+Result<DomainRef> Driver::StartDomain(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainCreateWithFlags"));
+}
+Status Driver::DestroyDomain(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainDestroyFlags"));
+}
+Result<std::string> Driver::CheckpointCreateXml(const DomainRef&, std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainCheckpointCreateXML"));
+}
+Result<std::string> Driver::CheckpointGetXmlDesc(const DomainRef&, std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainCheckpointGetXMLDesc"));
+}
+Result<std::vector<std::string>> Driver::ListAllCheckpoints(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainListAllCheckpoints"));
+}
+Result<std::vector<std::string>> Driver::CheckpointListAllChildren(const DomainRef&,
+                                                                   std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainCheckpointListAllChildren"));
+}
+Status Driver::CheckpointLookupByName(const DomainRef&, std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainCheckpointLookupByName"));
+}
+Result<std::string> Driver::CheckpointGetParent(const DomainRef&, std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainCheckpointGetParent"));
+}
+Status Driver::CheckpointDelete(const DomainRef&, std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainCheckpointDelete"));
+}
+
+}  // namespace cairn::driver

@@ -1,0 +1,72 @@
+// Driver: the seam between the public API and a hypervisor. src/api has already enforced
+// every rule of the contract (arguments, read-only connections, flag combinations, unknown
+// bits); a driver only does the work, or says what it cannot do. Every default method
+// fails with VIR_ERR_NO_SUPPORT naming the public entry point, like libvirt's
+// virReportUnsupportedError. Domains are identified by value (DomainRef), never by a
+// pointer into the driver, so the interface works across processes as well as in one.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cairn/domain_info.hpp"
+#include "cairn/error.hpp"
+
+namespace cairn::driver {
+
+// What a handle needs to find its domain again.
+struct DomainRef {
+  std::string name;
+  std::string uuid;  // canonical lower-case 8-4-4-4-12 form
+  int id = -1;       // -1 while the domain is not running
+};
+
+using cairn::DomainInfo;
+using cairn::DomainState;
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+
+  // The hypervisor's name as virsh shows it ("Test", "QEMU") and the canonical URI.
+  virtual std::string_view Type() const = 0;
+  virtual std::string Uri() const = 0;
+
+  // Domains.
+  virtual Result<std::vector<DomainRef>> ListDomains(unsigned flags);
+  virtual Result<DomainRef> LookupDomainByName(std::string_view name);
+  virtual Result<DomainRef> LookupDomainByUuid(std::string_view uuid);
+  virtual Result<DomainRef> LookupDomainById(int id);
+  virtual Result<DomainInfo> GetDomainInfo(const DomainRef& dom);
+  virtual Result<std::string> DomainGetXmlDesc(const DomainRef& dom, unsigned flags);
+  virtual Result<DomainRef> DefineDomainXml(std::string_view xml, unsigned flags);
+  virtual Status UndefineDomain(const DomainRef& dom, unsigned flags);
+  virtual Result<DomainRef> StartDomain(const DomainRef& dom, unsigned flags);
+  virtual Status DestroyDomain(const DomainRef& dom, unsigned flags);
+
+  // Checkpoints. Names returned are checkpoint names of `dom`.
+  virtual Result<std::string> CheckpointCreateXml(const DomainRef& dom, std::string_view xml,
+                                                  unsigned flags);
+  virtual Result<std::string> CheckpointGetXmlDesc(const DomainRef& dom, std::string_view name,
+                                                   unsigned flags);
+  virtual Result<std::vector<std::string>> ListAllCheckpoints(const DomainRef& dom,
+                                                              unsigned flags);
+  virtual Result<std::vector<std::string>> CheckpointListAllChildren(const DomainRef& dom,
+                                                                     std::string_view name,
+                                                                     unsigned flags);
+  virtual Status CheckpointLookupByName(const DomainRef& dom, std::string_view name,
+                                        unsigned flags);
+  virtual Result<std::string> CheckpointGetParent(const DomainRef& dom, std::string_view name,
+                                                  unsigned flags);
+  virtual Status CheckpointDelete(const DomainRef& dom, std::string_view name, unsigned flags);
+};
+
+// The error a driver returns for an entry point it does not implement.
+Error Unsupported(std::string_view entry_point);
+
+// The error for flag bits a driver does not accept ("unsupported flags (0x4) in function X");
+// `flags` is only the refused bits, as libvirt's virCheckFlags reports them.
+Error UnsupportedFlags(unsigned flags, std::string_view function);
+
+}  // namespace cairn::driver

@@ -1,0 +1,200 @@
+// Test driver: connection, domains and their lifecycle.
+#include "drivers/test/test_driver.hpp"
+
+#include <fmt/format.h>
+
+#include "conf/uuid.hpp"
+
+namespace cairn::drivers::test {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kTest;
+
+// virConnectListAllDomainsFlags bits the test driver filters on.
+constexpr unsigned kActive = 1u << 0, kInactive = 1u << 1, kPersistent = 1u << 2,
+                   kTransient = 1u << 3, kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
+constexpr unsigned kUndefineCheckpointsMetadata = 1u << 4;
+constexpr unsigned kXmlSecure = 1u << 0, kXmlInactive = 1u << 1;
+
+bool Keep(const TestDriver::TestDomain& d, unsigned flags) {
+  const bool active = d.id >= 0;
+  if ((flags & (kActive | kInactive)) && !((flags & kActive && active) ||
+                                           (flags & kInactive && !active))) {
+    return false;
+  }
+  if ((flags & (kPersistent | kTransient)) &&
+      !((flags & kPersistent && d.persistent) || (flags & kTransient && !d.persistent))) {
+    return false;
+  }
+  const bool has = !d.checkpoints.empty();
+  if ((flags & (kHasCheckpoint | kNoCheckpoint)) &&
+      !((flags & kHasCheckpoint && has) || (flags & kNoCheckpoint && !has))) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri& uri, bool) {
+  if (!uri.host.empty() || uri.path != "/default") {
+    return Fail(ErrorCode::kOperationUnsupported, kErr,
+                fmt::format("the test driver serves only test:///default, not '{}'", uri.text));
+  }
+  return std::make_unique<TestDriver>();
+}
+
+TestDriver::TestDriver() {
+  Result<conf::DomainDef> def = conf::DomainDef::Parse(kDefaultDomainXml);
+  // The built-in XML is part of the program: failing to parse it is a build defect.
+  if (!def) std::abort();
+  TestDomain dom{std::move(*def), 1, true, {}};
+  std::string name = dom.def.name();
+  domains_.emplace(std::move(name), std::move(dom));
+}
+
+Result<TestDriver::TestDomain*> TestDriver::Find(const driver::DomainRef& ref) {
+  auto it = domains_.find(ref.name);
+  if (it == domains_.end() || (!ref.uuid.empty() && it->second.def.uuid() != ref.uuid)) {
+    return Fail(ErrorCode::kNoDomain, kErr,
+                fmt::format("no domain with matching uuid '{}' ({})", ref.uuid, ref.name));
+  }
+  return &it->second;
+}
+
+Result<std::vector<driver::DomainRef>> TestDriver::ListDomains(unsigned flags) {
+  std::vector<driver::DomainRef> out;
+  for (const auto& [name, d] : domains_) {
+    if (Keep(d, flags)) out.push_back(d.Ref());
+  }
+  return out;
+}
+
+Result<driver::DomainRef> TestDriver::LookupDomainByName(std::string_view name) {
+  auto it = domains_.find(name);
+  if (it == domains_.end()) {
+    return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching name '{}'", name));
+  }
+  return it->second.Ref();
+}
+
+Result<driver::DomainRef> TestDriver::LookupDomainByUuid(std::string_view uuid) {
+  std::optional<std::string> canonical = conf::CanonicalUuid(uuid);
+  for (const auto& [name, d] : domains_) {
+    if (canonical && d.def.uuid() == *canonical) return d.Ref();
+  }
+  return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching uuid '{}'", uuid));
+}
+
+Result<driver::DomainRef> TestDriver::LookupDomainById(int id) {
+  for (const auto& [name, d] : domains_) {
+    if (d.id >= 0 && d.id == id) return d.Ref();
+  }
+  return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching id {}", id));
+}
+
+Result<DomainInfo> TestDriver::GetDomainInfo(const driver::DomainRef& ref) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  DomainInfo info;
+  info.state = (*d)->id >= 0 ? DomainState::kRunning : DomainState::kShutoff;
+  info.max_memory_kib = (*d)->def.memory_kib();
+  info.memory_kib = (*d)->def.current_memory_kib();
+  info.vcpus = (*d)->def.vcpus();
+  info.persistent = (*d)->persistent;
+  return info;
+}
+
+Result<std::string> TestDriver::DomainGetXmlDesc(const driver::DomainRef& ref, unsigned flags) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  unsigned f = 0;
+  if (flags & kXmlSecure) f |= conf::kDomainFormatSecure;
+  if ((flags & kXmlInactive) || (*d)->id < 0) f |= conf::kDomainFormatInactive;
+  return (*d)->def.Format(f);
+}
+
+Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsigned) {
+  Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
+  if (!def) return std::unexpected(def.error());
+  if (def->uuid().empty()) {
+    def->set_uuid(conf::GenerateUuid());
+  } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
+    def->set_uuid(*u);
+  } else {
+    return Fail(ErrorCode::kXmlError, kErr, fmt::format("malformed uuid element '{}'", def->uuid()));
+  }
+  for (auto& [name, d] : domains_) {
+    if (name != def->name() && d.def.uuid() == def->uuid()) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("domain '{}' already exists with uuid {}", name, d.def.uuid()));
+    }
+  }
+  def->set_id(std::nullopt);
+  auto it = domains_.find(def->name());
+  if (it != domains_.end()) {
+    if (it->second.def.uuid() != def->uuid()) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("domain '{}' is already defined with uuid {}", def->name(),
+                              it->second.def.uuid()));
+    }
+    int id = it->second.id;
+    it->second.def = std::move(*def);
+    if (id >= 0) it->second.def.set_id(id);
+    it->second.persistent = true;
+    return it->second.Ref();
+  }
+  std::string name = def->name();
+  TestDomain dom{std::move(*def), -1, true, {}};
+  auto [pos, inserted] = domains_.emplace(std::move(name), std::move(dom));
+  return pos->second.Ref();
+}
+
+Status TestDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  TestDomain& dom = **d;
+  if (!dom.persistent) {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "cannot undefine transient domain");
+  }
+  if (dom.id < 0 && !dom.checkpoints.empty() && !(flags & kUndefineCheckpointsMetadata)) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("cannot delete inactive domain with {} checkpoints",
+                            dom.checkpoints.size()));
+  }
+  if (dom.id >= 0) {
+    dom.persistent = false;  // stays running as a transient domain
+    return {};
+  }
+  domains_.erase(domains_.find(ref.name));
+  return {};
+}
+
+Result<driver::DomainRef> TestDriver::StartDomain(const driver::DomainRef& ref, unsigned) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id >= 0) {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "domain is already running");
+  }
+  (*d)->id = next_id_++;
+  (*d)->def.set_id((*d)->id);
+  return (*d)->Ref();
+}
+
+Status TestDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0) {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  }
+  if (!(*d)->persistent) {
+    // A transient domain ceases to exist when it stops, and its checkpoint metadata with it.
+    domains_.erase(domains_.find(ref.name));
+    return {};
+  }
+  (*d)->id = -1;
+  (*d)->def.set_id(std::nullopt);
+  return {};
+}
+
+}  // namespace cairn::drivers::test

@@ -1,0 +1,177 @@
+// DomainCheckpoints: libvirt's moment-list rules over CheckpointTree plus definitions.
+#include "model/domain_checkpoints.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace cairn::model {
+namespace {
+
+std::optional<std::string_view> ParentArg(const std::string& parent) {
+  if (parent.empty()) return std::nullopt;
+  return std::string_view(parent);
+}
+
+Error NotFound(std::string_view name) {
+  return Error(ErrorCode::kNoDomainCheckpoint, ErrorDomain::kDomainCheckpoint,
+               fmt::format("no domain checkpoint with matching name '{}'", name));
+}
+
+}  // namespace
+
+bool DomainCheckpoints::Contains(std::string_view name) const { return tree_.Contains(name); }
+
+Result<const conf::CheckpointDef*> DomainCheckpoints::Find(std::string_view name) const {
+  auto it = defs_.find(std::string(name));
+  if (it == defs_.end()) return std::unexpected(NotFound(name));
+  return &it->second;
+}
+
+Status DomainCheckpoints::PlanCreate(conf::CheckpointDef& def) const {
+  if (tree_.Contains(def.name)) {
+    return Fail(ErrorCode::kOperationFailed, ErrorDomain::kDomain,
+                fmt::format("domain moment {} already exists", def.name));
+  }
+  def.parent = current_;
+  return {};
+}
+
+void DomainCheckpoints::CommitCreate(conf::CheckpointDef def) {
+  std::string name = def.name;
+  // PlanCreate proved the name new and the parent present, so this cannot fail.
+  (void)tree_.Add(name, ParentArg(def.parent));
+  defs_.insert_or_assign(name, std::move(def));
+  current_ = std::move(name);
+}
+
+Result<bool> DomainCheckpoints::PlanRedefine(const conf::CheckpointDef& def) const {
+  if (Status ok = tree_.CheckParent(def.name, ParentArg(def.parent)); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return tree_.Contains(def.name);
+}
+
+void DomainCheckpoints::CommitRedefine(conf::CheckpointDef def) {
+  std::string name = def.name;
+  const bool becomes_current = current_.empty() || (!def.parent.empty() && def.parent == current_);
+  if (tree_.Contains(name)) {
+    (void)tree_.SetParent(name, ParentArg(def.parent));
+  } else {
+    (void)tree_.Add(name, ParentArg(def.parent));
+  }
+  defs_.insert_or_assign(name, std::move(def));
+  if (becomes_current) current_ = std::move(name);
+}
+
+Result<DeletePlan> DomainCheckpoints::PlanDelete(std::string_view name, bool children,
+                                                 bool children_only) const {
+  if (!tree_.Contains(name)) return std::unexpected(NotFound(name));
+  DeletePlan plan;
+  plan.target = std::string(name);
+  const std::optional<std::string> parent = tree_.ParentOf(name);
+  const bool current_in_subtree =
+      !current_.empty() && tree_.IsDescendantOf(current_, name);
+  if (children || children_only) {
+    Result<std::vector<std::string>> below = tree_.ListChildren(name, kListDescendants);
+    if (!below) return std::unexpected(below.error());
+    // Parents-first order reversed: every checkpoint comes after all of its descendants.
+    plan.removed.assign(below->rbegin(), below->rend());
+    if (children_only) {
+      if (current_in_subtree) plan.new_current = plan.target;
+      return plan;
+    }
+  } else {
+    plan.reparented = tree_.ChildrenOf(name);
+  }
+  plan.removed.push_back(plan.target);
+  if (current_ == name || (children && current_in_subtree)) {
+    plan.new_current = parent.value_or("");
+  }
+  return plan;
+}
+
+void DomainCheckpoints::CommitDelete(const DeletePlan& plan) {
+  const std::string new_parent = tree_.ParentOf(plan.target).value_or("");
+  const bool target_removed =
+      !plan.removed.empty() && plan.removed.back() == plan.target;
+  if (!target_removed) {
+    (void)tree_.RemoveDescendants(plan.target);
+  } else if (plan.removed.size() > 1) {
+    (void)tree_.RemoveWithDescendants(plan.target);
+  } else {
+    (void)tree_.Remove(plan.target);
+    for (const std::string& child : plan.reparented) defs_[child].parent = new_parent;
+  }
+  for (const std::string& gone : plan.removed) defs_.erase(gone);
+  if (plan.new_current) current_ = *plan.new_current;
+}
+
+Result<std::string> DomainCheckpoints::ParentOf(std::string_view name) const {
+  if (!tree_.Contains(name)) return std::unexpected(NotFound(name));
+  std::optional<std::string> parent = tree_.ParentOf(name);
+  if (!parent) {
+    return Fail(ErrorCode::kNoDomainCheckpoint, ErrorDomain::kDomainCheckpoint,
+                fmt::format("checkpoint '{}' does not have a parent", name));
+  }
+  return *parent;
+}
+
+std::vector<std::string> DomainCheckpoints::List(unsigned flags) const {
+  return tree_.ListAll(flags);
+}
+
+Result<std::vector<std::string>> DomainCheckpoints::ListChildren(std::string_view name,
+                                                                 unsigned flags) const {
+  if (!tree_.Contains(name)) return std::unexpected(NotFound(name));
+  return tree_.ListChildren(name, flags);
+}
+
+std::vector<std::string> DomainCheckpoints::Load(std::vector<conf::CheckpointDef> defs) {
+  tree_ = CheckpointTree();
+  defs_.clear();
+  current_.clear();
+  for (conf::CheckpointDef& d : defs) {
+    std::string name = d.name;
+    defs_.insert_or_assign(std::move(name), std::move(d));
+  }
+  // Insert parents before children without recursion; a missing parent or a cycle turns
+  // the checkpoint into a root, as libvirt's relation rebuild does.
+  enum class Mark { kNew, kOpen, kDone };
+  std::unordered_map<std::string, Mark> mark;
+  for (const auto& [name, def] : defs_) mark.emplace(name, Mark::kNew);
+  std::vector<std::string> repaired;
+  std::vector<std::string> names;
+  names.reserve(defs_.size());
+  for (const auto& [name, def] : defs_) names.push_back(name);
+  std::sort(names.begin(), names.end());  // deterministic sibling order after a restart
+  for (const std::string& start : names) {
+    if (mark[start] != Mark::kNew) continue;
+    std::vector<std::string> stack{start};
+    while (!stack.empty()) {
+      const std::string top = stack.back();
+      conf::CheckpointDef& def = defs_[top];
+      mark[top] = Mark::kOpen;
+      if (!def.parent.empty()) {
+        auto it = mark.find(def.parent);
+        if (it != mark.end() && it->second == Mark::kNew) {
+          stack.push_back(def.parent);
+          continue;
+        }
+        if (it == mark.end() || it->second == Mark::kOpen) {
+          repaired.push_back(top);
+          def.parent.clear();
+        }
+      }
+      (void)tree_.Add(top, ParentArg(def.parent));
+      mark[top] = Mark::kDone;
+      stack.pop_back();
+    }
+  }
+  std::vector<std::string> roots = tree_.Roots();
+  std::vector<std::string> leaves = tree_.Leaves();
+  if (roots.size() == 1 && leaves.size() == 1) current_ = leaves.front();
+  return repaired;
+}
+
+}  // namespace cairn::model

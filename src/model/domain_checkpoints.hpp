@@ -1,0 +1,77 @@
+// DomainCheckpoints: the checkpoints of one domain — their definitions, the tree that links
+// them, and the driver-internal "current" checkpoint that becomes the parent of the next one
+// (never exposed: the contract has no current checkpoint). It applies libvirt's moment-list
+// rules (duplicate names, missing parents, cycles, redefinition in place, delete with
+// re-parenting, children and children-only) in two steps: Plan* checks and computes, without
+// changing anything, what Commit* then applies and cannot fail. A driver that must also
+// touch disks and files does its I/O between the two, so a failure leaves nothing half-done.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "conf/checkpoint_def.hpp"
+#include "model/checkpoint_tree.hpp"
+
+namespace cairn::model {
+
+// What a delete will do, computed before anything changes.
+struct DeletePlan {
+  std::string target;
+  std::vector<std::string> removed;     // every checkpoint whose metadata goes, target included
+                                        // unless children-only; parents listed after children
+  std::vector<std::string> reparented;  // survivors whose parent changes
+  std::optional<std::string> new_current;  // set when "current" moves
+};
+
+class DomainCheckpoints {
+ public:
+  bool empty() const { return defs_.empty(); }
+  std::size_t size() const { return defs_.size(); }
+  bool Contains(std::string_view name) const;
+  // The definition of `name`, or VIR_ERR_NO_DOMAIN_CHECKPOINT
+  // "no domain checkpoint with matching name 'x'".
+  Result<const conf::CheckpointDef*> Find(std::string_view name) const;
+  const std::string& current() const { return current_; }
+  const CheckpointTree& tree() const { return tree_; }
+
+  // A new checkpoint: `def` is complete (named, timed, aligned). Duplicate name ->
+  // VIR_ERR_OPERATION_FAILED "domain moment X already exists". Sets def.parent to the
+  // current checkpoint.
+  Status PlanCreate(conf::CheckpointDef& def) const;
+  // Adds it, links it under its parent and makes it current.
+  void CommitCreate(conf::CheckpointDef def);
+
+  // A redefinition: own parent, missing parent, or a cycle -> VIR_ERR_INVALID_ARG with
+  // libvirt's wording. Returns whether the checkpoint will replace an existing one.
+  Result<bool> PlanRedefine(const conf::CheckpointDef& def) const;
+  // Replaces in place (children kept) or adds; "current" moves to it only when there was
+  // none or its parent is the current one.
+  void CommitRedefine(conf::CheckpointDef def);
+
+  Result<DeletePlan> PlanDelete(std::string_view name, bool children, bool children_only) const;
+  void CommitDelete(const DeletePlan& plan);
+
+  // Parent name, or VIR_ERR_NO_DOMAIN_CHECKPOINT "checkpoint 'x' does not have a parent".
+  Result<std::string> ParentOf(std::string_view name) const;
+  // Listings with libvirt's list flags (see CheckpointTree).
+  std::vector<std::string> List(unsigned flags) const;
+  Result<std::vector<std::string>> ListChildren(std::string_view name, unsigned flags) const;
+
+  // Rebuilds from definitions read back from storage (parents named in each definition).
+  // Definitions whose parent is missing or that form a cycle become roots; "current" is the
+  // unique leaf when the checkpoints form a single chain, else none — as libvirt does.
+  // Returns the names whose links had to be repaired.
+  std::vector<std::string> Load(std::vector<conf::CheckpointDef> defs);
+
+ private:
+  CheckpointTree tree_;
+  std::unordered_map<std::string, conf::CheckpointDef> defs_;
+  std::string current_;
+};
+
+}  // namespace cairn::model
