@@ -1,0 +1,63 @@
+// util/atomic_file.hpp — whole-file reads and crash-safe whole-file replacement.
+//
+// WriteFileAtomically() guarantees that a reader of the target, even after a crash or power
+// loss at any instant, sees either the complete old content or the complete new content,
+// never a mix or a truncation. The price is a temp file, two fsyncs and a rename per write.
+// A crash can leave a stray temp file ".<name>.tmp-XXXXXX" beside the target; it is hidden
+// (dot-prefixed), never read as the target, and safe to delete. Writers of the same target
+// must be serialised by the caller (e.g. with a FileLock): the last rename wins.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "cairn/error.hpp"
+
+namespace cairn::util {
+
+// The steps of an atomic write, in order. A failure before kRenamed leaves the old content;
+// from kRenamed on, the new content is in place (and, after kDirSynced, durable).
+//
+//   open temp (O_EXCL) -> kTempCreated -> write all -> kWritten -> fsync -> kSynced
+//     -> rename over target -> kRenamed -> fsync directory -> kDirSynced -> done
+//   any failure before kRenamed: unlink temp, return the error (target untouched)
+//   failure at or after kRenamed: return the error (target already has new content)
+enum class AtomicWriteStep { kTempCreated, kWritten, kSynced, kRenamed, kDirSynced };
+
+// Test seam: called after each step; an error makes the write fail at that point exactly as
+// a real failure of the step would.
+using FaultHook = std::function<Status(AtomicWriteStep)>;
+
+struct AtomicWriteOptions {
+  // Default: none.
+  FaultHook fault_hook;
+  // Test seam: when the hook fails, stop dead without any cleanup, as a crash (SIGKILL,
+  // power loss) at that point would. Default: false.
+  bool crash_on_fault = false;
+};
+
+// Replaces the content of `path` (creating it, mode 0644 less the umask) with `content`.
+// The directory of `path` must exist. Returns the hook's error if it injected one, else
+// kSystemError naming the failing path and the system's reason ("cannot rename '/x/.a.tmp-
+// Q2x9aZ' to '/x/a': No space left on device"). On failure no temp file remains.
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content,
+                           const AtomicWriteOptions& options = {});
+
+// Removes `path` and syncs its directory, so the removal survives a crash. Fails with
+// kSystemError naming the path, including when it does not exist.
+Status RemoveFileDurably(const std::filesystem::path& path);
+
+// The whole content of `path`. Fails with kSystemError naming the path and the reason
+// ("cannot read '/x/a': No such file or directory").
+Result<std::string> ReadFile(const std::filesystem::path& path);
+
+// Creates `path` and any missing parents with `mode` (less the umask), like mkdir -p; each
+// directory created is made durable by syncing its parent. Succeeds if `path` is already a
+// directory. Fails with kSystemError naming the first path that could not be created.
+Status EnsureDirectory(const std::filesystem::path& path, mode_t mode = 0755);
+
+}  // namespace cairn::util

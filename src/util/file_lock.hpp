@@ -1,0 +1,44 @@
+// util/file_lock.hpp — FileLock, an exclusive advisory lock on a lock file (flock).
+//
+// Holding a FileLock means no other FileLock on the same file is held, in this process or
+// any other: each FileLock opens its own descriptor, and the kernel drops the lock when the
+// holder exits, however it exits, so a crash never leaves a stale lock. The lock file is
+// created if missing and left in place on release (removing it would race with a waiter).
+// Only processes that also take the lock are excluded; it is advisory.
+#pragma once
+
+#include <filesystem>
+
+#include "cairn/error.hpp"
+#include "util/unique_fd.hpp"
+
+namespace cairn::util {
+
+class FileLock {
+ public:
+  // Blocks until the lock on `path` is held. Fails with kSystemError naming the path if the
+  // lock file cannot be opened or created, or the lock cannot be taken.
+  static Result<FileLock> Acquire(const std::filesystem::path& path);
+
+  // Takes the lock on `path` only if it is free. Fails with kResourceBusy naming the path
+  // when another holder has it, kSystemError as Acquire() otherwise.
+  static Result<FileLock> TryAcquire(const std::filesystem::path& path);
+
+  // Releases the lock (by closing the descriptor).
+  ~FileLock() = default;
+  FileLock(FileLock&&) noexcept = default;
+  FileLock& operator=(FileLock&&) noexcept = default;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  FileLock(UniqueFd fd, std::filesystem::path path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  static Result<FileLock> Lock(const std::filesystem::path& path, bool wait);
+
+  UniqueFd fd_;
+  std::filesystem::path path_;
+};
+
+}  // namespace cairn::util
