@@ -70,8 +70,10 @@ Result<DeletePlan> DomainCheckpoints::PlanDelete(std::string_view name, bool chi
   DeletePlan plan;
   plan.target = std::string(name);
   const std::optional<std::string> parent = tree_.ParentOf(name);
-  const bool current_in_subtree =
-      !current_.empty() && tree_.IsDescendantOf(current_, name);
+  // Only a subtree delete needs to know whether "current" lies below the target; asking
+  // costs the depth of current, which a plain delete of a long chain must not pay.
+  const bool current_in_subtree = (children || children_only) && !current_.empty() &&
+                                  tree_.IsDescendantOf(current_, name);
   if (children || children_only) {
     Result<std::vector<std::string>> below = tree_.ListChildren(name, kListDescendants);
     if (!below) return std::unexpected(below.error());
