@@ -5,7 +5,17 @@
 
 #include <algorithm>
 
+#include "cairn/flags.hpp"
+
 namespace cairn::model {
+
+// Drivers pass the public list flags straight through to the tree.
+static_assert(Bits(CheckpointListFlags::kRoots) == kListRoots);
+static_assert(Bits(CheckpointListFlags::kDescendants) == kListDescendants);
+static_assert(Bits(CheckpointListFlags::kTopological) == kListTopological);
+static_assert(Bits(CheckpointListFlags::kLeaves) == kListLeaves);
+static_assert(Bits(CheckpointListFlags::kNoLeaves) == kListNoLeaves);
+
 namespace {
 
 std::optional<std::string_view> ParentArg(const std::string& parent) {
