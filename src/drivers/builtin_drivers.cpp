@@ -2,12 +2,14 @@
 #include "drivers/builtin_drivers.hpp"
 
 #include "driver/uri.hpp"
+#include "drivers/qemu/qemu_driver.hpp"
 #include "drivers/test/test_driver.hpp"
 
 namespace cairn::drivers {
 
 void RegisterBuiltinDrivers() {
   driver::RegisterDriver("test", test::OpenTestDriver);
+  driver::RegisterDriver("qemu", qemu::OpenQemuDriver);
 }
 
 }  // namespace cairn::drivers

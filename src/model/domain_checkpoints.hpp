@@ -67,6 +67,10 @@ class DomainCheckpoints {
   // unique leaf when the checkpoints form a single chain, else none — as libvirt does.
   // Returns the names whose links had to be repaired.
   std::vector<std::string> Load(std::vector<conf::CheckpointDef> defs);
+  // Restores the "current" a previous process recorded, if that checkpoint still exists.
+  void RestoreCurrent(std::string_view name) {
+    if (tree_.Contains(name)) current_ = std::string(name);
+  }
 
  private:
   CheckpointTree tree_;

@@ -1,0 +1,101 @@
+// Opening a checkpoint session, and replaying an interrupted change from the journal.
+#include "drivers/qemu/checkpoint_session.hpp"
+
+#include <fmt/format.h>
+
+namespace cairn::drivers::qemu {
+namespace {
+
+std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def) {
+  std::vector<BitmapRef> out;
+  for (const conf::CheckpointDiskDef& d : def.disks) {
+    if (d.type == conf::CheckpointDiskType::kBitmap) out.push_back({d.name, d.bitmap});
+  }
+  return out;
+}
+
+// Splits `wanted` into the bitmaps the images hold and those they do not.
+void Partition(const std::vector<DiskBitmapView>& views, const std::vector<BitmapRef>& wanted,
+               std::vector<BitmapRef>* present, std::vector<BitmapRef>* absent) {
+  for (const BitmapRef& b : wanted) {
+    bool found = false;
+    for (const DiskBitmapView& v : views) {
+      if (v.target == b.target && v.Find(b.name) != nullptr) found = true;
+    }
+    (found ? present : absent)->push_back(b);
+  }
+}
+
+Status Replay(CheckpointSession& s, const model::CheckpointIntent& intent) {
+  Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
+  if (!views) return std::unexpected(views.error());
+  if (intent.kind == model::CheckpointIntent::Kind::kCreate) {
+    if (!intent.created) return s.store.ClearJournal();
+    std::vector<BitmapRef> present, absent;
+    Partition(*views, BitmapsOf(*intent.created), &present, &absent);
+    if (absent.empty()) {
+      if (Status ok = s.store.Save(*intent.created); !ok) return ok;  // forward
+    } else if (!present.empty()) {
+      if (Status ok = s.bitmaps->Remove(present); !ok) return ok;  // back
+    }
+    return s.store.ClearJournal();
+  }
+  // A delete always goes forward: its bitmaps may already be gone.
+  Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
+  if (!defs) return std::unexpected(defs.error());
+  std::vector<BitmapRef> remove;
+  for (const std::string& name : intent.removed) {
+    for (const conf::CheckpointDef& d : *defs) {
+      if (d.name != name) continue;
+      std::vector<BitmapRef> present, absent;
+      Partition(*views, BitmapsOf(d), &present, &absent);
+      remove.insert(remove.end(), present.begin(), present.end());
+    }
+  }
+  if (!remove.empty()) {
+    if (Status ok = s.bitmaps->Remove(remove); !ok) return ok;
+  }
+  for (const auto& [name, parent] : intent.reparented) {
+    for (conf::CheckpointDef& d : *defs) {
+      if (d.name != name) continue;
+      d.parent = parent;
+      if (Status ok = s.store.Save(d); !ok) return ok;
+    }
+  }
+  for (const std::string& name : intent.removed) {
+    if (Status ok = s.store.Remove(name); !ok) return ok;
+  }
+  return s.store.ClearJournal();
+}
+
+}  // namespace
+
+Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
+                                                const driver::DomainRef& ref, bool lock_domain) {
+  std::optional<util::FileLock> lock;
+  if (lock_domain) {
+    Result<util::FileLock> l = util::FileLock::Acquire(layout.LockFile(ref.name));
+    if (!l) return std::unexpected(l.error());
+    lock = std::move(*l);
+  }
+  Result<DomainRecord> rec = LoadDomain(layout, ref);
+  if (!rec) return std::unexpected(rec.error());
+  CheckpointSession s{std::move(lock), std::move(*rec),
+                      model::CheckpointStore(layout.CheckpointDir(ref.name)), {}, nullptr};
+  s.bitmaps = s.domain.active() ? OnlineBitmaps(s.domain.def, layout)
+                                : OfflineBitmaps(s.domain.def);
+
+  Result<std::optional<model::CheckpointIntent>> journal = s.store.ReadJournal();
+  if (!journal) return std::unexpected(journal.error());
+  if (*journal) {
+    if (!s.lock) return OpenCheckpointSession(layout, ref, true);  // replay needs the lock
+    if (Status ok = Replay(s, **journal); !ok) return std::unexpected(ok.error());
+  }
+  Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
+  if (!defs) return std::unexpected(defs.error());
+  s.checkpoints.Load(std::move(*defs));
+  s.checkpoints.RestoreCurrent(s.store.ReadCurrent());
+  return s;
+}
+
+}  // namespace cairn::drivers::qemu

@@ -1,0 +1,57 @@
+// DiskBitmaps: the persistent dirty bitmaps of a domain's disks, read and changed either
+// live through QEMU (the domain runs) or offline in the qcow2 files (it does not). Both
+// sides offer the same operations, so checkpoint code states what it wants once.
+// Guarantees: Add on a running domain is one QMP transaction — every disk gets its bitmap
+// at the same instant, or none does. Offline there are no guest writes, so the instant
+// is trivially shared; a failure part-way removes what was added before returning.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "conf/domain_def.hpp"
+
+namespace cairn::drivers::qemu {
+
+struct BitmapState {
+  std::string name;
+  bool recording = true;      // qemu-img flag "auto"
+  bool persistent = true;
+  bool inconsistent = false;  // qemu-img flag "in-use" left by a crash: unusable
+  std::uint64_t granularity = 0;
+  std::optional<std::uint64_t> dirty_bytes;  // known when QEMU reports "count"
+};
+
+// One checkpointable disk: its target, QMP node, image file, and the bitmaps it carries.
+struct DiskBitmapView {
+  std::string target;
+  std::string node;
+  std::string image;
+  std::vector<BitmapState> bitmaps;
+  const BitmapState* Find(std::string_view name) const;
+};
+
+struct BitmapRef {
+  std::string target;  // disk
+  std::string name;    // bitmap
+};
+
+class DiskBitmaps {
+ public:
+  virtual ~DiskBitmaps() = default;
+  // The bitmaps of every qcow2 disk with media of the domain.
+  virtual Result<std::vector<DiskBitmapView>> Query() = 0;
+  virtual Status Add(const std::vector<BitmapRef>& bitmaps) = 0;
+  virtual Status Remove(const std::vector<BitmapRef>& bitmaps) = 0;
+  // Bytes marked dirty in each bitmap, in the order asked.
+  virtual Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) = 0;
+};
+
+// Offline: qemu-img for add/remove/list, qemu-storage-daemon for dirty counts.
+std::unique_ptr<DiskBitmaps> OfflineBitmaps(const conf::DomainDef& def);
+
+}  // namespace cairn::drivers::qemu

@@ -1,0 +1,291 @@
+// The qemu driver's checkpoint entry points: bitmaps in the images, metadata in the store,
+// both changed under the domain lock with the journal protocol of checkpoint_session.hpp.
+#include <fmt/format.h>
+
+#include "conf/checkpoint_def.hpp"
+#include "drivers/qemu/checkpoint_session.hpp"
+#include "drivers/qemu/crash_point.hpp"
+#include "drivers/qemu/qemu_driver.hpp"
+#include "util/time.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+constexpr unsigned kCreateRedefine = 1u << 0, kCreateQuiesce = 1u << 1,
+                   kCreateRedefineValidate = 1u << 2;
+constexpr unsigned kXmlSize = 1u << 2;
+constexpr unsigned kDeleteChildren = 1u << 0, kDeleteMetadataOnly = 1u << 1,
+                   kDeleteChildrenOnly = 1u << 2;
+
+std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def) {
+  std::vector<BitmapRef> out;
+  for (const conf::CheckpointDiskDef& d : def.disks) {
+    if (d.type == conf::CheckpointDiskType::kBitmap) out.push_back({d.name, d.bitmap});
+  }
+  return out;
+}
+
+const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target) {
+  for (const DiskBitmapView& v : views) {
+    if (v.target == target) return &v;
+  }
+  return nullptr;
+}
+
+// Every bitmap disk must be a qcow2 image, and the bitmap must carry the checkpoint's name.
+Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& domain) {
+  for (const conf::CheckpointDiskDef& d : def.disks) {
+    if (d.type != conf::CheckpointDiskType::kBitmap) continue;
+    const conf::DomainDiskDef* disk = domain.FindDisk(d.name);
+    std::string format = disk && !disk->format.empty() ? disk->format : "raw";
+    if (format != "qcow2") {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name,
+                              format));
+    }
+    if (d.bitmap != def.name) {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name,
+                              def.name));
+    }
+  }
+  return {};
+}
+
+// A bitmap that already carries the new checkpoint's name, with no checkpoint behind it:
+// left by a metadata-only delete or lost metadata. Name it and say how to resolve it.
+Status CheckNoStaleBitmap(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views,
+                          const DomainRecord& domain) {
+  for (const BitmapRef& b : BitmapsOf(def)) {
+    const DiskBitmapView* v = ViewOf(views, b.target);
+    if (v == nullptr || v->Find(b.name) == nullptr) continue;
+    std::string how =
+        domain.active()
+            ? fmt::format("adopt it with 'cairn checkpoint-create {} FILE --redefine' using "
+                          "saved checkpoint XML, or shut the domain off and remove it with "
+                          "'qemu-img bitmap --remove {} {}'",
+                          domain.def.name(), v->image, b.name)
+            : fmt::format("adopt it with 'cairn checkpoint-create {} FILE --redefine' using "
+                          "saved checkpoint XML, or remove it with 'qemu-img bitmap --remove {} {}'",
+                          domain.def.name(), v->image, b.name);
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns (stale "
+                            "after a metadata-only delete?): {}",
+                            b.target, b.name, how));
+  }
+  return {};
+}
+
+// REDEFINE_VALIDATE: every bitmap the checkpoint names exists, records and is consistent.
+Status ValidateBitmaps(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views) {
+  for (const BitmapRef& b : BitmapsOf(def)) {
+    const DiskBitmapView* v = ViewOf(views, b.target);
+    const BitmapState* s = v ? v->Find(b.name) : nullptr;
+    if (s == nullptr || s->inconsistent || !s->recording || !s->persistent) {
+      return Fail(ErrorCode::kCheckpointInconsistent, kErr,
+                  fmt::format("missing or broken bitmap '{}' for disk '{}'", b.name, b.target));
+    }
+  }
+  return {};
+}
+
+Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigned flags) {
+  Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, conf::kCheckpointParseRedefine);
+  if (!def) return std::unexpected(def.error());
+  if (def->domain) {
+    if (def->domain->uuid() != s.domain.def.uuid()) {
+      return Fail(ErrorCode::kInvalidArg, ErrorDomain::kDomain,
+                  fmt::format("definition for checkpoint {} must use uuid {}", def->name,
+                              s.domain.def.uuid()));
+    }
+    if (Status ok = conf::AlignCheckpointDisks(*def, *def->domain); !ok) {
+      return std::unexpected(ok.error());
+    }
+  } else {
+    conf::FillDefaultBitmapNames(*def);
+  }
+  if (Result<bool> plan = s.checkpoints.PlanRedefine(*def); !plan) {
+    return std::unexpected(plan.error());
+  }
+  if (flags & kCreateRedefineValidate) {
+    Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
+    if (!views) return std::unexpected(views.error());
+    if (Status ok = ValidateBitmaps(*def, *views); !ok) return std::unexpected(ok.error());
+  }
+  if (Status ok = s.store.Save(*def); !ok) return std::unexpected(ok.error());
+  std::string name = def->name;
+  const std::string before = s.checkpoints.current();
+  s.checkpoints.CommitRedefine(std::move(*def));
+  if (s.checkpoints.current() != before) (void)s.store.WriteCurrent(s.checkpoints.current());
+  return name;
+}
+
+Result<std::string> Create(CheckpointSession& s, std::string_view xml, unsigned flags) {
+  if (flags & kCreateQuiesce) {
+    return Fail(ErrorCode::kOperationUnsupported, kErr,
+                "quiesce through the guest agent is not implemented yet");
+  }
+  Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, 0);
+  if (!def) return std::unexpected(def.error());
+  def->creation_time = util::NowUnixSeconds();
+  if (def->name.empty()) def->name = std::to_string(def->creation_time);
+  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
+      s.domain.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
+  if (!inactive) return std::unexpected(inactive.error());
+  def->domain = std::move(*inactive);
+  if (Status ok = conf::AlignCheckpointDisks(*def, *def->domain); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (Status ok = CheckBitmapDisks(*def, s.domain.def); !ok) return std::unexpected(ok.error());
+  if (Status ok = s.checkpoints.PlanCreate(*def); !ok) return std::unexpected(ok.error());
+  Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
+  if (!views) return std::unexpected(views.error());
+  if (Status ok = CheckNoStaleBitmap(*def, *views, s.domain); !ok) {
+    return std::unexpected(ok.error());
+  }
+
+  model::CheckpointIntent intent;
+  intent.kind = model::CheckpointIntent::Kind::kCreate;
+  intent.created = *def;
+  if (Status ok = s.store.WriteJournal(intent); !ok) {
+    return std::unexpected(ok.error());
+  }
+  CrashPoint("checkpoint-create:journal-written");
+  if (Status ok = s.bitmaps->Add(BitmapsOf(*def)); !ok) {
+    (void)s.store.ClearJournal();
+    return std::unexpected(ok.error());
+  }
+  CrashPoint("checkpoint-create:bitmaps-added");
+  if (Status ok = s.store.Save(*def); !ok) {
+    // The bitmaps exist; the journal finishes the job on the next call.
+    return std::unexpected(ok.error());
+  }
+  CrashPoint("checkpoint-create:metadata-saved");
+  (void)s.store.WriteCurrent(def->name);
+  (void)s.store.ClearJournal();
+  std::string name = def->name;
+  s.checkpoints.CommitCreate(std::move(*def));
+  return name;
+}
+
+}  // namespace
+
+Result<std::string> QemuDriver::CheckpointCreateXml(const driver::DomainRef& ref,
+                                                    std::string_view xml, unsigned flags) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
+  if (!s) return std::unexpected(s.error());
+  if (flags & kCreateRedefine) return Redefine(*s, xml, flags);
+  return Create(*s, xml, flags);
+}
+
+Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& ref,
+                                                     std::string_view name, unsigned flags) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  if (!def) return std::unexpected(def.error());
+  if (!(flags & kXmlSize)) return conf::FormatCheckpointXml(**def, flags);
+  conf::CheckpointDef sized = **def;
+  std::vector<BitmapRef> wanted;
+  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+  if (!views) return std::unexpected(views.error());
+  for (const BitmapRef& b : BitmapsOf(sized)) {
+    const DiskBitmapView* v = ViewOf(*views, b.target);
+    if (v != nullptr && v->Find(b.name) != nullptr && !v->Find(b.name)->inconsistent) {
+      wanted.push_back(b);  // a missing or broken bitmap simply gets no size, as in libvirt
+    }
+  }
+  Result<std::vector<std::uint64_t>> bytes = s->bitmaps->DirtyBytes(wanted);
+  if (!bytes) return std::unexpected(bytes.error());
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    for (conf::CheckpointDiskDef& d : sized.disks) {
+      if (d.name == wanted[i].target) d.size = (*bytes)[i];
+    }
+  }
+  return conf::FormatCheckpointXml(sized, flags);
+}
+
+Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::DomainRef& ref,
+                                                                unsigned flags) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  return s->checkpoints.List(flags);
+}
+
+Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(
+    const driver::DomainRef& ref, std::string_view name, unsigned flags) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  return s->checkpoints.ListChildren(name, flags);
+}
+
+Status QemuDriver::CheckpointLookupByName(const driver::DomainRef& ref, std::string_view name,
+                                          unsigned) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  if (!def) return std::unexpected(def.error());
+  return {};
+}
+
+Result<std::string> QemuDriver::CheckpointGetParent(const driver::DomainRef& ref,
+                                                    std::string_view name, unsigned) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  return s->checkpoints.ParentOf(name);
+}
+
+Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_view name,
+                                    unsigned flags) {
+  Result<CheckpointSession> opened = OpenCheckpointSession(layout_, ref, true);
+  if (!opened) return std::unexpected(opened.error());
+  CheckpointSession& s = *opened;
+  Result<model::DeletePlan> plan =
+      s.checkpoints.PlanDelete(name, flags & kDeleteChildren, flags & kDeleteChildrenOnly);
+  if (!plan) return std::unexpected(plan.error());
+
+  model::CheckpointIntent intent{.kind = model::CheckpointIntent::Kind::kDelete,
+                                 .created = std::nullopt,
+                                 .removed = plan->removed,
+                                 .reparented = {}};
+  const std::string new_parent = s.checkpoints.tree().ParentOf(plan->target).value_or("");
+  for (const std::string& child : plan->reparented) {
+    intent.reparented.emplace_back(child, new_parent);
+  }
+  std::vector<BitmapRef> remove;
+  if (!(flags & kDeleteMetadataOnly)) {
+    Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
+    if (!views) return std::unexpected(views.error());
+    for (const std::string& gone : plan->removed) {
+      for (const BitmapRef& b : BitmapsOf(**s.checkpoints.Find(gone))) {
+        const DiskBitmapView* v = ViewOf(*views, b.target);
+        // A bitmap already gone is no reason to keep its metadata (libvirt refuses here).
+        if (v != nullptr && v->Find(b.name) != nullptr) remove.push_back(b);
+      }
+    }
+  }
+  if (Status ok = s.store.WriteJournal(intent); !ok) return ok;
+  CrashPoint("checkpoint-delete:journal-written");
+  if (!remove.empty()) {
+    if (Status ok = s.bitmaps->Remove(remove); !ok) {
+      (void)s.store.ClearJournal();
+      return ok;
+    }
+  }
+  CrashPoint("checkpoint-delete:bitmaps-removed");
+  for (const std::string& child : plan->reparented) {
+    conf::CheckpointDef def = **s.checkpoints.Find(child);
+    def.parent = new_parent;
+    if (Status ok = s.store.Save(def); !ok) return ok;
+  }
+  for (const std::string& gone : plan->removed) {
+    if (Status ok = s.store.Remove(gone); !ok) return ok;
+  }
+  CrashPoint("checkpoint-delete:metadata-removed");
+  s.checkpoints.CommitDelete(*plan);
+  (void)s.store.WriteCurrent(s.checkpoints.current());
+  return s.store.ClearJournal();
+}
+
+}  // namespace cairn::drivers::qemu

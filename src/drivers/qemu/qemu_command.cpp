@@ -1,0 +1,179 @@
+// QEMU command line construction.
+#include "drivers/qemu/qemu_command.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace cairn::drivers::qemu {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+
+// QEMU's option parser treats ',' as a separator; a literal comma is written twice.
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    out += c;
+    if (c == ',') out += ',';
+  }
+  return out;
+}
+
+const conf::XmlElement* FindAgentChannel(const conf::XmlElement& devices) {
+  for (const conf::XmlElement& c : devices.children()) {
+    if (c.name() != "channel") continue;
+    const conf::XmlElement* target = c.Child("target");
+    const std::string* name = target ? target->Attribute("name") : nullptr;
+    if (name != nullptr && *name == "org.qemu.guest_agent.0") return &c;
+  }
+  return nullptr;
+}
+
+Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, int index,
+               const conf::XmlElement& element) {
+  const std::string fmt_node = DiskNodeName(disk.target);
+  const std::string file_node = DiskFileNodeName(disk.target);
+  const bool cdrom = disk.device == "cdrom";
+  std::string format = disk.format.empty() ? "raw" : disk.format;
+  if (format != "raw" && format != "qcow2") {
+    return Fail(ErrorCode::kConfigUnsupported, kErr,
+                fmt::format("disk '{}': format '{}' is not supported", disk.target, format));
+  }
+  bool has_media = !disk.empty();
+  if (has_media) {
+    std::string driver = disk.type == "block" ? "host_device" : "file";
+    if (disk.type != "file" && disk.type != "block" && !disk.type.empty()) {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("disk '{}': type '{}' is not supported", disk.target, disk.type));
+    }
+    const char* ro = (disk.readonly || cdrom) ? "on" : "off";
+    argv.push_back("-blockdev");
+    argv.push_back(fmt::format("driver={},node-name={},filename={},read-only={},"
+                               "cache.direct=off,discard=unmap",
+                               driver, file_node, Escape(disk.source), ro));
+    argv.push_back("-blockdev");
+    argv.push_back(fmt::format("driver={},node-name={},file={},read-only={}", format, fmt_node,
+                               file_node, ro));
+  }
+  std::string bus = disk.bus.empty() ? (cdrom ? "ide" : "virtio") : disk.bus;
+  std::string device;
+  if (bus == "virtio") {
+    if (cdrom) {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("disk '{}': a cdrom cannot be on bus virtio", disk.target));
+    }
+    device = fmt::format("virtio-blk-pci,id=virtio-disk{}", index);
+  } else if (bus == "ide" || bus == "sata") {
+    device = fmt::format("{},id=ide-disk{}", cdrom ? "ide-cd" : "ide-hd", index);
+  } else {
+    return Fail(ErrorCode::kConfigUnsupported, kErr,
+                fmt::format("disk '{}': bus '{}' is not supported", disk.target, bus));
+  }
+  if (has_media) device += ",drive=" + fmt_node;
+  if (const conf::XmlElement* boot = element.Child("boot")) {
+    if (const std::string* order = boot->Attribute("order")) device += ",bootindex=" + *order;
+  }
+  argv.push_back("-device");
+  argv.push_back(device);
+  return {};
+}
+
+}  // namespace
+
+std::string DiskNodeName(std::string_view target) { return fmt::format("disk-{}", target); }
+std::string DiskFileNodeName(std::string_view target) { return fmt::format("file-{}", target); }
+
+bool KvmUsable() {
+  int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+std::string AgentSocketPath(const conf::DomainDef& def, const StateLayout& layout) {
+  const conf::XmlElement* devices = def.element().Child("devices");
+  const conf::XmlElement* channel = devices ? FindAgentChannel(*devices) : nullptr;
+  if (channel == nullptr) return {};
+  if (const conf::XmlElement* src = channel->Child("source")) {
+    if (const std::string* path = src->Attribute("path")) return *path;
+  }
+  return layout.AgentSocket(def.name()).string();
+}
+
+Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
+                                                  const StateLayout& layout,
+                                                  const QemuCommandOptions& options) {
+  const conf::XmlElement& dom = def.element();
+  const conf::XmlElement* os = dom.Child("os");
+  const conf::XmlElement* devices = dom.Child("devices");
+  std::string emulator = "qemu-system-x86_64";
+  if (devices != nullptr) {
+    if (std::optional<std::string> e = devices->ChildText("emulator")) emulator = *e;
+  }
+  std::string machine = "pc";
+  if (os != nullptr) {
+    if (const conf::XmlElement* type = os->Child("type")) {
+      if (const std::string* m = type->Attribute("machine")) machine = *m;
+    }
+  }
+  std::vector<std::string> argv = {
+      emulator,
+      "-name", fmt::format("guest={},debug-threads=on", Escape(def.name())),
+      "-machine", fmt::format("{},accel={}", machine, options.kvm ? "kvm" : "tcg"),
+      "-m", fmt::format("{}M", def.current_memory_kib() ? (def.current_memory_kib() + 1023) / 1024 : 256),
+      "-smp", std::to_string(def.vcpus()),
+      "-nodefaults", "-no-user-config", "-display", "none", "-nic", "none",
+      "-qmp", fmt::format("unix:{},server=on,wait=off", Escape(layout.QmpSocket(def.name()).string())),
+      "-pidfile", layout.PidFile(def.name()).string(),
+      "-daemonize",
+  };
+  if (!def.uuid().empty()) {
+    argv.push_back("-uuid");
+    argv.push_back(def.uuid());
+  }
+  if (os != nullptr) {
+    if (std::optional<std::string> k = os->ChildText("kernel")) argv.insert(argv.end(), {"-kernel", *k});
+    if (std::optional<std::string> i = os->ChildText("initrd")) argv.insert(argv.end(), {"-initrd", *i});
+    if (std::optional<std::string> c = os->ChildText("cmdline")) argv.insert(argv.end(), {"-append", *c});
+  }
+  if (devices == nullptr) return argv;
+
+  int disk_index = 0;
+  std::size_t parsed_disk = 0;
+  int serial_index = 0;
+  for (const conf::XmlElement& dev : devices->children()) {
+    if (dev.name() == "disk") {
+      if (Status ok = AddDisk(argv, def.disks()[parsed_disk++], disk_index++, dev); !ok) {
+        return std::unexpected(ok.error());
+      }
+    } else if (dev.name() == "serial" || dev.name() == "console") {
+      if (dev.name() == "console" && serial_index > 0) continue;  // libvirt's console alias
+      const std::string* type = dev.Attribute("type");
+      const conf::XmlElement* src = dev.Child("source");
+      const std::string* path = src ? src->Attribute("path") : nullptr;
+      std::string id = fmt::format("serial{}", serial_index++);
+      if (type != nullptr && *type == "unix" && path != nullptr) {
+        argv.insert(argv.end(), {"-chardev", fmt::format("socket,id={},path={},server=on,wait=off",
+                                                         id, Escape(*path))});
+      } else if (type != nullptr && *type == "file" && path != nullptr) {
+        argv.insert(argv.end(), {"-chardev", fmt::format("file,id={},path={}", id, Escape(*path))});
+      } else {
+        argv.insert(argv.end(), {"-chardev", fmt::format("null,id={}", id)});
+      }
+      argv.insert(argv.end(), {"-serial", "chardev:" + id});
+    }
+  }
+  if (FindAgentChannel(*devices) != nullptr) {
+    argv.insert(argv.end(),
+                {"-chardev",
+                 fmt::format("socket,id=qga0,path={},server=on,wait=off",
+                             Escape(AgentSocketPath(def, layout))),
+                 "-device", "virtio-serial-pci,id=virtio-serial0", "-device",
+                 "virtserialport,bus=virtio-serial0.0,chardev=qga0,name=org.qemu.guest_agent.0"});
+  }
+  return argv;
+}
+
+}  // namespace cairn::drivers::qemu

@@ -1,0 +1,37 @@
+// QemuCommand: the qemu-system-x86_64 command line for a domain definition. Supports the
+// subset DESIGN.md names: name, uuid, memory, vcpus, direct kernel boot or disk boot, file
+// or block disks (qcow2 or raw) on virtio or IDE, a serial port to a unix socket or file,
+// and a guest-agent channel. Every disk gets stable node names (DiskNodeName) so that QMP
+// commands can address it; QEMU runs daemonized with a QMP socket and a pid file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "conf/domain_def.hpp"
+#include "drivers/qemu/state_layout.hpp"
+
+namespace cairn::drivers::qemu {
+
+// The block node QMP addresses for a disk's format layer ("disk-vda") and its file.
+std::string DiskNodeName(std::string_view target);
+std::string DiskFileNodeName(std::string_view target);
+
+struct QemuCommandOptions {
+  bool kvm = false;  // use KVM (only when /dev/kvm really works); TCG otherwise
+};
+
+// Builds argv. Unsupported configuration (a disk bus or type QEMU cannot be given by this
+// driver) is VIR_ERR_CONFIG_UNSUPPORTED naming the element.
+Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
+                                                  const StateLayout& layout,
+                                                  const QemuCommandOptions& options);
+
+// Whether /dev/kvm can be opened for use (present, permitted). Never required.
+bool KvmUsable();
+
+// The agent socket a domain's guest-agent channel uses, or empty if it has none.
+std::string AgentSocketPath(const conf::DomainDef& def, const StateLayout& layout);
+
+}  // namespace cairn::drivers::qemu

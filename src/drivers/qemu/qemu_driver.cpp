@@ -1,0 +1,232 @@
+// The qemu driver: opening, and the domain lifecycle.
+#include "drivers/qemu/qemu_driver.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <set>
+
+#include "conf/uuid.hpp"
+#include "drivers/qemu/domain_record.hpp"
+#include "model/checkpoint_store.hpp"
+#include "util/atomic_file.hpp"
+#include "util/file_lock.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+constexpr unsigned kActive = 1u << 0, kInactive = 1u << 1, kPersistent = 1u << 2,
+                   kTransient = 1u << 3, kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
+constexpr unsigned kUndefineCheckpointsMetadata = 1u << 4;
+constexpr unsigned kXmlSecure = 1u << 0, kXmlInactive = 1u << 1;
+
+std::filesystem::path SessionRoot() {
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x == '/') {
+    return std::filesystem::path(x) / "cairn";
+  }
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home != nullptr ? home : "/root") / ".local/state/cairn";
+}
+
+bool HasCheckpoints(const StateLayout& layout, std::string_view name) {
+  model::CheckpointStore store(layout.CheckpointDir(name));
+  Result<std::vector<conf::CheckpointDef>> defs = store.LoadAll();
+  return defs && !defs->empty();
+}
+
+bool Keep(const StateLayout& layout, const DomainRecord& d, unsigned flags) {
+  const bool active = d.active();
+  if ((flags & (kActive | kInactive)) &&
+      !((flags & kActive && active) || (flags & kInactive && !active))) {
+    return false;
+  }
+  if ((flags & kTransient) && !(flags & kPersistent)) return false;  // all are persistent
+  if (flags & (kHasCheckpoint | kNoCheckpoint)) {
+    const bool has = HasCheckpoints(layout, d.def.name());
+    if (!((flags & kHasCheckpoint && has) || (flags & kNoCheckpoint && !has))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri& uri, bool) {
+  std::filesystem::path root;
+  if (!uri.host.empty()) {
+    return Fail(ErrorCode::kOperationUnsupported, kErr,
+                fmt::format("remote hosts are not supported: '{}'", uri.text));
+  }
+  if (uri.path == "/embed") {
+    auto it = uri.query.find("root");
+    if (it == uri.query.end() || it->second.empty() || it->second.front() != '/') {
+      return Fail(ErrorCode::kInvalidArg, kErr,
+                  fmt::format("URI '{}' must give an absolute root=DIR", uri.text));
+    }
+    root = it->second;
+  } else if (uri.path == "/session") {
+    root = SessionRoot();
+  } else if (uri.path == "/system") {
+    if (::geteuid() != 0) {
+      return Fail(ErrorCode::kOperationDenied, kErr, "qemu:///system needs root privileges");
+    }
+    root = "/var/lib/cairn";
+  } else {
+    return Fail(ErrorCode::kOperationUnsupported, kErr,
+                fmt::format("unexpected qemu URI path '{}', try qemu:///session", uri.path));
+  }
+  StateLayout layout(root);
+  if (Status ok = layout.Prepare(); !ok) return std::unexpected(ok.error());
+  return std::make_unique<QemuDriver>(uri.text, std::move(layout));
+}
+
+QemuDriver::QemuDriver(std::string uri, StateLayout layout)
+    : uri_(std::move(uri)), layout_(std::move(layout)) {}
+
+Result<std::vector<driver::DomainRef>> QemuDriver::ListDomains(unsigned flags) {
+  Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
+  if (!all) return std::unexpected(all.error());
+  std::vector<driver::DomainRef> out;
+  for (const DomainRecord& d : *all) {
+    if (Keep(layout_, d, flags)) out.push_back(d.Ref());
+  }
+  return out;
+}
+
+Result<driver::DomainRef> QemuDriver::LookupDomainByName(std::string_view name) {
+  Result<DomainRecord> rec = LoadDomain(layout_, name);
+  if (!rec) return std::unexpected(rec.error());
+  return rec->Ref();
+}
+
+Result<driver::DomainRef> QemuDriver::LookupDomainByUuid(std::string_view uuid) {
+  std::optional<std::string> canonical = conf::CanonicalUuid(uuid);
+  Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
+  if (!all) return std::unexpected(all.error());
+  for (const DomainRecord& d : *all) {
+    if (canonical && d.def.uuid() == *canonical) return d.Ref();
+  }
+  return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching uuid '{}'", uuid));
+}
+
+Result<driver::DomainRef> QemuDriver::LookupDomainById(int id) {
+  Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
+  if (!all) return std::unexpected(all.error());
+  for (const DomainRecord& d : *all) {
+    if (d.qemu && d.qemu->id == id) return d.Ref();
+  }
+  return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching id {}", id));
+}
+
+Result<DomainInfo> QemuDriver::GetDomainInfo(const driver::DomainRef& ref) {
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  DomainInfo info;
+  info.state = rec->active() ? DomainState::kRunning : DomainState::kShutoff;
+  info.max_memory_kib = rec->def.memory_kib();
+  info.memory_kib = rec->def.current_memory_kib();
+  info.vcpus = rec->def.vcpus();
+  info.persistent = true;
+  return info;
+}
+
+Result<std::string> QemuDriver::DomainGetXmlDesc(const driver::DomainRef& ref, unsigned flags) {
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  unsigned f = 0;
+  if (flags & kXmlSecure) f |= conf::kDomainFormatSecure;
+  if ((flags & kXmlInactive) || !rec->active()) f |= conf::kDomainFormatInactive;
+  return rec->def.Format(f);
+}
+
+Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsigned) {
+  Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
+  if (!def) return std::unexpected(def.error());
+  if (Status ok = ValidateDomainName(def->name()); !ok) return std::unexpected(ok.error());
+  if (def->uuid().empty()) {
+    def->set_uuid(conf::GenerateUuid());
+  } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
+    def->set_uuid(*u);
+  } else {
+    return Fail(ErrorCode::kXmlError, kErr, fmt::format("malformed uuid element '{}'", def->uuid()));
+  }
+  def->set_id(std::nullopt);
+  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(def->name()));
+  if (!lock) return std::unexpected(lock.error());
+  Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
+  if (!all) return std::unexpected(all.error());
+  for (const DomainRecord& d : *all) {
+    if (d.def.name() == def->name() && d.def.uuid() != def->uuid()) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("domain '{}' is already defined with uuid {}", d.def.name(),
+                              d.def.uuid()));
+    }
+    if (d.def.name() != def->name() && d.def.uuid() == def->uuid()) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("domain '{}' already exists with uuid {}", d.def.name(),
+                              d.def.uuid()));
+    }
+  }
+  if (Status ok = util::WriteFileAtomically(layout_.DomainXml(def->name()),
+                                            def->Format(conf::kDomainFormatSecure));
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  std::optional<RunningQemu> q = FindRunningQemu(layout_, def->name());
+  return driver::DomainRef{def->name(), def->uuid(), q ? q->id : -1};
+}
+
+Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) {
+  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(ref.name));
+  if (!lock) return std::unexpected(lock.error());
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  model::CheckpointStore store(layout_.CheckpointDir(ref.name));
+  Result<std::vector<conf::CheckpointDef>> cps = store.LoadAll();
+  if (!cps) return std::unexpected(cps.error());
+  if (rec->active()) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                "cannot undefine a running domain: destroy it first (Cairn keeps no transient "
+                "domains)");
+  }
+  if (!cps->empty() && !(flags & kUndefineCheckpointsMetadata)) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("cannot delete inactive domain with {} checkpoints", cps->size()));
+  }
+  // Metadata only: the bitmaps stay in the images, as with libvirt.
+  if (Status ok = store.RemoveAll(); !ok) return ok;
+  return util::RemoveFileDurably(layout_.DomainXml(ref.name));
+}
+
+Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, unsigned) {
+  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(ref.name));
+  if (!lock) return std::unexpected(lock.error());
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  if (rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is already running");
+  // Ids: the smallest positive number no running domain of this root uses.
+  std::set<int> used;
+  if (Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_)) {
+    for (const DomainRecord& d : *all) {
+      if (d.qemu) used.insert(d.qemu->id);
+    }
+  }
+  int id = 1;
+  while (used.count(id)) ++id;
+  Result<RunningQemu> q = StartQemu(rec->def, layout_, id);
+  if (!q) return std::unexpected(q.error());
+  return driver::DomainRef{rec->def.name(), rec->def.uuid(), q->id};
+}
+
+Status QemuDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
+  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(ref.name));
+  if (!lock) return std::unexpected(lock.error());
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  if (!rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  return StopQemu(layout_, ref.name, *rec->qemu);
+}
+
+}  // namespace cairn::drivers::qemu

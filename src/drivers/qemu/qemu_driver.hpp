@@ -1,0 +1,64 @@
+// The qemu driver: domains are QEMU processes and qcow2 images under a state root
+// (qemu:///embed?root=DIR, qemu:///session, qemu:///system; layout in state_layout.hpp).
+// The driver keeps no state of its own between calls: every call reads the root, so any
+// number of cairn processes see one truth, and each change takes the domain's lock.
+// Checkpoints are persistent dirty bitmaps, one per checkpointed disk, named after the
+// checkpoint; on a running domain they are changed over QMP, on a shut-off domain offline
+// in the image files (see checkpoint_ops.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "driver/driver.hpp"
+#include "driver/uri.hpp"
+#include "drivers/qemu/state_layout.hpp"
+
+namespace cairn::drivers::qemu {
+
+// Opens a qemu URI. embed needs an absolute root= ("qemu:///embed?root=/var/tmp/vms");
+// session lives in $XDG_STATE_HOME/cairn (or ~/.local/state/cairn); system in /var/lib/cairn.
+Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri& uri,
+                                                       bool read_only);
+
+class QemuDriver : public driver::Driver {
+ public:
+  QemuDriver(std::string uri, StateLayout layout);
+
+  std::string_view Type() const override { return "QEMU"; }
+  std::string Uri() const override { return uri_; }
+  const StateLayout& layout() const { return layout_; }
+
+  Result<std::vector<driver::DomainRef>> ListDomains(unsigned flags) override;
+  Result<driver::DomainRef> LookupDomainByName(std::string_view name) override;
+  Result<driver::DomainRef> LookupDomainByUuid(std::string_view uuid) override;
+  Result<driver::DomainRef> LookupDomainById(int id) override;
+  Result<DomainInfo> GetDomainInfo(const driver::DomainRef& dom) override;
+  Result<std::string> DomainGetXmlDesc(const driver::DomainRef& dom, unsigned flags) override;
+  Result<driver::DomainRef> DefineDomainXml(std::string_view xml, unsigned flags) override;
+  Status UndefineDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Result<driver::DomainRef> StartDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Status DestroyDomain(const driver::DomainRef& dom, unsigned flags) override;
+
+  Result<std::string> CheckpointCreateXml(const driver::DomainRef& dom, std::string_view xml,
+                                          unsigned flags) override;
+  Result<std::string> CheckpointGetXmlDesc(const driver::DomainRef& dom, std::string_view name,
+                                           unsigned flags) override;
+  Result<std::vector<std::string>> ListAllCheckpoints(const driver::DomainRef& dom,
+                                                      unsigned flags) override;
+  Result<std::vector<std::string>> CheckpointListAllChildren(const driver::DomainRef& dom,
+                                                             std::string_view name,
+                                                             unsigned flags) override;
+  Status CheckpointLookupByName(const driver::DomainRef& dom, std::string_view name,
+                                unsigned flags) override;
+  Result<std::string> CheckpointGetParent(const driver::DomainRef& dom, std::string_view name,
+                                          unsigned flags) override;
+  Status CheckpointDelete(const driver::DomainRef& dom, std::string_view name,
+                          unsigned flags) override;
+
+ private:
+  std::string uri_;
+  StateLayout layout_;
+};
+
+}  // namespace cairn::drivers::qemu

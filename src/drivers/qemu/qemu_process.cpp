@@ -1,0 +1,119 @@
+// Starting, finding and stopping a domain's QEMU.
+#include "drivers/qemu/qemu_process.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "drivers/qemu/qemu_command.hpp"
+#include "util/atomic_file.hpp"
+#include "util/child_process.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+std::optional<long> ReadNumber(const std::filesystem::path& p) {
+  Result<std::string> text = util::ReadFile(p);
+  if (!text) return std::nullopt;
+  long v = 0;
+  const char* b = text->data();
+  const char* e = b + text->size();
+  while (e > b && (e[-1] == '\n' || e[-1] == ' ')) --e;
+  auto [end, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || end != e) return std::nullopt;
+  return v;
+}
+
+// The pid is ours only if that process is a QEMU started for this domain.
+bool IsQemuOf(pid_t pid, std::string_view name) {
+  std::ifstream in(fmt::format("/proc/{}/cmdline", pid), std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string cmdline = s.str();
+  std::string needle = fmt::format("guest={},", name);
+  std::size_t pos = 0;
+  while ((pos = cmdline.find('\0', pos)) != std::string::npos) cmdline[pos] = ' ';
+  return cmdline.find(needle) != std::string::npos;
+}
+
+bool Alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+void ClearRunState(const StateLayout& layout, std::string_view name) {
+  std::error_code ec;
+  for (const auto& p : {layout.PidFile(name), layout.IdFile(name), layout.QmpSocket(name),
+                        layout.AgentSocket(name)}) {
+    std::filesystem::remove(p, ec);
+  }
+}
+
+}  // namespace
+
+std::optional<RunningQemu> FindRunningQemu(const StateLayout& layout, std::string_view name) {
+  std::optional<long> pid = ReadNumber(layout.PidFile(name));
+  if (!pid) return std::nullopt;
+  if (!Alive(static_cast<pid_t>(*pid)) || !IsQemuOf(static_cast<pid_t>(*pid), name)) {
+    ClearRunState(layout, name);
+    return std::nullopt;
+  }
+  RunningQemu q;
+  q.pid = static_cast<pid_t>(*pid);
+  q.id = static_cast<int>(ReadNumber(layout.IdFile(name)).value_or(-1));
+  return q;
+}
+
+Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& layout, int id) {
+  const std::string& name = def.name();
+  if (Status ok = util::EnsureDirectory(layout.RunDir(name), 0700); !ok) {
+    return std::unexpected(ok.error());
+  }
+  ClearRunState(layout, name);
+  Result<std::vector<std::string>> argv = BuildQemuCommand(def, layout, {.kvm = KvmUsable()});
+  if (!argv) return std::unexpected(argv.error());
+  Result<util::CommandOutput> out = util::RunCommand(*argv);
+  if (!out) return std::unexpected(out.error());
+  if (!out->status.Success()) {
+    std::string msg = out->err;
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
+                fmt::format("QEMU for domain '{}' {}: {}", name, out->status.Describe(), msg));
+  }
+  if (Status ok = util::WriteFileAtomically(layout.IdFile(name), std::to_string(id) + "\n"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  std::optional<RunningQemu> running = FindRunningQemu(layout, name);
+  if (!running) {
+    return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
+                fmt::format("QEMU for domain '{}' exited right after starting", name));
+  }
+  return *running;
+}
+
+Status StopQemu(const StateLayout& layout, std::string_view name, const RunningQemu& qemu,
+                std::chrono::milliseconds grace) {
+  auto gone_by = [&](std::chrono::steady_clock::time_point deadline) {
+    while (Alive(qemu.pid) && IsQemuOf(qemu.pid, name)) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  };
+  ::kill(qemu.pid, SIGTERM);
+  if (!gone_by(std::chrono::steady_clock::now() + grace)) {
+    ::kill(qemu.pid, SIGKILL);
+    if (!gone_by(std::chrono::steady_clock::now() + std::chrono::seconds(5))) {
+      return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
+                  fmt::format("QEMU process {} of domain '{}' does not die", qemu.pid, name));
+    }
+  }
+  ClearRunState(layout, name);
+  return {};
+}
+
+}  // namespace cairn::drivers::qemu

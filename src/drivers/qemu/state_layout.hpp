@@ -1,0 +1,43 @@
+// StateLayout: where the qemu driver keeps everything for one state root (DESIGN.md):
+//   ROOT/domains/NAME.xml          persistent definition
+//   ROOT/checkpoints/NAME/CP.xml   checkpoint metadata (+ .journal while a change runs)
+//   ROOT/run/NAME/                 live state: pid, id, qmp.sock, qga.sock, qemu.log
+//   ROOT/locks/NAME.lock           one writer per domain (flock)
+// Domain names become path components, so they are validated like checkpoint names.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "cairn/error.hpp"
+
+namespace cairn::drivers::qemu {
+
+class StateLayout {
+ public:
+  explicit StateLayout(std::filesystem::path root) : root_(std::move(root)) {}
+
+  const std::filesystem::path& root() const { return root_; }
+  std::filesystem::path domains_dir() const { return root_ / "domains"; }
+  std::filesystem::path DomainXml(std::string_view name) const;
+  std::filesystem::path CheckpointDir(std::string_view name) const;
+  std::filesystem::path RunDir(std::string_view name) const;
+  std::filesystem::path LockFile(std::string_view name) const;
+  std::filesystem::path QmpSocket(std::string_view name) const { return RunDir(name) / "qmp.sock"; }
+  std::filesystem::path AgentSocket(std::string_view name) const { return RunDir(name) / "qga.sock"; }
+  std::filesystem::path PidFile(std::string_view name) const { return RunDir(name) / "pid"; }
+  std::filesystem::path IdFile(std::string_view name) const { return RunDir(name) / "id"; }
+  std::filesystem::path LogFile(std::string_view name) const { return RunDir(name) / "qemu.log"; }
+
+  // Creates the top-level directories (idempotent).
+  Status Prepare() const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+// A domain name usable as a file name: non-empty, at most 255 bytes, no '/', no leading
+// '.', no control character. VIR_ERR_INVALID_ARG otherwise.
+Status ValidateDomainName(std::string_view name);
+
+}  // namespace cairn::drivers::qemu
