@@ -146,7 +146,9 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
   if (!def) return std::unexpected(def.error());
   if (Status ok = ValidateDomainName(def->name()); !ok) return std::unexpected(ok.error());
   if (def->uuid().empty()) {
-    def->set_uuid(conf::GenerateUuid());
+    // Redefining without a UUID keeps the domain's identity, as libvirt does.
+    Result<DomainRecord> existing = LoadDomain(layout_, def->name());
+    def->set_uuid(existing ? existing->def.uuid() : conf::GenerateUuid());
   } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
     def->set_uuid(*u);
   } else {

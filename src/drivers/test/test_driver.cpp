@@ -118,7 +118,10 @@ Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsi
   Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
   if (!def) return std::unexpected(def.error());
   if (def->uuid().empty()) {
-    def->set_uuid(conf::GenerateUuid());
+    // Redefining without a UUID keeps the domain's identity, as libvirt does.
+    auto existing = domains_.find(def->name());
+    def->set_uuid(existing != domains_.end() ? existing->second.def.uuid()
+                                             : conf::GenerateUuid());
   } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
     def->set_uuid(*u);
   } else {
