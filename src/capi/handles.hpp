@@ -45,6 +45,17 @@ inline bool Valid(const _virDomainCheckpoint* c) {
   return c != nullptr && c->magic == _virDomainCheckpoint::kMagic && Valid(c->domain);
 }
 
+// Entry checks: reset the thread's last error, then refuse a NULL or foreign handle with
+// libvirt's error for it, naming the function. True when the handle is usable.
+bool CheckConnect(virConnectPtr c, const char* function);
+bool CheckDomain(virDomainPtr d, const char* function);
+bool CheckCheckpoint(virDomainCheckpointPtr c, const char* function);
+
+// A C string argument as the C++ API takes it: NULL stays distinguishable from "".
+inline std::string_view Arg(const char* s) {
+  return s != nullptr ? std::string_view(s) : std::string_view();
+}
+
 void RefConnect(virConnectPtr c);
 void UnrefConnect(virConnectPtr c);
 void UnrefDomain(virDomainPtr d);

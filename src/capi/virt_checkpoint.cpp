@@ -7,22 +7,6 @@
 namespace cairn::capi {
 namespace {
 
-bool CheckDomain(virDomainPtr d, const char* function) {
-  ResetLastError();
-  if (Valid(d)) return true;
-  SetInvalidHandle(ErrorCode::kInvalidDomain, ErrorDomain::kNone, function);
-  return false;
-}
-
-bool CheckCheckpoint(virDomainCheckpointPtr c, const char* function) {
-  ResetLastError();
-  if (Valid(c)) return true;
-  SetInvalidHandle(ErrorCode::kInvalidDomainCheckpoint, ErrorDomain::kDomainCheckpoint, function);
-  return false;
-}
-
-std::string_view Arg(const char* s) { return s != nullptr ? std::string_view(s) : std::string_view(); }
-
 virDomainCheckpointPtr Wrap(virDomainPtr domain, Result<Checkpoint> cp) {
   if (!cp) {
     SetLastError(cp.error());

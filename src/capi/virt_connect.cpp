@@ -41,22 +41,6 @@ char* CopyString(const std::string& s) {
   return out;
 }
 
-namespace {
-
-std::string_view Arg(const char* s) { return s != nullptr ? std::string_view(s) : std::string_view(); }
-
-virConnectPtr Open(const char* name, bool read_only) {
-  ResetLastError();
-  Result<Connection> conn = Connection::Open(name != nullptr ? name : "", read_only);
-  if (!conn) {
-    SetLastError(conn.error());
-    return nullptr;
-  }
-  auto* c = new _virConnect{.conn = std::move(*conn), .type = {}};
-  c->type = std::string(c->conn.type());
-  return c;
-}
-
 bool CheckConnect(virConnectPtr c, const char* function) {
   ResetLastError();
   if (Valid(c)) return true;
@@ -69,6 +53,27 @@ bool CheckDomain(virDomainPtr d, const char* function) {
   if (Valid(d)) return true;
   SetInvalidHandle(ErrorCode::kInvalidDomain, ErrorDomain::kNone, function);
   return false;
+}
+
+bool CheckCheckpoint(virDomainCheckpointPtr c, const char* function) {
+  ResetLastError();
+  if (Valid(c)) return true;
+  SetInvalidHandle(ErrorCode::kInvalidDomainCheckpoint, ErrorDomain::kDomainCheckpoint, function);
+  return false;
+}
+
+namespace {
+
+virConnectPtr Open(const char* name, bool read_only) {
+  ResetLastError();
+  Result<Connection> conn = Connection::Open(name != nullptr ? name : "", read_only);
+  if (!conn) {
+    SetLastError(conn.error());
+    return nullptr;
+  }
+  auto* c = new _virConnect{.conn = std::move(*conn), .type = {}};
+  c->type = std::string(c->conn.type());
+  return c;
 }
 
 virDomainPtr Wrap(virConnectPtr conn, Result<Domain> dom) {

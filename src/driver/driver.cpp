@@ -5,6 +5,15 @@
 
 namespace cairn::driver {
 
+bool MatchesListFlags(unsigned flags, bool active, bool persistent, bool has_checkpoints) {
+  auto group = [flags](unsigned yes, unsigned no, bool value) {
+    if ((flags & (yes | no)) == 0) return true;
+    return ((flags & yes) && value) || ((flags & no) && !value);
+  };
+  return group(1u << 0, 1u << 1, active) && group(1u << 2, 1u << 3, persistent) &&
+         group(1u << 14, 1u << 15, has_checkpoints);
+}
+
 Error Unsupported(std::string_view entry_point) {
   return Error(ErrorCode::kNoSupport, ErrorDomain::kNone, std::string(entry_point));
 }

@@ -62,6 +62,10 @@ class Driver {
   virtual Status CheckpointDelete(const DomainRef& dom, std::string_view name, unsigned flags);
 };
 
+// Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,
+// persistent/transient, has/no checkpoint); a group with no bit set filters nothing.
+bool MatchesListFlags(unsigned flags, bool active, bool persistent, bool has_checkpoints);
+
 // The error a driver returns for an entry point it does not implement.
 Error Unsupported(std::string_view entry_point);
 

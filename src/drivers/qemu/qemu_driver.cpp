@@ -18,8 +18,7 @@ namespace cairn::drivers::qemu {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kActive = 1u << 0, kInactive = 1u << 1, kPersistent = 1u << 2,
-                   kTransient = 1u << 3, kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
+constexpr unsigned kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
 constexpr unsigned kUndefineCheckpointsMetadata = 1u << 4;
 constexpr unsigned kXmlSecure = 1u << 0, kXmlInactive = 1u << 1;
 
@@ -35,20 +34,6 @@ bool HasCheckpoints(const StateLayout& layout, std::string_view name) {
   model::CheckpointStore store(layout.CheckpointDir(name));
   Result<std::vector<conf::CheckpointDef>> defs = store.LoadAll();
   return defs && !defs->empty();
-}
-
-bool Keep(const StateLayout& layout, const DomainRecord& d, unsigned flags) {
-  const bool active = d.active();
-  if ((flags & (kActive | kInactive)) &&
-      !((flags & kActive && active) || (flags & kInactive && !active))) {
-    return false;
-  }
-  if ((flags & kTransient) && !(flags & kPersistent)) return false;  // all are persistent
-  if (flags & (kHasCheckpoint | kNoCheckpoint)) {
-    const bool has = HasCheckpoints(layout, d.def.name());
-    if (!((flags & kHasCheckpoint && has) || (flags & kNoCheckpoint && !has))) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -90,7 +75,9 @@ Result<std::vector<driver::DomainRef>> QemuDriver::ListDomains(unsigned flags) {
   if (!all) return std::unexpected(all.error());
   std::vector<driver::DomainRef> out;
   for (const DomainRecord& d : *all) {
-    if (Keep(layout_, d, flags)) out.push_back(d.Ref());
+    // Reading checkpoint metadata costs a directory scan: only when the filter asks.
+    bool has = (flags & (kHasCheckpoint | kNoCheckpoint)) && HasCheckpoints(layout_, d.def.name());
+    if (driver::MatchesListFlags(flags, d.active(), true, has)) out.push_back(d.Ref());
   }
   return out;
 }

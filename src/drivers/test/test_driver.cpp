@@ -10,29 +10,8 @@ namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kTest;
 
-// virConnectListAllDomainsFlags bits the test driver filters on.
-constexpr unsigned kActive = 1u << 0, kInactive = 1u << 1, kPersistent = 1u << 2,
-                   kTransient = 1u << 3, kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
 constexpr unsigned kUndefineCheckpointsMetadata = 1u << 4;
 constexpr unsigned kXmlSecure = 1u << 0, kXmlInactive = 1u << 1;
-
-bool Keep(const TestDriver::TestDomain& d, unsigned flags) {
-  const bool active = d.id >= 0;
-  if ((flags & (kActive | kInactive)) && !((flags & kActive && active) ||
-                                           (flags & kInactive && !active))) {
-    return false;
-  }
-  if ((flags & (kPersistent | kTransient)) &&
-      !((flags & kPersistent && d.persistent) || (flags & kTransient && !d.persistent))) {
-    return false;
-  }
-  const bool has = !d.checkpoints.empty();
-  if ((flags & (kHasCheckpoint | kNoCheckpoint)) &&
-      !((flags & kHasCheckpoint && has) || (flags & kNoCheckpoint && !has))) {
-    return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -65,7 +44,9 @@ Result<TestDriver::TestDomain*> TestDriver::Find(const driver::DomainRef& ref) {
 Result<std::vector<driver::DomainRef>> TestDriver::ListDomains(unsigned flags) {
   std::vector<driver::DomainRef> out;
   for (const auto& [name, d] : domains_) {
-    if (Keep(d, flags)) out.push_back(d.Ref());
+    if (driver::MatchesListFlags(flags, d.id >= 0, d.persistent, !d.checkpoints.empty())) {
+      out.push_back(d.Ref());
+    }
   }
   return out;
 }
