@@ -5,6 +5,8 @@
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/checkpoint_session.hpp"
 #include "drivers/qemu/crash_point.hpp"
+#include "drivers/qemu/guest_agent.hpp"
+#include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "util/time.hpp"
 
@@ -121,10 +123,22 @@ Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigne
   return name;
 }
 
-Result<std::string> Create(CheckpointSession& s, std::string_view xml, unsigned flags) {
+// QUIESCE needs a running domain with a guest-agent channel; checked before anything moves.
+Status CheckQuiesce(const CheckpointSession& s, const StateLayout& layout) {
+  if (!s.domain.active()) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                "cannot quiesce a domain that is not running");
+  }
+  if (AgentSocketPath(s.domain.def, layout).empty()) {
+    return Fail(ErrorCode::kArgumentUnsupported, kErr, "QEMU guest agent is not configured");
+  }
+  return {};
+}
+
+Result<std::string> Create(CheckpointSession& s, const StateLayout& layout, std::string_view xml,
+                           unsigned flags) {
   if (flags & kCreateQuiesce) {
-    return Fail(ErrorCode::kOperationUnsupported, kErr,
-                "quiesce through the guest agent is not implemented yet");
+    if (Status ok = CheckQuiesce(s, layout); !ok) return std::unexpected(ok.error());
   }
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, 0);
   if (!def) return std::unexpected(def.error());
@@ -152,9 +166,24 @@ Result<std::string> Create(CheckpointSession& s, std::string_view xml, unsigned 
     return std::unexpected(ok.error());
   }
   CrashPoint("checkpoint-create:journal-written");
-  if (Status ok = s.bitmaps->Add(BitmapsOf(*def)); !ok) {
-    (void)s.store.ClearJournal();
-    return std::unexpected(ok.error());
+  {
+    // QUIESCE: filesystems frozen for the instant of the transaction, thawed on every path.
+    std::optional<FrozenGuest> frozen;
+    if (flags & kCreateQuiesce) {
+      Result<FrozenGuest> f = FrozenGuest::Freeze(AgentSocketPath(s.domain.def, layout));
+      if (!f) {
+        (void)s.store.ClearJournal();
+        return std::unexpected(f.error());
+      }
+      frozen.emplace(std::move(*f));
+    }
+    Status added = s.bitmaps->Add(BitmapsOf(*def));
+    Status thawed = frozen ? frozen->Thaw() : Status();
+    if (!added) {
+      (void)s.store.ClearJournal();
+      return std::unexpected(added.error());
+    }
+    if (!thawed) return std::unexpected(thawed.error());
   }
   CrashPoint("checkpoint-create:bitmaps-added");
   if (Status ok = s.store.Save(*def); !ok) {
@@ -176,7 +205,7 @@ Result<std::string> QemuDriver::CheckpointCreateXml(const driver::DomainRef& ref
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
   if (!s) return std::unexpected(s.error());
   if (flags & kCreateRedefine) return Redefine(*s, xml, flags);
-  return Create(*s, xml, flags);
+  return Create(*s, layout_, xml, flags);
 }
 
 Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& ref,

@@ -124,3 +124,16 @@ TEST_F(Offline, UndefineRefusesToDropCheckpointMetadataWithoutTheFlag) {
 
 }  // namespace
 }  // namespace cairn::test
+
+namespace cairn::test {
+namespace {
+
+TEST_F(Offline, QuiesceOfAShutOffDomainIsRefused) {
+  auto cp = dom_->CheckpointCreateXml("<domaincheckpoint/>", CheckpointCreateFlags::kQuiesce);
+  ASSERT_FALSE(cp);
+  EXPECT_EQ(cp.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_TRUE(BitmapsIn("vda").empty());
+}
+
+}  // namespace
+}  // namespace cairn::test
