@@ -313,7 +313,7 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
   }
   CrashPoint("checkpoint-delete:metadata-removed");
   s.checkpoints.CommitDelete(*plan);
-  (void)s.store.WriteCurrent(s.checkpoints.current());
+  if (plan->new_current) (void)s.store.WriteCurrent(s.checkpoints.current());
   return s.store.ClearJournal();
 }
 
