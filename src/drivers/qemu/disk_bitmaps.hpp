@@ -51,7 +51,7 @@ class DiskBitmaps {
   virtual Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) = 0;
 };
 
-// Offline: qemu-img for add/remove/list, qemu-storage-daemon for dirty counts.
+// Offline: qemu-img for add/remove/list, a read-only qemu-storage-daemon for dirty counts.
 std::unique_ptr<DiskBitmaps> OfflineBitmaps(const conf::DomainDef& def);
 
 }  // namespace cairn::drivers::qemu

@@ -1,9 +1,13 @@
-// DiskBitmaps on the image files of a shut-off domain, through qemu-img.
+// DiskBitmaps on the image files of a shut-off domain: qemu-img for the bitmaps themselves,
+// a read-only qemu-storage-daemon for their dirty counts.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "drivers/qemu/disk_bitmaps.hpp"
+#include "qmp/qmp_client.hpp"
+#include "qmp/qmp_commands.hpp"
 #include "util/child_process.hpp"
+#include "util/temp_dir.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -91,10 +95,46 @@ class OfflineDiskBitmaps : public DiskBitmaps {
   }
 
   Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) override {
-    // A shut-off domain cannot write: a bitmap holds exactly what was dirtied while it ran.
-    // qemu-img does not report counts; qemu-storage-daemon does, but it is not wired yet.
-    return Fail(ErrorCode::kOperationUnsupported, kErr,
-                "size of a checkpoint of a shut-off domain is not supported yet");
+    // qemu-img does not report dirty counts; a read-only qemu-storage-daemon opening the
+    // images does, through the same QMP query a running QEMU answers.
+    std::vector<std::uint64_t> out(bitmaps.size(), 0);
+    if (bitmaps.empty()) return out;
+    Result<util::TempDir> tmp = util::TempDir::Create("cairn-qsd");
+    if (!tmp) return std::unexpected(tmp.error());
+    const std::filesystem::path sock = tmp->path() / "qmp.sock";
+    std::vector<std::string> argv = {"qemu-storage-daemon"};
+    for (const DiskBitmapView& d : disks_) {
+      argv.push_back("--blockdev");
+      argv.push_back(fmt::format("driver=file,node-name=file-{},filename={},read-only=on",
+                                 d.target, d.image));
+      argv.push_back("--blockdev");
+      argv.push_back(fmt::format("driver=qcow2,node-name=disk-{},file=file-{},read-only=on",
+                                 d.target, d.target));
+    }
+    argv.insert(argv.end(), {"--chardev",
+                             fmt::format("socket,id=m,path={},server=on,wait=off", sock.string()),
+                             "--monitor", "chardev=m"});
+    util::SpawnOptions io;
+    io.in = util::Redirect::Null();
+    io.out = util::Redirect::Null();
+    io.err = util::Redirect::Null();
+    Result<util::ChildProcess> daemon = util::ChildProcess::Spawn(argv, io);
+    if (!daemon) return std::unexpected(daemon.error());
+    Result<qmp::QmpClient> qmp = qmp::QmpClient::Connect(sock);
+    if (!qmp) return std::unexpected(qmp.error());
+    Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(*qmp);
+    if (!nodes) return std::unexpected(nodes.error());
+    for (std::size_t i = 0; i < bitmaps.size(); ++i) {
+      for (const qmp::BlockNodeInfo& n : *nodes) {
+        if (n.node_name != "disk-" + bitmaps[i].target) continue;
+        for (const qmp::DirtyBitmapInfo& b : n.dirty_bitmaps) {
+          if (b.name == bitmaps[i].name) out[i] = b.count;
+        }
+      }
+    }
+    (void)qmp->Execute("quit");
+    (void)daemon->Wait();
+    return out;
   }
 
  private:

@@ -137,3 +137,27 @@ TEST_F(Offline, QuiesceOfAShutOffDomainIsRefused) {
 
 }  // namespace
 }  // namespace cairn::test
+
+namespace cairn::test {
+namespace {
+
+TEST_F(Offline, SizeCountsTheBytesWrittenSinceTheCheckpointAtBitmapGranularity) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  // qemu-io writes through QEMU's block layer, so the enabled persistent bitmap records it:
+  // 100 KiB at 1 MiB + 4 KiB touches two 64 KiB granules.
+  auto w = util::RunCommand({"qemu-io", "-f", "qcow2", "-c", "write -P 0xab 1052672 102400",
+                             Image("vda")});
+  ASSERT_TRUE(w && w->status.Success()) << (w ? w->err : "");
+  auto xml = dom_->CheckpointLookupByName("c1")->GetXmlDesc(CheckpointXmlFlags::kSize |
+                                                           CheckpointXmlFlags::kNoDomain);
+  ASSERT_TRUE(xml) << xml.error().Text();
+  EXPECT_NE(xml->find("<disk name='vda' checkpoint='bitmap' bitmap='c1' size='131072'/>"),
+            std::string::npos)
+      << *xml;
+  EXPECT_NE(xml->find("<disk name='vdb' checkpoint='bitmap' bitmap='c1' size='0'/>"),
+            std::string::npos)
+      << *xml;
+}
+
+}  // namespace
+}  // namespace cairn::test
