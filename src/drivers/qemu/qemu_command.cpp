@@ -157,6 +157,9 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
       if (type != nullptr && *type == "unix" && path != nullptr) {
         argv.insert(argv.end(), {"-chardev", fmt::format("socket,id={},path={},server=on,wait=off",
                                                          id, Escape(*path))});
+      } else if (type != nullptr && *type == "pipe" && path != nullptr) {
+        // PATH.in / PATH.out FIFOs (or PATH itself), as libvirt's pipe character device.
+        argv.insert(argv.end(), {"-chardev", fmt::format("pipe,id={},path={}", id, Escape(*path))});
       } else if (type != nullptr && *type == "file" && path != nullptr) {
         argv.insert(argv.end(), {"-chardev", fmt::format("file,id={},path={}", id, Escape(*path))});
       } else {

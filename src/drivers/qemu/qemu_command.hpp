@@ -1,6 +1,6 @@
 // QemuCommand: the qemu-system-x86_64 command line for a domain definition. Supports the
 // subset DESIGN.md names: name, uuid, memory, vcpus, direct kernel boot or disk boot, file
-// or block disks (qcow2 or raw) on virtio or IDE, a serial port to a unix socket or file,
+// or block disks (qcow2 or raw) on virtio or IDE, a serial port to a unix socket, pipe or file,
 // and a guest-agent channel. Every disk gets stable node names (DiskNodeName) so that QMP
 // commands can address it; QEMU runs daemonized with a QMP socket and a pid file.
 #pragma once
