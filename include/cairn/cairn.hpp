@@ -8,3 +8,4 @@
 #include "cairn/domain.hpp"
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"
+#include "cairn/version.hpp"

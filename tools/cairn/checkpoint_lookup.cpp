@@ -1,0 +1,60 @@
+// Checkpoint and parent lookups shared by the checkpoint commands.
+#include "tools/cairn/checkpoint_lookup.hpp"
+
+#include <fmt/format.h>
+
+#include "tools/cairn/command_args.hpp"
+
+namespace cairn::cli {
+
+std::optional<Checkpoint> LookupCheckpoint(Session& session, const ParsedCommand& cmd,
+                                           const Domain& domain, std::string_view option) {
+  std::optional<std::string> name;
+  if (!StringOption(session, cmd, option, &name)) return std::nullopt;
+  if (!name) {
+    session.out().Error(fmt::format("--{} is required", option));
+    return std::nullopt;
+  }
+  Result<Checkpoint> cp = domain.CheckpointLookupByName(*name);
+  if (!cp) {
+    session.SetError(cp.error());
+    session.ReportError();
+    return std::nullopt;
+  }
+  return *cp;
+}
+
+bool LookupParentName(Session& session, const Checkpoint& checkpoint,
+                      std::optional<std::string>* parent) {
+  parent->reset();
+  Result<Checkpoint> p = checkpoint.GetParent();
+  if (p) {
+    *parent = p->name();
+    return true;
+  }
+  if (p.error().code() == ErrorCode::kNoDomainCheckpoint) return true;  // a root
+  session.SetError(p.error());
+  session.ReportError();
+  session.out().Error("unable to determine if checkpoint has parent");
+  return false;
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace cairn::cli

@@ -1,0 +1,58 @@
+// Option values and domain lookup with virsh's rules and messages.
+#include "tools/cairn/command_args.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "tools/cairn/option_binding.hpp"
+
+namespace cairn::cli {
+
+bool StringOption(Session& session, const ParsedCommand& cmd, std::string_view option,
+                  std::optional<std::string>* value) {
+  *value = cmd.Value(option);
+  const OptionDef* def = FindOption(cmd.def(), option);
+  if (*value && (*value)->empty() && !(def != nullptr && def->empty_ok)) {
+    session.out().Error(
+        fmt::format("Failed to get option '{}': Option argument is empty", option));
+    return false;
+  }
+  return true;
+}
+
+std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, DomainKeys keys) {
+  std::optional<std::string> key;
+  if (!StringOption(session, cmd, "domain", &key) || !key) return std::nullopt;
+  const Connection& conn = session.connection();
+  if (keys == DomainKeys::kIdUuidOrName) {
+    int id = -1;
+    auto [end, ec] = std::from_chars(key->data(), key->data() + key->size(), id);
+    if (ec == std::errc() && end == key->data() + key->size() && id >= 0) {
+      if (Result<Domain> d = conn.LookupDomainById(id)) return *d;
+    }
+  }
+  // A UUID is tried only for strings of a UUID's length, as virsh does.
+  if (key->size() == 36) {
+    if (Result<Domain> d = conn.LookupDomainByUuid(*key)) return *d;
+  }
+  if (Result<Domain> d = conn.LookupDomainByName(*key)) return *d;
+  session.out().Error(fmt::format("failed to get domain '{}'", *key));
+  return std::nullopt;
+}
+
+std::string_view DomainStateName(DomainState state) {
+  switch (state) {
+    case DomainState::kNoState: return "no state";
+    case DomainState::kRunning: return "running";
+    case DomainState::kBlocked: return "idle";
+    case DomainState::kPaused: return "paused";
+    case DomainState::kShutdown: return "in shutdown";
+    case DomainState::kShutoff: return "shut off";
+    case DomainState::kCrashed: return "crashed";
+    case DomainState::kPmSuspended: return "pmsuspended";
+  }
+  return "no state";
+}
+
+}  // namespace cairn::cli

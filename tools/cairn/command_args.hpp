@@ -1,0 +1,35 @@
+// tools/cairn/command_args.hpp — reading option values the way every virsh command does:
+// an empty value is refused unless the option allows it, and a DOMAIN argument is tried as
+// an id, then a UUID, then a name, failing with "failed to get domain 'X'".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cairn/cairn.hpp"
+#include "tools/cairn/parsed_command.hpp"
+#include "tools/cairn/session.hpp"
+
+namespace cairn::cli {
+
+// The value of a string option (nullopt if absent) in *value. Returns false after printing
+// "Failed to get option 'NAME': Option argument is empty" for an empty value.
+bool StringOption(Session& session, const ParsedCommand& cmd, std::string_view option,
+                  std::optional<std::string>* value);
+
+// The "domain" option most commands take first, as virsh declares it.
+constexpr OptionDef DomainOption(std::string_view help = "domain name, id or uuid") {
+  return {"domain", OptionKind::kData, help, false, false, ValueCompletion::kDomain};
+}
+
+enum class DomainKeys { kIdUuidOrName, kUuidOrName };
+
+// The domain named by the "domain" option; nullopt after printing the error.
+std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd,
+                                   DomainKeys keys = DomainKeys::kIdUuidOrName);
+
+// virsh's names for domain states ("running", "shut off", ...).
+std::string_view DomainStateName(DomainState state);
+
+}  // namespace cairn::cli

@@ -1,0 +1,131 @@
+// The domain management group: define, destroy, dumpxml, start, undefine, with virsh 9's
+// options (the subset Cairn's API can honour) and messages.
+#include <fmt/format.h>
+
+#include "tools/cairn/command_args.hpp"
+#include "tools/cairn/command_table.hpp"
+#include "tools/cairn/dump_xml.hpp"
+#include "tools/cairn/local_files.hpp"
+
+namespace cairn::cli {
+namespace {
+
+bool RunDefine(Session& s, const ParsedCommand& cmd) {
+  std::optional<std::string> file;
+  if (!StringOption(s, cmd, "file", &file) || !file) return false;
+  Result<std::string> xml = ReadLocalFile(*file);
+  if (!xml) {
+    s.SetError(xml.error());
+    return false;
+  }
+  Result<Domain> dom = s.connection().DefineDomainXml(*xml);
+  if (!dom) {
+    s.SetError(dom.error());
+    s.out().Error(fmt::format("Failed to define domain from {}", *file));
+    return false;
+  }
+  s.out().PrintExtra(fmt::format("Domain '{}' defined from {}\n", dom->name(), *file));
+  return true;
+}
+
+bool RunDestroy(Session& s, const ParsedCommand& cmd) {
+  std::optional<Domain> dom = LookupDomain(s, cmd);
+  if (!dom) return false;
+  const std::string given = *cmd.Value("domain");  // virsh names the domain as it was given
+  if (Status ok = dom->Destroy(); !ok) {
+    s.SetError(ok.error());
+    s.out().Error(fmt::format("Failed to destroy domain '{}'", given));
+    return false;
+  }
+  s.out().PrintExtra(fmt::format("Domain '{}' destroyed\n", given));
+  return true;
+}
+
+bool RunDumpXml(Session& s, const ParsedCommand& cmd) {
+  DomainXmlFlags flags = DomainXmlFlags::kNone;
+  if (cmd.Has("inactive")) flags |= DomainXmlFlags::kInactive;
+  if (cmd.Has("security-info")) flags |= DomainXmlFlags::kSecure;
+  std::optional<Domain> dom = LookupDomain(s, cmd);
+  if (!dom) return false;
+  std::optional<std::string> xpath = cmd.Value("xpath");
+  if (xpath && xpath->empty()) return false;  // virsh fails here without a word
+  Result<std::string> xml = dom->GetXmlDesc(flags);
+  if (!xml) {
+    s.SetError(xml.error());
+    return false;
+  }
+  return DumpXml(s, *xml, xpath, cmd.Has("wrap"));
+}
+
+bool RunStart(Session& s, const ParsedCommand& cmd) {
+  std::optional<Domain> dom = LookupDomain(s, cmd, DomainKeys::kUuidOrName);
+  if (!dom) return false;
+  if (dom->id() >= 0) {
+    s.out().Error("Domain is already active");
+    return false;
+  }
+  if (Status ok = dom->Start(); !ok) {
+    s.SetError(ok.error());
+    s.out().Error(fmt::format("Failed to start domain '{}'", dom->name()));
+    return false;
+  }
+  s.out().PrintExtra(fmt::format("Domain '{}' started\n", dom->name()));
+  return true;
+}
+
+bool RunUndefine(Session& s, const ParsedCommand& cmd) {
+  std::optional<Domain> dom = LookupDomain(s, cmd);
+  if (!dom) return false;
+  const std::string given = *cmd.Value("domain");
+  UndefineFlags flags = UndefineFlags::kNone;
+  if (cmd.Has("checkpoints-metadata")) flags |= UndefineFlags::kCheckpointsMetadata;
+  if (Status ok = dom->Undefine(flags); !ok) {
+    s.SetError(ok.error());
+    s.out().Error(fmt::format("Failed to undefine domain '{}'", given));
+    return false;
+  }
+  s.out().PrintExtra(fmt::format("Domain '{}' has been undefined\n", given));
+  return true;
+}
+
+constexpr OptionDef kDefineOptions[] = {
+    {"file", OptionKind::kData, "file containing an XML domain description", false, false,
+     ValueCompletion::kFile},
+};
+constexpr OptionDef kDomainOnly[] = {DomainOption()};
+constexpr OptionDef kDumpXmlOptions[] = {
+    DomainOption(),
+    {"inactive", OptionKind::kBool, "show inactive defined XML"},
+    {"security-info", OptionKind::kBool, "include security sensitive information in XML dump"},
+    {"xpath", OptionKind::kString, "xpath expression to filter the XML document", true},
+    {"wrap", OptionKind::kBool, "wrap xpath results in an common root element"},
+};
+constexpr OptionDef kStartOptions[] = {DomainOption("name of the inactive domain")};
+constexpr OptionDef kUndefineOptions[] = {
+    DomainOption("domain name or uuid"),
+    {"checkpoints-metadata", OptionKind::kBool,
+     "remove all domain checkpoint metadata (vm must be inactive)"},
+};
+
+constexpr CommandDef kCommands[] = {
+    {"define", "define (but don't start) a domain from an XML file", "Define a domain.",
+     kDefineOptions, RunDefine},
+    {"destroy", "destroy (stop) a domain",
+     "Forcefully stop a given domain, but leave its resources intact.", kDomainOnly, RunDestroy},
+    {"dumpxml", "domain information in XML",
+     "Output the domain information as an XML dump to stdout.", kDumpXmlOptions, RunDumpXml},
+    {"start", "start a (previously defined) inactive domain", "Start a domain by booting it.",
+     kStartOptions, RunStart},
+    {"undefine", "undefine a domain",
+     "Undefine an inactive domain, or convert persistent to transient.", kUndefineOptions,
+     RunUndefine},
+};
+
+}  // namespace
+
+const CommandGroup& DomainManagementGroup() {
+  static const CommandGroup kGroup{"Domain Management", "domain", kCommands};
+  return kGroup;
+}
+
+}  // namespace cairn::cli
