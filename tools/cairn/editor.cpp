@@ -72,6 +72,7 @@ Status EditBuffer::Edit() const {
         path_)));
   }
   const std::string command_line = fmt::format("{} {}", editor, path_);
+  std::fflush(stdout);  // what cairn printed so far comes before anything the editor prints
   pid_t pid = ::fork();
   if (pid < 0) {
     return std::unexpected(SystemError(fmt::format("cannot fork child process: {}",

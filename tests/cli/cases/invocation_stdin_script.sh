@@ -1,0 +1,9 @@
+# Without a command and with stdin not a terminal, cairn reads commands from stdin line by
+# line, without banner or prompt; the status is the last command's.
+printf 'checkpoint-create-as test c1\ncheckpoint-list test --name; nosuch\n\n"\necho last' |
+  "$CAIRN" -c test:///default
+echo "[status $?]"
+printf 'checkpoint-info test nosuch\n' | "$CAIRN" -c test:///default
+echo "[status $?]"
+printf 'uri\nquit\nuri\n' | "$CAIRN" -c test:///default
+echo "[status $?]"
