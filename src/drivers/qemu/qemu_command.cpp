@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace cairn::drivers::qemu {
 namespace {
 
@@ -90,6 +92,12 @@ bool KvmUsable() {
   if (fd < 0) return false;
   ::close(fd);
   return true;
+}
+
+bool WantKvm(const conf::DomainDef& def) {
+  const char* accel = std::getenv("CAIRN_ACCEL");
+  if (accel != nullptr && std::string_view(accel) == "tcg") return false;
+  return def.type() == "kvm" && KvmUsable();
 }
 
 std::string AgentSocketPath(const conf::DomainDef& def, const StateLayout& layout) {

@@ -31,6 +31,11 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
 // Whether /dev/kvm can be opened for use (present, permitted). Never required.
 bool KvmUsable();
 
+// The accelerator choice, as libvirt's domain type states it: <domain type='kvm'> runs on
+// KVM when /dev/kvm is usable and falls back to TCG otherwise; type='qemu' is always TCG.
+// $CAIRN_ACCEL=tcg forces TCG (for hosts whose /dev/kvm opens but cannot run guests).
+bool WantKvm(const conf::DomainDef& def);
+
 // The agent socket a domain's guest-agent channel uses, or empty if it has none.
 std::string AgentSocketPath(const conf::DomainDef& def, const StateLayout& layout);
 

@@ -74,7 +74,7 @@ Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& lay
     return std::unexpected(ok.error());
   }
   ClearRunState(layout, name);
-  Result<std::vector<std::string>> argv = BuildQemuCommand(def, layout, {.kvm = KvmUsable()});
+  Result<std::vector<std::string>> argv = BuildQemuCommand(def, layout, {.kvm = WantKvm(def)});
   if (!argv) return std::unexpected(argv.error());
   Result<util::CommandOutput> out = util::RunCommand(*argv);
   if (!out) return std::unexpected(out.error());

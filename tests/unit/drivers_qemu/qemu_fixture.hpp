@@ -43,7 +43,7 @@ class QemuRootTest : public testing::Test {
   }
 
   std::string DomainXml() const {
-    return "<domain type='kvm'><name>vm1</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+    return "<domain type='qemu'><name>vm1</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
            "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
            "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
            "<source file='" + Image("vda") + "'/><target dev='vda' bus='virtio'/></disk>"
