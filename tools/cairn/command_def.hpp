@@ -1,10 +1,8 @@
 // tools/cairn/command_def.hpp — what one cairn command is: name, help texts, options in
-// declaration order, and the function that runs it.
-//
-// The command table built from these definitions is the single source for option parsing,
-// `help`, tab completion and the man page. Declaration order matters as it does in virsh 9:
-// every non-boolean option not marked `named_only` may also be given by position, filled in
-// the order the options are declared.
+// declaration order, and the function that runs it. The command table built from these is
+// the single source for option parsing, `help`, tab completion and the man page.
+// Declaration order matters as in virsh 9: every non-boolean option not `named_only` may
+// also be given by position, filled in the order the options are declared.
 #pragma once
 
 #include <span>

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   if (int status = ParseOptions(argc, argv, &options, &connect_now); status >= 0) return status;
 
   const bool has_command = optind < argc;
-  options.interactive = !has_command && ::isatty(STDIN_FILENO);
+  const bool interactive = !has_command && ::isatty(STDIN_FILENO);
   Session session(options);
   // A named connection must work before anything runs; the default one is opened when the
   // first command needs it, so that `help` works without any hypervisor.
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     ok = session.RunAll(*commands);
   } else if (has_command) {
     ok = session.RunAll({cairn::cli::CommandWords(argv + optind, argv + argc)});
-  } else if (options.interactive) {
+  } else if (interactive) {
     ok = cairn::cli::RunInteractiveShell(session);
   } else {
     ok = cairn::cli::RunScript(session, stdin);

@@ -8,21 +8,18 @@ namespace cairn::cli {
 Session::Session(SessionOptions options) : options_(std::move(options)), out_(options_.quiet) {}
 
 bool Session::Connect() {
-  if (connection_) return true;
-  Result<Connection> conn = Connection::Open(options_.uri, options_.read_only);
-  if (!conn) {
-    out_.Error("failed to connect to the hypervisor");
-    SetError(conn.error());
-    return false;
-  }
-  connection_ = std::move(*conn);
-  return true;
+  if (TryConnect()) return true;
+  out_.Error("failed to connect to the hypervisor");
+  return false;
 }
 
 bool Session::TryConnect() {
   if (connection_) return true;
   Result<Connection> conn = Connection::Open(options_.uri, options_.read_only);
-  if (!conn) return false;
+  if (!conn) {
+    SetError(conn.error());
+    return false;
+  }
   connection_ = std::move(*conn);
   return true;
 }

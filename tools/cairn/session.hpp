@@ -1,10 +1,8 @@
 // tools/cairn/session.hpp — one cairn session: the connection (opened on first need, or at
-// start with -c), the output, and the loop that runs commands one after the other the way
-// virsh does, each followed by a blank "extra" line, errors reported when a command ends.
-//
+// start with -c), the output, and the loop running commands one after the other as virsh
+// does, each followed by an "extra" empty line, errors reported when a command ends.
 // Unlike virsh, which refuses a whole batch when one command in it cannot be parsed, cairn
-// treats such a command as one that failed: its errors are printed, it contributes its
-// blank line, and the batch goes on. Not thread-safe; one session per process.
+// counts such a command as failed and goes on. Not thread-safe; one session per process.
 #pragma once
 
 #include <optional>
@@ -22,7 +20,6 @@ struct SessionOptions {
   std::string uri;  // empty: the library's default ($CAIRN_DEFAULT_URI or qemu:///session)
   bool read_only = false;
   bool quiet = false;
-  bool interactive = false;  // commands come from a person at a terminal
 };
 
 class Session {
@@ -35,7 +32,7 @@ class Session {
   // Opens the connection unless open. On failure prints "failed to connect to the
   // hypervisor", records the library's error for the end of the command, returns false.
   bool Connect();
-  // Like Connect(), but silent: for tab completion, which must not print.
+  // Like Connect(), but prints nothing (the error is still recorded): for tab completion.
   bool TryConnect();
   // The open connection; only after Connect() succeeded.
   const Connection& connection() const { return *connection_; }
