@@ -9,6 +9,7 @@
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
 #include "tools/cairn/local_files.hpp"
+#include "tools/cairn/xml_text.hpp"
 
 namespace cairn::cli {
 namespace {
@@ -205,14 +206,12 @@ constexpr OptionDef Bool(std::string_view name, std::string_view help) {
   return {name, OptionKind::kBool, help};
 }
 constexpr OptionDef CheckpointName(std::string_view help = "checkpoint name") {
-  return {"checkpointname", OptionKind::kString, help, false, false,
-          ValueCompletion::kCheckpoint};
+  return {"checkpointname", OptionKind::kString, help, false, false, ValueCompletion::kCheckpoint};
 }
 
 constexpr OptionDef kCreateOptions[] = {
     DomainOption(),
-    {"xmlfile", OptionKind::kString, "domain checkpoint XML", false, false,
-     ValueCompletion::kFile},
+    {"xmlfile", OptionKind::kString, "domain checkpoint XML", false, false, ValueCompletion::kFile},
     Bool("redefine", "redefine metadata for existing checkpoint"),
     Bool("redefine-validate", "validate the redefined checkpoint"),
     Bool("quiesce", "quiesce guest's file systems"),
@@ -263,8 +262,8 @@ constexpr CommandDef kCommands[] = {
      "Create a checkpoint from XML for use in future incremental backups", kCreateOptions,
      RunCreate},
     {"checkpoint-create-as", "Create a checkpoint from a set of args",
-     "Create a checkpoint from arguments for use in future incremental backups",
-     kCreateAsOptions, RunCreateAs},
+     "Create a checkpoint from arguments for use in future incremental backups", kCreateAsOptions,
+     RunCreateAs},
     {"checkpoint-delete", "Delete a domain checkpoint", "Checkpoint Delete", kDeleteOptions,
      RunDelete},
     {"checkpoint-dumpxml", "Dump XML for a domain checkpoint", "Checkpoint Dump XML",

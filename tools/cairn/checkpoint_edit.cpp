@@ -39,7 +39,8 @@ std::optional<Checkpoint> EditAndRedefine(Session& s, const Domain& dom, const C
       }
       edited = std::move(*text);
       if (edited == doc) {
-        s.out().PrintExtra(fmt::format("Checkpoint {} XML configuration not changed.\n", cp.name()));
+        s.out().PrintExtra(
+            fmt::format("Checkpoint {} XML configuration not changed.\n", cp.name()));
         *ok = true;
         return std::nullopt;
       }

@@ -9,7 +9,7 @@
 #include "tools/cairn/checkpoint_commands.hpp"
 #include "tools/cairn/checkpoint_lookup.hpp"
 #include "tools/cairn/command_args.hpp"
-#include "tools/cairn/local_files.hpp"
+#include "tools/cairn/local_time.hpp"
 #include "tools/cairn/table_printer.hpp"
 #include "tools/cairn/tree_printer.hpp"
 #include "tools/cairn/xml_document.hpp"
@@ -24,7 +24,7 @@ struct ListedCheckpoint {
 
 bool CheckExclusions(Session& s, const ParsedCommand& cmd) {
   constexpr std::pair<std::string_view, std::string_view> kExclusive[] = {
-      {"tree", "name"}, {"parent", "roots"}, {"parent", "tree"},
+      {"tree", "name"},  {"parent", "roots"}, {"parent", "tree"},
       {"roots", "tree"}, {"roots", "from"},
   };
   for (auto [a, b] : kExclusive) {

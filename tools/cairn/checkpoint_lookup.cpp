@@ -39,22 +39,4 @@ bool LookupParentName(Session& session, const Checkpoint& checkpoint,
   return false;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 }  // namespace cairn::cli

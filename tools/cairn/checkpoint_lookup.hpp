@@ -22,8 +22,4 @@ std::optional<Checkpoint> LookupCheckpoint(Session& session, const ParsedCommand
 bool LookupParentName(Session& session, const Checkpoint& checkpoint,
                       std::optional<std::string>* parent);
 
-// `text` escaped for an XML attribute or element, dropping control characters XML cannot
-// hold, as libvirt's virBufferEscapeString does.
-std::string XmlEscape(std::string_view text);
-
 }  // namespace cairn::cli

@@ -14,8 +14,7 @@ bool StringOption(Session& session, const ParsedCommand& cmd, std::string_view o
   *value = cmd.Value(option);
   const OptionDef* def = FindOption(cmd.def(), option);
   if (*value && (*value)->empty() && !(def != nullptr && def->empty_ok)) {
-    session.out().Error(
-        fmt::format("Failed to get option '{}': Option argument is empty", option));
+    session.out().Error(fmt::format("Failed to get option '{}': Option argument is empty", option));
     return false;
   }
   return true;
@@ -39,20 +38,6 @@ std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, D
   if (Result<Domain> d = conn.LookupDomainByName(*key)) return *d;
   session.out().Error(fmt::format("failed to get domain '{}'", *key));
   return std::nullopt;
-}
-
-std::string_view DomainStateName(DomainState state) {
-  switch (state) {
-    case DomainState::kNoState: return "no state";
-    case DomainState::kRunning: return "running";
-    case DomainState::kBlocked: return "idle";
-    case DomainState::kPaused: return "paused";
-    case DomainState::kShutdown: return "in shutdown";
-    case DomainState::kShutoff: return "shut off";
-    case DomainState::kCrashed: return "crashed";
-    case DomainState::kPmSuspended: return "pmsuspended";
-  }
-  return "no state";
 }
 
 }  // namespace cairn::cli

@@ -29,7 +29,4 @@ enum class DomainKeys { kIdUuidOrName, kUuidOrName };
 std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd,
                                    DomainKeys keys = DomainKeys::kIdUuidOrName);
 
-// virsh's names for domain states ("running", "shut off", ...).
-std::string_view DomainStateName(DomainState state);
-
 }  // namespace cairn::cli

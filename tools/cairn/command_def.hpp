@@ -27,7 +27,7 @@ enum class ValueCompletion { kNone, kDomain, kCheckpoint, kCommand, kFile };
 struct OptionDef {
   std::string_view name;
   OptionKind kind = OptionKind::kBool;
-  std::string_view help;  // for kAlias: the name of the option it stands for
+  std::string_view help;    // for kAlias: the name of the option it stands for
   bool named_only = false;  // value only through --name (virsh's VSH_OFLAG_REQ_OPT)
   bool empty_ok = false;    // an empty value is accepted
   ValueCompletion completion = ValueCompletion::kNone;

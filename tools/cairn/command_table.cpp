@@ -7,7 +7,10 @@ namespace cairn::cli {
 
 std::span<const CommandGroup> CommandGroups() {
   static const std::array<CommandGroup, 5> kGroups = {
-      DomainManagementGroup(), DomainMonitoringGroup(), HostGroup(), CheckpointGroup(),
+      DomainManagementGroup(),
+      DomainMonitoringGroup(),
+      HostGroup(),
+      CheckpointGroup(),
       ShellGroup(),
   };
   return kGroups;

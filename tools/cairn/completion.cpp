@@ -11,7 +11,7 @@ namespace cairn::cli {
 namespace {
 
 struct LineState {
-  std::vector<std::string_view> given;  // options already given, by name or position
+  std::vector<std::string_view> given;        // options already given, by name or position
   const OptionDef* awaiting_value = nullptr;  // "--opt" typed, its value comes next
   const OptionDef* next_positional = nullptr;
   std::string domain;  // the value bound to "domain" so far
@@ -114,7 +114,8 @@ Completions CompleteLine(std::string_view line, const CompletionSources& sources
       if (typed.starts_with("-") || (typed.empty() && out.words.empty() && !out.files)) {
         for (const OptionDef& o : def->options) {
           if (o.kind == OptionKind::kAlias) continue;
-          if (o.kind != OptionKind::kArgv && std::ranges::find(st.given, o.name) != st.given.end()) {
+          if (o.kind != OptionKind::kArgv &&
+              std::ranges::find(st.given, o.name) != st.given.end()) {
             continue;
           }
           out.words.push_back("--" + std::string(o.name));

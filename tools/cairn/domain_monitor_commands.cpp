@@ -14,6 +14,29 @@
 namespace cairn::cli {
 namespace {
 
+// virsh's names for domain states.
+std::string_view DomainStateName(DomainState state) {
+  switch (state) {
+    case DomainState::kNoState:
+      return "no state";
+    case DomainState::kRunning:
+      return "running";
+    case DomainState::kBlocked:
+      return "idle";
+    case DomainState::kPaused:
+      return "paused";
+    case DomainState::kShutdown:
+      return "in shutdown";
+    case DomainState::kShutoff:
+      return "shut off";
+    case DomainState::kCrashed:
+      return "crashed";
+    case DomainState::kPmSuspended:
+      return "pmsuspended";
+  }
+  return "no state";
+}
+
 bool RunDomblklist(Session& s, const ParsedCommand& cmd) {
   std::optional<Domain> dom = LookupDomain(s, cmd);
   if (!dom) return false;
@@ -43,11 +66,11 @@ bool RunDomblklist(Session& s, const ParsedCommand& cmd) {
       s.out().Error("unable to query block list");
       return false;
     }
-    std::string source =
-        doc->String("string(./source/@file|./source/@dev|./source/@dir|./source/@name"
-                    "|./source/@volume|./source/@path)",
-                    disk)
-            .value_or("-");
+    std::string source = doc->String(
+                                "string(./source/@file|./source/@dev|./source/@dir|./source/@name"
+                                "|./source/@volume|./source/@path)",
+                                disk)
+                             .value_or("-");
     if (details) {
       table.AddRow({*type, *device, *target, source});
     } else {
@@ -194,10 +217,9 @@ constexpr OptionDef kListOptions[] = {
 constexpr CommandDef kCommands[] = {
     {"domblklist", "list all domain blocks", "Get the summary of block devices for a domain.",
      kDomblklistOptions, RunDomblklist},
-    {"dominfo", "domain information", "Returns basic information about the domain.",
-     kDomainOnly, RunDominfo},
-    {"domstate", "domain state", "Returns state about a domain.", kDomstateOptions,
-     RunDomstate},
+    {"dominfo", "domain information", "Returns basic information about the domain.", kDomainOnly,
+     RunDominfo},
+    {"domstate", "domain state", "Returns state about a domain.", kDomstateOptions, RunDomstate},
     {"list", "list domains", "Returns list of domains.", kListOptions, RunList},
 };
 

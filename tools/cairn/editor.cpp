@@ -66,17 +66,17 @@ Status EditBuffer::Edit() const {
   if (editor == nullptr) editor = "vi";
   const bool through_shell = !IsPlain(editor);
   if (through_shell && !IsPlain(path_)) {
-    return std::unexpected(SystemError(fmt::format(
-        "{}: temporary filename contains shell meta or other unacceptable characters "
-        "(is $TMPDIR wrong?)",
-        path_)));
+    return std::unexpected(SystemError(
+        fmt::format("{}: temporary filename contains shell meta or other unacceptable characters "
+                    "(is $TMPDIR wrong?)",
+                    path_)));
   }
   const std::string command_line = fmt::format("{} {}", editor, path_);
   std::fflush(stdout);  // what cairn printed so far comes before anything the editor prints
   pid_t pid = ::fork();
   if (pid < 0) {
-    return std::unexpected(SystemError(fmt::format("cannot fork child process: {}",
-                                                   std::strerror(errno))));
+    return std::unexpected(
+        SystemError(fmt::format("cannot fork child process: {}", std::strerror(errno))));
   }
   if (pid == 0) {
     if (through_shell) {
@@ -94,11 +94,11 @@ Status EditBuffer::Edit() const {
     }
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return std::unexpected(Error(
-        ErrorCode::kInternalError, ErrorDomain::kNone,
-        fmt::format("Child process ({}) unexpected {} {}", command_line,
-                    WIFEXITED(status) ? "exit status" : "fatal signal",
-                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status))));
+    return std::unexpected(
+        Error(ErrorCode::kInternalError, ErrorDomain::kNone,
+              fmt::format("Child process ({}) unexpected {} {}", command_line,
+                          WIFEXITED(status) ? "exit status" : "fatal signal",
+                          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status))));
   }
   return {};
 }
@@ -106,8 +106,8 @@ Status EditBuffer::Edit() const {
 Result<std::string> EditBuffer::Read() const {
   Result<std::string> text = ReadLocalFile(path_);
   if (!text) {
-    return std::unexpected(SystemError(fmt::format("{}: failed to read temporary file: {}",
-                                                   path_, text.error().detail())));
+    return std::unexpected(SystemError(
+        fmt::format("{}: failed to read temporary file: {}", path_, text.error().detail())));
   }
   return text;
 }

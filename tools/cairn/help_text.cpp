@@ -40,14 +40,21 @@ std::string Synopsis(const CommandDef& def) {
   std::string out(def.name);
   for (const OptionDef& o : def.options) {
     switch (o.kind) {
-      case OptionKind::kBool: out += fmt::format(" [--{}]", o.name); break;
-      case OptionKind::kData: out += fmt::format(" <{}>", o.name); break;
-      case OptionKind::kString: out += fmt::format(" [--{} <string>]", o.name); break;
+      case OptionKind::kBool:
+        out += fmt::format(" [--{}]", o.name);
+        break;
+      case OptionKind::kData:
+        out += fmt::format(" <{}>", o.name);
+        break;
+      case OptionKind::kString:
+        out += fmt::format(" [--{} <string>]", o.name);
+        break;
       case OptionKind::kArgv:
         out += AnyEarlierPositional(def, &o) ? fmt::format(" [[--{}] <string>]...", o.name)
                                              : fmt::format(" [<{}>]...", o.name);
         break;
-      case OptionKind::kAlias: break;  // aliases are not documented
+      case OptionKind::kAlias:
+        break;  // aliases are not documented
     }
   }
   return out;
@@ -57,15 +64,22 @@ std::vector<OptionHelp> OptionsHelp(const CommandDef& def) {
   std::vector<OptionHelp> out;
   for (const OptionDef& o : def.options) {
     switch (o.kind) {
-      case OptionKind::kBool: out.push_back({fmt::format("--{}", o.name), o.help}); break;
-      case OptionKind::kData: out.push_back({fmt::format("[--{}] <string>", o.name), o.help}); break;
-      case OptionKind::kString: out.push_back({fmt::format("--{} <string>", o.name), o.help}); break;
+      case OptionKind::kBool:
+        out.push_back({fmt::format("--{}", o.name), o.help});
+        break;
+      case OptionKind::kData:
+        out.push_back({fmt::format("[--{}] <string>", o.name), o.help});
+        break;
+      case OptionKind::kString:
+        out.push_back({fmt::format("--{} <string>", o.name), o.help});
+        break;
       case OptionKind::kArgv:
         out.push_back({AnyEarlierPositional(def, &o) ? fmt::format("[--{}] <string>", o.name)
                                                      : fmt::format("<{}>", o.name),
                        o.help});
         break;
-      case OptionKind::kAlias: break;
+      case OptionKind::kAlias:
+        break;
     }
   }
   return out;

@@ -34,10 +34,12 @@ bool RunVersion(Session& s, const ParsedCommand&) {
 
 constexpr CommandDef kCommands[] = {
     {"uri", "print the hypervisor canonical URI", "", {}, RunUri},
-    {"version", "show version",
+    {"version",
+     "show version",
      "Display the system version information: the Cairn version cairn was built with, the "
      "libcairn it runs with, and the connection's driver and its version.",
-     {}, RunVersion},
+     {},
+     RunVersion},
 };
 
 }  // namespace

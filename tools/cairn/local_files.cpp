@@ -1,4 +1,4 @@
-// Local file reading and time formatting with virsh's messages and formats.
+// Local file reading with virsh's messages.
 #include "tools/cairn/local_files.hpp"
 
 #include <fmt/format.h>
@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <memory>
 
 namespace cairn::cli {
@@ -43,17 +42,6 @@ Result<std::string> ReadLocalFile(const std::string& path) {
         SystemError(fmt::format("Failed to read file '{}': {}", path, std::strerror(errno))));
   }
   return text;
-}
-
-std::string FormatLocalTime(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  char buf[64];
-  if (localtime_r(&t, &tm) == nullptr ||
-      std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z", &tm) == 0) {
-    return std::to_string(seconds);
-  }
-  return buf;
 }
 
 }  // namespace cairn::cli

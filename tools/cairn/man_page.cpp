@@ -74,8 +74,9 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "A running domain becomes transient. An inactive domain that still has checkpoint "
        "metadata is refused unless --checkpoints-metadata is given, which discards that "
        "metadata (the bitmaps stay in the disk images)."},
-      {"domstate", "Cairn does not record why a domain is in its state; --reason prints "
-                   "\"unknown\"."},
+      {"domstate",
+       "Cairn does not record why a domain is in its state; --reason prints "
+       "\"unknown\"."},
       {"version",
        "The running hypervisor's version is known for the test driver, which is part of "
        "libcairn; for others cairn says it cannot extract it."},
@@ -109,8 +110,8 @@ std::string CommandsSection() {
 }  // namespace
 
 std::string ManPage() {
-  std::string out = fmt::format(
-      ".TH CAIRN 1 \"\" \"Cairn {}\" \"Cairn Manual\"\n", CAIRN_CLI_VERSION);
+  std::string out =
+      fmt::format(".TH CAIRN 1 \"\" \"Cairn {}\" \"Cairn Manual\"\n", CAIRN_CLI_VERSION);
   out += R"(.SH NAME
 cairn \- checkpoints and domains of virtual machines, with virsh's commands
 .SH SYNOPSIS

@@ -2,12 +2,12 @@
 // completion scripts and the tests use.
 #include <fmt/format.h>
 
-#include "tools/cairn/checkpoint_lookup.hpp"
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/completion.hpp"
 #include "tools/cairn/help_text.hpp"
 #include "tools/cairn/session.hpp"
 #include "tools/cairn/session_completion.hpp"
+#include "tools/cairn/xml_text.hpp"
 
 namespace cairn::cli {
 namespace {
@@ -74,8 +74,8 @@ bool RunComplete(Session& s, const ParsedCommand& cmd) {
 
 constexpr OptionDef kHelpOptions[] = {
     {"command", OptionKind::kString,
-     "Prints global help, command specific help, or help for a group of related commands",
-     false, false, ValueCompletion::kCommand},
+     "Prints global help, command specific help, or help for a group of related commands", false,
+     false, ValueCompletion::kCommand},
 };
 constexpr OptionDef kEchoOptions[] = {
     {"shell", OptionKind::kBool, "escape for shell use"},
@@ -92,8 +92,8 @@ constexpr CommandDef kCommands[] = {
     {"complete", "internal command for autocompletion", "internal use only", kCompleteOptions,
      RunComplete, false, true},
     {"echo", "echo arguments",
-     "Echo back arguments, possibly with quoting; with --err, as an error on stderr.",
-     kEchoOptions, RunEcho, false},
+     "Echo back arguments, possibly with quoting; with --err, as an error on stderr.", kEchoOptions,
+     RunEcho, false},
     {"exit", "quit this interactive terminal", "", {}, RunQuit, false},
     {"help", "print help",
      "Prints global help, command specific help, or help for a\n    group of related commands",

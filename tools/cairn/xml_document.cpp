@@ -43,8 +43,8 @@ std::unique_ptr<xmlXPathObject, XPathObjectFree> Evaluate(xmlDoc* doc, std::stri
 std::optional<XmlDocument> XmlDocument::Parse(std::string_view text, bool drop_blanks) {
   int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
   if (drop_blanks) options |= XML_PARSE_NOBLANKS;
-  xmlDoc* doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), "noname.xml", nullptr,
-                              options);
+  xmlDoc* doc =
+      xmlReadMemory(text.data(), static_cast<int>(text.size()), "noname.xml", nullptr, options);
   if (doc == nullptr) return std::nullopt;
   if (xmlDocGetRootElement(doc) == nullptr) {
     xmlFreeDoc(doc);
@@ -53,9 +53,7 @@ std::optional<XmlDocument> XmlDocument::Parse(std::string_view text, bool drop_b
   return XmlDocument(doc);
 }
 
-XmlDocument::XmlDocument(XmlDocument&& other) noexcept : doc_(other.doc_) {
-  other.doc_ = nullptr;
-}
+XmlDocument::XmlDocument(XmlDocument&& other) noexcept : doc_(other.doc_) { other.doc_ = nullptr; }
 
 XmlDocument& XmlDocument::operator=(XmlDocument&& other) noexcept {
   std::swap(doc_, other.doc_);
@@ -77,7 +75,7 @@ std::optional<std::string> XmlDocument::String(std::string_view expr, xmlNode* c
 }
 
 std::optional<std::vector<xmlNode*>> XmlDocument::Nodes(std::string_view expr,
-                                                       xmlNode* context) const {
+                                                        xmlNode* context) const {
   auto obj = Evaluate(doc_, expr, context);
   if (!obj || obj->type != XPATH_NODESET) return std::nullopt;
   std::vector<xmlNode*> nodes;
