@@ -16,9 +16,10 @@ if ! command -v tmux >/dev/null 2>&1; then
   exit 77
 fi
 rm -rf "$WORK" && mkdir -p "$WORK/cache" || exit 1
-SOCK="$WORK/tmux.sock"
+# The socket lives in /tmp: Unix socket paths are short, build directories may not be.
+SOCK=$(mktemp -u /tmp/cairn-tmux.XXXXXX)
 T="tmux -S $SOCK"
-trap '$T kill-server >/dev/null 2>&1' EXIT INT TERM
+trap '$T kill-server >/dev/null 2>&1; rm -f "$SOCK"' EXIT INT TERM
 
 fail() {
   echo "FAIL: $1" >&2
