@@ -2,7 +2,8 @@
 # The interactive shell, driven through tmux like a person at a terminal: start
 # `cairn -c test:///default`, type commands, read the screen. Covers the banner and prompt,
 # running commands, tab completion of a command, a domain, an option and a checkpoint name,
-# history recall with the Up key, and `quit` writing the history file.
+# history recall with the Up key, checkpoint-edit's "Try again?" question, and `quit`
+# writing the history file.
 # A private tmux server (-S socket) is used, so no other tmux session is touched. Every
 # wait polls the screen with a timeout rather than sleeping a fixed time.
 # Exits 77 (skipped) only when tmux is not installed.
@@ -56,8 +57,12 @@ wait_prompt_line() {
   fail "$2: the cursor line is '$(cursor_line)', expected '$1'"
 }
 
+# checkpoint-edit's editor turns the document into one the redefinition refuses.
+printf '#!/bin/sh\nsed -i -e "s|domaincheckpoint>|broken>|" "$1"\n' >"$WORK/breakit"
+chmod +x "$WORK/breakit"
 $T -f /dev/null new-session -d -s cairn -x 150 -y 50 \
-  "env XDG_CACHE_HOME=$WORK/cache TERM=xterm $CAIRN -c test:///default" || fail "tmux did not start"
+  "env XDG_CACHE_HOME=$WORK/cache TERM=xterm EDITOR=$WORK/breakit $CAIRN -c test:///default" ||
+  fail "tmux did not start"
 $T set-option -t cairn remain-on-exit on >/dev/null
 
 wait_for '^Welcome to cairn, the virtualization interactive terminal\.$' "banner"
@@ -102,6 +107,16 @@ wait_prompt_line 'cairn #' "line cleared"
 $T send-keys -t cairn 'checkpoint-info test nosuch' Enter
 wait_for "^error: Domain checkpoint not found: .*nosuch" "error message"
 wait_prompt_line 'cairn #' "prompt after an error"
+
+# A failed checkpoint-edit asks on the terminal whether to try again; '?' explains, 'n' gives up.
+$T send-keys -t cairn 'checkpoint-edit test c1' Enter
+wait_for '^error: XML document failed to validate against schema' "redefinition error"
+wait_prompt_line 'Failed. Try again? [y,n,f,?]:' "re-edit question"
+$T send-keys -t cairn '?'
+wait_for '^n - no, throw away my changes$' "re-edit help"
+$T send-keys -t cairn 'n'
+wait_for '^error: Failed to update c1$' "giving up the edit"
+wait_prompt_line 'cairn #' "prompt after the edit"
 
 $T send-keys -t cairn 'quit' Enter
 i=0

@@ -14,10 +14,16 @@
 # a failed command contributes its empty line either way.
 #
 # usage: run_virsh_transcript.sh CAIRN VECTOR_DIR WORK_DIR
+# ($CAIRN_SHARED_DIR, when set, overrides VECTOR_DIR as it does for the C++ conformance tests.)
 set -u
 CAIRN=$1
 VECTORS=$2
 WORK=$3
+if [ -n "${CAIRN_SHARED_DIR:-}" ]; then VECTORS=$CAIRN_SHARED_DIR/conformance/virsh-checkpoint; fi
+if [ ! -f "$VECTORS/commands-phase1.txt" ]; then
+  echo "FAIL: no virsh checkpoint vectors in $VECTORS" >&2
+  exit 1
+fi
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 fail=0

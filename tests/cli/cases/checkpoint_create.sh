@@ -26,3 +26,7 @@ printf '<domaincheckpoint><bogus/></domaincheckpoint>' >invalid.xml
 c "checkpoint-create test invalid.xml"
 c "checkpoint-create nosuch c1.xml"
 c "destroy test; checkpoint-create test c1.xml"
+# Files that cannot be read: a directory, and one over virsh's 10 MiB limit.
+mkdir adir
+truncate -s 11M big.xml
+c "checkpoint-create test adir; checkpoint-create test big.xml"
