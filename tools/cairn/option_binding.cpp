@@ -29,6 +29,85 @@ ParsedCommand HelpFor(std::string_view command_name) {
   return help;
 }
 
+// Binds the words of one command in order; each step returns an error message or nothing.
+class Binder {
+ public:
+  explicit Binder(const CommandDef& def)
+      : def_(def), is_help_(def.name == "help"), cmd_(def), slots_(PositionalSlots(def)) {}
+
+  // words[*i] is "--name" or "--name=value"; a separate value is consumed by advancing *i.
+  std::optional<std::string> Named(const CommandWords& words, std::size_t* i) {
+    std::string name = words[*i].substr(2);
+    std::optional<std::string> value;
+    if (std::size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    if (name == "help") {
+      help_requested_ = true;
+      return std::nullopt;
+    }
+    const OptionDef* o = FindOption(def_, name);
+    if (o == nullptr) {
+      if (is_help_) return std::nullopt;  // `help` ignores what it does not know
+      return fmt::format("command '{}' doesn't support option --{}", def_.name, name);
+    }
+    if (o->kind != OptionKind::kArgv && WasGiven(o->name)) {
+      return fmt::format("option --{} already seen", name);
+    }
+    if (!TakesValue(*o)) {
+      if (value) return fmt::format("invalid '=' after option --{}", o->name);
+      Bind(*o, std::nullopt);
+      return std::nullopt;
+    }
+    if (!value) {
+      if (*i + 1 >= words.size()) return fmt::format("expected syntax: --{} <string>", o->name);
+      value = words[++*i];
+    }
+    Bind(*o, std::move(value));
+    return std::nullopt;
+  }
+
+  // A value without an option name fills the first option still free for one.
+  std::optional<std::string> Positional(const std::string& word) {
+    if (slots_.empty()) {
+      if (is_help_) return std::nullopt;
+      return fmt::format("unexpected data '{}'", word);
+    }
+    Bind(*slots_.front(), word);
+    return std::nullopt;
+  }
+
+  std::expected<ParsedCommand, std::vector<std::string>> Finish() && {
+    if (help_requested_) return HelpFor(def_.name);
+    std::vector<std::string> missing;
+    for (const OptionDef& o : def_.options) {
+      if (o.kind == OptionKind::kData && !WasGiven(o.name)) {
+        missing.push_back(fmt::format("command '{}' requires <{}> option", def_.name, o.name));
+      }
+    }
+    if (!missing.empty()) return std::unexpected(std::move(missing));
+    return std::move(cmd_);
+  }
+
+ private:
+  bool WasGiven(std::string_view name) const {
+    return std::ranges::find(given_, name) != given_.end();
+  }
+  void Bind(const OptionDef& o, std::optional<std::string> value) {
+    given_.push_back(o.name);
+    if (o.kind != OptionKind::kArgv) std::erase(slots_, &o);  // an argv option takes more
+    cmd_.Add(o.name, std::move(value));
+  }
+
+  const CommandDef& def_;
+  const bool is_help_;
+  ParsedCommand cmd_;
+  std::vector<const OptionDef*> slots_;
+  std::vector<std::string_view> given_;
+  bool help_requested_ = false;
+};
+
 }  // namespace
 
 const OptionDef* FindOption(const CommandDef& def, std::string_view name) {
@@ -45,84 +124,22 @@ std::expected<ParsedCommand, std::vector<std::string>> BindCommand(const Command
   if (def == nullptr) {
     return std::unexpected(std::vector{fmt::format("unknown command: '{}'", words.front())});
   }
-  const bool is_help = def->name == "help";
-  ParsedCommand cmd(*def);
-  std::vector<const OptionDef*> slots = PositionalSlots(*def);
-  std::vector<std::string_view> seen;
+  Binder binder(*def);
   bool positional_only = false;
-  bool help_requested = false;
-  auto fail = [](std::string message) {
-    return std::unexpected(std::vector<std::string>{std::move(message)});
-  };
-  auto mark_seen = [&](const OptionDef& o) {
-    seen.push_back(o.name);
-    std::erase(slots, &o);
-  };
-
   for (std::size_t i = 1; i < words.size(); ++i) {
     const std::string& w = words[i];
-    const bool is_option = !positional_only && w.size() > 2 && w[0] == '-' && w[1] == '-' &&
-                           std::isalnum(static_cast<unsigned char>(w[2]));
-    if (is_option) {
-      std::string name = w.substr(2);
-      std::optional<std::string> inline_value;
-      if (std::size_t eq = name.find('='); eq != std::string::npos) {
-        inline_value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-      if (name == "help") {
-        help_requested = true;
-        continue;
-      }
-      const OptionDef* o = FindOption(*def, name);
-      if (o == nullptr) {
-        if (is_help) continue;  // `help` ignores what it does not know
-        return fail(fmt::format("command '{}' doesn't support option --{}", def->name, name));
-      }
-      if (o->kind != OptionKind::kArgv && std::ranges::find(seen, o->name) != seen.end()) {
-        return fail(fmt::format("option --{} already seen", name));
-      }
-      if (!TakesValue(*o)) {
-        if (inline_value) return fail(fmt::format("invalid '=' after option --{}", o->name));
-        mark_seen(*o);
-        cmd.Add(o->name, std::nullopt);
-        continue;
-      }
-      if (!inline_value) {
-        if (i + 1 >= words.size()) {
-          return fail(fmt::format("expected syntax: --{} <string>", o->name));
-        }
-        inline_value = words[++i];
-      }
-      if (o->kind != OptionKind::kArgv) mark_seen(*o);
-      seen.push_back(o->name);
-      cmd.Add(o->name, std::move(inline_value));
-      continue;
-    }
+    std::optional<std::string> error;
     if (!positional_only && w == "--") {
       positional_only = true;
-      continue;
+    } else if (!positional_only && w.size() > 2 && w.starts_with("--") &&
+               std::isalnum(static_cast<unsigned char>(w[2]))) {
+      error = binder.Named(words, &i);
+    } else {
+      error = binder.Positional(w);
     }
-    if (slots.empty()) {
-      if (is_help) continue;
-      return fail(fmt::format("unexpected data '{}'", w));
-    }
-    const OptionDef* slot = slots.front();
-    if (slot->kind != OptionKind::kArgv) slots.erase(slots.begin());
-    seen.push_back(slot->name);
-    cmd.Add(slot->name, w);
+    if (error) return std::unexpected(std::vector{std::move(*error)});
   }
-
-  if (help_requested) return HelpFor(def->name);
-
-  std::vector<std::string> missing;
-  for (const OptionDef& o : def->options) {
-    if (o.kind == OptionKind::kData && std::ranges::find(seen, o.name) == seen.end()) {
-      missing.push_back(fmt::format("command '{}' requires <{}> option", def->name, o.name));
-    }
-  }
-  if (!missing.empty()) return std::unexpected(std::move(missing));
-  return cmd;
+  return std::move(binder).Finish();
 }
 
 }  // namespace cairn::cli
