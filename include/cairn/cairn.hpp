@@ -1,8 +1,10 @@
-// cairn/cairn.hpp — the whole public C++ API of Cairn: connections, domains, checkpoints.
+// cairn/cairn.hpp — the whole public C++ API of Cairn: connections, domains, checkpoints,
+// backups.
 // Every fallible call returns cairn::Result<T> (a value or a cairn::Error with libvirt's
 // error code); nothing throws.
 #pragma once
 
+#include "cairn/backup.hpp"
 #include "cairn/checkpoint.hpp"
 #include "cairn/connection.hpp"
 #include "cairn/domain.hpp"

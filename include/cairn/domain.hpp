@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cairn/backup.hpp"
 #include "cairn/connection.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
@@ -45,6 +46,31 @@ class Domain {
       CheckpointListFlags flags = CheckpointListFlags::kNone) const;
   // virDomainCheckpointLookupByName: flags must be 0; absent -> VIR_ERR_NO_DOMAIN_CHECKPOINT.
   Result<Checkpoint> CheckpointLookupByName(std::string_view name, unsigned flags = 0) const;
+
+  // virDomainBackupBegin: starts a backup job (job model: backup.hpp) from a <domainbackup>
+  // document — push (QEMU writes target files, full or incremental since any checkpoint) or
+  // pull (QEMU exports each disk's point-in-time view over NBD). `checkpoint_xml`, unless
+  // null (a default std::string_view), creates a checkpoint at the same instant, as
+  // CheckpointCreateXml would. Returns once the job runs; on error nothing was left behind.
+  // kReuseExternal: the target / scratch files exist already; they are used as they are and
+  // never deleted. Errors: VIR_ERR_INVALID_ARG (null backup_xml, unknown flag bits),
+  // VIR_ERR_OPERATION_DENIED (read-only connection), the XML layer's, and the driver's:
+  // VIR_ERR_OPERATION_INVALID ("cannot perform disk backup for inactive domain", "another
+  // backup job is already running"), VIR_ERR_NO_DOMAIN_CHECKPOINT (unknown incremental
+  // checkpoint), VIR_ERR_CHECKPOINT_INCONSISTENT (its bitmap is missing or broken).
+  Status BackupBegin(std::string_view backup_xml, std::string_view checkpoint_xml = {},
+                     BackupBeginFlags flags = BackupBeginFlags::kNone) const;
+  // virDomainBackupGetXMLDesc: the running job's <domainbackup>, with what was filled in
+  // (file names, export names and bitmaps, the NBD port). flags must be 0. No job:
+  // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present".
+  Result<std::string> BackupGetXmlDesc(unsigned flags = 0) const;
+  // virDomainGetJobStats: the running job (type kNone when there is none), or with
+  // kCompleted the last ended one — forgotten once read, unless kKeepCompleted.
+  Result<JobStats> GetJobStats(JobStatsFlags flags = JobStatsFlags::kNone) const;
+  // virDomainAbortJob: cancels a push backup (its partial target files Cairn created are
+  // removed) or ends a pull backup (reported as completed). Read-write only. No job:
+  // VIR_ERR_OPERATION_INVALID "no job is active on the domain".
+  Status AbortJob() const;
 
   const std::shared_ptr<api::ConnectionState>& connection_state() const { return conn_; }
 

@@ -70,12 +70,27 @@ enum class DomainXmlFlags : unsigned {
   kInactive = 1u << 1,
 };
 
+// virDomainBackupBeginFlags.
+enum class BackupBeginFlags : unsigned {
+  kNone = 0,
+  kReuseExternal = 1u << 0,           // targets / scratch files exist: use them, never delete
+  kPreserveShutdownDomain = 1u << 1,  // a guest shutting down waits for the backup to end
+};
+
+// virDomainGetJobStatsFlags.
+enum class JobStatsFlags : unsigned {
+  kNone = 0,
+  kCompleted = 1u << 0,      // the last ended job instead of the running one
+  kKeepCompleted = 1u << 1,  // with kCompleted: keep those statistics for the next reader
+};
+
 template <typename E>
 concept CairnFlags =
     std::is_same_v<E, CheckpointCreateFlags> || std::is_same_v<E, CheckpointXmlFlags> ||
     std::is_same_v<E, CheckpointListFlags> || std::is_same_v<E, CheckpointDeleteFlags> ||
     std::is_same_v<E, ListDomainsFlags> || std::is_same_v<E, UndefineFlags> ||
-    std::is_same_v<E, DomainXmlFlags>;
+    std::is_same_v<E, DomainXmlFlags> || std::is_same_v<E, BackupBeginFlags> ||
+    std::is_same_v<E, JobStatsFlags>;
 
 template <CairnFlags E>
 constexpr E operator|(E a, E b) {

@@ -75,5 +75,17 @@ Result<std::string> Driver::CheckpointGetParent(const DomainRef&, std::string_vi
 Status Driver::CheckpointDelete(const DomainRef&, std::string_view, unsigned) {
   return std::unexpected(Unsupported("virDomainCheckpointDelete"));
 }
+Status Driver::BackupBegin(const DomainRef&, std::string_view, std::string_view, unsigned) {
+  return std::unexpected(Unsupported("virDomainBackupBegin"));
+}
+Result<std::string> Driver::BackupGetXmlDesc(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainBackupGetXMLDesc"));
+}
+Result<JobStats> Driver::GetJobStats(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainGetJobStats"));
+}
+Status Driver::AbortJob(const DomainRef&) {
+  return std::unexpected(Unsupported("virDomainAbortJob"));
+}
 
 }  // namespace cairn::driver

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cairn/backup.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
 
@@ -60,7 +61,20 @@ class Driver {
   virtual Result<std::string> CheckpointGetParent(const DomainRef& dom, std::string_view name,
                                                   unsigned flags);
   virtual Status CheckpointDelete(const DomainRef& dom, std::string_view name, unsigned flags);
+
+  // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
+  // no checkpoint. GetJobStats takes JobStatsFlags bits plus kJobStatsIgnoreConsumed.
+  virtual Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
+                             std::string_view checkpoint_xml, unsigned flags);
+  virtual Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags);
+  virtual Result<JobStats> GetJobStats(const DomainRef& dom, unsigned flags);
+  virtual Status AbortJob(const DomainRef& dom);
 };
+
+// Driver-internal GetJobStats bit (never from a user): with kCompleted, return the completed
+// job even if a reader already consumed it. The event thread looks with it, so a user reading
+// (and so forgetting) the statistics first does not make the event go missing.
+inline constexpr unsigned kJobStatsIgnoreConsumed = 1u << 31;
 
 // Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,
 // persistent/transient, has/no checkpoint); a group with no bit set filters nothing.
