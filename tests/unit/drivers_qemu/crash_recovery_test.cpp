@@ -98,3 +98,69 @@ INSTANTIATE_TEST_SUITE_P(EveryStep, DeleteCrash,
 
 }  // namespace
 }  // namespace cairn::test
+
+namespace cairn::test {
+namespace {
+
+// The same cuts while the domain runs: bitmaps change over QMP, and what the images hold
+// is checked after a clean stop.
+class LiveCreateCrash : public CrashRecovery {};
+
+TEST_P(LiveCreateCrash, LeavesOldOrNewSetWithBitmapsAndMetadataAgreeing) {
+  ASSERT_TRUE(dom_->Start());
+  auto dom = *Open().LookupDomainByName("vm1");
+  ASSERT_TRUE(dom.CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  int code = RunAndCrash(GetParam(), [](const Domain& d) {
+    (void)d.CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>");
+  });
+  ASSERT_EQ(code, 86) << "the child did not reach " << GetParam();
+  std::set<std::string> names = CheckpointNames();  // replays the journal over QMP
+  EXPECT_TRUE(names == (std::set<std::string>{"c1"}) || names == (std::set<std::string>{"c1", "c2"}));
+  ASSERT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
+  ExpectBitmapsMatchMetadata();
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStep, LiveCreateCrash,
+                         testing::Values("checkpoint-create:journal-written",
+                                         "checkpoint-create:bitmaps-added",
+                                         "checkpoint-create:metadata-saved"),
+                         [](const auto& info) {
+                           std::string s = info.param;
+                           return s.find("journal") != std::string::npos   ? "JournalWritten"
+                                  : s.find("bitmaps") != std::string::npos ? "BitmapsAdded"
+                                                                           : "MetadataSaved";
+                         });
+
+class LiveDeleteCrash : public CrashRecovery {};
+
+TEST_P(LiveDeleteCrash, LeavesOldOrNewSetWithBitmapsAndMetadataAgreeing) {
+  ASSERT_TRUE(dom_->Start());
+  auto dom = *Open().LookupDomainByName("vm1");
+  for (const char* n : {"c1", "c2", "c3"}) {
+    ASSERT_TRUE(dom.CheckpointCreateXml(std::string("<domaincheckpoint><name>") + n +
+                                        "</name></domaincheckpoint>"));
+  }
+  int code = RunAndCrash(GetParam(), [](const Domain& d) {
+    (void)d.CheckpointLookupByName("c2")->Delete();
+  });
+  ASSERT_EQ(code, 86) << "the child did not reach " << GetParam();
+  std::set<std::string> names = CheckpointNames();
+  EXPECT_TRUE(names == (std::set<std::string>{"c1", "c2", "c3"}) ||
+              names == (std::set<std::string>{"c1", "c3"}));
+  ASSERT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
+  ExpectBitmapsMatchMetadata();
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStep, LiveDeleteCrash,
+                         testing::Values("checkpoint-delete:journal-written",
+                                         "checkpoint-delete:bitmaps-removed",
+                                         "checkpoint-delete:metadata-removed"),
+                         [](const auto& info) {
+                           std::string s = info.param;
+                           return s.find("journal") != std::string::npos   ? "JournalWritten"
+                                  : s.find("bitmaps") != std::string::npos ? "BitmapsRemoved"
+                                                                           : "MetadataRemoved";
+                         });
+
+}  // namespace
+}  // namespace cairn::test

@@ -19,9 +19,6 @@ class Live : public QemuRootTest {
     ASSERT_TRUE(dom_->Start());
     dom_ = *Open().LookupDomainByName("vm1");
   }
-  void TearDown() override {
-    if (auto d = Open().LookupDomainByName("vm1"); d && d->id() >= 0) (void)d->Destroy();
-  }
 };
 
 TEST_F(Live, StartedDomainRunsAndAnotherConnectionFindsIt) {

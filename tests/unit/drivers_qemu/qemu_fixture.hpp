@@ -30,6 +30,14 @@ class QemuRootTest : public testing::Test {
     dom_.emplace(*dom);
   }
 
+  // A test that fails half-way must not leave a daemonized QEMU behind.
+  void TearDown() override {
+    if (!dir_) return;
+    if (auto c = Connection::Open(Uri())) {
+      if (auto d = c->LookupDomainByName("vm1"); d && d->id() >= 0) (void)d->Destroy();
+    }
+  }
+
   std::string Root() const { return (dir_->path() / "root").string(); }
   std::string Uri() const { return "qemu:///embed?root=" + Root(); }
   std::string Image(const std::string& disk) const {
