@@ -17,6 +17,20 @@
 
 namespace cairn {
 
+// The state of one bitmap a checkpoint relies on (a Cairn extension; libvirt has no call
+// for it and only fails later, at backup time or on redefine-validate).
+enum class BitmapHealth {
+  kOk,            // present, persistent, recording
+  kMissing,       // the image has no bitmap of that name
+  kInconsistent,  // left "in-use" by a QEMU that died, or not recording: unusable
+};
+
+struct CheckpointBitmapState {
+  std::string disk;    // target ("vda")
+  std::string bitmap;  // bitmap name
+  BitmapHealth health = BitmapHealth::kOk;
+};
+
 class Checkpoint {
  public:
   const std::string& name() const { return name_; }
@@ -34,6 +48,12 @@ class Checkpoint {
   // virDomainCheckpointDelete: kChildren, kChildrenOnly (mutually exclusive), kMetadataOnly.
   // Deleting a checkpoint keeps its parent's record of every block changed since the parent.
   Status Delete(CheckpointDeleteFlags flags = CheckpointDeleteFlags::kNone) const;
+
+  // Cairn extension: the health of every bitmap this checkpoint relies on, one entry per
+  // checkpointed disk. An incremental backup from a checkpoint with any entry not kOk is
+  // refused (VIR_ERR_CHECKPOINT_INCONSISTENT). Drivers without bitmaps (test:///default)
+  // report VIR_ERR_NO_SUPPORT.
+  Result<std::vector<CheckpointBitmapState>> CheckBitmaps() const;
 
  private:
   friend class Domain;

@@ -76,4 +76,10 @@ Status Checkpoint::Delete(CheckpointDeleteFlags flags) const {
   return conn->driver->CheckpointDelete(Ref(domain_), name_, f);
 }
 
+Result<std::vector<CheckpointBitmapState>> Checkpoint::CheckBitmaps() const {
+  const auto& conn = domain_.connection_state();
+  std::lock_guard lock(conn->mutex);
+  return conn->driver->CheckpointCheckBitmaps(Ref(domain_), name_);
+}
+
 }  // namespace cairn

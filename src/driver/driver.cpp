@@ -75,6 +75,10 @@ Result<std::string> Driver::CheckpointGetParent(const DomainRef&, std::string_vi
 Status Driver::CheckpointDelete(const DomainRef&, std::string_view, unsigned) {
   return std::unexpected(Unsupported("virDomainCheckpointDelete"));
 }
+Result<std::vector<CheckpointBitmapState>> Driver::CheckpointCheckBitmaps(const DomainRef&,
+                                                                          std::string_view) {
+  return std::unexpected(Unsupported("cairnDomainCheckpointCheckBitmaps"));
+}
 Status Driver::BackupBegin(const DomainRef&, std::string_view, std::string_view, unsigned) {
   return std::unexpected(Unsupported("virDomainBackupBegin"));
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cairn/backup.hpp"
+#include "cairn/checkpoint.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
 
@@ -23,6 +24,7 @@ struct DomainRef {
   int id = -1;       // -1 while the domain is not running
 };
 
+using cairn::CheckpointBitmapState;
 using cairn::DomainInfo;
 using cairn::DomainState;
 
@@ -61,6 +63,8 @@ class Driver {
   virtual Result<std::string> CheckpointGetParent(const DomainRef& dom, std::string_view name,
                                                   unsigned flags);
   virtual Status CheckpointDelete(const DomainRef& dom, std::string_view name, unsigned flags);
+  virtual Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const DomainRef& dom,
+                                                                            std::string_view name);
 
   // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
   // no checkpoint. GetJobStats takes JobStatsFlags bits plus kJobStatsIgnoreConsumed.

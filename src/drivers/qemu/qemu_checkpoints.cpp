@@ -317,4 +317,27 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
   return s.store.ClearJournal();
 }
 
+Result<std::vector<CheckpointBitmapState>> QemuDriver::CheckpointCheckBitmaps(
+    const driver::DomainRef& ref, std::string_view name) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  if (!def) return std::unexpected(def.error());
+  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+  if (!views) return std::unexpected(views.error());
+  std::vector<CheckpointBitmapState> out;
+  for (const BitmapRef& b : BitmapsOf(**def)) {
+    const DiskBitmapView* v = ViewOf(*views, b.target);
+    const BitmapState* state = v ? v->Find(b.name) : nullptr;
+    BitmapHealth health = BitmapHealth::kOk;
+    if (state == nullptr) {
+      health = BitmapHealth::kMissing;
+    } else if (state->inconsistent || !state->recording || !state->persistent) {
+      health = BitmapHealth::kInconsistent;
+    }
+    out.push_back({b.target, b.name, health});
+  }
+  return out;
+}
+
 }  // namespace cairn::drivers::qemu

@@ -56,6 +56,16 @@ class QemuDriver : public driver::Driver {
   Status CheckpointDelete(const driver::DomainRef& dom, std::string_view name,
                           unsigned flags) override;
 
+  // Backups (qemu_backups.cpp; the job lives in ROOT/run/NAME/backup.xml, see
+  // backup_tracker.hpp and backup_begin.hpp).
+  Status BackupBegin(const driver::DomainRef& dom, std::string_view backup_xml,
+                     std::string_view checkpoint_xml, unsigned flags) override;
+  Result<std::string> BackupGetXmlDesc(const driver::DomainRef& dom, unsigned flags) override;
+  Result<JobStats> GetJobStats(const driver::DomainRef& dom, unsigned flags) override;
+  Status AbortJob(const driver::DomainRef& dom) override;
+  Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(
+      const driver::DomainRef& dom, std::string_view name) override;
+
  private:
   std::string uri_;
   StateLayout layout_;

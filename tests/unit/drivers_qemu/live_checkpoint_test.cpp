@@ -88,6 +88,23 @@ TEST_F(Live, AQemuThatDiedIsReportedAsShutOff) {
   EXPECT_EQ(d->GetInfo()->state, DomainState::kShutoff);
 }
 
+TEST_F(Live, ABitmapLeftInUseByAKilledQemuIsReportedInconsistent) {
+  ASSERT_TRUE(dom_->Destroy());
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  ASSERT_TRUE(dom_->Start());
+  std::ifstream pidfile(Root() + "/run/vm1/pid");
+  pid_t pid = 0;
+  pidfile >> pid;
+  ASSERT_EQ(kill(pid, SIGKILL), 0);  // the image keeps the bitmap flagged in-use
+  for (int i = 0; i < 200 && kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto states = Open().LookupDomainByName("vm1")->CheckpointLookupByName("c1")->CheckBitmaps();
+  ASSERT_TRUE(states) << states.error().Text();
+  ASSERT_FALSE(states->empty());
+  EXPECT_EQ((*states)[0].health, BitmapHealth::kInconsistent);
+}
+
 TEST_F(Live, DestroyStopsTheDomain) {
   ASSERT_TRUE(dom_->Destroy());
   EXPECT_EQ(Open().LookupDomainByName("vm1")->GetInfo()->state, DomainState::kShutoff);

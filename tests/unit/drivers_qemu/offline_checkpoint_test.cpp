@@ -161,3 +161,22 @@ TEST_F(Offline, SizeCountsTheBytesWrittenSinceTheCheckpointAtBitmapGranularity) 
 
 }  // namespace
 }  // namespace cairn::test
+
+namespace cairn::test {
+namespace {
+
+TEST_F(Offline, CheckBitmapsReportsABitmapThatVanished) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  auto rm = util::RunCommand({"qemu-img", "bitmap", "--remove", Image("vda"), "c1"});
+  ASSERT_TRUE(rm && rm->status.Success());
+  auto states = dom_->CheckpointLookupByName("c1")->CheckBitmaps();
+  ASSERT_TRUE(states) << states.error().Text();
+  ASSERT_EQ(states->size(), 2u);
+  EXPECT_EQ((*states)[0].disk, "vda");
+  EXPECT_EQ((*states)[0].health, BitmapHealth::kMissing);
+  EXPECT_EQ((*states)[1].disk, "vdb");
+  EXPECT_EQ((*states)[1].health, BitmapHealth::kOk);
+}
+
+}  // namespace
+}  // namespace cairn::test

@@ -1,0 +1,392 @@
+// BackupStart: checks, then the steps of backup_begin.hpp's diagram.
+#include "drivers/qemu/backup_begin.hpp"
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <set>
+
+#include "drivers/qemu/crash_point.hpp"
+#include "drivers/qemu/qemu_command.hpp"
+#include "util/child_process.hpp"
+#include "util/time.hpp"
+#include "util/unique_fd.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+using conf::BackupDiskMode;
+using conf::BackupStoreType;
+using nlohmann::json;
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool Exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+// Whether something can listen on host:port right now (QEMU will bind it a moment later).
+bool PortFree(const std::string& host, unsigned port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0) return false;
+  bool free = true;
+  for (addrinfo* a = res; a != nullptr && free; a = a->ai_next) {
+    util::UniqueFd fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol));
+    free = fd.get() >= 0 && ::bind(fd.get(), a->ai_addr, a->ai_addrlen) == 0;
+  }
+  ::freeaddrinfo(res);
+  return free;
+}
+
+// libvirt's rules for <server>, and a port chosen when none is given (libvirt requires one).
+Status PrepareServer(conf::BackupDef& def) {
+  if (!def.server) def.server = conf::BackupServerDef{};
+  conf::BackupServerDef& s = *def.server;
+  if (s.tls.value_or(false)) {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "backup TLS directory not configured");
+  }
+  if (s.transport == "fd") {
+    return Fail(ErrorCode::kOperationUnsupported, kErr,
+                "NBD server transport 'fd' is not supported");
+  }
+  if (s.transport != "tcp") return {};
+  if (s.name.empty()) s.name = "localhost";
+  for (unsigned p = kNbdPortMin; s.port == 0 && p <= kNbdPortMax; ++p) {
+    if (PortFree(s.name, p)) s.port = p;
+  }
+  if (s.port == 0) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("no free TCP port for the NBD server on '{}' in {}-{}", s.name,
+                            kNbdPortMin, kNbdPortMax));
+  }
+  return {};
+}
+
+// The checks of a checkpoint create (qemu_checkpoints.cpp), for one made with a backup.
+Status PrepareCheckpoint(conf::CheckpointDef& cp, const CheckpointSession& s,
+                         const std::vector<qmp::BlockNodeInfo>& nodes) {
+  cp.creation_time = util::NowUnixSeconds();
+  if (cp.name.empty()) cp.name = std::to_string(cp.creation_time);
+  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
+      s.domain.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
+  if (!inactive) return std::unexpected(inactive.error());
+  cp.domain = std::move(*inactive);
+  if (Status ok = conf::AlignCheckpointDisks(cp, *cp.domain); !ok) return ok;
+  for (const conf::CheckpointDiskDef& d : cp.disks) {
+    if (d.type != conf::CheckpointDiskType::kBitmap) continue;
+    const conf::DomainDiskDef* disk = s.domain.def.FindDisk(d.name);
+    std::string format = disk && !disk->format.empty() ? disk->format : "raw";
+    if (format != "qcow2") {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name,
+                              format));
+    }
+    if (d.bitmap != cp.name) {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name,
+                              cp.name));
+    }
+    const qmp::BlockNodeInfo* node = qmp::FindNode(nodes, DiskNodeName(d.name));
+    if (node != nullptr && node->FindBitmap(d.bitmap) != nullptr) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns",
+                              d.name, d.bitmap));
+    }
+  }
+  return s.checkpoints.PlanCreate(cp);
+}
+
+// The checkpoint an incremental disk starts from: it exists, covers the disk, and its
+// bitmap is there, persistent, recording and consistent.
+Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
+                                                 const qmp::BlockNodeInfo& node,
+                                                 const conf::BackupDiskDef& d) {
+  Result<const conf::CheckpointDef*> cp = s.checkpoints.Find(d.incremental);
+  if (!cp) {
+    return Fail(ErrorCode::kNoDomainCheckpoint, kErr,
+                fmt::format("Checkpoint '{}' for incremental backup of disk '{}' not found",
+                            d.incremental, d.name));
+  }
+  std::string bitmap;
+  for (const conf::CheckpointDiskDef& cd : (*cp)->disks) {
+    if (cd.name == d.name && cd.type == conf::CheckpointDiskType::kBitmap) bitmap = cd.bitmap;
+  }
+  const qmp::DirtyBitmapInfo* b = bitmap.empty() ? nullptr : node.FindBitmap(bitmap);
+  if (b == nullptr || !b->persistent || !b->recording || b->inconsistent) {
+    return Fail(ErrorCode::kCheckpointInconsistent, kErr,
+                fmt::format("missing or broken bitmap '{}' for disk '{}'",
+                            bitmap.empty() ? d.incremental : bitmap, d.name));
+  }
+  return b;
+}
+
+std::string FileDriver(const conf::BackupDiskDef& d) {
+  return d.type == BackupStoreType::kBlock ? "host_device" : "file";
+}
+
+}  // namespace
+
+BackupStart::~BackupStart() {
+  // A failure after the record was written: undo everything (the record stays for the next
+  // look if even that fails).
+  if (recorded_ && !committed_ && tracker_.active()) (void)tracker_.RollBackStart();
+}
+
+Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
+  if (Status ok = Plan(std::move(def), std::move(checkpoint)); !ok) return ok;
+  return Execute();
+}
+
+Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
+  const DomainRecord& dom = session_.domain;
+  Result<qmp::QmpClient*> q = tracker_.Qmp();
+  if (!q) return std::unexpected(q.error());
+  Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**q);
+  if (!nodes) return std::unexpected(nodes.error());
+  Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(**q);
+  if (!jobs) return std::unexpected(jobs.error());
+
+  if (checkpoint) {
+    if (Status ok = PrepareCheckpoint(*checkpoint, session_, *nodes); !ok) return ok;
+    checkpoint_ = std::move(checkpoint);
+  }
+  const std::string suffix =
+      checkpoint_ ? checkpoint_->name : std::to_string(util::NowUnixSeconds());
+  if (Status ok = conf::AlignBackupDisks(def, dom.def, suffix); !ok) return ok;
+  const bool push = def.mode == conf::BackupMode::kPush;
+  if (!push) {
+    if (Status ok = PrepareServer(def); !ok) return ok;
+  }
+  const bool reuse = flags_ & kBackupReuseExternal;
+
+  BackupRecord r;
+  r.phase = BackupPhase::kStarting;
+  r.started_ms = NowMs();
+  r.qemu_pid = dom.qemu->pid;
+  r.flags = flags_;
+  r.nbd_server = !push;
+  if (checkpoint_) {
+    r.checkpoint = checkpoint_->name;
+    r.checkpoint_parent = checkpoint_->parent;
+  }
+  std::set<std::string> export_names;
+  for (conf::BackupDiskDef& d : def.disks) {
+    if (!d.backup) continue;
+    const qmp::BlockNodeInfo* node = qmp::FindNode(*nodes, DiskNodeName(d.name));
+    if (node == nullptr) {
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("disk '{}' has no media", d.name));
+    }
+    for (const conf::XmlElement& x : d.store_extra) {
+      if (x.name() == "encryption") {
+        return Fail(ErrorCode::kConfigUnsupported, kErr,
+                    fmt::format("encrypted backup store of disk '{}' is not supported", d.name));
+      }
+    }
+    if (reuse && !Exists(d.store_path)) {
+      return Fail(ErrorCode::kInvalidArg, kErr,
+                  fmt::format("store '{}' for backup of '{}' does not exist", d.store_path,
+                              d.name));
+    }
+    if (!reuse && d.type == BackupStoreType::kFile && Exists(d.store_path)) {
+      return Fail(ErrorCode::kInvalidArg, kErr,
+                  fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
+    }
+    DiskPlan plan{.target = d.name, .format = d.format.empty() ? "qcow2" : d.format,
+                  .size = node->virtual_size};
+    BackupDiskJob job{.target = d.name,
+                      .node = "backup-" + d.name,
+                      .job_id = "backup-" + d.name,
+                      .created = !reuse && d.type == BackupStoreType::kFile};
+    if (qmp::FindNode(*nodes, job.node) != nullptr) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("block node '{}' already exists", job.node));
+    }
+    for (const qmp::JobInfo& j : *jobs) {
+      if (j.id == job.job_id) {
+        return Fail(ErrorCode::kOperationFailed, kErr,
+                    fmt::format("QEMU already has a job '{}'", job.job_id));
+      }
+    }
+    if (!push) {
+      if (d.exportname.empty()) d.exportname = d.name;
+      if (!export_names.insert(d.exportname).second) {
+        return Fail(ErrorCode::kConfigUnsupported, kErr,
+                    fmt::format("NBD export name '{}' is used twice", d.exportname));
+      }
+      job.export_id = "backup-export-" + d.name;
+    }
+    if (d.mode == BackupDiskMode::kIncremental) {
+      Result<const qmp::DirtyBitmapInfo*> src = SourceBitmap(session_, *node, d);
+      if (!src) return std::unexpected(src.error());
+      plan.source_bitmap = (*src)->name;
+      plan.granularity = (*src)->granularity;
+      if (push) {
+        job.temp_bitmap = "backup-" + d.name;
+        job.temp_bitmap_node = node->node_name;
+        if (const qmp::DirtyBitmapInfo* stale = node->FindBitmap(job.temp_bitmap)) {
+          if (stale->persistent) {
+            return Fail(ErrorCode::kOperationFailed, kErr,
+                        fmt::format("disk '{}' already has a persistent bitmap '{}'", d.name,
+                                    job.temp_bitmap));
+          }
+          plan.drop_stale_temp = true;
+        }
+      } else {
+        if (d.exportbitmap.empty()) d.exportbitmap = "backup-" + d.name;
+        job.temp_bitmap = d.exportbitmap;
+        job.temp_bitmap_node = job.node;
+      }
+    }
+    plans_.push_back(std::move(plan));
+    r.disks.push_back(std::move(job));
+  }
+  r.def = std::move(def);
+  tracker_.Adopt(std::move(r));
+  return {};
+}
+
+Status BackupStart::Execute() {
+  BackupRecord& r = tracker_.record();
+  const bool push = r.push();
+  const bool reuse = flags_ & kBackupReuseExternal;
+  if (Status ok = tracker_.Save(); !ok) return ok;
+  recorded_ = true;
+  CrashPoint("backup-begin:record-written");
+
+  for (const DiskPlan& p : plans_) {
+    const conf::BackupDiskDef& d = *r.FindDisk(p.target);
+    const bool format_block = !reuse && d.type == BackupStoreType::kBlock && p.format == "qcow2";
+    if (!r.FindJob(p.target)->created && !format_block) continue;
+    Result<util::CommandOutput> out = util::RunCommand(
+        {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)});
+    if (!out) return std::unexpected(out.error());
+    if (!out->status.Success()) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("cannot create '{}' for backup of '{}': {}", d.store_path,
+                              p.target, out->err));
+    }
+  }
+  CrashPoint("backup-begin:storage-created");
+
+  Result<qmp::QmpClient*> q = tracker_.Qmp();
+  if (!q) return std::unexpected(q.error());
+  qmp::QmpClient& qmp = **q;
+  for (const DiskPlan& p : plans_) {
+    const conf::BackupDiskDef& d = *r.FindDisk(p.target);
+    json options = {{"driver", p.format},
+                    {"node-name", r.FindJob(p.target)->node},
+                    {"file", {{"driver", FileDriver(d)}, {"filename", d.store_path}}}};
+    if (!push) {
+      options["backing"] = DiskNodeName(p.target);  // the scratch shows the disk as it was
+    } else if (p.format == "qcow2") {
+      options["backing"] = nullptr;  // a target is self-contained, whatever its header says
+    }
+    if (Status ok = qmp::BlockdevAdd(qmp, options); !ok) return ok;
+  }
+  if (!push) {
+    const conf::BackupServerDef& s = *r.def.server;
+    qmp::NbdServerAddress address =
+        s.transport == "unix" ? qmp::NbdServerAddress::Unix(s.socket)
+                              : qmp::NbdServerAddress::Inet(s.name, std::to_string(s.port));
+    if (Status ok = qmp::NbdServerStart(qmp, address); !ok) return ok;
+  }
+  CrashPoint("backup-begin:nodes-attached");
+
+  if (checkpoint_) {
+    model::CheckpointIntent intent;
+    intent.kind = model::CheckpointIntent::Kind::kCreate;
+    intent.created = *checkpoint_;
+    if (Status ok = session_.store.WriteJournal(intent); !ok) return ok;
+  }
+  std::vector<qmp::TransactionAction> actions;
+  for (const DiskPlan& p : plans_) {
+    if (p.drop_stale_temp) {
+      const BackupDiskJob& job = *r.FindJob(p.target);
+      actions.push_back(qmp::BlockDirtyBitmapRemove{job.temp_bitmap_node, job.temp_bitmap});
+    }
+  }
+  if (checkpoint_) {
+    for (const conf::CheckpointDiskDef& d : checkpoint_->disks) {
+      if (d.type != conf::CheckpointDiskType::kBitmap) continue;
+      qmp::BlockDirtyBitmapAdd add;
+      add.node = DiskNodeName(d.name);
+      add.name = d.bitmap;
+      actions.push_back(std::move(add));
+    }
+  }
+  for (const DiskPlan& p : plans_) {
+    const BackupDiskJob& job = *r.FindJob(p.target);
+    if (job.temp_bitmap.empty()) continue;
+    actions.push_back(qmp::BlockDirtyBitmapAdd{.node = job.temp_bitmap_node,
+                                               .name = job.temp_bitmap,
+                                               .persistent = false,
+                                               .disabled = true,
+                                               .granularity = p.granularity});
+    actions.push_back(qmp::BlockDirtyBitmapMerge{
+        .node = job.temp_bitmap_node,
+        .target = job.temp_bitmap,
+        .bitmaps = {{.node = DiskNodeName(p.target), .name = p.source_bitmap}}});
+  }
+  for (const DiskPlan& p : plans_) {
+    const BackupDiskJob& job = *r.FindJob(p.target);
+    qmp::BlockdevBackup backup{.job_id = job.job_id,
+                               .device = DiskNodeName(p.target),
+                               .target = job.node,
+                               .auto_dismiss = false};
+    if (!push) {
+      backup.sync = qmp::BackupSync::kNone;
+    } else if (!job.temp_bitmap.empty()) {
+      backup.sync = qmp::BackupSync::kIncremental;
+      backup.bitmap = job.temp_bitmap;
+    }
+    actions.push_back(std::move(backup));
+  }
+  if (Status ok = qmp::Transaction(qmp, actions); !ok) return ok;
+  CrashPoint("backup-begin:transaction-done");
+
+  if (!push) {
+    for (const DiskPlan& p : plans_) {
+      const BackupDiskJob& job = *r.FindJob(p.target);
+      qmp::BlockExportNbd e{.id = job.export_id,
+                            .node_name = job.node,
+                            .name = r.FindDisk(p.target)->exportname};
+      if (!job.temp_bitmap.empty()) e.bitmaps = {job.temp_bitmap};
+      if (Status ok = qmp::BlockExportAdd(qmp, e); !ok) return ok;
+    }
+  }
+  if (checkpoint_) {
+    if (Status ok = session_.store.Save(*checkpoint_); !ok) return ok;
+  }
+  CrashPoint("backup-begin:checkpoint-saved");
+
+  r.phase = BackupPhase::kRunning;
+  for (conf::BackupDiskDef& d : r.def.disks) {
+    if (d.backup) d.state = conf::BackupDiskState::kRunning;
+  }
+  if (Status ok = tracker_.Save(); !ok) return ok;
+  committed_ = true;
+  CrashPoint("backup-begin:running");
+
+  if (checkpoint_) {
+    (void)session_.store.WriteCurrent(checkpoint_->name);
+    (void)session_.store.ClearJournal();
+    session_.checkpoints.CommitCreate(std::move(*checkpoint_));
+  }
+  return {};
+}
+
+}  // namespace cairn::drivers::qemu

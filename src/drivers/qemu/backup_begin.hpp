@@ -1,0 +1,79 @@
+// BackupStart: virDomainBackupBegin on a running domain, one step after the other, under
+// the domain's lock, undone on any failure (the destructor rolls back unless the job runs).
+//
+//   check everything (XML, disks, checkpoints and their bitmaps, stores, NBD address)
+//     -> record "starting" written          (from here on, failure = RollBackStart)
+//     -> target / scratch images created    (qemu-img; never over an existing file)
+//     -> images attached (blockdev-add), pull: NBD server started
+//     -> checkpoint journal written (when a checkpoint comes with the backup)
+//     -> ONE transaction: checkpoint bitmaps + temporary bitmap copies + backup jobs
+//        (the point in time of the backup and of the new checkpoint)
+//     -> pull: every disk exported (with its dirty bitmap when incremental)
+//     -> checkpoint metadata saved
+//     -> record "running"                   (the job exists; Commit)
+//     -> checkpoint made current, journal cleared
+//
+// A cairn process killed in between leaves a "starting" record: the next look at the job
+// (any process, under the lock) rolls it back the same way (BackupTracker::RollBackStart).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conf/backup_def.hpp"
+#include "conf/checkpoint_def.hpp"
+#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/checkpoint_session.hpp"
+
+namespace cairn::drivers::qemu {
+
+// BackupBegin's flags (libvirt's virDomainBackupBeginFlags).
+inline constexpr unsigned kBackupReuseExternal = 1u << 0;
+inline constexpr unsigned kBackupPreserveShutdownDomain = 1u << 1;
+
+// The first TCP port tried for a pull backup that names none, and the last (libvirt's
+// proposed backup_port_min/max defaults).
+inline constexpr unsigned kNbdPortMin = 10809;
+inline constexpr unsigned kNbdPortMax = 10872;
+
+class BackupStart {
+ public:
+  // `session` (locked, for a running domain) and `tracker` (no job) outlive the object.
+  BackupStart(const StateLayout& layout, CheckpointSession& session, BackupTracker& tracker,
+              unsigned flags)
+      : layout_(layout), session_(session), tracker_(tracker), flags_(flags) {}
+  ~BackupStart();
+  BackupStart(const BackupStart&) = delete;
+  BackupStart& operator=(const BackupStart&) = delete;
+
+  // Runs every step; on error nothing of the backup remains.
+  Status Run(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint);
+
+ private:
+  Status Plan(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint);
+  Status Execute();
+
+  const StateLayout& layout_;
+  CheckpointSession& session_;
+  BackupTracker& tracker_;
+  unsigned flags_;
+  // One participating disk: where its record entry is, and what to create and attach.
+  struct DiskPlan {
+    std::string target;
+    std::string format;           // of the target / scratch image
+    std::uint64_t size = 0;       // the disk's virtual size
+    std::string source_bitmap;    // incremental: the checkpoint's bitmap on the disk
+    std::uint64_t granularity = 0;
+    bool drop_stale_temp = false;  // a transient bitmap of that name is left on the disk
+  };
+
+  std::optional<conf::CheckpointDef> checkpoint_;
+  std::vector<DiskPlan> plans_;
+  bool recorded_ = false;   // the "starting" record exists: failure must roll back
+  bool committed_ = false;  // the job runs
+};
+
+}  // namespace cairn::drivers::qemu

@@ -1,0 +1,218 @@
+// Backup job records: libvirt's internal <domainbackup> plus <privateData> bookkeeping, and
+// the completed-job statistics.
+#include "drivers/qemu/backup_record.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <system_error>
+
+#include "conf/xml_element.hpp"
+#include "util/atomic_file.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+
+std::string YesNo(bool b) { return b ? "yes" : "no"; }
+
+template <typename T>
+T Number(const conf::XmlElement& e, std::string_view attr, T fallback = 0) {
+  const std::string* s = e.Attribute(attr);
+  if (s == nullptr) return fallback;
+  T v{};
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  return ec == std::errc() && end == s->data() + s->size() ? v : fallback;
+}
+
+std::string Text(const conf::XmlElement& e, std::string_view attr) {
+  const std::string* s = e.Attribute(attr);
+  return s ? *s : std::string();
+}
+
+bool Yes(const conf::XmlElement& e, std::string_view attr) { return Text(e, attr) == "yes"; }
+
+conf::XmlElement Bookkeeping(const BackupRecord& r) {
+  conf::XmlElement priv("privateData");
+  conf::XmlElement job("job");
+  job.SetAttribute("phase", r.phase == BackupPhase::kRunning ? "running" : "starting");
+  job.SetAttribute("started", std::to_string(r.started_ms));
+  job.SetAttribute("qemuPid", std::to_string(r.qemu_pid));
+  job.SetAttribute("flags", std::to_string(r.flags));
+  if (!r.checkpoint.empty()) job.SetAttribute("checkpoint", r.checkpoint);
+  if (!r.checkpoint_parent.empty()) job.SetAttribute("checkpointParent", r.checkpoint_parent);
+  job.SetAttribute("nbdServer", YesNo(r.nbd_server));
+  priv.AddChild(std::move(job));
+  for (const BackupDiskJob& d : r.disks) {
+    conf::XmlElement e("disk");
+    e.SetAttribute("name", d.target);
+    e.SetAttribute("node", d.node);
+    e.SetAttribute("job", d.job_id);
+    if (!d.temp_bitmap.empty()) {
+      e.SetAttribute("tempBitmap", d.temp_bitmap);
+      e.SetAttribute("tempBitmapNode", d.temp_bitmap_node);
+    }
+    if (!d.export_id.empty()) e.SetAttribute("export", d.export_id);
+    e.SetAttribute("created", YesNo(d.created));
+    e.SetAttribute("processed", std::to_string(d.processed));
+    e.SetAttribute("total", std::to_string(d.total));
+    if (!d.error.empty()) {
+      conf::XmlElement err("error");
+      err.set_text(d.error);
+      e.AddChild(std::move(err));
+    }
+    priv.AddChild(std::move(e));
+  }
+  return priv;
+}
+
+void ReadBookkeeping(const conf::XmlElement& priv, BackupRecord& r) {
+  if (const conf::XmlElement* job = priv.Child("job")) {
+    r.phase = Text(*job, "phase") == "running" ? BackupPhase::kRunning : BackupPhase::kStarting;
+    r.started_ms = Number<std::int64_t>(*job, "started");
+    r.qemu_pid = Number<pid_t>(*job, "qemuPid", -1);
+    r.flags = Number<unsigned>(*job, "flags");
+    r.checkpoint = Text(*job, "checkpoint");
+    r.checkpoint_parent = Text(*job, "checkpointParent");
+    r.nbd_server = Yes(*job, "nbdServer");
+  }
+  for (const conf::XmlElement& e : priv.children()) {
+    if (e.name() != "disk") continue;
+    BackupDiskJob d;
+    d.target = Text(e, "name");
+    d.node = Text(e, "node");
+    d.job_id = Text(e, "job");
+    d.temp_bitmap = Text(e, "tempBitmap");
+    d.temp_bitmap_node = Text(e, "tempBitmapNode");
+    d.export_id = Text(e, "export");
+    d.created = Yes(e, "created");
+    d.processed = Number<std::uint64_t>(e, "processed");
+    d.total = Number<std::uint64_t>(e, "total");
+    d.error = e.ChildText("error").value_or("");
+    r.disks.push_back(std::move(d));
+  }
+}
+
+Result<std::optional<std::string>> ReadIfPresent(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+  Result<std::string> text = util::ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  return std::optional<std::string>(std::move(*text));
+}
+
+std::unexpected<Error> Unreadable(const std::filesystem::path& path, const Error& why) {
+  return Fail(ErrorCode::kInternalError, kErr,
+              fmt::format("cannot read backup record '{}': {}", path.string(), why.detail()));
+}
+
+void SetOptional(conf::XmlElement& e, std::string_view attr,
+                 const std::optional<std::uint64_t>& v) {
+  if (v) e.SetAttribute(attr, std::to_string(*v));
+}
+
+std::optional<std::uint64_t> GetOptional(const conf::XmlElement& e, std::string_view attr) {
+  if (e.Attribute(attr) == nullptr) return std::nullopt;
+  return Number<std::uint64_t>(e, attr);
+}
+
+}  // namespace
+
+BackupDiskJob* BackupRecord::FindJob(std::string_view target) {
+  for (BackupDiskJob& d : disks) {
+    if (d.target == target) return &d;
+  }
+  return nullptr;
+}
+
+conf::BackupDiskDef* BackupRecord::FindDisk(std::string_view target) {
+  for (conf::BackupDiskDef& d : def.disks) {
+    if (d.name == target) return &d;
+  }
+  return nullptr;
+}
+
+std::filesystem::path BackupRecordPath(const StateLayout& layout, std::string_view domain) {
+  return layout.RunDir(domain) / "backup.xml";
+}
+
+std::filesystem::path CompletedBackupPath(const StateLayout& layout, std::string_view domain) {
+  return layout.RunDir(domain) / "backup-completed.xml";
+}
+
+Result<std::optional<BackupRecord>> LoadBackupRecord(const StateLayout& layout,
+                                                     std::string_view domain) {
+  const std::filesystem::path path = BackupRecordPath(layout, domain);
+  Result<std::optional<std::string>> text = ReadIfPresent(path);
+  if (!text) return Unreadable(path, text.error());
+  if (!*text) return std::optional<BackupRecord>();
+  Result<conf::BackupDef> def = conf::ParseBackupXml(**text, conf::kBackupParseInternal);
+  if (!def) return Unreadable(path, def.error());
+  BackupRecord r;
+  r.def = std::move(*def);
+  if (r.def.private_data) ReadBookkeeping(*r.def.private_data, r);
+  r.def.private_data.reset();
+  return std::optional<BackupRecord>(std::move(r));
+}
+
+Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
+                        const BackupRecord& record) {
+  conf::BackupDef def = record.def;
+  def.private_data = Bookkeeping(record);
+  return util::WriteFileAtomically(BackupRecordPath(layout, domain),
+                                   conf::FormatBackupXml(def, conf::kBackupParseInternal));
+}
+
+Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain) {
+  std::error_code ec;
+  if (!std::filesystem::exists(BackupRecordPath(layout, domain), ec)) return {};
+  return util::RemoveFileDurably(BackupRecordPath(layout, domain));
+}
+
+Result<std::optional<CompletedBackup>> LoadCompletedBackup(const StateLayout& layout,
+                                                           std::string_view domain) {
+  const std::filesystem::path path = CompletedBackupPath(layout, domain);
+  Result<std::optional<std::string>> text = ReadIfPresent(path);
+  if (!text) return Unreadable(path, text.error());
+  if (!*text) return std::optional<CompletedBackup>();
+  Result<conf::XmlElement> e = conf::ParseXml(**text, "completed backup job");
+  if (!e) return Unreadable(path, e.error());
+  CompletedBackup c;
+  JobStats& s = c.stats;
+  s.type = static_cast<JobType>(Number<int>(*e, "type"));
+  s.operation = JobOperation::kBackup;
+  s.started_ms = Number<std::int64_t>(*e, "started");
+  s.time_elapsed_ms = Number<std::uint64_t>(*e, "elapsed");
+  s.disk_total = GetOptional(*e, "diskTotal");
+  s.disk_processed = GetOptional(*e, "diskProcessed");
+  s.disk_temp_used = GetOptional(*e, "tempUsed");
+  s.disk_temp_total = GetOptional(*e, "tempTotal");
+  s.success = Yes(*e, "success");
+  if (std::optional<std::string> msg = e->ChildText("errmsg")) s.errmsg = *msg;
+  c.consumed = Yes(*e, "consumed");
+  return std::optional<CompletedBackup>(std::move(c));
+}
+
+Status SaveCompletedBackup(const StateLayout& layout, std::string_view domain,
+                           const CompletedBackup& c) {
+  const JobStats& s = c.stats;
+  conf::XmlElement e("completedBackup");
+  e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
+  e.SetAttribute("started", std::to_string(s.started_ms));
+  e.SetAttribute("elapsed", std::to_string(s.time_elapsed_ms));
+  SetOptional(e, "diskTotal", s.disk_total);
+  SetOptional(e, "diskProcessed", s.disk_processed);
+  SetOptional(e, "tempUsed", s.disk_temp_used);
+  SetOptional(e, "tempTotal", s.disk_temp_total);
+  e.SetAttribute("success", YesNo(s.success.value_or(false)));
+  e.SetAttribute("consumed", YesNo(c.consumed));
+  if (s.errmsg) {
+    conf::XmlElement msg("errmsg");
+    msg.set_text(*s.errmsg);
+    e.AddChild(std::move(msg));
+  }
+  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), e.ToString());
+}
+
+}  // namespace cairn::drivers::qemu

@@ -1,0 +1,78 @@
+// The records of a domain's backup job, kept with its live state so that any cairn process
+// can follow the job QEMU runs:
+//   ROOT/run/NAME/backup.xml            the job in flight: libvirt's internal <domainbackup>
+//                                       (disk states) plus Cairn's bookkeeping in <privateData>
+//   ROOT/run/NAME/backup-completed.xml  how the last job ended (GetJobStats(kCompleted))
+// Both are written atomically; the caller holds the domain's lock for every write.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cairn/backup.hpp"
+#include "conf/backup_def.hpp"
+#include "drivers/qemu/state_layout.hpp"
+
+namespace cairn::drivers::qemu {
+
+// starting: BackupBegin is between writing the record and the job running; whoever finds a
+//           record in this phase (under the lock) knows its begin died, and rolls it back.
+// running:  the QEMU jobs exist; the disks' states say which ended how.
+enum class BackupPhase { kStarting, kRunning };
+
+// What Cairn set up in QEMU and on disk for one participating disk.
+struct BackupDiskJob {
+  std::string target;            // "vda"
+  std::string node;              // target (push) or scratch (pull) image node
+  std::string job_id;            // the QEMU backup job
+  std::string temp_bitmap;       // incremental: the transient copy of the checkpoint's bitmap
+  std::string temp_bitmap_node;  // where it lives: the disk (push) or the scratch (pull)
+  std::string export_id;         // pull: the NBD export
+  bool created = false;          // Cairn creates the store file, so Cairn removes it
+  std::uint64_t processed = 0;   // QEMU's progress when the job ended
+  std::uint64_t total = 0;
+  std::string error;             // QEMU's reason, for a disk that failed
+};
+
+struct BackupRecord {
+  conf::BackupDef def;  // aligned; def.disks[i].state is each disk's state
+  BackupPhase phase = BackupPhase::kStarting;
+  std::int64_t started_ms = 0;  // Unix milliseconds; names the job
+  pid_t qemu_pid = -1;          // the QEMU that runs it: another pid means it died
+  unsigned flags = 0;           // BackupBegin's flags
+  std::string checkpoint;       // created at the same instant ("" = none)
+  std::string checkpoint_parent;  // the "current" checkpoint before it
+  bool nbd_server = false;      // Cairn started QEMU's NBD server for this job
+  std::vector<BackupDiskJob> disks;
+
+  bool push() const { return def.mode == conf::BackupMode::kPush; }
+  BackupDiskJob* FindJob(std::string_view target);
+  conf::BackupDiskDef* FindDisk(std::string_view target);
+};
+
+std::filesystem::path BackupRecordPath(const StateLayout& layout, std::string_view domain);
+std::filesystem::path CompletedBackupPath(const StateLayout& layout, std::string_view domain);
+
+// nullopt when the domain has no backup record. A record that cannot be read or parsed is
+// VIR_ERR_INTERNAL_ERROR naming the file.
+Result<std::optional<BackupRecord>> LoadBackupRecord(const StateLayout& layout,
+                                                     std::string_view domain);
+Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
+                        const BackupRecord& record);
+Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain);
+
+// The last ended job; `consumed` once a reader asked for it without KEEP_COMPLETED.
+struct CompletedBackup {
+  JobStats stats;
+  bool consumed = false;
+};
+Result<std::optional<CompletedBackup>> LoadCompletedBackup(const StateLayout& layout,
+                                                           std::string_view domain);
+Status SaveCompletedBackup(const StateLayout& layout, std::string_view domain,
+                           const CompletedBackup& completed);
+
+}  // namespace cairn::drivers::qemu

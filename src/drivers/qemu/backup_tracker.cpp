@@ -1,0 +1,341 @@
+// BackupTracker: following a backup job in QEMU, ending it, and undoing a start.
+#include "drivers/qemu/backup_tracker.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "drivers/qemu/qemu_command.hpp"
+#include "model/checkpoint_store.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+using conf::BackupDiskState;
+using std::chrono::milliseconds;
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+// How long an abort waits for QEMU to conclude cancelled jobs before leaving them to the
+// next look.
+constexpr milliseconds kCancelWait{30'000};
+constexpr std::string_view kCancelledByQemu = "Operation canceled";
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool Ongoing(BackupDiskState s) {
+  return s == BackupDiskState::kRunning || s == BackupDiskState::kCancelling;
+}
+
+}  // namespace
+
+Error NoBackupJob() {
+  return Error(ErrorCode::kNoDomainBackup, ErrorDomain::kQemu, "no domain backup job present");
+}
+
+Error NoActiveJob() {
+  return Error(ErrorCode::kOperationInvalid, ErrorDomain::kQemu, "no job is active on the domain");
+}
+
+Result<BackupTracker> BackupTracker::Open(const StateLayout& layout, const DomainRecord& domain) {
+  BackupTracker t(layout, domain);
+  Result<std::optional<BackupRecord>> r = LoadBackupRecord(layout, domain.def.name());
+  if (!r) return std::unexpected(r.error());
+  t.record_ = std::move(*r);
+  return t;
+}
+
+bool BackupTracker::qemu_alive() const {
+  return domain_->qemu && record_ && domain_->qemu->pid == record_->qemu_pid;
+}
+
+Status BackupTracker::Save() {
+  return SaveBackupRecord(*layout_, domain_->def.name(), *record_);
+}
+
+Result<qmp::QmpClient*> BackupTracker::Qmp() {
+  if (!qmp_) {
+    Result<qmp::QmpClient> c = qmp::QmpClient::Connect(layout_->QmpSocket(domain_->def.name()));
+    if (!c) return std::unexpected(c.error());
+    qmp_.emplace(std::move(*c));
+  }
+  return &*qmp_;
+}
+
+Status BackupTracker::QueryJobs() {
+  Result<qmp::QmpClient*> q = Qmp();
+  if (!q) return std::unexpected(q.error());
+  Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(**q);
+  if (!jobs) return std::unexpected(jobs.error());
+  jobs_ = std::move(*jobs);
+  return {};
+}
+
+const qmp::JobInfo* BackupTracker::FindQemuJob(std::string_view id) const {
+  for (const qmp::JobInfo& j : jobs_) {
+    if (j.id == id) return &j;
+  }
+  return nullptr;
+}
+
+Status BackupTracker::Refresh() {
+  if (!record_) return {};
+  BackupRecord& r = *record_;
+  if (!qemu_alive()) {
+    for (conf::BackupDiskDef& d : r.def.disks) {
+      if (!Ongoing(d.state)) continue;
+      d.state = d.state == BackupDiskState::kCancelling ? BackupDiskState::kCancelled
+                                                        : BackupDiskState::kFailed;
+      if (BackupDiskJob* job = r.FindJob(d.name); job && job->error.empty()) {
+        job->error = fmt::format("domain '{}' stopped before the backup ended (guest shutdown "
+                                 "or destroy)",
+                                 domain_->def.name());
+      }
+    }
+    if (r.phase == BackupPhase::kStarting) return RollBackStart();
+    return Terminate();
+  }
+  if (r.phase == BackupPhase::kStarting) return RollBackStart();
+  if (Status ok = QueryJobs(); !ok) return ok;
+
+  bool changed = false;
+  std::vector<BackupDiskJob*> ended_push;
+  for (conf::BackupDiskDef& d : r.def.disks) {
+    if (!Ongoing(d.state)) continue;
+    BackupDiskJob* job = r.FindJob(d.name);
+    const qmp::JobInfo* q = job ? FindQemuJob(job->job_id) : nullptr;
+    if (q != nullptr && q->status != "concluded") continue;
+    changed = true;
+    if (q == nullptr) {
+      d.state = BackupDiskState::kFailed;
+      if (job) job->error = fmt::format("QEMU no longer has backup job '{}'", job->job_id);
+      continue;
+    }
+    job->processed = static_cast<std::uint64_t>(q->current_progress);
+    job->total = static_cast<std::uint64_t>(q->total_progress);
+    if (!q->error) {
+      d.state = BackupDiskState::kComplete;
+    } else if (d.state == BackupDiskState::kCancelling || *q->error == kCancelledByQemu) {
+      d.state = BackupDiskState::kCancelled;
+    } else {
+      d.state = BackupDiskState::kFailed;
+      job->error = *q->error;
+    }
+    if (r.push()) ended_push.push_back(job);
+  }
+  // One disk failed or was cancelled: the backup as a whole cannot succeed any more.
+  bool broken = false, ongoing = false;
+  for (const conf::BackupDiskDef& d : r.def.disks) {
+    broken |= d.state == BackupDiskState::kFailed || d.state == BackupDiskState::kCancelled;
+    ongoing |= Ongoing(d.state);
+  }
+  if (broken && ongoing) {
+    for (conf::BackupDiskDef& d : r.def.disks) {
+      if (d.state != BackupDiskState::kRunning) continue;
+      if (Status ok = qmp::BlockJobCancel(*qmp_, r.FindJob(d.name)->job_id); !ok) return ok;
+      d.state = BackupDiskState::kCancelling;
+      changed = true;
+    }
+  }
+  if (!ongoing) return Terminate();
+  if (changed) {
+    if (Status ok = Save(); !ok) return ok;
+  }
+  // A finished push disk lets go of its target now, while the others still copy.
+  return Release(ended_push);
+}
+
+JobStats BackupTracker::LiveStats() const {
+  JobStats s;
+  if (!record_) return s;
+  const BackupRecord& r = *record_;
+  s.type = JobType::kUnbounded;
+  s.operation = JobOperation::kBackup;
+  s.started_ms = r.started_ms;
+  s.time_elapsed_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, NowMs() - r.started_ms));
+  std::uint64_t done = 0, total = 0;
+  for (const BackupDiskJob& job : r.disks) {
+    const qmp::JobInfo* q = FindQemuJob(job.job_id);
+    const bool live = q != nullptr && q->status != "concluded";
+    done += live ? static_cast<std::uint64_t>(q->current_progress) : job.processed;
+    total += live ? static_cast<std::uint64_t>(q->total_progress) : job.total;
+  }
+  if (done > 0 || total > 0) {
+    (r.push() ? s.disk_processed : s.disk_temp_used) = done;
+    (r.push() ? s.disk_total : s.disk_temp_total) = total;
+  }
+  return s;
+}
+
+Status BackupTracker::Abort() {
+  if (Status ok = Refresh(); !ok) return ok;
+  if (!record_) return std::unexpected(NoActiveJob());
+  BackupRecord& r = *record_;
+  Result<qmp::QmpClient*> q = Qmp();
+  if (!q) return std::unexpected(q.error());
+  for (conf::BackupDiskDef& d : r.def.disks) {
+    if (d.state != BackupDiskState::kRunning) continue;
+    if (Status ok = qmp::BlockJobCancel(**q, r.FindJob(d.name)->job_id); !ok) return ok;
+    d.state = BackupDiskState::kCancelling;
+  }
+  if (Status ok = Save(); !ok) return ok;
+  const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
+  for (const conf::BackupDiskDef& d : r.def.disks) {
+    if (d.state != BackupDiskState::kCancelling) continue;
+    auto left = std::chrono::ceil<milliseconds>(deadline - std::chrono::steady_clock::now());
+    Result<qmp::JobInfo> done =
+        qmp::WaitForJobConcluded(**q, r.FindJob(d.name)->job_id, std::max(left, milliseconds(0)));
+    if (!done && done.error().code() == ErrorCode::kOperationTimeout) break;  // next look ends it
+  }
+  return Refresh();
+}
+
+Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
+  if (disks.empty()) return {};
+  Result<qmp::QmpClient*> q = Qmp();
+  if (!q) return std::unexpected(q.error());
+  qmp::QmpClient& qmp = **q;
+  if (Status ok = QueryJobs(); !ok) return ok;
+  for (BackupDiskJob* d : disks) {
+    const qmp::JobInfo* job = FindQemuJob(d->job_id);
+    if (job == nullptr) continue;
+    if (job->status != "concluded") {
+      if (Status ok = qmp::BlockJobCancel(qmp, d->job_id, true); !ok) return ok;
+      Result<qmp::JobInfo> done = qmp::WaitForJobConcluded(qmp, d->job_id, kCancelWait);
+      if (!done) return std::unexpected(done.error());
+    }
+    if (Status ok = qmp::JobDismiss(qmp, d->job_id); !ok) return ok;
+  }
+  Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(qmp);
+  if (!nodes) return std::unexpected(nodes.error());
+  std::vector<qmp::TransactionAction> removals;
+  for (BackupDiskJob* d : disks) {
+    const qmp::BlockNodeInfo* node = qmp::FindNode(*nodes, d->temp_bitmap_node);
+    const qmp::DirtyBitmapInfo* b = node ? node->FindBitmap(d->temp_bitmap) : nullptr;
+    if (!d->temp_bitmap.empty() && b != nullptr && !b->persistent) {
+      removals.push_back(qmp::BlockDirtyBitmapRemove{d->temp_bitmap_node, d->temp_bitmap});
+    }
+  }
+  if (Status ok = qmp::Transaction(qmp, removals); !ok) return ok;
+  for (BackupDiskJob* d : disks) {
+    if (qmp::FindNode(*nodes, d->node) == nullptr) continue;
+    // An NBD export lets go of its node once its clients are gone: give it a moment.
+    Status del = qmp::BlockdevDel(qmp, d->node);
+    for (int i = 0; !del && i < 50; ++i) {
+      std::this_thread::sleep_for(milliseconds(40));
+      del = qmp::BlockdevDel(qmp, d->node);
+    }
+    if (!del) return del;
+  }
+  return {};
+}
+
+Status BackupTracker::StopNbdServer() {
+  if (!record_->nbd_server) return {};
+  if (qemu_alive()) {
+    Result<qmp::QmpClient*> q = Qmp();
+    if (!q) return std::unexpected(q.error());
+    (void)qmp::NbdServerStop(**q);  // "NBD server not running" is as good as stopped
+  }
+  const conf::BackupDef& def = record_->def;
+  if (def.server && def.server->transport == "unix") {
+    std::error_code ec;
+    std::filesystem::remove(def.server->socket, ec);
+  }
+  return {};
+}
+
+void BackupTracker::RemoveCreatedFiles(bool keep_push_targets) {
+  for (const BackupDiskJob& job : record_->disks) {
+    const conf::BackupDiskDef* d = record_->FindDisk(job.target);
+    if (!job.created || d == nullptr || d->store_path.empty()) continue;
+    if (keep_push_targets && record_->push()) continue;
+    std::error_code ec;
+    std::filesystem::remove(d->store_path, ec);
+  }
+}
+
+Status BackupTracker::Terminate() {
+  BackupRecord& r = *record_;
+  bool failed = false, cancelled = false;
+  for (const conf::BackupDiskDef& d : r.def.disks) {
+    failed |= d.state == BackupDiskState::kFailed;
+    cancelled |= d.state == BackupDiskState::kCancelled;
+  }
+  const JobType type = failed                    ? JobType::kFailed
+                       : cancelled && r.push() ? JobType::kCancelled
+                                               : JobType::kCompleted;
+  if (Status ok = StopNbdServer(); !ok) return ok;
+  if (qemu_alive()) {
+    std::vector<BackupDiskJob*> all;
+    for (BackupDiskJob& d : r.disks) all.push_back(&d);
+    if (Status ok = Release(all); !ok) return ok;
+  }
+  RemoveCreatedFiles(type == JobType::kCompleted);
+
+  CompletedBackup done;
+  done.stats = LiveStats();
+  done.stats.type = type;
+  done.stats.success = type == JobType::kCompleted;
+  for (const BackupDiskJob& job : r.disks) {
+    if (!job.error.empty()) {
+      done.stats.errmsg = job.error;
+      break;
+    }
+  }
+  if (Status ok = SaveCompletedBackup(*layout_, domain_->def.name(), done); !ok) return ok;
+  if (Status ok = RemoveBackupRecord(*layout_, domain_->def.name()); !ok) return ok;
+  record_.reset();
+  return {};
+}
+
+Status BackupTracker::RollBackStart() {
+  BackupRecord& r = *record_;
+  const std::string& name = domain_->def.name();
+  model::CheckpointStore store(layout_->CheckpointDir(name));
+  // The checkpoint is ours to undo only while its creation journal is there: without it, the
+  // checkpoint code already replayed the creation forward and the checkpoint stands.
+  // With QEMU gone its bitmaps may be in the images: the checkpoint code's replay decides.
+  bool undo_checkpoint = false;
+  if (!r.checkpoint.empty() && qemu_alive()) {
+    Result<std::optional<model::CheckpointIntent>> journal = store.ReadJournal();
+    undo_checkpoint = journal && *journal && (*journal)->created &&
+                      (*journal)->created->name == r.checkpoint;
+  }
+  if (Status ok = StopNbdServer(); !ok) return ok;
+  if (qemu_alive()) {
+    std::vector<BackupDiskJob*> all;
+    for (BackupDiskJob& d : r.disks) all.push_back(&d);
+    if (Status ok = Release(all); !ok) return ok;
+    if (undo_checkpoint) {
+      Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(*qmp_);
+      if (!nodes) return std::unexpected(nodes.error());
+      std::vector<qmp::TransactionAction> removals;
+      for (const conf::DomainDiskDef& disk : domain_->def.disks()) {
+        const qmp::BlockNodeInfo* node = qmp::FindNode(*nodes, DiskNodeName(disk.target));
+        if (node != nullptr && node->FindBitmap(r.checkpoint) != nullptr) {
+          removals.push_back(qmp::BlockDirtyBitmapRemove{node->node_name, r.checkpoint});
+        }
+      }
+      if (Status ok = qmp::Transaction(*qmp_, removals); !ok) return ok;
+    }
+  }
+  RemoveCreatedFiles(false);
+  if (undo_checkpoint) {
+    std::error_code ec;
+    if (std::filesystem::exists(store.dir() / (r.checkpoint + ".xml"), ec)) {
+      if (Status ok = store.Remove(r.checkpoint); !ok) return ok;
+    }
+    if (store.ReadCurrent() == r.checkpoint) (void)store.WriteCurrent(r.checkpoint_parent);
+    if (Status ok = store.ClearJournal(); !ok) return ok;
+  }
+  if (Status ok = RemoveBackupRecord(*layout_, name); !ok) return ok;
+  record_.reset();
+  return {};
+}
+
+}  // namespace cairn::drivers::qemu

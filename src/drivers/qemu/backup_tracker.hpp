@@ -1,0 +1,86 @@
+// BackupTracker: one call's view of a domain's backup job — its record (backup_record.hpp)
+// brought up to date with what QEMU says. Every backup entry point works through it, so a
+// job advances whenever anyone looks, from any process. The caller holds the domain's lock
+// for the tracker's whole life; the tracker opens the QMP monitor only when it needs it and
+// closes it with itself (QEMU serves one monitor client at a time).
+//
+//   Refresh():
+//     no record ------------------------------------------------------------> nothing
+//     QEMU gone (pid differs) ----> running disks failed -------------------> Terminate
+//     starting (its begin died) --> RollBackStart --------------------------> nothing
+//     running: each QEMU job concluded -> disk complete / failed / cancelled
+//              (push: its target is detached at once)
+//              one failed or cancelled while others run -> cancel the others
+//              none running or cancelling ---------------------------------> Terminate
+//   Terminate: NBD server stopped, images detached, temporary bitmaps removed, files removed
+//              (scratch always, push targets unless complete; never files Cairn did not
+//              create), completed-job record written, job record removed.
+//   RollBackStart: undoes a begin that did not finish — jobs cancelled, the checkpoint made
+//              with it removed (bitmaps and metadata, while its journal is there), nodes,
+//              NBD server and files gone, record removed. Idempotent; a step that fails
+//              leaves the record for the next look.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "cairn/backup.hpp"
+#include "drivers/qemu/backup_record.hpp"
+#include "drivers/qemu/domain_record.hpp"
+#include "qmp/qmp_client.hpp"
+#include "qmp/qmp_commands.hpp"
+
+namespace cairn::drivers::qemu {
+
+class BackupTracker {
+ public:
+  // Loads the domain's record (if any). The domain's lock must be held.
+  static Result<BackupTracker> Open(const StateLayout& layout, const DomainRecord& domain);
+
+  BackupTracker(BackupTracker&&) noexcept = default;
+  BackupTracker& operator=(BackupTracker&&) noexcept = default;
+
+  // True while a job record exists (after Refresh(): a job that still runs).
+  bool active() const { return record_.has_value(); }
+  BackupRecord& record() { return *record_; }
+  bool qemu_alive() const;
+
+  Status Refresh();
+  // The running job's statistics (after Refresh()).
+  JobStats LiveStats() const;
+  // Cancels the running disks and waits (bounded) for QEMU to conclude them, then Refresh().
+  Status Abort();
+  Status RollBackStart();
+
+  // For BackupBegin: take `record` as this domain's job (not yet saved), and write it.
+  void Adopt(BackupRecord record) { record_ = std::move(record); }
+  Status Save();
+
+  // The monitor, connected on first use.
+  Result<qmp::QmpClient*> Qmp();
+
+ private:
+  BackupTracker(const StateLayout& layout, const DomainRecord& domain)
+      : layout_(&layout), domain_(&domain) {}
+
+  Status QueryJobs();
+  const qmp::JobInfo* FindQemuJob(std::string_view id) const;
+  // Cancels (forced) and dismisses the disks' QEMU jobs, removes their temporary bitmaps and
+  // detaches their images. Idempotent: only what QEMU still has is touched.
+  Status Release(const std::vector<BackupDiskJob*>& disks);
+  Status StopNbdServer();
+  void RemoveCreatedFiles(bool keep_push_targets);
+  Status Terminate();
+
+  const StateLayout* layout_;
+  const DomainRecord* domain_;
+  std::optional<BackupRecord> record_;
+  std::optional<qmp::QmpClient> qmp_;
+  std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
+};
+
+// The errors of the entry points: no job where one is needed.
+Error NoBackupJob();   // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"
+Error NoActiveJob();   // VIR_ERR_OPERATION_INVALID "no job is active on the domain"
+
+}  // namespace cairn::drivers::qemu
