@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
 
   bool ok = true;
   if (argc - optind == 1) {
+    if (*argv[optind] == '\0') return 1;  // virsh too fails on an empty command string
     auto commands = cairn::cli::SplitCommandString(argv[optind]);
     if (!commands) {
       session.out().Error(commands.error());

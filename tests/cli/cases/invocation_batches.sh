@@ -18,3 +18,5 @@ echo "[status $?]"
 "$CAIRN" -c test:///default "echo 'open quote; uri"; echo "[status $?]"
 # Empty commands are skipped.
 "$CAIRN" -c test:///default ";; uri ;;"; echo "[status $?]"
+# An empty command string is an error, as in virsh (without a message).
+"$CAIRN" -c test:///default ""; echo "[status $?]"
