@@ -69,14 +69,14 @@ struct JobStats {
   JobOperation operation = JobOperation::kUnknown;
   std::uint64_t time_elapsed_ms = 0;  // since the job started (to its end, once it ended)
   // Push mode: bytes to copy and bytes copied so far, over all disks; present once known.
-  std::optional<std::uint64_t> disk_total;
-  std::optional<std::uint64_t> disk_processed;
+  std::optional<std::uint64_t> disk_total{};
+  std::optional<std::uint64_t> disk_processed{};
   // Pull mode: bytes the scratch images hold (guest writes saved for the export), and their
   // size.
-  std::optional<std::uint64_t> disk_temp_used;
-  std::optional<std::uint64_t> disk_temp_total;
-  std::optional<bool> success;        // ended jobs only
-  std::optional<std::string> errmsg;  // failed jobs: the first error, e.g. QEMU's
+  std::optional<std::uint64_t> disk_temp_used{};
+  std::optional<std::uint64_t> disk_temp_total{};
+  std::optional<bool> success{};        // ended jobs only
+  std::optional<std::string> errmsg{};  // failed jobs: the first error, e.g. QEMU's
   // Cairn's own, not a libvirt key: when the job started, in milliseconds since the Unix
   // epoch (0 when there is no job). Together with the domain it names the job.
   std::int64_t started_ms = 0;
@@ -88,7 +88,7 @@ struct JobStats {
 
 // One libvirt typed parameter, as virDomainGetJobStats returns it.
 struct TypedParam {
-  std::string field;  // "operation", "time_elapsed", ...
+  std::string field{};  // "operation", "time_elapsed", ...
   std::variant<int, unsigned long long, bool, std::string> value;
 };
 

@@ -1,10 +1,11 @@
 // Public entry points of backup jobs on a domain: begin, XML, statistics, abort. Contract
 // checks as libvirt's libvirt-domain.c makes them, then one driver call.
+#include "cairn/backup.hpp"
+
 #include <mutex>
 
 #include "api/connection_state.hpp"
 #include "api/entry_checks.hpp"
-#include "cairn/backup.hpp"
 #include "cairn/domain.hpp"
 
 namespace cairn {
@@ -61,8 +62,7 @@ Result<std::string> Domain::BackupGetXmlDesc(unsigned flags) const {
 
 Result<JobStats> Domain::GetJobStats(JobStatsFlags flags) const {
   constexpr unsigned kKnown = Bits(JobStatsFlags::kCompleted | JobStatsFlags::kKeepCompleted);
-  if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virDomainGetJobStats", kErr);
-      !ok) {
+  if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virDomainGetJobStats", kErr); !ok) {
     return std::unexpected(ok.error());
   }
   std::lock_guard lock(conn_->mutex);

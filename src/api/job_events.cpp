@@ -20,8 +20,9 @@ namespace cairn {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kDomain;
-constexpr unsigned kPeekCompleted = Bits(JobStatsFlags::kCompleted | JobStatsFlags::kKeepCompleted) |
-                                    driver::kJobStatsIgnoreConsumed;
+constexpr unsigned kPeekCompleted =
+    Bits(JobStatsFlags::kCompleted | JobStatsFlags::kKeepCompleted) |
+    driver::kJobStatsIgnoreConsumed;
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -160,8 +161,11 @@ Result<int> RegisterJobCompletedCallback(const Connection& conn, const Domain* d
   if (probe) {
     if (Result<JobStats> ok = PeekCompleted(*probe); !ok) return std::unexpected(ok.error());
   }
-  Registration r{conn, domain ? std::optional<Domain>(*domain) : std::nullopt,
-                 std::make_shared<JobCompletedCallback>(std::move(callback)), NowMs(), {}};
+  Registration r{conn,
+                 domain ? std::optional<Domain>(*domain) : std::nullopt,
+                 std::make_shared<JobCompletedCallback>(std::move(callback)),
+                 NowMs(),
+                 {}};
   return JobEventHub::Get().Add(std::move(r));
 }
 

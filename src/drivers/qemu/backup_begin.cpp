@@ -1,11 +1,10 @@
 // BackupStart: checks, then the steps of backup_begin.hpp's diagram.
 #include "drivers/qemu/backup_begin.hpp"
 
+#include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <chrono>
 #include <set>
@@ -90,20 +89,20 @@ Status PrepareCheckpoint(conf::CheckpointDef& cp, const CheckpointSession& s,
     const conf::DomainDiskDef* disk = s.domain.def.FindDisk(d.name);
     std::string format = disk && !disk->format.empty() ? disk->format : "raw";
     if (format != "qcow2") {
-      return Fail(ErrorCode::kConfigUnsupported, kErr,
-                  fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name,
-                              format));
+      return Fail(
+          ErrorCode::kConfigUnsupported, kErr,
+          fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name, format));
     }
     if (d.bitmap != cp.name) {
-      return Fail(ErrorCode::kConfigUnsupported, kErr,
-                  fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name,
-                              cp.name));
+      return Fail(
+          ErrorCode::kConfigUnsupported, kErr,
+          fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name, cp.name));
     }
     const qmp::BlockNodeInfo* node = qmp::FindNode(nodes, DiskNodeName(d.name));
     if (node != nullptr && node->FindBitmap(d.bitmap) != nullptr) {
       return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns",
-                              d.name, d.bitmap));
+                  fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns", d.name,
+                              d.bitmap));
     }
   }
   return s.checkpoints.PlanCreate(cp);
@@ -197,15 +196,16 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
       }
     }
     if (reuse && !Exists(d.store_path)) {
-      return Fail(ErrorCode::kInvalidArg, kErr,
-                  fmt::format("store '{}' for backup of '{}' does not exist", d.store_path,
-                              d.name));
+      return Fail(
+          ErrorCode::kInvalidArg, kErr,
+          fmt::format("store '{}' for backup of '{}' does not exist", d.store_path, d.name));
     }
     if (!reuse && d.type == BackupStoreType::kFile && Exists(d.store_path)) {
       return Fail(ErrorCode::kInvalidArg, kErr,
                   fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
     }
-    DiskPlan plan{.target = d.name, .format = d.format.empty() ? "qcow2" : d.format,
+    DiskPlan plan{.target = d.name,
+                  .format = d.format.empty() ? "qcow2" : d.format,
                   .size = node->virtual_size};
     BackupDiskJob job{.target = d.name,
                       .node = "backup-" + d.name,
@@ -276,8 +276,8 @@ Status BackupStart::Execute() {
     if (!out) return std::unexpected(out.error());
     if (!out->status.Success()) {
       return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("cannot create '{}' for backup of '{}': {}", d.store_path,
-                              p.target, out->err));
+                  fmt::format("cannot create '{}' for backup of '{}': {}", d.store_path, p.target,
+                              out->err));
     }
   }
   CrashPoint("backup-begin:storage-created");
@@ -361,9 +361,8 @@ Status BackupStart::Execute() {
   if (!push) {
     for (const DiskPlan& p : plans_) {
       const BackupDiskJob& job = *r.FindJob(p.target);
-      qmp::BlockExportNbd e{.id = job.export_id,
-                            .node_name = job.node,
-                            .name = r.FindDisk(p.target)->exportname};
+      qmp::BlockExportNbd e{
+          .id = job.export_id, .node_name = job.node, .name = r.FindDisk(p.target)->exportname};
       if (!job.temp_bitmap.empty()) e.bitmaps = {job.temp_bitmap};
       if (Status ok = qmp::BlockExportAdd(qmp, e); !ok) return ok;
     }

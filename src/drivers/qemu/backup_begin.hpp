@@ -62,10 +62,10 @@ class BackupStart {
   unsigned flags_;
   // One participating disk: where its record entry is, and what to create and attach.
   struct DiskPlan {
-    std::string target;
-    std::string format;           // of the target / scratch image
+    std::string target{};
+    std::string format{};         // of the target / scratch image
     std::uint64_t size = 0;       // the disk's virtual size
-    std::string source_bitmap;    // incremental: the checkpoint's bitmap on the disk
+    std::string source_bitmap{};  // incremental: the checkpoint's bitmap on the disk
     std::uint64_t granularity = 0;
     bool drop_stale_temp = false;  // a transient bitmap of that name is left on the disk
   };

@@ -26,28 +26,28 @@ enum class BackupPhase { kStarting, kRunning };
 
 // What Cairn set up in QEMU and on disk for one participating disk.
 struct BackupDiskJob {
-  std::string target;            // "vda"
-  std::string node;              // target (push) or scratch (pull) image node
-  std::string job_id;            // the QEMU backup job
-  std::string temp_bitmap;       // incremental: the transient copy of the checkpoint's bitmap
-  std::string temp_bitmap_node;  // where it lives: the disk (push) or the scratch (pull)
-  std::string export_id;         // pull: the NBD export
-  bool created = false;          // Cairn creates the store file, so Cairn removes it
-  std::uint64_t processed = 0;   // QEMU's progress when the job ended
+  std::string target{};            // "vda"
+  std::string node{};              // target (push) or scratch (pull) image node
+  std::string job_id{};            // the QEMU backup job
+  std::string temp_bitmap{};       // incremental: the transient copy of the checkpoint's bitmap
+  std::string temp_bitmap_node{};  // where it lives: the disk (push) or the scratch (pull)
+  std::string export_id{};         // pull: the NBD export
+  bool created = false;            // Cairn creates the store file, so Cairn removes it
+  std::uint64_t processed = 0;     // QEMU's progress when the job ended
   std::uint64_t total = 0;
-  std::string error;             // QEMU's reason, for a disk that failed
+  std::string error{};  // QEMU's reason, for a disk that failed
 };
 
 struct BackupRecord {
   conf::BackupDef def;  // aligned; def.disks[i].state is each disk's state
   BackupPhase phase = BackupPhase::kStarting;
-  std::int64_t started_ms = 0;  // Unix milliseconds; names the job
-  pid_t qemu_pid = -1;          // the QEMU that runs it: another pid means it died
-  unsigned flags = 0;           // BackupBegin's flags
-  std::string checkpoint;       // created at the same instant ("" = none)
-  std::string checkpoint_parent;  // the "current" checkpoint before it
-  bool nbd_server = false;      // Cairn started QEMU's NBD server for this job
-  std::vector<BackupDiskJob> disks;
+  std::int64_t started_ms = 0;      // Unix milliseconds; names the job
+  pid_t qemu_pid = -1;              // the QEMU that runs it: another pid means it died
+  unsigned flags = 0;               // BackupBegin's flags
+  std::string checkpoint{};         // created at the same instant ("" = none)
+  std::string checkpoint_parent{};  // the "current" checkpoint before it
+  bool nbd_server = false;          // Cairn started QEMU's NBD server for this job
+  std::vector<BackupDiskJob> disks{};
 
   bool push() const { return def.mode == conf::BackupMode::kPush; }
   BackupDiskJob* FindJob(std::string_view target);

@@ -53,9 +53,7 @@ bool BackupTracker::qemu_alive() const {
   return domain_->qemu && record_ && domain_->qemu->pid == record_->qemu_pid;
 }
 
-Status BackupTracker::Save() {
-  return SaveBackupRecord(*layout_, domain_->def.name(), *record_);
-}
+Status BackupTracker::Save() { return SaveBackupRecord(*layout_, domain_->def.name(), *record_); }
 
 Result<qmp::QmpClient*> BackupTracker::Qmp() {
   if (!qmp_) {
@@ -91,9 +89,10 @@ Status BackupTracker::Refresh() {
       d.state = d.state == BackupDiskState::kCancelling ? BackupDiskState::kCancelled
                                                         : BackupDiskState::kFailed;
       if (BackupDiskJob* job = r.FindJob(d.name); job && job->error.empty()) {
-        job->error = fmt::format("domain '{}' stopped before the backup ended (guest shutdown "
-                                 "or destroy)",
-                                 domain_->def.name());
+        job->error = fmt::format(
+            "domain '{}' stopped before the backup ended (guest shutdown "
+            "or destroy)",
+            domain_->def.name());
       }
     }
     if (r.phase == BackupPhase::kStarting) return RollBackStart();
@@ -266,7 +265,7 @@ Status BackupTracker::Terminate() {
     failed |= d.state == BackupDiskState::kFailed;
     cancelled |= d.state == BackupDiskState::kCancelled;
   }
-  const JobType type = failed                    ? JobType::kFailed
+  const JobType type = failed                  ? JobType::kFailed
                        : cancelled && r.push() ? JobType::kCancelled
                                                : JobType::kCompleted;
   if (Status ok = StopNbdServer(); !ok) return ok;
@@ -303,8 +302,8 @@ Status BackupTracker::RollBackStart() {
   bool undo_checkpoint = false;
   if (!r.checkpoint.empty() && qemu_alive()) {
     Result<std::optional<model::CheckpointIntent>> journal = store.ReadJournal();
-    undo_checkpoint = journal && *journal && (*journal)->created &&
-                      (*journal)->created->name == r.checkpoint;
+    undo_checkpoint =
+        journal && *journal && (*journal)->created && (*journal)->created->name == r.checkpoint;
   }
   if (Status ok = StopNbdServer(); !ok) return ok;
   if (qemu_alive()) {

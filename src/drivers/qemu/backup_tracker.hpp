@@ -80,7 +80,7 @@ class BackupTracker {
 };
 
 // The errors of the entry points: no job where one is needed.
-Error NoBackupJob();   // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"
-Error NoActiveJob();   // VIR_ERR_OPERATION_INVALID "no job is active on the domain"
+Error NoBackupJob();  // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"
+Error NoActiveJob();  // VIR_ERR_OPERATION_INVALID "no job is active on the domain"
 
 }  // namespace cairn::drivers::qemu

@@ -29,7 +29,8 @@ TEST_F(BackupContract, BeginWithNullXmlIsInvalidArg) {
 TEST_F(BackupContract, BeginOnReadOnlyConnectionIsDenied) {
   Status s = Open(true).BackupBegin("<domainbackup/>");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().Text(), "operation forbidden: read only access prevents virDomainBackupBegin");
+  EXPECT_EQ(s.error().Text(),
+            "operation forbidden: read only access prevents virDomainBackupBegin");
 }
 
 TEST_F(BackupContract, BeginWithUnknownFlagIsInvalidArg) {
@@ -43,8 +44,9 @@ TEST_F(BackupContract, TestDriverHasNoBackup) {
   Status begin = d.BackupBegin("<domainbackup/>");
   ASSERT_FALSE(begin);
   EXPECT_EQ(begin.error().code(), ErrorCode::kNoSupport);
-  EXPECT_EQ(begin.error().Text(), "this function is not supported by the connection driver: "
-                                  "virDomainBackupBegin");
+  EXPECT_EQ(begin.error().Text(),
+            "this function is not supported by the connection driver: "
+            "virDomainBackupBegin");
   EXPECT_EQ(d.BackupGetXmlDesc().error().code(), ErrorCode::kNoSupport);
   EXPECT_EQ(d.GetJobStats().error().code(), ErrorCode::kNoSupport);
   EXPECT_EQ(d.AbortJob().error().code(), ErrorCode::kNoSupport);
@@ -85,8 +87,11 @@ TEST_F(BackupContract, DeregisteringAnUnknownCallbackIsInvalidArg) {
 TEST(JobStatsParams, NoJobHasNoParameters) { EXPECT_TRUE(JobStatsParams(JobStats{}).empty()); }
 
 TEST(JobStatsParams, RunningPushJobHasLibvirtKeysInOrder) {
-  JobStats s{.type = JobType::kUnbounded, .operation = JobOperation::kBackup,
-             .time_elapsed_ms = 1500, .disk_total = 100, .disk_processed = 40};
+  JobStats s{.type = JobType::kUnbounded,
+             .operation = JobOperation::kBackup,
+             .time_elapsed_ms = 1500,
+             .disk_total = 100,
+             .disk_processed = 40};
   auto p = JobStatsParams(s);
   ASSERT_EQ(p.size(), 5u);
   EXPECT_EQ(p[0].field, "operation");
@@ -100,8 +105,12 @@ TEST(JobStatsParams, RunningPushJobHasLibvirtKeysInOrder) {
 }
 
 TEST(JobStatsParams, FailedPullJobHasTempSuccessAndErrmsg) {
-  JobStats s{.type = JobType::kFailed, .operation = JobOperation::kBackup, .time_elapsed_ms = 7,
-             .disk_temp_used = 65536, .disk_temp_total = 1 << 20, .success = false,
+  JobStats s{.type = JobType::kFailed,
+             .operation = JobOperation::kBackup,
+             .time_elapsed_ms = 7,
+             .disk_temp_used = 65536,
+             .disk_temp_total = 1 << 20,
+             .success = false,
              .errmsg = "boom"};
   auto p = JobStatsParams(s);
   ASSERT_EQ(p.size(), 6u);

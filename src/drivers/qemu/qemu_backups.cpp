@@ -1,0 +1,103 @@
+// The qemu driver's backup entry points. Each takes the domain's lock, brings the job record
+// up to date with QEMU (BackupTracker::Refresh), then does its part.
+#include <fmt/format.h>
+
+#include "conf/backup_def.hpp"
+#include "conf/checkpoint_def.hpp"
+#include "drivers/qemu/backup_begin.hpp"
+#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/qemu_driver.hpp"
+#include "util/file_lock.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+constexpr unsigned kStatsCompleted = 1u << 0, kStatsKeepCompleted = 1u << 1;
+
+// The domain's lock and record, held for one call.
+struct LockedDomain {
+  util::FileLock lock;
+  DomainRecord domain;
+};
+
+Result<LockedDomain> Lock(const StateLayout& layout, const driver::DomainRef& ref) {
+  Result<util::FileLock> lock = util::FileLock::Acquire(layout.LockFile(ref.name));
+  if (!lock) return std::unexpected(lock.error());
+  Result<DomainRecord> rec = LoadDomain(layout, ref);
+  if (!rec) return std::unexpected(rec.error());
+  return LockedDomain{std::move(*lock), std::move(*rec)};
+}
+
+}  // namespace
+
+Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view backup_xml,
+                               std::string_view checkpoint_xml, unsigned flags) {
+  if (unsigned bad = flags & ~kBackupReuseExternal; bad != 0) {
+    return std::unexpected(driver::UnsupportedFlags(bad, "virDomainBackupBegin"));
+  }
+  Result<conf::BackupDef> def = conf::ParseBackupXml(backup_xml, 0);
+  if (!def) return std::unexpected(def.error());
+  std::optional<conf::CheckpointDef> checkpoint;
+  if (checkpoint_xml.data() != nullptr) {
+    Result<conf::CheckpointDef> cp = conf::ParseCheckpointXml(checkpoint_xml, 0);
+    if (!cp) return std::unexpected(cp.error());
+    checkpoint = std::move(*cp);
+  }
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
+  if (!s) return std::unexpected(s.error());
+  s->bitmaps.reset();  // it may hold the QMP monitor, which the backup needs
+  if (!s->domain.active()) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                "cannot perform disk backup for inactive domain");
+  }
+  Result<BackupTracker> tracker = BackupTracker::Open(layout_, s->domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  if (Status ok = tracker->Refresh(); !ok) return ok;
+  if (tracker->active()) {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "another backup job is already running");
+  }
+  BackupStart start(layout_, *s, *tracker, flags);
+  return start.Run(std::move(*def), std::move(checkpoint));
+}
+
+Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, unsigned) {
+  Result<LockedDomain> d = Lock(layout_, ref);
+  if (!d) return std::unexpected(d.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+  if (!tracker->active()) return std::unexpected(NoBackupJob());
+  return conf::FormatBackupXml(tracker->record().def, 0);
+}
+
+Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned flags) {
+  Result<LockedDomain> d = Lock(layout_, ref);
+  if (!d) return std::unexpected(d.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+  if (!(flags & kStatsCompleted)) return tracker->LiveStats();
+
+  Result<std::optional<CompletedBackup>> done = LoadCompletedBackup(layout_, ref.name);
+  if (!done) return std::unexpected(done.error());
+  const bool peek = flags & driver::kJobStatsIgnoreConsumed;
+  if (!*done || ((*done)->consumed && !peek)) return JobStats{};
+  if (!(flags & kStatsKeepCompleted) && !peek) {
+    (*done)->consumed = true;
+    if (Status ok = SaveCompletedBackup(layout_, ref.name, **done); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return (*done)->stats;
+}
+
+Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
+  Result<LockedDomain> d = Lock(layout_, ref);
+  if (!d) return std::unexpected(d.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  return tracker->Abort();
+}
+
+}  // namespace cairn::drivers::qemu
