@@ -143,6 +143,20 @@ bool RunInfo(Session& s, const ParsedCommand& cmd) {
     return false;
   }
   s.out().Print(fmt::format("{:<15} {}\n", "Descendants:", descendants->size()));
+  // Cairn extension: name the bitmaps that can no longer serve an incremental backup. The
+  // line appears only when something is wrong, and drivers without bitmaps (the test
+  // driver) do not support the query, so healthy output stays exactly virsh's.
+  if (Result<std::vector<CheckpointBitmapState>> states = cp->CheckBitmaps()) {
+    std::string problems;
+    for (const CheckpointBitmapState& b : *states) {
+      if (b.health == BitmapHealth::kOk) continue;
+      if (!problems.empty()) problems += ", ";
+      problems += fmt::format("{} {} on {}", b.bitmap,
+                              b.health == BitmapHealth::kMissing ? "missing" : "inconsistent",
+                              b.disk);
+    }
+    if (!problems.empty()) s.out().Print(fmt::format("{:<15} {}\n", "Bitmaps:", problems));
+  }
   return true;
 }
 
