@@ -13,14 +13,27 @@
 namespace cairn::test {
 namespace {
 
-class CrashRecovery : public QemuRootTest, public testing::WithParamInterface<const char*> {
+struct Cut {
+  const char* point;  // $CAIRN_CRASH_AT
+  bool live;          // the domain runs (bitmaps over QMP) or not (bitmaps via qemu-img)
+};
+
+std::string CutName(const testing::TestParamInfo<Cut>& info) {
+  std::string step = info.param.point;
+  step = step.substr(step.find(':') + 1);
+  std::string name = info.param.live ? "Live_" : "Offline_";
+  for (char c : step) name += c == '-' ? '_' : c;
+  return name;
+}
+
+class CrashRecovery : public QemuRootTest, public testing::WithParamInterface<Cut> {
  protected:
-  // Runs `op` in a child that dies at `point`; returns the child's exit code.
+  // Runs `op` in a child that dies at the cut; returns the child's exit code.
   template <typename Op>
-  int RunAndCrash(const char* point, Op op) {
+  int RunAndCrash(Op op) {
     pid_t pid = fork();
     if (pid == 0) {
-      setenv("CAIRN_CRASH_AT", point, 1);
+      setenv("CAIRN_CRASH_AT", GetParam().point, 1);
       Connection c = Open();
       op(*c.LookupDomainByName("vm1"));
       _exit(0);
@@ -30,10 +43,24 @@ class CrashRecovery : public QemuRootTest, public testing::WithParamInterface<co
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  void ExpectBitmapsMatchMetadata() {
-    std::set<std::string> names = CheckpointNames();  // replays any journal first
+  Domain Prepare(std::initializer_list<const char*> checkpoints) {
+    if (GetParam().live) EXPECT_TRUE(dom_->Start());
+    Domain dom = *Open().LookupDomainByName("vm1");
+    for (const char* n : checkpoints) {
+      EXPECT_TRUE(dom.CheckpointCreateXml(std::string("<domaincheckpoint><name>") + n +
+                                          "</name></domaincheckpoint>"));
+    }
+    return dom;
+  }
+
+  // Replays the journal (by listing), stops the domain so the images hold its bitmaps,
+  // and checks that images and metadata name the same checkpoints.
+  std::set<std::string> SettleAndCheck() {
+    std::set<std::string> names = CheckpointNames();
+    if (GetParam().live) EXPECT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
     EXPECT_EQ(BitmapsIn("vda"), names);
     EXPECT_EQ(BitmapsIn("vdb"), names);
+    return names;
   }
 };
 
@@ -41,126 +68,51 @@ class CreateCrash : public CrashRecovery {};
 class DeleteCrash : public CrashRecovery {};
 
 TEST_P(CreateCrash, LeavesOldOrNewSetWithBitmapsAndMetadataAgreeing) {
-  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
-  int code = RunAndCrash(GetParam(), [](const Domain& d) {
-    (void)d.CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>");
-  });
-  ASSERT_EQ(code, 86) << "the child did not reach " << GetParam();
-  std::set<std::string> names = CheckpointNames();
+  Prepare({"c1"});
+  ASSERT_EQ(RunAndCrash([](const Domain& d) {
+              (void)d.CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>");
+            }),
+            86)
+      << "the child did not reach " << GetParam().point;
+  std::set<std::string> names = SettleAndCheck();
   EXPECT_TRUE(names == (std::set<std::string>{"c1"}) || names == (std::set<std::string>{"c1", "c2"}));
-  ExpectBitmapsMatchMetadata();
-  // And the domain is usable: the next create works.
+  // And the domain is usable: the next create works and agrees too.
   EXPECT_TRUE(Open().LookupDomainByName("vm1")->CheckpointCreateXml(
       "<domaincheckpoint><name>c3</name></domaincheckpoint>"));
-  ExpectBitmapsMatchMetadata();
+  EXPECT_EQ(BitmapsIn("vda"), CheckpointNames());
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStep, CreateCrash,
-                         testing::Values("checkpoint-create:journal-written",
-                                         "checkpoint-create:bitmaps-added",
-                                         "checkpoint-create:metadata-saved"),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           return s.substr(s.find(':') + 1) == "journal-written" ? "JournalWritten"
-                                  : s.find("bitmaps") != std::string::npos ? "BitmapsAdded"
-                                                                           : "MetadataSaved";
-                         });
-
 TEST_P(DeleteCrash, LeavesOldOrNewSetWithBitmapsAndMetadataAgreeing) {
-  for (const char* n : {"c1", "c2", "c3"}) {
-    ASSERT_TRUE(dom_->CheckpointCreateXml(std::string("<domaincheckpoint><name>") + n +
-                                          "</name></domaincheckpoint>"));
-  }
-  int code = RunAndCrash(GetParam(), [](const Domain& d) {
-    (void)d.CheckpointLookupByName("c2")->Delete();
-  });
-  ASSERT_EQ(code, 86) << "the child did not reach " << GetParam();
-  std::set<std::string> names = CheckpointNames();
+  Prepare({"c1", "c2", "c3"});
+  ASSERT_EQ(RunAndCrash([](const Domain& d) { (void)d.CheckpointLookupByName("c2")->Delete(); }),
+            86)
+      << "the child did not reach " << GetParam().point;
+  std::set<std::string> names = SettleAndCheck();
   EXPECT_TRUE(names == (std::set<std::string>{"c1", "c2", "c3"}) ||
               names == (std::set<std::string>{"c1", "c3"}));
-  ExpectBitmapsMatchMetadata();
   if (!names.count("c2")) {
     auto c3 = Open().LookupDomainByName("vm1")->CheckpointLookupByName("c3");
     EXPECT_EQ(c3->GetParent()->name(), "c1");
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(EveryStep, CreateCrash,
+                         testing::Values(Cut{"checkpoint-create:journal-written", false},
+                                         Cut{"checkpoint-create:bitmaps-added", false},
+                                         Cut{"checkpoint-create:metadata-saved", false},
+                                         Cut{"checkpoint-create:journal-written", true},
+                                         Cut{"checkpoint-create:bitmaps-added", true},
+                                         Cut{"checkpoint-create:metadata-saved", true}),
+                         CutName);
+
 INSTANTIATE_TEST_SUITE_P(EveryStep, DeleteCrash,
-                         testing::Values("checkpoint-delete:journal-written",
-                                         "checkpoint-delete:bitmaps-removed",
-                                         "checkpoint-delete:metadata-removed"),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           return s.find("journal") != std::string::npos   ? "JournalWritten"
-                                  : s.find("bitmaps") != std::string::npos ? "BitmapsRemoved"
-                                                                           : "MetadataRemoved";
-                         });
-
-}  // namespace
-}  // namespace cairn::test
-
-namespace cairn::test {
-namespace {
-
-// The same cuts while the domain runs: bitmaps change over QMP, and what the images hold
-// is checked after a clean stop.
-class LiveCreateCrash : public CrashRecovery {};
-
-TEST_P(LiveCreateCrash, LeavesOldOrNewSetWithBitmapsAndMetadataAgreeing) {
-  ASSERT_TRUE(dom_->Start());
-  auto dom = *Open().LookupDomainByName("vm1");
-  ASSERT_TRUE(dom.CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
-  int code = RunAndCrash(GetParam(), [](const Domain& d) {
-    (void)d.CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>");
-  });
-  ASSERT_EQ(code, 86) << "the child did not reach " << GetParam();
-  std::set<std::string> names = CheckpointNames();  // replays the journal over QMP
-  EXPECT_TRUE(names == (std::set<std::string>{"c1"}) || names == (std::set<std::string>{"c1", "c2"}));
-  ASSERT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
-  ExpectBitmapsMatchMetadata();
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryStep, LiveCreateCrash,
-                         testing::Values("checkpoint-create:journal-written",
-                                         "checkpoint-create:bitmaps-added",
-                                         "checkpoint-create:metadata-saved"),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           return s.find("journal") != std::string::npos   ? "JournalWritten"
-                                  : s.find("bitmaps") != std::string::npos ? "BitmapsAdded"
-                                                                           : "MetadataSaved";
-                         });
-
-class LiveDeleteCrash : public CrashRecovery {};
-
-TEST_P(LiveDeleteCrash, LeavesOldOrNewSetWithBitmapsAndMetadataAgreeing) {
-  ASSERT_TRUE(dom_->Start());
-  auto dom = *Open().LookupDomainByName("vm1");
-  for (const char* n : {"c1", "c2", "c3"}) {
-    ASSERT_TRUE(dom.CheckpointCreateXml(std::string("<domaincheckpoint><name>") + n +
-                                        "</name></domaincheckpoint>"));
-  }
-  int code = RunAndCrash(GetParam(), [](const Domain& d) {
-    (void)d.CheckpointLookupByName("c2")->Delete();
-  });
-  ASSERT_EQ(code, 86) << "the child did not reach " << GetParam();
-  std::set<std::string> names = CheckpointNames();
-  EXPECT_TRUE(names == (std::set<std::string>{"c1", "c2", "c3"}) ||
-              names == (std::set<std::string>{"c1", "c3"}));
-  ASSERT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
-  ExpectBitmapsMatchMetadata();
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryStep, LiveDeleteCrash,
-                         testing::Values("checkpoint-delete:journal-written",
-                                         "checkpoint-delete:bitmaps-removed",
-                                         "checkpoint-delete:metadata-removed"),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           return s.find("journal") != std::string::npos   ? "JournalWritten"
-                                  : s.find("bitmaps") != std::string::npos ? "BitmapsRemoved"
-                                                                           : "MetadataRemoved";
-                         });
+                         testing::Values(Cut{"checkpoint-delete:journal-written", false},
+                                         Cut{"checkpoint-delete:bitmaps-removed", false},
+                                         Cut{"checkpoint-delete:metadata-removed", false},
+                                         Cut{"checkpoint-delete:journal-written", true},
+                                         Cut{"checkpoint-delete:bitmaps-removed", true},
+                                         Cut{"checkpoint-delete:metadata-removed", true}),
+                         CutName);
 
 }  // namespace
 }  // namespace cairn::test
