@@ -66,6 +66,7 @@ json ActionData(const BlockdevBackup& backup) {
                {"target", backup.target},
                {"sync", SyncName(backup.sync)}};
   if (backup.bitmap) data["bitmap"] = *backup.bitmap;
+  if (backup.speed) data["speed"] = *backup.speed;
   if (backup.auto_finalize) data["auto-finalize"] = *backup.auto_finalize;
   if (backup.auto_dismiss) data["auto-dismiss"] = *backup.auto_dismiss;
   return data;

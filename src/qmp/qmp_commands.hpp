@@ -76,6 +76,7 @@ struct BlockdevBackup {
   std::string target;
   BackupSync sync = BackupSync::kFull;
   std::optional<std::string> bitmap{};  // required by kIncremental
+  std::optional<std::int64_t> speed{};  // Default: omitted (no limit); bytes per second
   std::optional<bool> auto_finalize{};  // Default: omitted (QEMU: true)
   // Default: omitted (QEMU: true, the job vanishes on completion). Pass false to read a
   // concluded job's error with QueryJobs() before JobDismiss().

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 
 #include "drivers/qemu/crash_point.hpp"
@@ -130,6 +131,14 @@ Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
                             bitmap.empty() ? d.incremental : bitmap, d.name));
   }
   return b;
+}
+
+// Test seam: $CAIRN_BACKUP_TEST_SPEED (bytes per second) throttles the jobs from their
+// first moment, so tests can watch, abort or break a backup while it runs.
+std::optional<std::int64_t> TestSpeed() {
+  const char* speed = std::getenv("CAIRN_BACKUP_TEST_SPEED");
+  if (speed == nullptr || *speed == '\0') return std::nullopt;
+  return std::strtoll(speed, nullptr, 10);
 }
 
 std::string FileDriver(const conf::BackupDiskDef& d) {
@@ -346,6 +355,7 @@ Status BackupStart::Execute() {
     qmp::BlockdevBackup backup{.job_id = job.job_id,
                                .device = DiskNodeName(p.target),
                                .target = job.node,
+                               .speed = TestSpeed(),
                                .auto_dismiss = false};
     if (!push) {
       backup.sync = qmp::BackupSync::kNone;

@@ -1,0 +1,199 @@
+// Push-mode backups on real QEMU: full and incremental (since any checkpoint), qcow2 and
+// raw targets, created or reused, a checkpoint made at the backup's instant, job statistics,
+// abort. Every backup is compared byte for byte with what the disk held at its instant.
+#include <gtest/gtest.h>
+
+#include "backup_fixture.hpp"
+
+namespace cairn::test {
+namespace {
+
+class PushBackup : public BackupTest {
+ protected:
+  void SetUp() override {
+    BackupTest::SetUp();
+    if (HasFatalFailure()) return;
+    // Several MiB of data per disk: a throttled job (SlowBackups) stops after the first MiB.
+    WriteOffline("vda", 0xab, 0, 6 << 20);
+    WriteOffline("vda", 0xcd, 12 << 20, 128 << 10);
+    WriteOffline("vdb", 0x5a, 8 << 20, 4 << 20);
+    StartVm();
+  }
+
+  std::string BothDisks(const std::string& format, const std::string& suffix) {
+    return "<disks>" + PushDisk("vda", Path("vda." + suffix), format) +
+           PushDisk("vdb", Path("vdb." + suffix), format) + "</disks>";
+  }
+};
+
+TEST_F(PushBackup, FullBackupToQcow2EqualsTheDisks) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"))
+      << "begin";
+  JobStats done = WaitForJobEnd();
+  EXPECT_EQ(done.type, JobType::kCompleted);
+  EXPECT_EQ(done.success, true);
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.full"), "qcow2"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vdb"), Path("vdb.full"), "qcow2"), "Images are identical.");
+}
+
+TEST_F(PushBackup, FullBackupToRawEqualsTheDisks) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("raw", "raw") + "</domainbackup>"));
+  EXPECT_EQ(WaitForJobEnd().type, JobType::kCompleted);
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.raw"), "raw"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vdb"), Path("vdb.raw"), "raw"), "Images are identical.");
+}
+
+TEST_F(PushBackup, GuestWritesAfterTheStartStayOutOfTheBackup) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"));
+  GuestWrite("vda", 0xee, 0, 64 << 10, false);
+  GuestWrite("vdb", 0xee, 8 << 20, 64 << 10, false);
+  EXPECT_EQ(WaitForJobEnd().type, JobType::kCompleted);
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.full"), "qcow2"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vdb"), Path("vdb.full"), "qcow2"), "Images are identical.");
+}
+
+TEST_F(PushBackup, DefaultDocumentBacksUpEveryDiskBesideItsImage) {
+  ASSERT_TRUE(
+      dom_->BackupBegin("<domainbackup/>", "<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  EXPECT_EQ(WaitForJobEnd().type, JobType::kCompleted);
+  EXPECT_EQ(Compare(Expected("vda"), Image("vda") + ".c1", "qcow2"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vdb"), Image("vdb") + ".c1", "qcow2"), "Images are identical.");
+}
+
+TEST_F(PushBackup, CheckpointMadeWithTheBackupRecordsWritesAfterIt) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>",
+                                "<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  WaitForJobEnd();
+  auto cp = Vm().CheckpointLookupByName("c1");
+  ASSERT_TRUE(cp) << cp.error().Text();
+  GuestWrite("vda", 0x11, 16 << 20, 128 << 10, true);
+  auto xml = cp->GetXmlDesc(CheckpointXmlFlags::kSize | CheckpointXmlFlags::kNoDomain);
+  ASSERT_TRUE(xml) << xml.error().Text();
+  EXPECT_NE(xml->find("<disk name='vda' checkpoint='bitmap' bitmap='c1' size='131072'/>"),
+            std::string::npos)
+      << *xml;
+  EXPECT_NE(xml->find("<disk name='vdb' checkpoint='bitmap' bitmap='c1' size='0'/>"),
+            std::string::npos)
+      << *xml;
+}
+
+// full(c1) ... write A ... c2 ... write B ... incremental since c1 (and c3) ... write C.
+// full + inc(c1) must be the disk at inc's instant (A and B, not C); inc(c2) holds B only.
+TEST_F(PushBackup, IncrementalFromAnOlderCheckpointRestoresTheDiskOverTheFullBackup) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>",
+                                "<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  ASSERT_EQ(WaitForJobEnd().type, JobType::kCompleted);
+  GuestWrite("vda", 0x21, 1 << 20, 192 << 10, true);
+  ASSERT_TRUE(Vm().CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x22, 32 << 20, 64 << 10, true);
+  GuestWrite("vdb", 0x22, 0, 64 << 10, true);
+
+  ASSERT_TRUE(Vm().BackupBegin("<domainbackup><incremental>c1</incremental>" +
+                                   BothDisks("qcow2", "inc1") + "</domainbackup>",
+                               "<domaincheckpoint><name>c3</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x23, 1 << 20, 64 << 10, false);
+  JobStats done = WaitForJobEnd();
+  ASSERT_EQ(done.type, JobType::kCompleted);
+  EXPECT_EQ(done.disk_total, (192u + 64u + 64u) << 10);  // only the changed clusters
+
+  for (const char* disk : {"vda", "vdb"}) {
+    std::string inc = Path(std::string(disk) + ".inc1");
+    Run({"qemu-img", "rebase", "-u", "-f", "qcow2", "-b", Path(std::string(disk) + ".full"), "-F",
+         "qcow2", inc});
+    EXPECT_EQ(Compare(Expected(disk), inc, "qcow2"), "Images are identical.") << disk;
+  }
+  ASSERT_TRUE(Vm().BackupBegin("<domainbackup><incremental>c2</incremental>" +
+                               BothDisks("qcow2", "inc2") + "</domainbackup>"));
+  EXPECT_EQ(WaitForJobEnd().disk_total, (64u + 64u + 64u) << 10);  // B, and C on vda
+  EXPECT_EQ(Vm().CheckpointLookupByName("c3")->GetParent()->name(), "c2");
+}
+
+TEST_F(PushBackup, ReuseExternalWritesIntoExistingFilesAndKeepsThem) {
+  Run({"qemu-img", "create", "-q", "-f", "qcow2", Path("vda.mine"), std::to_string(kDiskSize)});
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup><disks>" +
+                                    PushDisk("vda", Path("vda.mine"), "qcow2") +
+                                    "<disk name='vdb' backup='no'/></disks></domainbackup>",
+                                {}, BackupBeginFlags::kReuseExternal));
+  EXPECT_EQ(WaitForJobEnd().type, JobType::kCompleted);
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.mine"), "qcow2"), "Images are identical.");
+}
+
+TEST_F(PushBackup, ReuseExternalWithoutTheFileIsRefused) {
+  Status s = dom_->BackupBegin(
+      "<domainbackup><disks>" + PushDisk("vda", Path("nope"), "qcow2") + "</disks></domainbackup>",
+      {}, BackupBeginFlags::kReuseExternal);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArg);
+  EXPECT_EQ(s.error().detail(), "store '" + Path("nope") + "' for backup of 'vda' does not exist");
+}
+
+TEST_F(PushBackup, AnExistingTargetIsNeverOverwritten) {
+  Run({"qemu-img", "create", "-q", "-f", "raw", Path("taken"), "1M"});
+  Status s = dom_->BackupBegin("<domainbackup><disks>" + PushDisk("vda", Path("taken"), "qcow2") +
+                               "</disks></domainbackup>");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().detail(), "store '" + Path("taken") + "' for backup of 'vda' exists");
+  EXPECT_EQ(std::filesystem::file_size(Path("taken")), 1u << 20);
+}
+
+TEST_F(PushBackup, StatisticsWhileRunningAndAfterwards) {
+  {
+    SlowBackups slow;
+    ASSERT_TRUE(
+        dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"));
+  }
+  auto live = Vm().GetJobStats();
+  ASSERT_TRUE(live) << live.error().Text();
+  EXPECT_EQ(live->type, JobType::kUnbounded);
+  EXPECT_EQ(live->operation, JobOperation::kBackup);
+  EXPECT_EQ(live->disk_total, 2 * kDiskSize);
+  EXPECT_FALSE(live->success);
+  auto xml = Vm().BackupGetXmlDesc();
+  ASSERT_TRUE(xml) << xml.error().Text();
+  EXPECT_NE(xml->find("<disk name='vda' backup='yes' type='file' backupmode='full'>"),
+            std::string::npos)
+      << *xml;
+  EXPECT_EQ(xml->find("state="), std::string::npos) << *xml;
+  ASSERT_TRUE(Vm().AbortJob());
+
+  auto first = Vm().GetJobStats(JobStatsFlags::kCompleted);
+  ASSERT_TRUE(first) << first.error().Text();
+  EXPECT_EQ(first->type, JobType::kCancelled);
+  EXPECT_EQ(first->success, false);
+  EXPECT_EQ(first->started_ms, live->started_ms);
+  EXPECT_EQ(Vm().GetJobStats(JobStatsFlags::kCompleted)->type, JobType::kNone);  // consumed
+  EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
+}
+
+TEST_F(PushBackup, AbortRemovesTheTargetsCairnCreated) {
+  {
+    SlowBackups slow;
+    ASSERT_TRUE(
+        dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"));
+  }
+  ASSERT_TRUE(Exists(Path("vda.full")));
+  ASSERT_TRUE(Vm().AbortJob());
+  EXPECT_FALSE(Exists(Path("vda.full")));
+  EXPECT_FALSE(Exists(Path("vdb.full")));
+  auto again = Vm().AbortJob();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().Text(),
+            "Requested operation is not valid: no job is active on the domain");
+}
+
+TEST_F(PushBackup, NoJobMeansNoBackupXml) {
+  auto xml = dom_->BackupGetXmlDesc();
+  ASSERT_FALSE(xml);
+  EXPECT_EQ(xml.error().code(), ErrorCode::kNoDomainBackup);
+  EXPECT_EQ(dom_->GetJobStats()->type, JobType::kNone);
+}
+
+TEST_F(PushBackup, InactiveDomainCannotBeBackedUp) {
+  ASSERT_TRUE(dom_->Destroy());
+  Status s = Vm().BackupBegin("<domainbackup/>");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().detail(), "cannot perform disk backup for inactive domain");
+}
+
+}  // namespace
+}  // namespace cairn::test
