@@ -1,0 +1,181 @@
+// Pull-mode backups on real QEMU, read the way third-party tools read them: nbdcopy for the
+// data, nbdinfo --map for the qemu:dirty-bitmap:NAME context of an incremental backup. The
+// export is the disk's point-in-time view (guest writes after the start never show), the job
+// ends with AbortJob as completed, and scratch files go unless the user supplied them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "backup_fixture.hpp"
+
+namespace cairn::test {
+namespace {
+
+struct Extent {
+  std::uint64_t offset;
+  std::uint64_t length;
+  bool operator==(const Extent&) const = default;
+};
+
+class PullBackup : public BackupTest {
+ protected:
+  void SetUp() override {
+    BackupTest::SetUp();
+    if (HasFatalFailure()) return;
+    WriteOffline("vda", 0xab, 0, 2 << 20);
+    WriteOffline("vdb", 0x5a, 8 << 20, 1 << 20);
+    StartVm();
+  }
+
+  std::string Socket() const { return Path("nbd.sock"); }
+  std::string NbdUri(const std::string& export_name) const {
+    return "nbd+unix:///" + export_name + "?socket=" + Socket();
+  }
+  std::string UnixServer() const { return "<server transport='unix' socket='" + Socket() + "'/>"; }
+
+  // The whole export, copied into a raw file.
+  std::string Read(const std::string& uri, const std::string& name) {
+    std::string out = Path(name + ".read.raw");
+    Run({"nbdcopy", uri, out});
+    return out;
+  }
+
+  // The dirty extents of an export's bitmap context, merged.
+  std::vector<Extent> Dirty(const std::string& uri, const std::string& bitmap) {
+    auto out = util::RunCommand({"nbdinfo", "--json", "--map=qemu:dirty-bitmap:" + bitmap, uri});
+    EXPECT_TRUE(out && out->status.Success()) << (out ? out->err : out.error().Text());
+    std::vector<Extent> dirty;
+    if (!out || !out->status.Success()) return dirty;
+    for (const auto& e : nlohmann::json::parse(out->out)) {
+      if (e.at("type").get<int>() != 1) continue;
+      std::uint64_t off = e.at("offset"), len = e.at("length");
+      if (!dirty.empty() && dirty.back().offset + dirty.back().length == off) {
+        dirty.back().length += len;
+      } else {
+        dirty.push_back({off, len});
+      }
+    }
+    return dirty;
+  }
+};
+
+TEST_F(PullBackup, FullExportIsThePointInTimeViewOfEachDisk) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
+                                "<disks><disk name='vda' type='file'><scratch file='" +
+                                Path("vda.scratch") +
+                                "'/></disk><disk name='vdb' type='file'><scratch file='" +
+                                Path("vdb.scratch") + "'/></disk></disks></domainbackup>"));
+  GuestWrite("vda", 0xee, 0, 1 << 20, false);
+  GuestWrite("vdb", 0xee, 8 << 20, 64 << 10, false);
+  EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vdb"), Read(NbdUri("vdb"), "vdb"), "raw"), "Images are identical.");
+
+  auto live = Vm().GetJobStats();
+  ASSERT_TRUE(live) << live.error().Text();
+  EXPECT_EQ(live->type, JobType::kUnbounded);
+  EXPECT_EQ(live->disk_temp_used, (1u << 20) + (64u << 10));  // what the guest overwrote
+  EXPECT_EQ(live->disk_temp_total, 2 * kDiskSize);
+  EXPECT_FALSE(live->disk_total);
+
+  ASSERT_TRUE(Vm().AbortJob());
+  auto done = Vm().GetJobStats(JobStatsFlags::kCompleted);
+  ASSERT_TRUE(done) << done.error().Text();
+  EXPECT_EQ(done->type, JobType::kCompleted);  // ending a pull backup is its success
+  EXPECT_EQ(done->success, true);
+  EXPECT_FALSE(Exists(Path("vda.scratch")));
+  EXPECT_FALSE(Exists(Path("vdb.scratch")));
+  EXPECT_FALSE(Exists(Socket()));
+}
+
+// c1 ... writes A, B ... pull incremental since c1 ... write C: the bitmap context names
+// exactly A and B, and the data read is the disk at the backup's instant.
+TEST_F(PullBackup, IncrementalExportCarriesTheChangedBlocksAsDirtyBitmap) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x21, 1 << 20, 64 << 10, true);
+  GuestWrite("vda", 0x22, 32 << 20, 128 << 10, true);
+  ASSERT_TRUE(Vm().BackupBegin("<domainbackup mode='pull'><incremental>c1</incremental>" +
+                                   UnixServer() +
+                                   "<disks><disk name='vda' type='file'/></disks></domainbackup>",
+                               "<domaincheckpoint><name>c2</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x23, 40 << 20, 64 << 10, false);
+  GuestWrite("vda", 0x24, 1 << 20, 64 << 10, false);
+
+  EXPECT_EQ(Dirty(NbdUri("vda"), "backup-vda"),
+            (std::vector<Extent>{{1 << 20, 64 << 10}, {32 << 20, 128 << 10}}));
+  EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
+  auto xml = Vm().BackupGetXmlDesc();
+  ASSERT_TRUE(xml) << xml.error().Text();
+  EXPECT_NE(xml->find("<disk name='vda' backup='yes' type='file' backupmode='incremental' "
+                      "incremental='c1' exportname='vda' exportbitmap='backup-vda'>"),
+            std::string::npos)
+      << *xml;
+  EXPECT_NE(xml->find("<scratch file='" + Image("vda") + ".c2'/>"), std::string::npos) << *xml;
+  ASSERT_TRUE(Vm().AbortJob());
+  EXPECT_FALSE(Exists(Image("vda") + ".c2"));
+  EXPECT_EQ(Vm().CheckpointLookupByName("c2")->GetParent()->name(), "c1");
+}
+
+TEST_F(PullBackup, ExportNameAndBitmapNameAreTheUsers) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  GuestWrite("vdb", 0x31, 0, 64 << 10, true);
+  ASSERT_TRUE(Vm().BackupBegin(
+      "<domainbackup mode='pull'>" + UnixServer() +
+      "<disks><disk name='vdb' backupmode='incremental' incremental='c1' exportname='second' "
+      "exportbitmap='changes'/></disks></domainbackup>"));
+  EXPECT_EQ(Dirty(NbdUri("second"), "changes"), (std::vector<Extent>{{0, 64 << 10}}));
+  ASSERT_TRUE(Vm().AbortJob());
+}
+
+TEST_F(PullBackup, LoopbackTcpGetsAFreePortWhenNoneIsGiven) {
+  Status begun = dom_->BackupBegin(
+      "<domainbackup mode='pull'><server name='localhost'/><disks><disk "
+      "name='vda'/></disks></domainbackup>");
+  ASSERT_TRUE(begun) << begun.error().Text();
+  auto xml = Vm().BackupGetXmlDesc();
+  ASSERT_TRUE(xml) << xml.error().Text();
+  auto at = xml->find("<server transport='tcp' name='localhost' port='");
+  ASSERT_NE(at, std::string::npos) << *xml;
+  std::string port = xml->substr(at + 47, xml->find('\'', at + 47) - at - 47);
+  EXPECT_GE(std::stoi(port), 10809);
+  EXPECT_EQ(Compare(Expected("vda"), Read("nbd://localhost:" + port + "/vda", "vda"), "raw"),
+            "Images are identical.");
+  ASSERT_TRUE(Vm().AbortJob());
+}
+
+TEST_F(PullBackup, OneBackupPerDomain) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
+                                "<disks><disk name='vda'/></disks></domainbackup>"));
+  Status second = Vm().BackupBegin("<domainbackup/>");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().Text(),
+            "Requested operation is not valid: another backup job is already running");
+  ASSERT_TRUE(Vm().AbortJob());
+}
+
+TEST_F(PullBackup, ScratchTheUserSuppliedIsKept) {
+  Run({"qemu-img", "create", "-q", "-f", "qcow2", Path("mine.qcow2"), std::to_string(kDiskSize)});
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
+                                    "<disks><disk name='vda' type='file'><scratch file='" +
+                                    Path("mine.qcow2") + "'/></disk></disks></domainbackup>",
+                                {}, BackupBeginFlags::kReuseExternal));
+  EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
+  ASSERT_TRUE(Vm().AbortJob());
+  EXPECT_TRUE(Exists(Path("mine.qcow2")));
+}
+
+TEST_F(PullBackup, AnotherProcessSeesAndEndsTheJob) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
+                                "<disks><disk name='vda'/></disks></domainbackup>"));
+  // A connection of its own, as `cairn domjobabort` in another process would open.
+  auto other = Connection::Open(Uri(), true);
+  ASSERT_TRUE(other);
+  auto ro = other->LookupDomainByName("vm1");
+  EXPECT_EQ(ro->GetJobStats()->type, JobType::kUnbounded);
+  EXPECT_TRUE(ro->BackupGetXmlDesc());
+  EXPECT_EQ(ro->AbortJob().error().code(), ErrorCode::kOperationDenied);
+  ASSERT_TRUE(Open().LookupDomainByName("vm1")->AbortJob());
+  EXPECT_EQ(ro->GetJobStats()->type, JobType::kNone);
+}
+
+}  // namespace
+}  // namespace cairn::test
