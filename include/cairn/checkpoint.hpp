@@ -31,6 +31,12 @@ struct CheckpointBitmapState {
   BitmapHealth health = BitmapHealth::kOk;
 };
 
+// The bitmap health of one checkpoint, as Domain::CheckCheckpointBitmaps reports it.
+struct CheckpointBitmapReport {
+  std::string checkpoint;
+  std::vector<CheckpointBitmapState> bitmaps;
+};
+
 class Checkpoint {
  public:
   const std::string& name() const { return name_; }

@@ -19,6 +19,7 @@
 namespace cairn {
 
 class Checkpoint;
+struct CheckpointBitmapReport;
 
 class Domain {
  public:
@@ -71,6 +72,11 @@ class Domain {
   // removed) or ends a pull backup (reported as completed). Read-write only. No job:
   // VIR_ERR_OPERATION_INVALID "no job is active on the domain".
   Status AbortJob() const;
+
+  // Cairn extension: Checkpoint::CheckBitmaps for every checkpoint of the domain at once
+  // (one look at the images), in unspecified order. VIR_ERR_NO_SUPPORT from drivers
+  // without bitmaps.
+  Result<std::vector<CheckpointBitmapReport>> CheckCheckpointBitmaps() const;
 
   const std::shared_ptr<api::ConnectionState>& connection_state() const { return conn_; }
 

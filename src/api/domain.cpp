@@ -121,4 +121,9 @@ Result<Checkpoint> Domain::CheckpointLookupByName(std::string_view name, unsigne
   return Checkpoint(*this, std::string(name));
 }
 
+Result<std::vector<CheckpointBitmapReport>> Domain::CheckCheckpointBitmaps() const {
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->CheckAllCheckpointBitmaps(Ref(*this));
+}
+
 }  // namespace cairn

@@ -79,6 +79,9 @@ Result<std::vector<CheckpointBitmapState>> Driver::CheckpointCheckBitmaps(const 
                                                                           std::string_view) {
   return std::unexpected(Unsupported("cairnDomainCheckpointCheckBitmaps"));
 }
+Result<std::vector<CheckpointBitmapReport>> Driver::CheckAllCheckpointBitmaps(const DomainRef&) {
+  return std::unexpected(Unsupported("cairnDomainCheckCheckpointBitmaps"));
+}
 Status Driver::BackupBegin(const DomainRef&, std::string_view, std::string_view, unsigned) {
   return std::unexpected(Unsupported("virDomainBackupBegin"));
 }

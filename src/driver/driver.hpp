@@ -24,6 +24,7 @@ struct DomainRef {
   int id = -1;       // -1 while the domain is not running
 };
 
+using cairn::CheckpointBitmapReport;
 using cairn::CheckpointBitmapState;
 using cairn::DomainInfo;
 using cairn::DomainState;
@@ -65,6 +66,8 @@ class Driver {
   virtual Status CheckpointDelete(const DomainRef& dom, std::string_view name, unsigned flags);
   virtual Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const DomainRef& dom,
                                                                             std::string_view name);
+  virtual Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(
+      const DomainRef& dom);
 
   // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
   // no checkpoint. GetJobStats takes JobStatsFlags bits plus kJobStatsIgnoreConsumed.

@@ -117,6 +117,26 @@ void PrintTable(Session& s, const std::vector<ListedCheckpoint>& list, bool with
 
 }  // namespace
 
+// Cairn extension: a listed checkpoint whose bitmaps vanished or broke can no longer serve
+// an incremental backup; say so on stderr, leaving stdout exactly virsh's. Drivers without
+// bitmaps (the test driver) do not support the query and nothing is printed.
+void WarnAboutBrokenBitmaps(Session& s, const Domain& dom,
+                            const std::vector<ListedCheckpoint>& list) {
+  Result<std::vector<CheckpointBitmapReport>> reports = dom.CheckCheckpointBitmaps();
+  if (!reports) return;
+  for (const ListedCheckpoint& e : list) {
+    for (const CheckpointBitmapReport& r : *reports) {
+      if (r.checkpoint != e.checkpoint.name()) continue;
+      for (const CheckpointBitmapState& b : r.bitmaps) {
+        if (b.health == BitmapHealth::kOk) continue;
+        s.out().Warning(fmt::format("checkpoint {}: bitmap {} {} on {}", r.checkpoint, b.bitmap,
+                                    b.health == BitmapHealth::kMissing ? "missing" : "inconsistent",
+                                    b.disk));
+      }
+    }
+  }
+}
+
 bool RunCheckpointList(Session& s, const ParsedCommand& cmd) {
   if (!CheckExclusions(s, cmd)) return false;
   const CheckpointListFlags flags = ListFlags(cmd);
@@ -137,6 +157,7 @@ bool RunCheckpointList(Session& s, const ParsedCommand& cmd) {
   } else {
     PrintTable(s, *list, cmd.Has("parent"));
   }
+  WarnAboutBrokenBitmaps(s, *dom, *list);
   return true;
 }
 

@@ -19,4 +19,12 @@ void Output::Error(std::string_view message) {
   std::fflush(stderr);
 }
 
+void Output::Warning(std::string_view message) {
+  std::fflush(stdout);
+  std::fputs("warning: ", stderr);
+  std::fwrite(message.data(), 1, message.size(), stderr);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
 }  // namespace cairn::cli

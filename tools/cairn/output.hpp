@@ -18,6 +18,9 @@ class Output {
   void PrintExtra(std::string_view text);
   // Writes "error: <message>\n" to stderr.
   void Error(std::string_view message);
+  // Writes "warning: <message>\n" to stderr (something the user should know that does not
+  // make the command fail).
+  void Warning(std::string_view message);
 
  private:
   bool quiet_;

@@ -317,17 +317,13 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
   return s.store.ClearJournal();
 }
 
-Result<std::vector<CheckpointBitmapState>> QemuDriver::CheckpointCheckBitmaps(
-    const driver::DomainRef& ref, std::string_view name) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
-  if (!s) return std::unexpected(s.error());
-  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
-  if (!def) return std::unexpected(def.error());
-  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
-  if (!views) return std::unexpected(views.error());
+namespace {
+
+std::vector<CheckpointBitmapState> HealthOf(const conf::CheckpointDef& def,
+                                            const std::vector<DiskBitmapView>& views) {
   std::vector<CheckpointBitmapState> out;
-  for (const BitmapRef& b : BitmapsOf(**def)) {
-    const DiskBitmapView* v = ViewOf(*views, b.target);
+  for (const BitmapRef& b : BitmapsOf(def)) {
+    const DiskBitmapView* v = ViewOf(views, b.target);
     const BitmapState* state = v ? v->Find(b.name) : nullptr;
     BitmapHealth health = BitmapHealth::kOk;
     if (state == nullptr) {
@@ -336,6 +332,32 @@ Result<std::vector<CheckpointBitmapState>> QemuDriver::CheckpointCheckBitmaps(
       health = BitmapHealth::kInconsistent;
     }
     out.push_back({b.target, b.name, health});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<CheckpointBitmapState>> QemuDriver::CheckpointCheckBitmaps(
+    const driver::DomainRef& ref, std::string_view name) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  if (!def) return std::unexpected(def.error());
+  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+  if (!views) return std::unexpected(views.error());
+  return HealthOf(**def, *views);
+}
+
+Result<std::vector<CheckpointBitmapReport>> QemuDriver::CheckAllCheckpointBitmaps(
+    const driver::DomainRef& ref) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  if (!s) return std::unexpected(s.error());
+  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+  if (!views) return std::unexpected(views.error());
+  std::vector<CheckpointBitmapReport> out;
+  for (const std::string& name : s->checkpoints.List(0)) {
+    out.push_back({name, HealthOf(**s->checkpoints.Find(name), *views)});
   }
   return out;
 }

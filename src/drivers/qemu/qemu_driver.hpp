@@ -65,6 +65,8 @@ class QemuDriver : public driver::Driver {
   Status AbortJob(const driver::DomainRef& dom) override;
   Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(
       const driver::DomainRef& dom, std::string_view name) override;
+  Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(
+      const driver::DomainRef& dom) override;
 
  private:
   std::string uri_;

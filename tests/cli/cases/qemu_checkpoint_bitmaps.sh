@@ -20,3 +20,7 @@ c "checkpoint-create-as vm c1; checkpoint-create-as vm c2; checkpoint-info vm c1
 qemu-img bitmap --remove "$PWD/vda.qcow2" c1
 c "checkpoint-info vm c1; checkpoint-info vm c2"
 c "checkpoint-delete vm c1; checkpoint-list vm --name"
+# checkpoint-list says which listed checkpoints lost a bitmap, on stderr only.
+c "checkpoint-create-as vm c3"
+qemu-img bitmap --remove "$PWD/vda.qcow2" c3
+c "checkpoint-list vm --name"
