@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     if (std::system(cmd.c_str()) != 0) return 1;
   }
   auto conn = Must(cairn::Connection::Open("qemu:///embed?root=" + dir + "/root"), "open");
-  std::string xml = "<domain type='kvm'><name>bench</name><memory unit='MiB'>128</memory>"
+  std::string xml = "<domain type='qemu'><name>bench</name><memory unit='MiB'>128</memory>"
                     "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>";
   for (const char* d : {"vda", "vdb"}) {
     xml += std::string("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>") +

@@ -110,7 +110,7 @@ Result<QmpClient> QmpClient::Connect(const std::filesystem::path& socket_path,
   }
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
 
-  auto retry_delay = std::chrono::milliseconds(5);
+  auto retry_delay = std::chrono::milliseconds(1);
   while (true) {
     util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) return SystemError("cannot create a socket for QMP", errno);
