@@ -1,0 +1,112 @@
+// The job-completed event on real QEMU: a registered callback hears of every backup that
+// ends after it registered — with nobody else asking, with the statistics GetJobStats
+// (kCompleted) gives, even when a reader consumed those statistics first — and is silent
+// once deregistered.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "backup_fixture.hpp"
+
+namespace cairn::test {
+namespace {
+
+// What the callback heard, for the test thread to wait on.
+struct Heard {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<std::pair<std::string, JobStats>> events;
+
+  JobCompletedCallback Callback() {
+    return [this](const Domain& d, const JobStats& s) {
+      std::lock_guard lock(mutex);
+      events.emplace_back(d.name(), s);
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(std::size_t n, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, timeout, [&] { return events.size() >= n; });
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex);
+    return events.size();
+  }
+};
+
+class BackupEvents : public BackupTest {
+ protected:
+  void SetUp() override {
+    BackupTest::SetUp();
+    if (HasFatalFailure()) return;
+    WriteOffline("vda", 0xab, 0, 1 << 20);
+    StartVm();
+  }
+  std::string Push(const std::string& suffix) {
+    return "<domainbackup><disks>" + PushDisk("vda", Path("vda." + suffix), "qcow2") +
+           "<disk name='vdb' backup='no'/></disks></domainbackup>";
+  }
+};
+
+TEST_F(BackupEvents, PushBackupEndingAloneIsReported) {
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, &*dom_, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  ASSERT_TRUE(dom_->BackupBegin(Push("1")));
+  ASSERT_TRUE(heard.WaitFor(1));
+  EXPECT_EQ(heard.events[0].first, "vm1");
+  const JobStats& s = heard.events[0].second;
+  EXPECT_EQ(s.type, JobType::kCompleted);
+  EXPECT_EQ(s.operation, JobOperation::kBackup);
+  EXPECT_EQ(s.success, true);
+  EXPECT_EQ(s.disk_total, kDiskSize);
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.1"), "qcow2"), "Images are identical.");
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
+TEST_F(BackupEvents, AReaderConsumingTheStatisticsFirstDoesNotHideTheEvent) {
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, nullptr, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  ASSERT_TRUE(dom_->BackupBegin(Push("1")));
+  JobStats done = WaitForJobEnd();
+  ASSERT_EQ(Vm().GetJobStats(JobStatsFlags::kCompleted)->type, done.type);  // consumed now
+  ASSERT_TRUE(heard.WaitFor(1));
+  EXPECT_EQ(heard.events[0].second.started_ms, done.started_ms);
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
+TEST_F(BackupEvents, EachJobIsReportedOnceAndNothingAfterDeregistering) {
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, &*dom_, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  ASSERT_TRUE(dom_->BackupBegin(Push("1")));
+  ASSERT_TRUE(heard.WaitFor(1));
+  ASSERT_TRUE(Vm().BackupBegin("<domainbackup mode='pull'><server transport='unix' socket='" +
+                               Path("nbd.sock") +
+                               "'/><disks><disk name='vda'/></disks>"
+                               "</domainbackup>"));
+  ASSERT_TRUE(Vm().AbortJob());
+  ASSERT_TRUE(heard.WaitFor(2));
+  EXPECT_EQ(heard.events[1].second.type, JobType::kCompleted);  // an ended pull backup
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+  ASSERT_TRUE(Vm().BackupBegin(Push("2")));
+  WaitForJobEnd();
+  std::this_thread::sleep_for(3 * kEventPollInterval);
+  EXPECT_EQ(heard.size(), 2u);
+}
+
+TEST_F(BackupEvents, JobsEndedBeforeRegisteringAreNotReported) {
+  ASSERT_TRUE(dom_->BackupBegin(Push("1")));
+  WaitForJobEnd();
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, &*dom_, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  std::this_thread::sleep_for(3 * kEventPollInterval);
+  EXPECT_EQ(heard.size(), 0u);
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
+}  // namespace
+}  // namespace cairn::test
