@@ -1,7 +1,8 @@
 /* cairn/virt.h — Cairn's C API, with libvirt's names, signatures and values.
  *
- * A C program written against libvirt's checkpoint API builds against Cairn by replacing
- * `#include <libvirt/libvirt.h>` with `#include <cairn/virt.h>` and `-lvirt` with `-lcairn`.
+ * A C program written against libvirt's checkpoint and backup API builds against Cairn by
+ * replacing `#include <libvirt/libvirt.h>` with `#include <cairn/virt.h>` and `-lvirt` with
+ * `-lcairn`.
  * Conventions are libvirt's: functions return NULL or -1 on error and set the calling
  * thread's last error (virGetLastError); arrays returned by the List functions carry one
  * extra NULL element not counted in the return value; every object handle is reference
@@ -195,6 +196,165 @@ virDomainCheckpointPtr virDomainCheckpointGetParent(virDomainCheckpointPtr check
 int virDomainCheckpointDelete(virDomainCheckpointPtr checkpoint, unsigned int flags);
 int virDomainCheckpointRef(virDomainCheckpointPtr checkpoint);
 int virDomainCheckpointFree(virDomainCheckpointPtr checkpoint);
+
+/* ---- typed parameters (libvirt-common.h) ---- */
+
+#define VIR_TYPED_PARAM_FIELD_LENGTH 80
+
+typedef enum {
+  VIR_TYPED_PARAM_INT = 1,
+  VIR_TYPED_PARAM_UINT = 2,
+  VIR_TYPED_PARAM_LLONG = 3,
+  VIR_TYPED_PARAM_ULLONG = 4,
+  VIR_TYPED_PARAM_DOUBLE = 5,
+  VIR_TYPED_PARAM_BOOLEAN = 6,
+  VIR_TYPED_PARAM_STRING = 7
+} virTypedParameterType;
+
+typedef struct _virTypedParameter virTypedParameter;
+struct _virTypedParameter {
+  char field[VIR_TYPED_PARAM_FIELD_LENGTH];  /* NUL-terminated name */
+  int type;                                  /* virTypedParameterType */
+  union {
+    int i;
+    unsigned int ui;
+    long long int l;
+    unsigned long long int ul;
+    double d;
+    char b;
+    char *s;
+  } value;
+};
+typedef virTypedParameter *virTypedParameterPtr;
+
+/* Frees an array returned by Cairn, strings included. NULL is fine. */
+void virTypedParamsFree(virTypedParameterPtr params, int nparams);
+/* The parameter called `name`, or NULL. */
+virTypedParameterPtr virTypedParamsGet(virTypedParameterPtr params, int nparams,
+                                       const char *name);
+/* 1 and *value set when found, 0 when absent, -1 (VIR_ERR_INVALID_ARG) on a type mismatch. */
+int virTypedParamsGetInt(virTypedParameterPtr params, int nparams, const char *name, int *value);
+int virTypedParamsGetULLong(virTypedParameterPtr params, int nparams, const char *name,
+                            unsigned long long *value);
+int virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams, const char *name,
+                             int *value);
+int virTypedParamsGetString(virTypedParameterPtr params, int nparams, const char *name,
+                            const char **value);
+
+/* ---- backups and domain jobs (libvirt-domain.h) ---- */
+
+typedef enum {
+  VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL = 1 << 0,
+  VIR_DOMAIN_BACKUP_BEGIN_PRESERVE_SHUTDOWN_DOMAIN = 1 << 1
+} virDomainBackupBeginFlags;
+
+/* Starts a push or pull backup job; 0 on success, -1 on error (nothing is left behind). */
+int virDomainBackupBegin(virDomainPtr domain, const char *backupXML, const char *checkpointXML,
+                         unsigned int flags);
+/* The running backup's XML (free() it), or NULL with VIR_ERR_NO_DOMAIN_BACKUP. */
+char *virDomainBackupGetXMLDesc(virDomainPtr domain, unsigned int flags);
+
+typedef enum {
+  VIR_DOMAIN_JOB_NONE = 0,
+  VIR_DOMAIN_JOB_BOUNDED = 1,
+  VIR_DOMAIN_JOB_UNBOUNDED = 2,
+  VIR_DOMAIN_JOB_COMPLETED = 3,
+  VIR_DOMAIN_JOB_FAILED = 4,
+  VIR_DOMAIN_JOB_CANCELLED = 5
+} virDomainJobType;
+
+typedef enum {
+  VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0,
+  VIR_DOMAIN_JOB_OPERATION_START = 1,
+  VIR_DOMAIN_JOB_OPERATION_SAVE = 2,
+  VIR_DOMAIN_JOB_OPERATION_RESTORE = 3,
+  VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN = 4,
+  VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT = 5,
+  VIR_DOMAIN_JOB_OPERATION_SNAPSHOT = 6,
+  VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT = 7,
+  VIR_DOMAIN_JOB_OPERATION_DUMP = 8,
+  VIR_DOMAIN_JOB_OPERATION_BACKUP = 9
+} virDomainJobOperation;
+
+typedef enum {
+  VIR_DOMAIN_JOB_STATS_COMPLETED = 1 << 0,
+  VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED = 1 << 1
+} virDomainGetJobStatsFlags;
+
+#define VIR_DOMAIN_JOB_OPERATION "operation"
+#define VIR_DOMAIN_JOB_TIME_ELAPSED "time_elapsed"
+#define VIR_DOMAIN_JOB_DISK_TOTAL "disk_total"
+#define VIR_DOMAIN_JOB_DISK_PROCESSED "disk_processed"
+#define VIR_DOMAIN_JOB_DISK_REMAINING "disk_remaining"
+#define VIR_DOMAIN_JOB_DISK_TEMP_USED "disk_temp_used"
+#define VIR_DOMAIN_JOB_DISK_TEMP_TOTAL "disk_temp_total"
+#define VIR_DOMAIN_JOB_SUCCESS "success"
+#define VIR_DOMAIN_JOB_ERRMSG "errmsg"
+
+/* *type is a virDomainJobType; *params (free with virTypedParamsFree) holds the keys above;
+ * no job: VIR_DOMAIN_JOB_NONE, *params NULL, *nparams 0. */
+int virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *params,
+                         int *nparams, unsigned int flags);
+/* Cancels a push backup, ends a pull backup. */
+int virDomainAbortJob(virDomainPtr domain);
+
+/* ---- events (libvirt-domain.h, libvirt-event.h) ---- */
+
+typedef enum {
+  VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
+  VIR_DOMAIN_EVENT_ID_REBOOT = 1,
+  VIR_DOMAIN_EVENT_ID_RTC_CHANGE = 2,
+  VIR_DOMAIN_EVENT_ID_WATCHDOG = 3,
+  VIR_DOMAIN_EVENT_ID_IO_ERROR = 4,
+  VIR_DOMAIN_EVENT_ID_GRAPHICS = 5,
+  VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON = 6,
+  VIR_DOMAIN_EVENT_ID_CONTROL_ERROR = 7,
+  VIR_DOMAIN_EVENT_ID_BLOCK_JOB = 8,
+  VIR_DOMAIN_EVENT_ID_DISK_CHANGE = 9,
+  VIR_DOMAIN_EVENT_ID_TRAY_CHANGE = 10,
+  VIR_DOMAIN_EVENT_ID_PMWAKEUP = 11,
+  VIR_DOMAIN_EVENT_ID_PMSUSPEND = 12,
+  VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE = 13,
+  VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK = 14,
+  VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15,
+  VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 = 16,
+  VIR_DOMAIN_EVENT_ID_TUNABLE = 17,
+  VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE = 18,
+  VIR_DOMAIN_EVENT_ID_DEVICE_ADDED = 19,
+  VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION = 20,
+  VIR_DOMAIN_EVENT_ID_JOB_COMPLETED = 21, /* the only one Cairn delivers */
+  VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED = 22,
+  VIR_DOMAIN_EVENT_ID_METADATA_CHANGE = 23,
+  VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD = 24,
+  VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
+  VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
+  VIR_DOMAIN_EVENT_ID_LAST = 27
+} virDomainEventID;
+
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                     void *opaque);
+/* As libvirt's, through void (*)(void) so that -Wcast-function-type stays quiet. */
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) \
+  ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
+/* `params` belong to Cairn and are valid during the call only; `dom` likewise. */
+typedef void (*virConnectDomainEventJobCompletedCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                          virTypedParameterPtr params,
+                                                          int nparams, void *opaque);
+typedef void (*virFreeCallback)(void *opaque);
+
+/* Registers `cb` for `eventID` on `dom` (NULL: every domain); returns the callback id >= 0.
+ * The registration holds a reference on `conn`; `freecb(opaque)` runs once the callback is
+ * deregistered and no longer running. Callbacks run in virEventRunDefaultImpl() once
+ * virEventRegisterDefaultImpl() was called, else on a thread of Cairn's. */
+int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                     virConnectDomainEventGenericCallback cb, void *opaque,
+                                     virFreeCallback freecb);
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/* libvirt's default event loop: events are queued for the thread that runs it. RunDefaultImpl
+ * dispatches what is queued, waiting up to a second for something to come; returns 0. */
+int virEventRegisterDefaultImpl(void);
+int virEventRunDefaultImpl(void);
 
 #ifdef __cplusplus
 }
