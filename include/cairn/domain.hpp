@@ -54,7 +54,9 @@ class Domain {
   // null (a default std::string_view), creates a checkpoint at the same instant, as
   // CheckpointCreateXml would. Returns once the job runs; on error nothing was left behind.
   // kReuseExternal: the target / scratch files exist already; they are used as they are and
-  // never deleted. Errors: VIR_ERR_INVALID_ARG (null backup_xml, unknown flag bits),
+  // never deleted. kPreserveShutdownDomain: a guest shutting down while the job runs pauses
+  // the VM instead of ending QEMU (and the backup); the shutdown completes when the job ends.
+  // Without it such a shutdown fails the backup ("domain 'x' stopped before ..."). Errors: VIR_ERR_INVALID_ARG (null backup_xml, unknown flag bits),
   // VIR_ERR_OPERATION_DENIED (read-only connection), the XML layer's, and the driver's:
   // VIR_ERR_OPERATION_INVALID ("cannot perform disk backup for inactive domain", "another
   // backup job is already running"), VIR_ERR_NO_DOMAIN_CHECKPOINT (unknown incremental

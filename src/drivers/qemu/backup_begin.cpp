@@ -313,6 +313,10 @@ Status BackupStart::Execute() {
                               : qmp::NbdServerAddress::Inet(s.name, std::to_string(s.port));
     if (Status ok = qmp::NbdServerStart(qmp, address); !ok) return ok;
   }
+  if (flags_ & kBackupPreserveShutdownDomain) {
+    Result<json> held = qmp.Execute("set-action", {{"shutdown", "pause"}});
+    if (!held) return std::unexpected(held.error());
+  }
   CrashPoint("backup-begin:nodes-attached");
 
   if (checkpoint_) {

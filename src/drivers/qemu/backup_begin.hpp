@@ -5,6 +5,7 @@
 //     -> record "starting" written          (from here on, failure = RollBackStart)
 //     -> target / scratch images created    (qemu-img; never over an existing file)
 //     -> images attached (blockdev-add), pull: NBD server started
+//     -> PRESERVE_SHUTDOWN_DOMAIN: a guest shutdown now pauses the VM (set-action)
 //     -> checkpoint journal written (when a checkpoint comes with the backup)
 //     -> ONE transaction: checkpoint bitmaps + temporary bitmap copies + backup jobs
 //        (the point in time of the backup and of the new checkpoint)
@@ -29,10 +30,6 @@
 #include "drivers/qemu/checkpoint_session.hpp"
 
 namespace cairn::drivers::qemu {
-
-// BackupBegin's flags (libvirt's virDomainBackupBeginFlags).
-inline constexpr unsigned kBackupReuseExternal = 1u << 0;
-inline constexpr unsigned kBackupPreserveShutdownDomain = 1u << 1;
 
 // The first TCP port tried for a pull backup that names none, and the last (libvirt's
 // proposed backup_port_min/max defaults).

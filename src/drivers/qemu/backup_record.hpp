@@ -19,6 +19,12 @@
 
 namespace cairn::drivers::qemu {
 
+// BackupBegin's flags (libvirt's virDomainBackupBeginFlags), kept in the record.
+inline constexpr unsigned kBackupReuseExternal = 1u << 0;
+// A guest shutting down while the job runs pauses the VM (QMP set-action shutdown=pause);
+// the shutdown completes (QEMU quits) when the job ends.
+inline constexpr unsigned kBackupPreserveShutdownDomain = 1u << 1;
+
 // starting: BackupBegin is between writing the record and the job running; whoever finds a
 //           record in this phase (under the lock) knows its begin died, and rolls it back.
 // running:  the QEMU jobs exist; the disks' states say which ended how.

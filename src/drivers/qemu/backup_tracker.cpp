@@ -288,8 +288,18 @@ Status BackupTracker::Terminate() {
   }
   if (Status ok = SaveCompletedBackup(*layout_, domain_->def.name(), done); !ok) return ok;
   if (Status ok = RemoveBackupRecord(*layout_, domain_->def.name()); !ok) return ok;
+  ReleaseShutdownHold(r.flags);
   record_.reset();
   return {};
+}
+
+void BackupTracker::ReleaseShutdownHold(unsigned flags) {
+  if (!(flags & kBackupPreserveShutdownDomain) || !qemu_alive()) return;
+  Result<qmp::QmpClient*> q = Qmp();
+  if (!q) return;
+  (void)(*q)->Execute("set-action", {{"shutdown", "poweroff"}});
+  Result<qmp::VmStatus> status = qmp::QueryStatus(**q);
+  if (status && status->status == "shutdown") (void)qmp::Quit(**q);
 }
 
 Status BackupTracker::RollBackStart() {
@@ -333,6 +343,7 @@ Status BackupTracker::RollBackStart() {
     if (Status ok = store.ClearJournal(); !ok) return ok;
   }
   if (Status ok = RemoveBackupRecord(*layout_, name); !ok) return ok;
+  ReleaseShutdownHold(r.flags);
   record_.reset();
   return {};
 }

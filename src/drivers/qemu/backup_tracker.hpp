@@ -14,7 +14,8 @@
 //              none running or cancelling ---------------------------------> Terminate
 //   Terminate: NBD server stopped, images detached, temporary bitmaps removed, files removed
 //              (scratch always, push targets unless complete; never files Cairn did not
-//              create), completed-job record written, job record removed.
+//              create), completed-job record written, job record removed; with
+//              PRESERVE_SHUTDOWN_DOMAIN, a guest shutdown held back meanwhile completes.
 //   RollBackStart: undoes a begin that did not finish — jobs cancelled, the checkpoint made
 //              with it removed (bitmaps and metadata, while its journal is there), nodes,
 //              NBD server and files gone, record removed. Idempotent; a step that fails
@@ -69,6 +70,9 @@ class BackupTracker {
   // detaches their images. Idempotent: only what QEMU still has is touched.
   Status Release(const std::vector<BackupDiskJob*>& disks);
   Status StopNbdServer();
+  // PRESERVE_SHUTDOWN_DOMAIN: guest shutdowns power the VM off again, and one that paused
+  // it while the job ran completes now (QEMU quits). Best effort.
+  void ReleaseShutdownHold(unsigned flags);
   void RemoveCreatedFiles(bool keep_push_targets);
   Status Terminate();
 

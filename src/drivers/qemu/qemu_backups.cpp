@@ -33,7 +33,7 @@ Result<LockedDomain> Lock(const StateLayout& layout, const driver::DomainRef& re
 
 Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view backup_xml,
                                std::string_view checkpoint_xml, unsigned flags) {
-  if (unsigned bad = flags & ~kBackupReuseExternal; bad != 0) {
+  if (unsigned bad = flags & ~(kBackupReuseExternal | kBackupPreserveShutdownDomain); bad != 0) {
     return std::unexpected(driver::UnsupportedFlags(bad, "virDomainBackupBegin"));
   }
   Result<conf::BackupDef> def = conf::ParseBackupXml(backup_xml, 0);
