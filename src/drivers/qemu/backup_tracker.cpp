@@ -41,6 +41,12 @@ Error NoActiveJob() {
   return Error(ErrorCode::kOperationInvalid, ErrorDomain::kQemu, "no job is active on the domain");
 }
 
+Status SettleBackupBeforeStop(const StateLayout& layout, const DomainRecord& domain) {
+  Result<BackupTracker> tracker = BackupTracker::Open(layout, domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  return tracker->Refresh();
+}
+
 Result<BackupTracker> BackupTracker::Open(const StateLayout& layout, const DomainRecord& domain) {
   BackupTracker t(layout, domain);
   Result<std::optional<BackupRecord>> r = LoadBackupRecord(layout, domain.def.name());

@@ -83,6 +83,11 @@ class BackupTracker {
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
 };
 
+// For whoever is about to stop the domain's QEMU (destroy, shutdown), holding the domain's
+// lock: records what QEMU already finished, so that a push backup that completed with nobody
+// looking counts as completed and keeps its targets instead of failing with the domain.
+Status SettleBackupBeforeStop(const StateLayout& layout, const DomainRecord& domain);
+
 // The errors of the entry points: no job where one is needed.
 Error NoBackupJob();  // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"
 Error NoActiveJob();  // VIR_ERR_OPERATION_INVALID "no job is active on the domain"
