@@ -6,11 +6,12 @@
 namespace cairn::cli {
 
 std::span<const CommandGroup> CommandGroups() {
-  static const std::array<CommandGroup, 5> kGroups = {
+  static const std::array<CommandGroup, 6> kGroups = {
       DomainManagementGroup(),
       DomainMonitoringGroup(),
       HostGroup(),
       CheckpointGroup(),
+      BackupGroup(),
       ShellGroup(),
   };
   return kGroups;

@@ -22,6 +22,7 @@ const CommandGroup& DomainManagementGroup();
 const CommandGroup& DomainMonitoringGroup();
 const CommandGroup& HostGroup();
 const CommandGroup& CheckpointGroup();
+const CommandGroup& BackupGroup();
 const CommandGroup& ShellGroup();
 
 }  // namespace cairn::cli

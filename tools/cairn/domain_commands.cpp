@@ -1,7 +1,9 @@
-// The domain management group: define, destroy, dumpxml, start, undefine, with virsh 9's
-// options (the subset Cairn's API can honour) and messages.
+// The domain management group: define, destroy, domjobabort, domjobinfo (their handlers are
+// in backup_commands.cpp), dumpxml, start, undefine, with virsh 9's options (the subset
+// Cairn's API can honour) and messages.
 #include <fmt/format.h>
 
+#include "tools/cairn/backup_commands.hpp"
 #include "tools/cairn/command_args.hpp"
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
@@ -100,6 +102,12 @@ constexpr OptionDef kDumpXmlOptions[] = {
     {"xpath", OptionKind::kString, "xpath expression to filter the XML document", true},
     {"wrap", OptionKind::kBool, "wrap xpath results in an common root element"},
 };
+constexpr OptionDef kDomJobInfoOptions[] = {
+    DomainOption(),
+    {"completed", OptionKind::kBool, "return statistics of a recently completed job"},
+    {"keep-completed", OptionKind::kBool,
+     "don't destroy statistics of a recently completed job when reading"},
+};
 constexpr OptionDef kStartOptions[] = {DomainOption("name of the inactive domain")};
 constexpr OptionDef kUndefineOptions[] = {
     DomainOption("domain name or uuid"),
@@ -112,6 +120,10 @@ constexpr CommandDef kCommands[] = {
      kDefineOptions, RunDefine},
     {"destroy", "destroy (stop) a domain",
      "Forcefully stop a given domain, but leave its resources intact.", kDomainOnly, RunDestroy},
+    {"domjobabort", "abort active domain job", "Aborts the currently running domain job",
+     kDomainOnly, RunDomJobAbort},
+    {"domjobinfo", "domain job information",
+     "Returns information about jobs running on a domain.", kDomJobInfoOptions, RunDomJobInfo},
     {"dumpxml", "domain information in XML",
      "Output the domain information as an XML dump to stdout.", kDumpXmlOptions, RunDumpXml},
     {"start", "start a (previously defined) inactive domain", "Start a domain by booting it.",

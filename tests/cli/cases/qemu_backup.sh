@@ -1,0 +1,57 @@
+# The qemu driver with a running domain (it sits in firmware): a full push backup with
+# --wait, then its completed-job statistics; the copy matches the disk once the domain is
+# off. A pull backup's XML while it runs, ended by domjobabort, its scratch file removed.
+# A "Time elapsed" line in virsh's layout (the number left-aligned in 12 columns) has its
+# number cooked to NNNN; one in any other layout stays as it is and fails the case.
+c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
+cook() {
+  sed -E -e "s|$PWD|DIR|g" \
+    -e 's/^Time elapsed:     [0-9][0-9 ]{11} ms$/Time elapsed:     NNNN         ms/'
+}
+qemu-img create -q -f qcow2 "$PWD/vda.qcow2" 16M
+qemu-io -c 'write -P 0x5a 1M 2M' "$PWD/vda.qcow2" >/dev/null
+cat >dom.xml <<XML
+<domain type='qemu'>
+  <name>vm</name>
+  <memory unit='MiB'>64</memory>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$PWD/vda.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+XML
+cat >push.xml <<XML
+<domainbackup mode='push'>
+  <disks>
+    <disk name='vda' type='file'>
+      <target file='$PWD/copy.qcow2'/>
+      <driver type='qcow2'/>
+    </disk>
+  </disks>
+</domainbackup>
+XML
+cat >pull.xml <<XML
+<domainbackup mode='pull'>
+  <server transport='unix' socket='$PWD/nbd.sock'/>
+  <disks>
+    <disk name='vda' type='file'>
+      <scratch file='$PWD/scratch.qcow2'/>
+      <driver type='qcow2'/>
+    </disk>
+  </disks>
+</domainbackup>
+XML
+c "define dom.xml; start vm" | cook
+c "domjobinfo vm; backup-dumpxml vm"
+c "backup-begin vm push.xml --wait" | cook
+c "domjobinfo vm; domjobinfo vm --completed" | cook
+c "backup-begin vm pull.xml; backup-dumpxml vm" | cook
+c "domjobinfo vm; backup-dumpxml vm --xpath //disk/@exportname" | cook
+c "domjobabort vm; domjobinfo vm; domjobinfo vm --completed" | cook
+c "destroy vm"
+qemu-img compare "$PWD/vda.qcow2" "$PWD/copy.qcow2"
+echo "[compare status $?]"
+if test -e scratch.qcow2; then echo "scratch.qcow2 left behind"; fi
