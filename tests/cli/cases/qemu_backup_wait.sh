@@ -1,0 +1,46 @@
+# backup-begin --wait on a pull backup, which only ends from outside: ended by domjobabort
+# (a pull backup then counts as completed) it succeeds; when the domain is destroyed under
+# it the job fails, and --wait fails with the job's error.
+c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
+# Waits until the domain's job runs, so the other process is sure to be waiting on it.
+running() {
+  for _ in $(seq 100); do
+    "$CAIRN" -q -c "qemu:///embed?root=$PWD/state" "domjobinfo vm" | grep -q Unbounded && return
+    sleep 0.1
+  done
+  echo "the job never started"
+}
+qemu-img create -q -f qcow2 "$PWD/vda.qcow2" 16M
+cat >dom.xml <<XML
+<domain type='qemu'>
+  <name>vm</name>
+  <memory unit='MiB'>64</memory>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$PWD/vda.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+XML
+cat >pull.xml <<XML
+<domainbackup mode='pull'>
+  <server transport='unix' socket='$PWD/nbd.sock'/>
+  <disks>
+    <disk name='vda' type='file'/>
+  </disks>
+</domainbackup>
+XML
+c "define dom.xml; start vm" | sed "s|$PWD|DIR|g"
+c "backup-begin vm pull.xml --wait" >wait1.out 2>&1 &
+running
+c "domjobabort vm"
+wait
+cat wait1.out
+c "backup-begin vm pull.xml --wait" >wait2.out 2>&1 &
+running
+c "destroy vm"
+wait
+sed "s|$PWD|DIR|g" wait2.out
+c "domjobinfo vm --completed" | sed -E 's/^(Time elapsed:     )[0-9][0-9 ]{11}( ms)$/\1NNNN        \2/'
