@@ -3,12 +3,11 @@
 // `backup-begin --wait`: stay until the job ends, with virsh's progress bar on a terminal.
 #include "tools/cairn/backup_commands.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "tools/cairn/command_args.hpp"
 #include "tools/cairn/command_table.hpp"
@@ -23,28 +22,44 @@ constexpr std::chrono::milliseconds kWaitPollInterval{100};
 
 std::string_view JobTypeName(JobType type) {
   switch (type) {
-    case JobType::kNone: return "None";
-    case JobType::kBounded: return "Bounded";
-    case JobType::kUnbounded: return "Unbounded";
-    case JobType::kCompleted: return "Completed";
-    case JobType::kFailed: return "Failed";
-    case JobType::kCancelled: return "Cancelled";
+    case JobType::kNone:
+      return "None";
+    case JobType::kBounded:
+      return "Bounded";
+    case JobType::kUnbounded:
+      return "Unbounded";
+    case JobType::kCompleted:
+      return "Completed";
+    case JobType::kFailed:
+      return "Failed";
+    case JobType::kCancelled:
+      return "Cancelled";
   }
   return "unknown";
 }
 
 std::string_view JobOperationName(JobOperation op) {
   switch (op) {
-    case JobOperation::kUnknown: return "Unknown";
-    case JobOperation::kStart: return "Start";
-    case JobOperation::kSave: return "Save";
-    case JobOperation::kRestore: return "Restore";
-    case JobOperation::kMigrationIn: return "Incoming migration";
-    case JobOperation::kMigrationOut: return "Outgoing migration";
-    case JobOperation::kSnapshot: return "Snapshot";
-    case JobOperation::kSnapshotRevert: return "Snapshot revert";
-    case JobOperation::kDump: return "Dump";
-    case JobOperation::kBackup: return "Backup";
+    case JobOperation::kUnknown:
+      return "Unknown";
+    case JobOperation::kStart:
+      return "Start";
+    case JobOperation::kSave:
+      return "Save";
+    case JobOperation::kRestore:
+      return "Restore";
+    case JobOperation::kMigrationIn:
+      return "Incoming migration";
+    case JobOperation::kMigrationOut:
+      return "Outgoing migration";
+    case JobOperation::kSnapshot:
+      return "Snapshot";
+    case JobOperation::kSnapshotRevert:
+      return "Snapshot revert";
+    case JobOperation::kDump:
+      return "Dump";
+    case JobOperation::kBackup:
+      return "Backup";
   }
   return "unknown";
 }
@@ -72,20 +87,20 @@ void PrintJobStats(Session& s, const JobStats& stats) {
   s.out().Print(fmt::format("{:<17} {:<12} ms\n", "Time elapsed:", stats.time_elapsed_ms));
   // virsh reads disk_* into the "file" fields of its virDomainJobInfo.
   if (stats.disk_total || stats.disk_processed) {
-    s.out().Print(fmt::format("{:<17} {}\n", "File processed:",
-                              PrettyBytes(stats.disk_processed.value_or(0))));
+    s.out().Print(fmt::format("{:<17} {}\n",
+                              "File processed:", PrettyBytes(stats.disk_processed.value_or(0))));
     s.out().Print(
         fmt::format("{:<17} {}\n", "File remaining:", PrettyBytes(stats.disk_remaining())));
     s.out().Print(
         fmt::format("{:<17} {}\n", "File total:", PrettyBytes(stats.disk_total.value_or(0))));
   }
   if (stats.disk_temp_used) {
-    s.out().Print(fmt::format("{:<17} {}\n", "Temporary disk space use:",
-                              PrettyBytes(*stats.disk_temp_used)));
+    s.out().Print(fmt::format("{:<17} {}\n",
+                              "Temporary disk space use:", PrettyBytes(*stats.disk_temp_used)));
   }
   if (stats.disk_temp_total) {
-    s.out().Print(fmt::format("{:<17} {}\n", "Temporary disk space total:",
-                              PrettyBytes(*stats.disk_temp_total)));
+    s.out().Print(fmt::format("{:<17} {}\n",
+                              "Temporary disk space total:", PrettyBytes(*stats.disk_temp_total)));
   }
   if (stats.errmsg) PrintField(s, "Error message:", *stats.errmsg);
 }
