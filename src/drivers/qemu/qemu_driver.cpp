@@ -9,6 +9,7 @@
 #include <set>
 
 #include "conf/uuid.hpp"
+#include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "model/checkpoint_store.hpp"
 #include "util/atomic_file.hpp"
@@ -215,6 +216,9 @@ Status QemuDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
   Result<DomainRecord> rec = LoadDomain(layout_, ref);
   if (!rec) return std::unexpected(rec.error());
   if (!rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  // A push backup QEMU finished while nobody looked must count as completed, not fail with
+  // the domain; settling it first is best effort (a failure there must not block destroy).
+  (void)SettleBackupBeforeStop(layout_, *rec);
   return StopQemu(layout_, ref.name, *rec->qemu);
 }
 

@@ -183,28 +183,14 @@ TEST_F(PushBackup, AbortRemovesTheTargetsCairnCreated) {
             "Requested operation is not valid: no job is active on the domain");
 }
 
-// Nobody looks while QEMU finishes the job; then the domain is stopped.
-TEST_F(PushBackup, AJobFinishedUnseenFailsWithTheDomainUnlessSettledFirst) {
+// Nobody looks while QEMU finishes the job; then the domain is destroyed. Destroy settles
+// the job first, so the backup counts as completed and keeps its targets.
+TEST_F(PushBackup, AJobFinishedUnseenCountsAsCompletedWhenTheDomainIsDestroyed) {
   ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "a") + "</domainbackup>"));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   ASSERT_TRUE(Vm().Destroy());
-  EXPECT_EQ(Vm().GetJobStats(JobStatsFlags::kCompleted)->type, JobType::kFailed);
-  EXPECT_FALSE(Exists(Path("vda.a")));
-
-  ASSERT_TRUE(Vm().Start());
-  ASSERT_TRUE(Vm().BackupBegin("<domainbackup>" + BothDisks("qcow2", "b") + "</domainbackup>"));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  {
-    drivers::qemu::StateLayout layout(Root());
-    auto lock = util::FileLock::Acquire(layout.LockFile("vm1"));
-    ASSERT_TRUE(lock);
-    auto domain = drivers::qemu::LoadDomain(layout, "vm1");
-    ASSERT_TRUE(domain);
-    ASSERT_TRUE(drivers::qemu::SettleBackupBeforeStop(layout, *domain));
-  }
-  ASSERT_TRUE(Vm().Destroy());
   EXPECT_EQ(Vm().GetJobStats(JobStatsFlags::kCompleted)->type, JobType::kCompleted);
-  EXPECT_EQ(Compare(Expected("vda"), Path("vda.b"), "qcow2"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.a"), "qcow2"), "Images are identical.");
 }
 
 TEST_F(PushBackup, NoJobMeansNoBackupXml) {
