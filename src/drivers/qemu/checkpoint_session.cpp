@@ -6,14 +6,6 @@
 namespace cairn::drivers::qemu {
 namespace {
 
-std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def) {
-  std::vector<BitmapRef> out;
-  for (const conf::CheckpointDiskDef& d : def.disks) {
-    if (d.type == conf::CheckpointDiskType::kBitmap) out.push_back({d.name, d.bitmap});
-  }
-  return out;
-}
-
 // Splits `wanted` into the bitmaps the images hold and those they do not.
 void Partition(const std::vector<DiskBitmapView>& views, const std::vector<BitmapRef>& wanted,
                std::vector<BitmapRef>* present, std::vector<BitmapRef>* absent) {

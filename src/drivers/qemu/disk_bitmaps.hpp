@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cairn/error.hpp"
+#include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
 
 namespace cairn::drivers::qemu {
@@ -39,6 +40,9 @@ struct BitmapRef {
   std::string target;  // disk
   std::string name;    // bitmap
 };
+
+// The bitmaps a checkpoint relies on: one per disk it tracks with checkpoint='bitmap'.
+std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def);
 
 class DiskBitmaps {
  public:

@@ -20,14 +20,6 @@ constexpr unsigned kXmlSize = 1u << 2;
 constexpr unsigned kDeleteChildren = 1u << 0, kDeleteMetadataOnly = 1u << 1,
                    kDeleteChildrenOnly = 1u << 2;
 
-std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def) {
-  std::vector<BitmapRef> out;
-  for (const conf::CheckpointDiskDef& d : def.disks) {
-    if (d.type == conf::CheckpointDiskType::kBitmap) out.push_back({d.name, d.bitmap});
-  }
-  return out;
-}
-
 const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target) {
   for (const DiskBitmapView& v : views) {
     if (v.target == target) return &v;
