@@ -9,11 +9,11 @@
 #include <optional>
 #include <regex>
 #include <sstream>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "cairn/cairn.hpp"
-#include "guest_console.hpp"
+#include "guest_domain.hpp"
 #include "util/child_process.hpp"
 #include "util/temp_dir.hpp"
 
@@ -21,69 +21,10 @@ namespace cairn::test {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr std::uint64_t kGranule = 64 * 1024;  // qcow2 cluster size: QEMU's default
 
-class GuestCheckpoints : public ::testing::Test {
+class GuestCheckpoints : public GuestDomainTest {
  protected:
-  void SetUp() override {
-    const char* guest_dir = std::getenv("CAIRN_TEST_GUEST_DIR");
-    if (guest_dir == nullptr || *guest_dir == '\0') {
-      GTEST_SKIP() << "CAIRN_TEST_GUEST_DIR is not set (ctest builds the guest and sets it)";
-    }
-    guest_ = guest_dir;
-    auto dir = util::TempDir::Create("cairn-cp");
-    ASSERT_TRUE(dir) << dir.error().Text();
-    dir_.emplace(std::move(*dir));
-    for (const char* d : {"vda", "vdb"}) {
-      auto out = util::RunCommand({"qemu-img", "create", "-q", "-f", "qcow2", Image(d), "64M"});
-      ASSERT_TRUE(out && out->status.Success());
-    }
-    auto dom = Open().DefineDomainXml(DomainXml());
-    ASSERT_TRUE(dom) << dom.error().Text();
-    StartAndConnect();
-  }
-
-  void TearDown() override {
-    if (!dir_) return;
-    if (auto d = Open().LookupDomainByName("g1"); d && d->id() >= 0) (void)d->Destroy();
-  }
-
-  std::string Image(const std::string& disk) const {
-    return (dir_->path() / (disk + ".qcow2")).string();
-  }
-  Connection Open() const {
-    auto c = Connection::Open("qemu:///embed?root=" + (dir_->path() / "root").string());
-    EXPECT_TRUE(c) << c.error().Text();
-    return *c;
-  }
-  Domain Dom() const { return *Open().LookupDomainByName("g1"); }
-
-  std::string DomainXml() const {
-    std::string xml =
-        "<domain type='qemu'><name>g1</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
-        "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + (guest_ / "vmlinuz").string() +
-        "</kernel><initrd>" + (guest_ / "initrd.img").string() +
-        "</initrd><cmdline>console=ttyS0 quiet</cmdline></os><devices>";
-    for (const char* d : {"vda", "vdb"}) {
-      xml += std::string("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>") +
-             "<source file='" + Image(d) + "'/><target dev='" + d + "' bus='virtio'/></disk>";
-    }
-    xml += "<serial type='unix'><source mode='bind' path='" +
-           (dir_->path() / "console.sock").string() +
-           "'/></serial><channel type='unix'><target type='virtio' "
-           "name='org.qemu.guest_agent.0'/></channel></devices></domain>";
-    return xml;
-  }
-
-  void StartAndConnect() {
-    console_.reset();
-    ASSERT_TRUE(Dom().Start());
-    auto console = GuestConsole::Connect(dir_->path() / "console.sock");
-    ASSERT_TRUE(console) << console.error().Text();
-    console_.emplace(std::move(*console));
-  }
-
   // size= of each disk of a checkpoint, via dumpxml --size.
   std::map<std::string, std::uint64_t> Sizes(const std::string& checkpoint) const {
     auto cp = Dom().CheckpointLookupByName(checkpoint);
@@ -101,14 +42,18 @@ class GuestCheckpoints : public ::testing::Test {
   // The dirty extents of bitmap `name` in disk image `disk` of the shut-off domain, read the
   // way a backup tool reads them: an NBD export with the qemu:dirty-bitmap context.
   std::string DirtyMap(const std::string& disk, const std::string& name) const {
-    fs::path sock = dir_->path() / ("nbd-" + disk + "-" + name + ".sock");
+    fs::path sock = Path("nbd-" + disk + "-" + name + ".sock");
     fs::remove(sock);
     std::vector<std::string> argv = {
         "qemu-storage-daemon",
-        "--blockdev", "driver=file,node-name=f,filename=" + Image(disk) + ",read-only=on",
-        "--blockdev", "driver=qcow2,node-name=q,file=f,read-only=on",
-        "--nbd-server", "addr.type=unix,addr.path=" + sock.string(),
-        "--export", "type=nbd,id=e,node-name=q,name=" + disk + ",bitmaps.0=" + name};
+        "--blockdev",
+        "driver=file,node-name=f,filename=" + Image(disk) + ",read-only=on",
+        "--blockdev",
+        "driver=qcow2,node-name=q,file=f,read-only=on",
+        "--nbd-server",
+        "addr.type=unix,addr.path=" + sock.string(),
+        "--export",
+        "type=nbd,id=e,node-name=q,name=" + disk + ",bitmaps.0=" + name};
     auto daemon = util::ChildProcess::Spawn(argv, {.in = util::Redirect::Null(),
                                                    .out = util::Redirect::Null(),
                                                    .err = util::Redirect::Null()});
@@ -119,10 +64,6 @@ class GuestCheckpoints : public ::testing::Test {
     EXPECT_TRUE(map && map->status.Success()) << (map ? map->err : map.error().Text());
     return map ? map->out : "";
   }
-
-  fs::path guest_;
-  std::optional<util::TempDir> dir_;
-  std::optional<GuestConsole> console_;
 };
 
 TEST_F(GuestCheckpoints, BitmapMarksExactlyTheWrittenRangesAndSizeEqualsTheBytes) {
@@ -196,16 +137,17 @@ TEST_F(GuestCheckpoints, AllDisksShareOneInstant) {
   // vdb is dirty from a - 1 (taken between vda_k and vdb_k) or from a (between vdb_k and
   // vda_k+1) — never anything else.
   constexpr int kGranules = 300;
-  ASSERT_TRUE(console_->Run(
-      "(k=0; while [ $k -lt " + std::to_string(kGranules) + " ]; do "
-      "dd if=/dev/zero of=/dev/vda bs=65536 seek=$k count=1 conv=fsync 2>/dev/null; "
-      "dd if=/dev/zero of=/dev/vdb bs=65536 seek=$k count=1 conv=fsync 2>/dev/null; "
-      "k=$((k+1)); done; echo finished > /tmp/loop) >/dev/null 2>&1 &"));
+  ASSERT_TRUE(
+      console_->Run("(k=0; while [ $k -lt " + std::to_string(kGranules) +
+                    " ]; do "
+                    "dd if=/dev/zero of=/dev/vda bs=65536 seek=$k count=1 conv=fsync 2>/dev/null; "
+                    "dd if=/dev/zero of=/dev/vdb bs=65536 seek=$k count=1 conv=fsync 2>/dev/null; "
+                    "k=$((k+1)); done; echo finished > /tmp/loop) >/dev/null 2>&1 &"));
   // Let the loop get going, then take the checkpoint in the middle of it.
   std::this_thread::sleep_for(std::chrono::seconds(2));
   ASSERT_TRUE(Dom().CheckpointCreateXml("<domaincheckpoint><name>mid</name></domaincheckpoint>"));
-  ASSERT_TRUE(console_->Run("while [ ! -e /tmp/loop ]; do sleep 0.2; done",
-                            std::chrono::seconds(240)));
+  ASSERT_TRUE(
+      console_->Run("while [ ! -e /tmp/loop ]; do sleep 0.2; done", std::chrono::seconds(240)));
   ASSERT_TRUE(Dom().Destroy());
   long long a = FirstDirty(DirtyMap("vda", "mid"));
   long long b = FirstDirty(DirtyMap("vdb", "mid"));
