@@ -13,6 +13,9 @@ namespace {
 
 constexpr const char* kJournal = ".journal";
 
+// Save, Remove and WriteCurrent: atomic now, durable at Commit (checkpoint_store.hpp).
+const util::AtomicWriteOptions kStaged{.sync_directory = false};
+
 }  // namespace
 
 Result<std::filesystem::path> CheckpointStore::PathOf(std::string_view name) const {
@@ -49,7 +52,8 @@ Status CheckpointStore::Save(const conf::CheckpointDef& def) const {
   Result<std::filesystem::path> path = PathOf(def.name);
   if (!path) return std::unexpected(path.error());
   if (Status ok = util::EnsureDirectory(dir_, 0755); !ok) return ok;
-  return util::WriteFileAtomically(*path, conf::FormatCheckpointXml(def, conf::kCheckpointFormatSecure));
+  return util::WriteFileAtomically(
+      *path, conf::FormatCheckpointXml(def, conf::kCheckpointFormatSecure), kStaged);
 }
 
 Status CheckpointStore::Remove(std::string_view name) const {
@@ -57,7 +61,7 @@ Status CheckpointStore::Remove(std::string_view name) const {
   if (!path) return std::unexpected(path.error());
   std::error_code ec;
   if (!std::filesystem::exists(*path, ec)) return {};  // already gone: replays are idempotent
-  return util::RemoveFileDurably(*path);
+  return util::RemoveFile(*path);
 }
 
 Status CheckpointStore::RemoveAll() const {
@@ -80,12 +84,19 @@ std::string CheckpointStore::ReadCurrent() const {
 
 Status CheckpointStore::WriteCurrent(std::string_view name) const {
   if (Status ok = util::EnsureDirectory(dir_, 0755); !ok) return ok;
-  return util::WriteFileAtomically(dir_ / ".current", std::string(name) + "\n");
+  return util::WriteFileAtomically(dir_ / ".current", std::string(name) + "\n", kStaged);
+}
+
+Status CheckpointStore::Commit() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir_, ec)) return {};  // nothing was ever written
+  return util::SyncDirectory(dir_);
 }
 
 Status CheckpointStore::WriteJournal(const CheckpointIntent& intent) const {
   conf::XmlElement root("journal");
   root.SetAttribute("op", intent.kind == CheckpointIntent::Kind::kCreate ? "create" : "delete");
+  if (intent.new_current) root.SetAttribute("current", *intent.new_current);
   std::string body;
   if (intent.created) {
     body = conf::FormatCheckpointXml(*intent.created, conf::kCheckpointFormatSecure);
@@ -122,6 +133,7 @@ Result<std::optional<CheckpointIntent>> CheckpointStore::ReadJournal() const {
   const std::string* op = root->Attribute("op");
   intent.kind = op != nullptr && *op == "delete" ? CheckpointIntent::Kind::kDelete
                                                  : CheckpointIntent::Kind::kCreate;
+  if (const std::string* current = root->Attribute("current")) intent.new_current = *current;
   for (const conf::XmlElement& c : root->children()) {
     if (c.name() == "remove") {
       intent.removed.push_back(c.Attribute("name") ? *c.Attribute("name") : "");
@@ -140,8 +152,9 @@ Result<std::optional<CheckpointIntent>> CheckpointStore::ReadJournal() const {
 
 Status CheckpointStore::ClearJournal() const {
   std::error_code ec;
-  if (!std::filesystem::exists(dir_ / kJournal, ec)) return {};
-  return util::RemoveFileDurably(dir_ / kJournal);
+  if (!std::filesystem::exists(dir_ / kJournal, ec)) return Commit();
+  if (Status ok = Commit(); !ok) return ok;
+  return util::RemoveFile(dir_ / kJournal);
 }
 
 }  // namespace cairn::model

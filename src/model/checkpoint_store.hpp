@@ -1,13 +1,23 @@
 // CheckpointStore: one domain's checkpoint metadata on disk — one file per checkpoint,
 // DIR/<name>.xml, in the redefine format (SECURE, with the domain) — plus a journal,
 // DIR/.journal, that makes a multi-step change (bitmaps in images + several files)
-// recoverable. Every write is atomic (temp file, fsync, rename, fsync dir); names are
-// validated before they become paths. The caller holds the domain's lock.
+// recoverable. Names are validated before they become paths. The caller holds the domain's
+// lock.
 //
 // Journal protocol (create; delete is the same with the names to remove):
 //   WriteJournal(intent) -> change bitmaps -> Save()/Remove() files -> ClearJournal()
 // A crash anywhere leaves either no journal (old or new state, both consistent) or a
 // journal that the next command replays: forward when the bitmaps changed, else back.
+//
+// Durability. Every file write is atomic (temp file, fsync, rename): a reader never sees a
+// torn file. WriteJournal is durable when it returns — bitmaps may change only after that.
+// Save, Remove and WriteCurrent are not: they become durable together, with one directory
+// sync, at the next Commit() or ClearJournal(). fsyncs are what a checkpoint operation
+// costs, and this halves them. Why it is safe: under a journal, a crash that loses them
+// leaves the journal, whose replay redoes them; ClearJournal syncs the directory before it
+// unlinks the journal, and that unlink needs no sync of its own — a journal that comes back
+// after a crash replays forward over the state already made durable, which changes nothing,
+// and the next change to DIR (journal write or Commit) syncs the directory anyway.
 #pragma once
 
 #include <filesystem>
@@ -30,6 +40,9 @@ struct CheckpointIntent {
   std::vector<std::string> removed;
   // kDelete: the survivors whose <parent> changes, and their new parent ("" = root).
   std::vector<std::pair<std::string, std::string>> reparented;
+  // kDelete: the "current" checkpoint afterwards ("" = none), when the delete moves it.
+  // (kCreate: the created checkpoint becomes current.)
+  std::optional<std::string> new_current;
 };
 
 class CheckpointStore {
@@ -40,20 +53,29 @@ class CheckpointStore {
 
   // Every stored definition. Unreadable or unparsable files are skipped and reported in
   // `skipped` (as libvirt skips them at daemon start) rather than failing the domain.
-  Result<std::vector<conf::CheckpointDef>> LoadAll(std::vector<std::string>* skipped = nullptr) const;
+  Result<std::vector<conf::CheckpointDef>> LoadAll(
+      std::vector<std::string>* skipped = nullptr) const;
 
+  // Staged: durable at the next Commit() or ClearJournal().
   Status Save(const conf::CheckpointDef& def) const;
+  // Staged, like Save. Removing a checkpoint that has no file succeeds (replays redo it).
   Status Remove(std::string_view name) const;
   // Removes the directory and everything in it (undefine with checkpoint metadata).
   Status RemoveAll() const;
 
   // The driver-internal "current" checkpoint (parent of the next one), kept across
   // processes in DIR/.current; empty when none is recorded.
+  // WriteCurrent is staged, like Save.
   std::string ReadCurrent() const;
   Status WriteCurrent(std::string_view name) const;
 
+  // Makes every staged change durable. For changes made without a journal (redefine).
+  Status Commit() const;
+
+  // Durable when it returns.
   Status WriteJournal(const CheckpointIntent& intent) const;
   Result<std::optional<CheckpointIntent>> ReadJournal() const;
+  // Commit(), then removes the journal: the change it described is complete.
   Status ClearJournal() const;
 
  private:

@@ -81,14 +81,14 @@ Status WriteAll(int fd, std::string_view content, const fs::path& path) {
   return {};
 }
 
+}  // namespace
+
 Status SyncDirectory(const fs::path& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) return SystemError("cannot open directory", dir, errno);
   if (::fsync(fd.get()) != 0) return SystemError("cannot sync directory", dir, errno);
   return {};
 }
-
-}  // namespace
 
 Status WriteFileAtomically(const fs::path& path, std::string_view content,
                            const AtomicWriteOptions& options) {
@@ -116,13 +116,19 @@ Status WriteFileAtomically(const fs::path& path, std::string_view content,
   }
   temp->Release();
   if (Status s = after(AtomicWriteStep::kRenamed); !s) return s;
+  if (!options.sync_directory) return {};
   // The rename is only durable once the directory entry is.
   if (Status s = SyncDirectory(DirectoryOf(path)); !s) return s;
   return after(AtomicWriteStep::kDirSynced);
 }
 
-Status RemoveFileDurably(const fs::path& path) {
+Status RemoveFile(const fs::path& path) {
   if (::unlink(path.c_str()) != 0) return SystemError("cannot remove", path, errno);
+  return {};
+}
+
+Status RemoveFileDurably(const fs::path& path) {
+  if (Status s = RemoveFile(path); !s) return s;
   return SyncDirectory(DirectoryOf(path));
 }
 

@@ -38,6 +38,11 @@ struct AtomicWriteOptions {
   // Test seam: when the hook fails, stop dead without any cleanup, as a crash (SIGKILL,
   // power loss) at that point would. Default: false.
   bool crash_on_fault = false;
+  // Sync the directory after the rename, making the new content durable before returning.
+  // false: the content is atomic (never torn: the data is synced before the rename) but only
+  // durable once the caller syncs the directory (SyncDirectory) — for a caller that writes
+  // several files of one directory and makes them durable together. Default: true.
+  bool sync_directory = true;
 };
 
 // Replaces the content of `path` (creating it, mode 0644 less the umask) with `content`.
@@ -50,6 +55,13 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
 // Removes `path` and syncs its directory, so the removal survives a crash. Fails with
 // kSystemError naming the path, including when it does not exist.
 Status RemoveFileDurably(const std::filesystem::path& path);
+
+// Removes `path`; durable once its directory is synced. Errors as RemoveFileDurably.
+Status RemoveFile(const std::filesystem::path& path);
+
+// fsync()s directory `dir`: every rename, creation and removal in it so far survives a
+// crash. Fails with kSystemError naming the directory.
+Status SyncDirectory(const std::filesystem::path& dir);
 
 // The whole content of `path`. Fails with kSystemError naming the path and the reason
 // ("cannot read '/x/a': No such file or directory").

@@ -27,6 +27,7 @@ Status Replay(CheckpointSession& s, const model::CheckpointIntent& intent) {
     Partition(*views, BitmapsOf(*intent.created), &present, &absent);
     if (absent.empty()) {
       if (Status ok = s.store.Save(*intent.created); !ok) return ok;  // forward
+      if (Status ok = s.store.WriteCurrent(intent.created->name); !ok) return ok;
     } else if (!present.empty()) {
       if (Status ok = s.bitmaps->Remove(present); !ok) return ok;  // back
     }
@@ -57,6 +58,9 @@ Status Replay(CheckpointSession& s, const model::CheckpointIntent& intent) {
   for (const std::string& name : intent.removed) {
     if (Status ok = s.store.Remove(name); !ok) return ok;
   }
+  if (intent.new_current) {
+    if (Status ok = s.store.WriteCurrent(*intent.new_current); !ok) return ok;
+  }
   return s.store.ClearJournal();
 }
 
@@ -72,10 +76,13 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
   }
   Result<DomainRecord> rec = LoadDomain(layout, ref);
   if (!rec) return std::unexpected(rec.error());
-  CheckpointSession s{std::move(lock), std::move(*rec),
-                      model::CheckpointStore(layout.CheckpointDir(ref.name)), {}, nullptr};
-  s.bitmaps = s.domain.active() ? OnlineBitmaps(s.domain.def, layout)
-                                : OfflineBitmaps(s.domain.def);
+  CheckpointSession s{std::move(lock),
+                      std::move(*rec),
+                      model::CheckpointStore(layout.CheckpointDir(ref.name)),
+                      {},
+                      nullptr};
+  s.bitmaps =
+      s.domain.active() ? OnlineBitmaps(s.domain.def, layout) : OfflineBitmaps(s.domain.def);
 
   Result<std::optional<model::CheckpointIntent>> journal = s.store.ReadJournal();
   if (!journal) return std::unexpected(journal.error());

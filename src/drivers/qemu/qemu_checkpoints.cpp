@@ -112,6 +112,7 @@ Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigne
   const std::string before = s.checkpoints.current();
   s.checkpoints.CommitRedefine(std::move(*def));
   if (s.checkpoints.current() != before) (void)s.store.WriteCurrent(s.checkpoints.current());
+  if (Status ok = s.store.Commit(); !ok) return std::unexpected(ok.error());
   return name;
 }
 
@@ -269,7 +270,8 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
   model::CheckpointIntent intent{.kind = model::CheckpointIntent::Kind::kDelete,
                                  .created = std::nullopt,
                                  .removed = plan->removed,
-                                 .reparented = {}};
+                                 .reparented = {},
+                                 .new_current = plan->new_current};
   const std::string new_parent = s.checkpoints.tree().ParentOf(plan->target).value_or("");
   for (const std::string& child : plan->reparented) {
     intent.reparented.emplace_back(child, new_parent);
