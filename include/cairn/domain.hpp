@@ -56,23 +56,27 @@ class Domain {
   // kReuseExternal: the target / scratch files exist already; they are used as they are and
   // never deleted. kPreserveShutdownDomain: a guest shutting down while the job runs pauses
   // the VM instead of ending QEMU (and the backup); the shutdown completes when the job ends.
-  // Without it such a shutdown fails the backup ("domain 'x' stopped before ..."). Errors: VIR_ERR_INVALID_ARG (null backup_xml, unknown flag bits),
-  // VIR_ERR_OPERATION_DENIED (read-only connection), the XML layer's, and the driver's:
-  // VIR_ERR_OPERATION_INVALID ("cannot perform disk backup for inactive domain", "another
-  // backup job is already running"), VIR_ERR_NO_DOMAIN_CHECKPOINT (unknown incremental
-  // checkpoint), VIR_ERR_CHECKPOINT_INCONSISTENT (its bitmap is missing or broken).
+  // Without it such a shutdown fails the backup ("domain 'x' stopped before ...").
+  // Errors: VIR_ERR_INVALID_ARG (null backup_xml, unknown flag bits), VIR_ERR_OPERATION_DENIED
+  // (read-only connection), the XML layer's, and the driver's: VIR_ERR_OPERATION_UNSUPPORTED
+  // ("cannot perform disk backup for inactive domain"), VIR_ERR_OPERATION_INVALID ("another
+  // backup job is already running"), VIR_ERR_CONFIG_UNSUPPORTED ("no disks selected for
+  // backup"), VIR_ERR_NO_DOMAIN_CHECKPOINT (unknown incremental checkpoint),
+  // VIR_ERR_CHECKPOINT_INCONSISTENT (its bitmap is missing or broken).
   Status BackupBegin(std::string_view backup_xml, std::string_view checkpoint_xml = {},
                      BackupBeginFlags flags = BackupBeginFlags::kNone) const;
   // virDomainBackupGetXMLDesc: the running job's <domainbackup>, with what was filled in
   // (file names, export names and bitmaps, the NBD port). flags must be 0. No job:
   // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present".
   Result<std::string> BackupGetXmlDesc(unsigned flags = 0) const;
-  // virDomainGetJobStats: the running job (type kNone when there is none), or with
-  // kCompleted the last ended one — forgotten once read, unless kKeepCompleted.
+  // virDomainGetJobStats: the running job (type kNone when there is none; VIR_ERR_OPERATION_
+  // INVALID "domain is not running" for a shut-off domain), or with kCompleted the last
+  // ended one — none while a job runs, forgotten once read unless kKeepCompleted.
   Result<JobStats> GetJobStats(JobStatsFlags flags = JobStatsFlags::kNone) const;
   // virDomainAbortJob: cancels a push backup (its partial target files Cairn created are
   // removed) or ends a pull backup (reported as completed). Read-write only. No job:
-  // VIR_ERR_OPERATION_INVALID "no job is active on the domain".
+  // VIR_ERR_OPERATION_INVALID "no job is active on the domain" ("domain is not running" for a
+  // shut-off domain).
   Status AbortJob() const;
 
   // Cairn extension: Checkpoint::CheckBitmaps for every checkpoint of the domain at once

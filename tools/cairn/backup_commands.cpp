@@ -121,6 +121,8 @@ bool WaitForJob(Session& s, const Domain& dom) {
   bool drawn = false;
   for (;;) {
     Result<JobStats> now = dom.GetJobStats();
+    // The domain stopped under the job ("domain is not running"): the job ended with it.
+    if (!now && now.error().code() == ErrorCode::kOperationInvalid) break;
     if (!now) {
       if (drawn) std::fputs("\n", stderr);
       s.SetError(now.error());

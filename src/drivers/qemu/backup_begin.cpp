@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/crash_point.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "util/child_process.hpp"
@@ -75,40 +76,6 @@ Status PrepareServer(conf::BackupDef& def) {
   return {};
 }
 
-// The checks of a checkpoint create (qemu_checkpoints.cpp), for one made with a backup.
-Status PrepareCheckpoint(conf::CheckpointDef& cp, const CheckpointSession& s,
-                         const std::vector<qmp::BlockNodeInfo>& nodes) {
-  cp.creation_time = util::NowUnixSeconds();
-  if (cp.name.empty()) cp.name = std::to_string(cp.creation_time);
-  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
-      s.domain.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
-  if (!inactive) return std::unexpected(inactive.error());
-  cp.domain = std::move(*inactive);
-  if (Status ok = conf::AlignCheckpointDisks(cp, *cp.domain); !ok) return ok;
-  for (const conf::CheckpointDiskDef& d : cp.disks) {
-    if (d.type != conf::CheckpointDiskType::kBitmap) continue;
-    const conf::DomainDiskDef* disk = s.domain.def.FindDisk(d.name);
-    std::string format = disk && !disk->format.empty() ? disk->format : "raw";
-    if (format != "qcow2") {
-      return Fail(
-          ErrorCode::kConfigUnsupported, kErr,
-          fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name, format));
-    }
-    if (d.bitmap != cp.name) {
-      return Fail(
-          ErrorCode::kConfigUnsupported, kErr,
-          fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name, cp.name));
-    }
-    const qmp::BlockNodeInfo* node = qmp::FindNode(nodes, DiskNodeName(d.name));
-    if (node != nullptr && node->FindBitmap(d.bitmap) != nullptr) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns", d.name,
-                              d.bitmap));
-    }
-  }
-  return s.checkpoints.PlanCreate(cp);
-}
-
 // The checkpoint an incremental disk starts from: it exists, covers the disk, and its
 // bitmap is there, persistent, recording and consistent.
 Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
@@ -167,16 +134,23 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
   Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(**q);
   if (!jobs) return std::unexpected(jobs.error());
 
-  if (checkpoint) {
-    if (Status ok = PrepareCheckpoint(*checkpoint, session_, *nodes); !ok) return ok;
-    checkpoint_ = std::move(checkpoint);
+  // libvirt's order: the backup's disks, the NBD server, then the checkpoint (whose name,
+  // given or the time, is the suffix of generated target names).
+  if (checkpoint && checkpoint->name.empty()) {
+    checkpoint->name = std::to_string(util::NowUnixSeconds());
   }
-  const std::string suffix =
-      checkpoint_ ? checkpoint_->name : std::to_string(util::NowUnixSeconds());
+  const std::string suffix = checkpoint ? checkpoint->name : std::to_string(util::NowUnixSeconds());
   if (Status ok = conf::AlignBackupDisks(def, dom.def, suffix); !ok) return ok;
   const bool push = def.mode == conf::BackupMode::kPush;
   if (!push) {
     if (Status ok = PrepareServer(def); !ok) return ok;
+  }
+  if (checkpoint) {
+    if (Status ok = PrepareNewCheckpoint(*checkpoint, session_); !ok) return ok;
+    if (Status ok = CheckNoStaleBitmap(*checkpoint, ViewsOfNodes(dom.def, *nodes), dom); !ok) {
+      return ok;
+    }
+    checkpoint_ = std::move(checkpoint);
   }
   const bool reuse = flags_ & kBackupReuseExternal;
 
@@ -262,6 +236,9 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
     }
     plans_.push_back(std::move(plan));
     r.disks.push_back(std::move(job));
+  }
+  if (plans_.empty()) {
+    return Fail(ErrorCode::kConfigUnsupported, kErr, "no disks selected for backup");
   }
   r.def = std::move(def);
   tracker_.Adopt(std::move(r));

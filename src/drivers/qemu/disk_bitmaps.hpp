@@ -16,11 +16,15 @@
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
 
+namespace cairn::qmp {
+struct BlockNodeInfo;
+}
+
 namespace cairn::drivers::qemu {
 
 struct BitmapState {
   std::string name;
-  bool recording = true;      // qemu-img flag "auto"
+  bool recording = true;  // qemu-img flag "auto"
   bool persistent = true;
   bool inconsistent = false;  // qemu-img flag "in-use" left by a crash: unusable
   std::uint64_t granularity = 0;
@@ -54,6 +58,12 @@ class DiskBitmaps {
   // Bytes marked dirty in each bitmap, in the order asked.
   virtual Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) = 0;
 };
+
+// The bitmaps of a running domain's checkpointable disks (qcow2, with media), read from
+// QEMU's query-named-block-nodes answer `nodes`: what Online DiskBitmaps::Query returns,
+// for a caller that already holds the monitor and the answer.
+std::vector<DiskBitmapView> ViewsOfNodes(const conf::DomainDef& def,
+                                         const std::vector<qmp::BlockNodeInfo>& nodes);
 
 // Offline: qemu-img for add/remove/list, a read-only qemu-storage-daemon for dirty counts.
 std::unique_ptr<DiskBitmaps> OfflineBitmaps(const conf::DomainDef& def);

@@ -8,39 +8,41 @@
 #include "qmp/qmp_commands.hpp"
 
 namespace cairn::drivers::qemu {
+
+std::vector<DiskBitmapView> ViewsOfNodes(const conf::DomainDef& def,
+                                         const std::vector<qmp::BlockNodeInfo>& nodes) {
+  std::vector<DiskBitmapView> out;
+  for (const conf::DomainDiskDef& d : def.disks()) {
+    if (d.format != "qcow2" || d.empty()) continue;
+    DiskBitmapView disk{d.target, DiskNodeName(d.target), d.source, {}};
+    if (const qmp::BlockNodeInfo* node = qmp::FindNode(nodes, disk.node)) {
+      for (const qmp::DirtyBitmapInfo& b : node->dirty_bitmaps) {
+        disk.bitmaps.push_back({.name = b.name,
+                                .recording = b.recording,
+                                .persistent = b.persistent,
+                                .inconsistent = b.inconsistent,
+                                .granularity = b.granularity,
+                                .dirty_bytes = b.count});
+      }
+    }
+    out.push_back(std::move(disk));
+  }
+  return out;
+}
+
 namespace {
 
 class OnlineDiskBitmaps : public DiskBitmaps {
  public:
   OnlineDiskBitmaps(const conf::DomainDef& def, const StateLayout& layout)
-      : socket_(layout.QmpSocket(def.name())) {
-    for (const conf::DomainDiskDef& d : def.disks()) {
-      if (d.format == "qcow2" && !d.empty()) {
-        disks_.push_back({d.target, DiskNodeName(d.target), d.source, {}});
-      }
-    }
-  }
+      : def_(def), socket_(layout.QmpSocket(def.name())) {}
 
   Result<std::vector<DiskBitmapView>> Query() override {
     Result<qmp::QmpClient*> qmp = Client();
     if (!qmp) return std::unexpected(qmp.error());
     Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**qmp);
     if (!nodes) return std::unexpected(nodes.error());
-    std::vector<DiskBitmapView> out = disks_;
-    for (DiskBitmapView& disk : out) {
-      for (const qmp::BlockNodeInfo& node : *nodes) {
-        if (node.node_name != disk.node) continue;
-        for (const qmp::DirtyBitmapInfo& b : node.dirty_bitmaps) {
-          disk.bitmaps.push_back({.name = b.name,
-                                  .recording = b.recording,
-                                  .persistent = b.persistent,
-                                  .inconsistent = b.inconsistent,
-                                  .granularity = b.granularity,
-                                  .dirty_bytes = b.count});
-        }
-      }
-    }
-    return out;
+    return ViewsOfNodes(def_, *nodes);
   }
 
   Status Add(const std::vector<BitmapRef>& bitmaps) override {
@@ -57,7 +59,8 @@ class OnlineDiskBitmaps : public DiskBitmaps {
   Status Remove(const std::vector<BitmapRef>& bitmaps) override {
     std::vector<qmp::TransactionAction> actions;
     for (const BitmapRef& b : bitmaps) {
-      actions.push_back(qmp::BlockDirtyBitmapRemove{.node = DiskNodeName(b.target), .name = b.name});
+      actions.push_back(
+          qmp::BlockDirtyBitmapRemove{.node = DiskNodeName(b.target), .name = b.name});
     }
     return Run(actions);
   }
@@ -96,8 +99,8 @@ class OnlineDiskBitmaps : public DiskBitmaps {
     return qmp::Transaction(**qmp, actions);
   }
 
+  conf::DomainDef def_;
   std::filesystem::path socket_;
-  std::vector<DiskBitmapView> disks_;
   std::optional<qmp::QmpClient> client_;
 };
 

@@ -29,6 +29,10 @@ Result<LockedDomain> Lock(const StateLayout& layout, const driver::DomainRef& re
   return LockedDomain{std::move(*lock), std::move(*rec)};
 }
 
+Error DomainNotRunning() {
+  return Error(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+}
+
 }  // namespace
 
 Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view backup_xml,
@@ -48,7 +52,7 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
   if (!s) return std::unexpected(s.error());
   s->bitmaps.reset();  // it may hold the QMP monitor, which the backup needs
   if (!s->domain.active()) {
-    return Fail(ErrorCode::kOperationInvalid, kErr,
+    return Fail(ErrorCode::kOperationUnsupported, kErr,
                 "cannot perform disk backup for inactive domain");
   }
   Result<BackupTracker> tracker = BackupTracker::Open(layout_, s->domain);
@@ -77,11 +81,18 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
   Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
   if (!tracker) return std::unexpected(tracker.error());
   if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
-  if (!(flags & kStatsCompleted)) return tracker->LiveStats();
+  const bool peek = flags & driver::kJobStatsIgnoreConsumed;
+  if (!(flags & kStatsCompleted)) {
+    if (!d->domain.active()) return std::unexpected(DomainNotRunning());
+    return tracker->LiveStats();
+  }
+  // libvirt: the completed job only while no job runs — a poller must never take the
+  // previous job's end for the one it started. (The event thread peeks regardless: a job
+  // that ended between two of its looks is still reported when the next one already runs.)
+  if (tracker->active() && !peek) return JobStats{};
 
   Result<std::optional<CompletedBackup>> done = LoadCompletedBackup(layout_, ref.name);
   if (!done) return std::unexpected(done.error());
-  const bool peek = flags & driver::kJobStatsIgnoreConsumed;
   if (!*done || ((*done)->consumed && !peek)) return JobStats{};
   if (!(flags & kStatsKeepCompleted) && !peek) {
     (*done)->consumed = true;
@@ -97,6 +108,11 @@ Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
   if (!d) return std::unexpected(d.error());
   Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
   if (!tracker) return std::unexpected(tracker.error());
+  if (!d->domain.active()) {
+    // Settle a job whose QEMU is gone (so its end is recorded), then answer as libvirt does.
+    if (Status ok = tracker->Refresh(); !ok) return ok;
+    return std::unexpected(DomainNotRunning());
+  }
   return tracker->Abort();
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "conf/checkpoint_def.hpp"
+#include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/checkpoint_session.hpp"
 #include "drivers/qemu/crash_point.hpp"
 #include "drivers/qemu/guest_agent.hpp"
@@ -19,70 +20,6 @@ constexpr unsigned kCreateRedefine = 1u << 0, kCreateQuiesce = 1u << 1,
 constexpr unsigned kXmlSize = 1u << 2;
 constexpr unsigned kDeleteChildren = 1u << 0, kDeleteMetadataOnly = 1u << 1,
                    kDeleteChildrenOnly = 1u << 2;
-
-const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target) {
-  for (const DiskBitmapView& v : views) {
-    if (v.target == target) return &v;
-  }
-  return nullptr;
-}
-
-// Every bitmap disk must be a qcow2 image, and the bitmap must carry the checkpoint's name.
-Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& domain) {
-  for (const conf::CheckpointDiskDef& d : def.disks) {
-    if (d.type != conf::CheckpointDiskType::kBitmap) continue;
-    const conf::DomainDiskDef* disk = domain.FindDisk(d.name);
-    std::string format = disk && !disk->format.empty() ? disk->format : "raw";
-    if (format != "qcow2") {
-      return Fail(ErrorCode::kConfigUnsupported, kErr,
-                  fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name,
-                              format));
-    }
-    if (d.bitmap != def.name) {
-      return Fail(ErrorCode::kConfigUnsupported, kErr,
-                  fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name,
-                              def.name));
-    }
-  }
-  return {};
-}
-
-// A bitmap that already carries the new checkpoint's name, with no checkpoint behind it:
-// left by a metadata-only delete or lost metadata. Name it and say how to resolve it.
-Status CheckNoStaleBitmap(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views,
-                          const DomainRecord& domain) {
-  for (const BitmapRef& b : BitmapsOf(def)) {
-    const DiskBitmapView* v = ViewOf(views, b.target);
-    if (v == nullptr || v->Find(b.name) == nullptr) continue;
-    std::string how =
-        domain.active()
-            ? fmt::format("adopt it with 'cairn checkpoint-create {} FILE --redefine' using "
-                          "saved checkpoint XML, or shut the domain off and remove it with "
-                          "'qemu-img bitmap --remove {} {}'",
-                          domain.def.name(), v->image, b.name)
-            : fmt::format("adopt it with 'cairn checkpoint-create {} FILE --redefine' using "
-                          "saved checkpoint XML, or remove it with 'qemu-img bitmap --remove {} {}'",
-                          domain.def.name(), v->image, b.name);
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns (stale "
-                            "after a metadata-only delete?): {}",
-                            b.target, b.name, how));
-  }
-  return {};
-}
-
-// REDEFINE_VALIDATE: every bitmap the checkpoint names exists, records and is consistent.
-Status ValidateBitmaps(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views) {
-  for (const BitmapRef& b : BitmapsOf(def)) {
-    const DiskBitmapView* v = ViewOf(views, b.target);
-    const BitmapState* s = v ? v->Find(b.name) : nullptr;
-    if (s == nullptr || s->inconsistent || !s->recording || !s->persistent) {
-      return Fail(ErrorCode::kCheckpointInconsistent, kErr,
-                  fmt::format("missing or broken bitmap '{}' for disk '{}'", b.name, b.target));
-    }
-  }
-  return {};
-}
 
 Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigned flags) {
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, conf::kCheckpointParseRedefine);
@@ -119,8 +56,7 @@ Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigne
 // QUIESCE needs a running domain with a guest-agent channel; checked before anything moves.
 Status CheckQuiesce(const CheckpointSession& s, const StateLayout& layout) {
   if (!s.domain.active()) {
-    return Fail(ErrorCode::kOperationInvalid, kErr,
-                "cannot quiesce a domain that is not running");
+    return Fail(ErrorCode::kOperationInvalid, kErr, "cannot quiesce a domain that is not running");
   }
   if (AgentSocketPath(s.domain.def, layout).empty()) {
     return Fail(ErrorCode::kArgumentUnsupported, kErr, "QEMU guest agent is not configured");
@@ -135,17 +71,7 @@ Result<std::string> Create(CheckpointSession& s, const StateLayout& layout, std:
   }
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, 0);
   if (!def) return std::unexpected(def.error());
-  def->creation_time = util::NowUnixSeconds();
-  if (def->name.empty()) def->name = std::to_string(def->creation_time);
-  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
-      s.domain.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
-  if (!inactive) return std::unexpected(inactive.error());
-  def->domain = std::move(*inactive);
-  if (Status ok = conf::AlignCheckpointDisks(*def, *def->domain); !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (Status ok = CheckBitmapDisks(*def, s.domain.def); !ok) return std::unexpected(ok.error());
-  if (Status ok = s.checkpoints.PlanCreate(*def); !ok) return std::unexpected(ok.error());
+  if (Status ok = PrepareNewCheckpoint(*def, s); !ok) return std::unexpected(ok.error());
   Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
   if (!views) return std::unexpected(views.error());
   if (Status ok = CheckNoStaleBitmap(*def, *views, s.domain); !ok) {
@@ -235,8 +161,9 @@ Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::Do
   return s->checkpoints.List(flags);
 }
 
-Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(
-    const driver::DomainRef& ref, std::string_view name, unsigned flags) {
+Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(const driver::DomainRef& ref,
+                                                                       std::string_view name,
+                                                                       unsigned flags) {
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.ListChildren(name, flags);

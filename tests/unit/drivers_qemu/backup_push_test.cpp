@@ -204,7 +204,56 @@ TEST_F(PushBackup, InactiveDomainCannotBeBackedUp) {
   ASSERT_TRUE(dom_->Destroy());
   Status s = Vm().BackupBegin("<domainbackup/>");
   ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kOperationUnsupported);
   EXPECT_EQ(s.error().detail(), "cannot perform disk backup for inactive domain");
+  // And there is no job to look at or abort: libvirt's answer for a shut-off domain.
+  auto stats = Vm().GetJobStats();
+  ASSERT_FALSE(stats);
+  EXPECT_EQ(stats.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(stats.error().detail(), "domain is not running");
+  Status abort = Vm().AbortJob();
+  ASSERT_FALSE(abort);
+  EXPECT_EQ(abort.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(abort.error().detail(), "domain is not running");
+}
+
+TEST_F(PushBackup, ABackupOfNoDiskIsRefusedAndLeavesNoCheckpoint) {
+  Status s = dom_->BackupBegin(
+      "<domainbackup><disks><disk name='vda' backup='no'/><disk name='vdb' backup='no'/>"
+      "</disks></domainbackup>",
+      "<domaincheckpoint><name>c1</name></domaincheckpoint>");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kConfigUnsupported);
+  EXPECT_EQ(s.error().detail(), "no disks selected for backup");
+  EXPECT_TRUE(CheckpointNames().empty());
+  EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
+}
+
+TEST_F(PushBackup, ACheckpointNameInUseIsRefusedAsByCheckpointCreate) {
+  ASSERT_TRUE(Vm().CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  Status viaBackup =
+      Vm().BackupBegin("<domainbackup>" + BothDisks("qcow2", "t") + "</domainbackup>",
+                       "<domaincheckpoint><name>c1</name></domaincheckpoint>");
+  auto viaCreate = Vm().CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>");
+  ASSERT_FALSE(viaBackup);
+  ASSERT_FALSE(viaCreate);
+  EXPECT_EQ(viaBackup.error().code(), viaCreate.error().code());
+  EXPECT_EQ(viaBackup.error().detail(), viaCreate.error().detail());
+  EXPECT_FALSE(Exists(Path("vda.t")));
+}
+
+TEST_F(PushBackup, TheCompletedJobIsNotReportedWhileTheNextOneRuns) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "one") + "</domainbackup>"));
+  ASSERT_EQ(WaitForJobEnd().type, JobType::kCompleted);  // keeps the completed record
+  {
+    SlowBackups slow;
+    ASSERT_TRUE(Vm().BackupBegin("<domainbackup>" + BothDisks("qcow2", "two") + "</domainbackup>"));
+  }
+  auto completed = Vm().GetJobStats(JobStatsFlags::kCompleted | JobStatsFlags::kKeepCompleted);
+  ASSERT_TRUE(completed) << completed.error().Text();
+  EXPECT_EQ(completed->type, JobType::kNone) << "the first job's end, taken for the second's";
+  ASSERT_TRUE(Vm().AbortJob());
+  EXPECT_EQ(Vm().GetJobStats(JobStatsFlags::kCompleted)->type, JobType::kCancelled);
 }
 
 }  // namespace

@@ -1,0 +1,95 @@
+// Checks of a new checkpoint against the domain, its disks and their bitmaps.
+#include "drivers/qemu/checkpoint_checks.hpp"
+
+#include <fmt/format.h>
+
+#include "util/time.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
+}  // namespace
+
+const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target) {
+  for (const DiskBitmapView& v : views) {
+    if (v.target == target) return &v;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Every bitmap disk must be a qcow2 image, and the bitmap must carry the checkpoint's name.
+Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& domain) {
+  for (const conf::CheckpointDiskDef& d : def.disks) {
+    if (d.type != conf::CheckpointDiskType::kBitmap) continue;
+    const conf::DomainDiskDef* disk = domain.FindDisk(d.name);
+    std::string format = disk && !disk->format.empty() ? disk->format : "raw";
+    if (format != "qcow2") {
+      return Fail(
+          ErrorCode::kConfigUnsupported, kErr,
+          fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name, format));
+    }
+    if (d.bitmap != def.name) {
+      return Fail(
+          ErrorCode::kConfigUnsupported, kErr,
+          fmt::format("bitmap for disk '{}' must match checkpoint name '{}'", d.name, def.name));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status PrepareNewCheckpoint(conf::CheckpointDef& def, const CheckpointSession& s) {
+  def.creation_time = util::NowUnixSeconds();
+  if (def.name.empty()) def.name = std::to_string(def.creation_time);
+  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
+      s.domain.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
+  if (!inactive) return std::unexpected(inactive.error());
+  def.domain = std::move(*inactive);
+  if (Status ok = conf::AlignCheckpointDisks(def, *def.domain); !ok) return ok;
+  if (Status ok = CheckBitmapDisks(def, s.domain.def); !ok) return ok;
+  return s.checkpoints.PlanCreate(def);
+}
+
+// A bitmap that already carries the new checkpoint's name, with no checkpoint behind it:
+// left by a metadata-only delete or lost metadata. Name it and say how to resolve it.
+Status CheckNoStaleBitmap(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views,
+                          const DomainRecord& domain) {
+  for (const BitmapRef& b : BitmapsOf(def)) {
+    const DiskBitmapView* v = ViewOf(views, b.target);
+    if (v == nullptr || v->Find(b.name) == nullptr) continue;
+    std::string how =
+        domain.active()
+            ? fmt::format(
+                  "adopt it with 'cairn checkpoint-create {} FILE --redefine' using "
+                  "saved checkpoint XML, or shut the domain off and remove it with "
+                  "'qemu-img bitmap --remove {} {}'",
+                  domain.def.name(), v->image, b.name)
+            : fmt::format(
+                  "adopt it with 'cairn checkpoint-create {} FILE --redefine' using "
+                  "saved checkpoint XML, or remove it with 'qemu-img bitmap --remove {} {}'",
+                  domain.def.name(), v->image, b.name);
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("disk '{}' already has a bitmap '{}' that no checkpoint owns (stale "
+                            "after a metadata-only delete?): {}",
+                            b.target, b.name, how));
+  }
+  return {};
+}
+
+// REDEFINE_VALIDATE: every bitmap the checkpoint names exists, records and is consistent.
+Status ValidateBitmaps(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views) {
+  for (const BitmapRef& b : BitmapsOf(def)) {
+    const DiskBitmapView* v = ViewOf(views, b.target);
+    const BitmapState* s = v ? v->Find(b.name) : nullptr;
+    if (s == nullptr || s->inconsistent || !s->recording || !s->persistent) {
+      return Fail(ErrorCode::kCheckpointInconsistent, kErr,
+                  fmt::format("missing or broken bitmap '{}' for disk '{}'", b.name, b.target));
+    }
+  }
+  return {};
+}
+
+}  // namespace cairn::drivers::qemu
