@@ -6,8 +6,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <string>
 #include <thread>
+#include <type_traits>
+#include <variant>
+#include <vector>
 
 #include "tools/cairn/command_args.hpp"
 #include "tools/cairn/command_table.hpp"
@@ -64,7 +70,7 @@ std::string_view JobOperationName(JobOperation op) {
   return "unknown";
 }
 
-// virsh's "%-.3lf %s" of a byte count in binary units (vshPrettyCapacity).
+// vshPrettyCapacity: a byte count in binary units, printed by virsh as "%-.3lf %s".
 std::string PrettyBytes(std::uint64_t bytes) {
   static constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   long double value = static_cast<long double>(bytes);
@@ -76,41 +82,106 @@ std::string PrettyBytes(std::uint64_t bytes) {
   return fmt::format("{:.3f} {}", static_cast<double>(value), kUnits[unit]);
 }
 
+// The statistics as virsh reads them: typed parameters looked up by key, absent or present.
+class JobParams {
+ public:
+  explicit JobParams(const JobStats& stats) : params_(JobStatsParams(stats)) {}
+
+  template <typename T>
+  std::optional<T> Get(std::string_view field) const {
+    for (const TypedParam& p : params_) {
+      if (p.field != field) continue;
+      if (const T* value = std::get_if<T>(&p.value)) return *value;
+    }
+    return std::nullopt;
+  }
+  unsigned long long ULLong(std::string_view field) const {
+    return Get<unsigned long long>(field).value_or(0);
+  }
+
+ private:
+  std::vector<TypedParam> params_;
+};
+
+// virsh's "%-17s %-12s" line; the value is padded too, so short values end in blanks.
 void PrintField(Session& s, std::string_view label, std::string_view value) {
   s.out().Print(fmt::format("{:<17} {:<12}\n", label, value));
 }
 
-void PrintJobStats(Session& s, const JobStats& stats) {
-  PrintField(s, "Job type:", JobTypeName(stats.type));
-  if (stats.type == JobType::kNone) return;
-  PrintField(s, "Operation:", JobOperationName(stats.operation));
-  s.out().Print(fmt::format("{:<17} {:<12} ms\n", "Time elapsed:", stats.time_elapsed_ms));
-  // virsh reads disk_* into the "file" fields of its virDomainJobInfo.
-  if (stats.disk_total || stats.disk_processed) {
-    s.out().Print(fmt::format("{:<17} {}\n",
-                              "File processed:", PrettyBytes(stats.disk_processed.value_or(0))));
-    s.out().Print(
-        fmt::format("{:<17} {}\n", "File remaining:", PrettyBytes(stats.disk_remaining())));
-    s.out().Print(
-        fmt::format("{:<17} {}\n", "File total:", PrettyBytes(stats.disk_total.value_or(0))));
-  }
-  if (stats.disk_temp_used) {
-    s.out().Print(fmt::format("{:<17} {}\n",
-                              "Temporary disk space use:", PrettyBytes(*stats.disk_temp_used)));
-  }
-  if (stats.disk_temp_total) {
-    s.out().Print(fmt::format("{:<17} {}\n",
-                              "Temporary disk space total:", PrettyBytes(*stats.disk_temp_total)));
-  }
-  if (stats.errmsg) PrintField(s, "Error message:", *stats.errmsg);
+void PrintBytes(Session& s, std::string_view label, unsigned long long bytes) {
+  s.out().Print(fmt::format("{:<17} {}\n", label, PrettyBytes(bytes)));
 }
 
-// virsh's job progress line, redrawn in place on stderr.
-void DrawProgress(const JobStats& stats) {
-  const std::uint64_t total = stats.disk_total.value_or(0);
-  const double percent =
-      total == 0 ? 0.0 : 100.0 * static_cast<double>(stats.disk_processed.value_or(0)) / total;
-  std::fputs(fmt::format("\rBackup: [{:6.2f} %]", percent).c_str(), stderr);
+// `domjobinfo --rawstats`: the job type as a number, a blank line, then every typed
+// parameter as "field: value" (virTypedParameterToString: a boolean prints as 1 or 0).
+void PrintRawJobStats(Session& s, const JobStats& stats) {
+  s.out().Print(fmt::format("Job type: {}\n\n", static_cast<int>(stats.type)));
+  for (const TypedParam& p : JobStatsParams(stats)) {
+    std::string value = std::visit(
+        [](const auto& v) -> std::string {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, std::string>) {
+            return v;
+          } else if constexpr (std::is_same_v<V, bool>) {
+            return v ? "1" : "0";
+          } else {
+            return fmt::format("{}", v);
+          }
+        },
+        p.value);
+    s.out().Print(fmt::format("{}: {}\n", p.field, value));
+  }
+}
+
+// virsh 9.0's cmdDomjobinfo (tools/virsh-domain.c), line for line, for the keys a backup job
+// has; the migration, memory and compression lines need keys Cairn never reports. A failed or
+// cancelled job, or a completed one read without --completed, shows only its type and
+// operation unless --anystats is given.
+void PrintJobStats(Session& s, const JobStats& stats, bool completed, bool any_stats) {
+  PrintField(s, "Job type:", JobTypeName(stats.type));
+  if (stats.type == JobType::kNone) return;
+  const JobParams params(stats);
+  const int op = params.Get<int>("operation").value_or(0);
+  PrintField(s, "Operation:", JobOperationName(static_cast<JobOperation>(op)));
+  const bool running = stats.type == JobType::kBounded || stats.type == JobType::kUnbounded;
+  if (!any_stats && !running && !(completed && stats.type == JobType::kCompleted)) return;
+
+  s.out().Print(fmt::format("{:<17} {:<12} ms\n", "Time elapsed:", params.ULLong("time_elapsed")));
+  if (stats.type == JobType::kBounded) {
+    s.out().Print(
+        fmt::format("{:<17} {:<12} ms\n", "Time remaining:", params.ULLong("time_remaining")));
+  }
+  // virsh reads disk_* into the "file" fields of its virDomainJobInfo and shows them when
+  // any is non-zero.
+  const unsigned long long total = params.ULLong("disk_total");
+  const unsigned long long processed = params.ULLong("disk_processed");
+  const unsigned long long remaining = params.ULLong("disk_remaining");
+  if (total || processed || remaining) {
+    PrintBytes(s, "File processed:", processed);
+    PrintBytes(s, "File remaining:", remaining);
+    PrintBytes(s, "File total:", total);
+  }
+  if (auto used = params.Get<unsigned long long>("disk_temp_used")) {
+    PrintBytes(s, "Temporary disk space use:", *used);
+  }
+  if (auto temp_total = params.Get<unsigned long long>("disk_temp_total")) {
+    PrintBytes(s, "Temporary disk space total:", *temp_total);
+  }
+  if (auto errmsg = params.Get<std::string>("errmsg")) {
+    s.out().Print(fmt::format("{:<17} {}\n", "Error message:", *errmsg));
+  }
+}
+
+// virsh's job progress line (virshPrintJobProgress), redrawn in place on stderr: whole
+// percents, never 100 before nothing remains.
+void DrawProgress(std::uint64_t remaining, std::uint64_t total) {
+  int percent = 100;
+  if (remaining != 0) {
+    percent = std::min(99, static_cast<int>(100.0 - static_cast<double>(remaining) * 100.0 /
+                                                        static_cast<double>(total)));
+  }
+  std::fflush(stdout);
+  std::fputs(fmt::format("\rBackup: [{:3} %]", percent).c_str(), stderr);
   std::fflush(stderr);
 }
 
@@ -129,8 +200,8 @@ bool WaitForJob(Session& s, const Domain& dom) {
       return false;
     }
     if (now->type == JobType::kNone) break;
-    if (bar) {
-      DrawProgress(*now);
+    if (bar && now->disk_total.value_or(0) > 0) {  // as virsh: nothing until a total is known
+      DrawProgress(now->disk_remaining(), *now->disk_total);
       drawn = true;
     }
     std::this_thread::sleep_for(kWaitPollInterval);
@@ -142,8 +213,13 @@ bool WaitForJob(Session& s, const Domain& dom) {
     s.SetError(done.error());
     return false;
   }
+  // As virsh's job watchers, a job that completed shows [100 %] on a terminal, however
+  // quickly it ended; a pull backup, which has no total to copy, shows no bar at all.
+  if (bar && done->type == JobType::kCompleted && done->disk_total.value_or(0) > 0) {
+    DrawProgress(0, 1);
+    drawn = true;
+  }
   if (drawn) {
-    if (done->type == JobType::kCompleted) DrawProgress({.disk_total = 1, .disk_processed = 1});
     std::fputs("\n", stderr);
     std::fflush(stderr);
   }
@@ -163,11 +239,9 @@ bool WaitForJob(Session& s, const Domain& dom) {
 bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
   std::optional<Domain> dom = LookupDomain(s, cmd);
   if (!dom) return false;
+  // As virsh: the backup XML option and its file, then the checkpoint XML option and its file.
   std::optional<std::string> backup_file, checkpoint_file;
-  if (!StringOption(s, cmd, "backupxml", &backup_file) ||
-      !StringOption(s, cmd, "checkpointxml", &checkpoint_file)) {
-    return false;
-  }
+  if (!StringOption(s, cmd, "backupxml", &backup_file)) return false;
   std::string backup_xml = "<domainbackup/>";
   if (backup_file) {
     Result<std::string> text = ReadLocalFile(*backup_file);
@@ -177,6 +251,7 @@ bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
     }
     backup_xml = std::move(*text);
   }
+  if (!StringOption(s, cmd, "checkpointxml", &checkpoint_file)) return false;
   std::optional<std::string> checkpoint_xml;
   if (checkpoint_file) {
     Result<std::string> text = ReadLocalFile(*checkpoint_file);
@@ -249,12 +324,30 @@ bool RunDomJobInfo(Session& s, const ParsedCommand& cmd) {
   JobStatsFlags flags = JobStatsFlags::kNone;
   if (cmd.Has("completed")) flags |= JobStatsFlags::kCompleted;
   if (cmd.Has("keep-completed")) flags |= JobStatsFlags::kKeepCompleted;
+  const bool raw = cmd.Has("rawstats");
   Result<JobStats> stats = dom->GetJobStats(flags);
   if (!stats) {
+    // virsh falls back to virDomainGetJobInfo when a driver lacks virDomainGetJobStats, but
+    // not with flags or --rawstats (then it prints its own error, and libvirt's after it).
+    // Cairn has no virDomainGetJobInfo (no driver of Cairn's would offer it without
+    // virDomainGetJobStats), so the fallback fails as libvirt's does on such a driver.
+    if (stats.error().code() == ErrorCode::kNoSupport) {
+      if (flags != JobStatsFlags::kNone || raw) {
+        s.out().Error("Optional flags or --rawstats are not supported by the daemon");
+        s.SetError(stats.error());
+        return false;
+      }
+      s.SetError(Error(ErrorCode::kNoSupport, stats.error().domain(), "virDomainGetJobInfo"));
+      return false;
+    }
     s.SetError(stats.error());
     return false;
   }
-  PrintJobStats(s, *stats);
+  if (raw) {
+    PrintRawJobStats(s, *stats);
+  } else {
+    PrintJobStats(s, *stats, cmd.Has("completed"), cmd.Has("anystats"));
+  }
   return true;
 }
 

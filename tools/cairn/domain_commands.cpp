@@ -107,6 +107,8 @@ constexpr OptionDef kDomJobInfoOptions[] = {
     {"completed", OptionKind::kBool, "return statistics of a recently completed job"},
     {"keep-completed", OptionKind::kBool,
      "don't destroy statistics of a recently completed job when reading"},
+    {"anystats", OptionKind::kBool, "print statistics for any kind of job (even failed ones)"},
+    {"rawstats", OptionKind::kBool, "print the raw data returned by libvirt"},
 };
 constexpr OptionDef kStartOptions[] = {DomainOption("name of the inactive domain")};
 constexpr OptionDef kUndefineOptions[] = {
