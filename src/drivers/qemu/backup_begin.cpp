@@ -187,9 +187,8 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
       return Fail(ErrorCode::kInvalidArg, kErr,
                   fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
     }
-    DiskPlan plan{.target = d.name,
-                  .format = d.format.empty() ? "qcow2" : d.format,
-                  .size = node->virtual_size};
+    if (d.format.empty()) d.format = "qcow2";  // libvirt's default, shown by BackupGetXmlDesc
+    DiskPlan plan{.target = d.name, .format = d.format, .size = node->virtual_size};
     BackupDiskJob job{.target = d.name,
                       .node = "backup-" + d.name,
                       .job_id = "backup-" + d.name,

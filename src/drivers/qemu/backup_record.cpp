@@ -57,6 +57,7 @@ conf::XmlElement Bookkeeping(const BackupRecord& r) {
     e.SetAttribute("created", YesNo(d.created));
     e.SetAttribute("processed", std::to_string(d.processed));
     e.SetAttribute("total", std::to_string(d.total));
+    if (d.ended_ms != 0) e.SetAttribute("ended", std::to_string(d.ended_ms));
     if (!d.error.empty()) {
       conf::XmlElement err("error");
       err.set_text(d.error);
@@ -89,6 +90,7 @@ void ReadBookkeeping(const conf::XmlElement& priv, BackupRecord& r) {
     d.created = Yes(e, "created");
     d.processed = Number<std::uint64_t>(e, "processed");
     d.total = Number<std::uint64_t>(e, "total");
+    d.ended_ms = Number<std::int64_t>(e, "ended");
     d.error = e.ChildText("error").value_or("");
     r.disks.push_back(std::move(d));
   }

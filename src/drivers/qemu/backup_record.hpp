@@ -41,6 +41,11 @@ struct BackupDiskJob {
   bool created = false;            // Cairn creates the store file, so Cairn removes it
   std::uint64_t processed = 0;     // QEMU's progress when the job ended
   std::uint64_t total = 0;
+  // When QEMU's job ended, in Unix milliseconds (0: not seen ended yet). Nothing tells
+  // Cairn the instant itself (no daemon hears QEMU's events), so it is the moment a look
+  // first saw the job concluded — or, for a push into a file, the file's last write, which
+  // is the copy's end even when nobody looked for an hour.
+  std::int64_t ended_ms = 0;
   std::string error{};  // QEMU's reason, for a disk that failed
 };
 

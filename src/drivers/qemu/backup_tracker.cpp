@@ -2,7 +2,9 @@
 #include "drivers/qemu/backup_tracker.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -25,6 +27,17 @@ std::int64_t NowMs() {
   return std::chrono::duration_cast<milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms).
+std::int64_t EndOfJob(const BackupRecord& r, const conf::BackupDiskDef& d) {
+  const std::int64_t now = NowMs();
+  if (!r.push() || d.type != conf::BackupStoreType::kFile || d.store_path.empty()) return now;
+  struct stat st;
+  if (::stat(d.store_path.c_str(), &st) != 0) return now;
+  const std::int64_t written =
+      std::int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+  return std::clamp(written, r.started_ms, now);
 }
 
 bool Ongoing(BackupDiskState s) {
@@ -122,6 +135,7 @@ Status BackupTracker::Refresh() {
     }
     job->processed = static_cast<std::uint64_t>(q->current_progress);
     job->total = static_cast<std::uint64_t>(q->total_progress);
+    job->ended_ms = EndOfJob(r, d);
     if (!q->error) {
       d.state = BackupDiskState::kComplete;
     } else if (d.state == BackupDiskState::kCancelling || *q->error == kCancelledByQemu) {
@@ -284,6 +298,15 @@ Status BackupTracker::Terminate() {
 
   CompletedBackup done;
   done.stats = LiveStats();
+  // Every disk's job seen ended: the backup ended with the last of them, not now.
+  std::int64_t ended = 0;
+  for (const BackupDiskJob& job : r.disks) {
+    ended = job.ended_ms == 0 || ended < 0 ? -1 : std::max(ended, job.ended_ms);
+  }
+  if (ended > 0) {
+    done.stats.time_elapsed_ms =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, ended - r.started_ms));
+  }
   done.stats.type = type;
   done.stats.success = type == JobType::kCompleted;
   for (const BackupDiskJob& job : r.disks) {

@@ -62,6 +62,24 @@ TEST_F(PushBackup, DefaultDocumentBacksUpEveryDiskBesideItsImage) {
   EXPECT_EQ(Compare(Expected("vdb"), Image("vdb") + ".c1", "qcow2"), "Images are identical.");
 }
 
+TEST_F(PushBackup, BackupXmlShowsWhatWasFilledIn) {
+  {
+    SlowBackups slow;
+    ASSERT_TRUE(dom_->BackupBegin("<domainbackup/>",
+                                  "<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  }
+  auto xml = Vm().BackupGetXmlDesc();
+  ASSERT_TRUE(xml) << xml.error().Text();
+  // As libvirt: the target beside the image, named after the checkpoint; the default format.
+  EXPECT_NE(xml->find("<disk name='vda' backup='yes' type='file' backupmode='full'>\n"
+                      "      <driver type='qcow2'/>\n"
+                      "      <target file='" +
+                      Image("vda") + ".c1'/>"),
+            std::string::npos)
+      << *xml;
+  ASSERT_TRUE(Vm().AbortJob());
+}
+
 TEST_F(PushBackup, CheckpointMadeWithTheBackupRecordsWritesAfterIt) {
   ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>",
                                 "<domaincheckpoint><name>c1</name></domaincheckpoint>"));
@@ -165,6 +183,14 @@ TEST_F(PushBackup, StatisticsWhileRunningAndAfterwards) {
   EXPECT_EQ(first->started_ms, live->started_ms);
   EXPECT_EQ(Vm().GetJobStats(JobStatsFlags::kCompleted)->type, JobType::kNone);  // consumed
   EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
+}
+
+TEST_F(PushBackup, ElapsedTimeEndsWhenTheCopyEndedNotWhenSomeoneLooked) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"));
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // the copy of ~10 MiB is long over
+  JobStats done = WaitForJobEnd();
+  ASSERT_EQ(done.type, JobType::kCompleted);
+  EXPECT_LT(done.time_elapsed_ms, 2500u);
 }
 
 TEST_F(PushBackup, AbortRemovesTheTargetsCairnCreated) {
