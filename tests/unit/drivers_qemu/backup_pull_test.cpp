@@ -142,6 +142,14 @@ TEST_F(PullBackup, LoopbackTcpGetsAFreePortWhenNoneIsGiven) {
   ASSERT_TRUE(Vm().AbortJob());
 }
 
+TEST_F(PullBackup, PullWithoutServerIsRefusedByTheSchemaAsInLibvirt) {
+  Status begun = dom_->BackupBegin(
+      "<domainbackup mode='pull'><disks><disk name='vda'/></disks></domainbackup>");
+  ASSERT_FALSE(begun);
+  EXPECT_EQ(begun.error().code(), ErrorCode::kXmlInvalidSchema);
+  EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
+}
+
 TEST_F(PullBackup, OneBackupPerDomain) {
   ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
                                 "<disks><disk name='vda'/></disks></domainbackup>"));

@@ -268,6 +268,20 @@ TEST_F(PushBackup, ACheckpointNameInUseIsRefusedAsByCheckpointCreate) {
   EXPECT_FALSE(Exists(Path("vda.t")));
 }
 
+TEST_F(PushBackup, ABitmapNoCheckpointOwnsIsNamedAsByCheckpointCreate) {
+  ASSERT_TRUE(Vm().CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  ASSERT_TRUE(Vm().CheckpointLookupByName("c1")->Delete(CheckpointDeleteFlags::kMetadataOnly));
+  Status s = Vm().BackupBegin("<domainbackup>" + BothDisks("qcow2", "t") + "</domainbackup>",
+                              "<domaincheckpoint><name>c1</name></domaincheckpoint>");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kOperationFailed);
+  EXPECT_NE(s.error().detail().find("disk 'vda' already has a bitmap 'c1' that no checkpoint owns"),
+            std::string::npos)
+      << s.error().detail();
+  EXPECT_TRUE(CheckpointNames().empty());
+  EXPECT_FALSE(Exists(Path("vda.t")));
+}
+
 TEST_F(PushBackup, TheCompletedJobIsNotReportedWhileTheNextOneRuns) {
   ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "one") + "</domainbackup>"));
   ASSERT_EQ(WaitForJobEnd().type, JobType::kCompleted);  // keeps the completed record
