@@ -1,9 +1,8 @@
 // The qemu driver: opening, and the domain lifecycle.
 #include "drivers/qemu/qemu_driver.hpp"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <set>
@@ -12,11 +11,28 @@
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "model/checkpoint_store.hpp"
+#include "qmp/qmp_client.hpp"
+#include "qmp/qmp_commands.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_lock.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
+
+// The state of a running domain as QEMU sees it: paused when a guest shutdown is held for a
+// backup (PRESERVE_SHUTDOWN_DOMAIN) or an I/O error stopped the VM, crashed after a guest
+// panic. A monitor that does not answer quickly leaves the answer "running".
+DomainState RunState(const StateLayout& layout, std::string_view name) {
+  constexpr std::chrono::milliseconds kPatience{500};
+  Result<qmp::QmpClient> qmp = qmp::QmpClient::Connect(layout.QmpSocket(name), kPatience);
+  if (!qmp) return DomainState::kRunning;
+  qmp->set_command_timeout(kPatience);
+  Result<qmp::VmStatus> status = qmp::QueryStatus(*qmp);
+  if (!status || status->running) return DomainState::kRunning;
+  if (status->status == "guest-panicked") return DomainState::kCrashed;
+  if (status->status == "suspended") return DomainState::kPmSuspended;
+  return DomainState::kPaused;  // "paused", "shutdown" (held), "io-error", ...
+}
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr unsigned kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
@@ -112,7 +128,7 @@ Result<DomainInfo> QemuDriver::GetDomainInfo(const driver::DomainRef& ref) {
   Result<DomainRecord> rec = LoadDomain(layout_, ref);
   if (!rec) return std::unexpected(rec.error());
   DomainInfo info;
-  info.state = rec->active() ? DomainState::kRunning : DomainState::kShutoff;
+  info.state = rec->active() ? RunState(layout_, rec->def.name()) : DomainState::kShutoff;
   info.max_memory_kib = rec->def.memory_kib();
   info.memory_kib = rec->def.current_memory_kib();
   info.vcpus = rec->def.vcpus();
@@ -140,7 +156,8 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
   } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
     def->set_uuid(*u);
   } else {
-    return Fail(ErrorCode::kXmlError, kErr, fmt::format("malformed uuid element '{}'", def->uuid()));
+    return Fail(ErrorCode::kXmlError, kErr,
+                fmt::format("malformed uuid element '{}'", def->uuid()));
   }
   def->set_id(std::nullopt);
   Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(def->name()));
@@ -149,14 +166,14 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
   if (!all) return std::unexpected(all.error());
   for (const DomainRecord& d : *all) {
     if (d.def.name() == def->name() && d.def.uuid() != def->uuid()) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("domain '{}' is already defined with uuid {}", d.def.name(),
-                              d.def.uuid()));
+      return Fail(
+          ErrorCode::kOperationFailed, kErr,
+          fmt::format("domain '{}' is already defined with uuid {}", d.def.name(), d.def.uuid()));
     }
     if (d.def.name() != def->name() && d.def.uuid() == def->uuid()) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("domain '{}' already exists with uuid {}", d.def.name(),
-                              d.def.uuid()));
+      return Fail(
+          ErrorCode::kOperationFailed, kErr,
+          fmt::format("domain '{}' already exists with uuid {}", d.def.name(), d.def.uuid()));
     }
   }
   if (Status ok = util::WriteFileAtomically(layout_.DomainXml(def->name()),

@@ -96,7 +96,8 @@ TEST_F(GuestShutdown, PreservedDomainFinishesThePushBackupThenShutsOff) {
     ASSERT_TRUE(dom_->BackupBegin(Push(), {}, BackupBeginFlags::kPreserveShutdownDomain));
   }
   GuestPowersOff();
-  EXPECT_EQ(VmStatus(), "shutdown");  // paused, QEMU still there
+  EXPECT_EQ(VmStatus(), "shutdown");                       // paused, QEMU still there
+  EXPECT_EQ(Vm().GetInfo()->state, DomainState::kPaused);  // as libvirt reports it
   EXPECT_EQ(Vm().GetJobStats()->type, JobType::kUnbounded);
   FullSpeed();
   JobStats done = WaitForJobEnd();
