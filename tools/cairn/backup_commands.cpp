@@ -263,6 +263,7 @@ bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
   }
   BackupBeginFlags flags = BackupBeginFlags::kNone;
   if (cmd.Has("reuse-external")) flags |= BackupBeginFlags::kReuseExternal;
+  if (cmd.Has("preserve-domain-on-shutdown")) flags |= BackupBeginFlags::kPreserveShutdownDomain;
   Status ok = checkpoint_xml ? dom->BackupBegin(backup_xml, *checkpoint_xml, flags)
                              : dom->BackupBegin(backup_xml, {}, flags);
   if (!ok) {
@@ -293,6 +294,8 @@ constexpr OptionDef kBeginOptions[] = {
     {"checkpointxml", OptionKind::kString, "domain checkpoint XML", false, false,
      ValueCompletion::kFile},
     {"reuse-external", OptionKind::kBool, "reuse files provided by caller"},
+    {"preserve-domain-on-shutdown", OptionKind::kBool,
+     "a guest shutdown during the backup pauses the domain until the backup ends"},
     {"wait", OptionKind::kBool,
      "wait for the job to end, showing progress on a terminal (a pull backup ends only with "
      "domjobabort)"},

@@ -1,4 +1,5 @@
-# backup-begin --wait on a pull backup, which only ends from outside: ended by domjobabort
+# backup-begin --wait on a pull backup, which only ends from outside (the first one also
+# with --preserve-domain-on-shutdown, which changes nothing while the guest runs): ended by domjobabort
 # (a pull backup then counts as completed) it succeeds; when the domain is destroyed under
 # it the job fails, and --wait fails with the job's error.
 c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
@@ -33,7 +34,7 @@ cat >pull.xml <<XML
 </domainbackup>
 XML
 c "define dom.xml; start vm" | sed "s|$PWD|DIR|g"
-c "backup-begin vm pull.xml --wait" >wait1.out 2>&1 &
+c "backup-begin vm pull.xml --wait --preserve-domain-on-shutdown" >wait1.out 2>&1 &
 running
 c "domjobabort vm"
 wait
