@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs one command-line case: cases/NAME.sh is run by sh in a fresh directory with $CAIRN
-# naming the cairn binary and TZ=UTC; its stdout, stderr and exit status are compared with
+# naming the cairn binary, $CAIRN_QEMU_CASE the setup qemu cases source (qemu_case.sh), and
+# TZ=UTC; its stdout, stderr and exit status are compared with
 # NAME.out, NAME.err and NAME.status (0 when absent). Creation times vary from run to run,
 # so both outputs are cooked first: a "YYYY-MM-DD HH:MM:SS +ZZZZ" time becomes TIMESTAMP
 # and the digits of <creationTime> become EPOCH.
@@ -12,11 +13,12 @@ CAIRN=$1
 CASE=$2
 WORK=$3
 BASE=${CASE%.sh}
+CAIRN_QEMU_CASE=$(cd "$(dirname "$0")" && pwd)/qemu_case.sh
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 
-CAIRN=$CAIRN TZ=UTC LC_ALL=C HOME=$WORK XDG_CACHE_HOME=$WORK/cache \
-  sh "$CASE" >stdout.raw 2>stderr.raw </dev/null
+CAIRN=$CAIRN CAIRN_QEMU_CASE=$CAIRN_QEMU_CASE TZ=UTC LC_ALL=C HOME=$WORK \
+  XDG_CACHE_HOME=$WORK/cache sh "$CASE" >stdout.raw 2>stderr.raw </dev/null
 status=$?
 for f in stdout stderr; do
   sed 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}/TIMESTAMP/g

@@ -4,27 +4,14 @@
 # A "Time elapsed" line in virsh's layout (the number left-aligned in 12 columns), and the
 # time_elapsed line of --rawstats, have their number cooked to NNNN; one in any other layout
 # stays as it is and fails the case.
-c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
+. "$CAIRN_QEMU_CASE"
 cook() {
   sed -E -e "s|$PWD|DIR|g" \
     -e 's/^Time elapsed:     [0-9][0-9 ]{11} ms$/Time elapsed:     NNNN         ms/' \
     -e 's/^time_elapsed: [0-9]+$/time_elapsed: NNNN/'
 }
-qemu-img create -q -f qcow2 "$PWD/vda.qcow2" 16M
+qemu_domain
 qemu-io -c 'write -P 0x5a 1M 2M' "$PWD/vda.qcow2" >/dev/null
-cat >dom.xml <<XML
-<domain type='qemu'>
-  <name>vm</name>
-  <memory unit='MiB'>64</memory>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$PWD/vda.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
 cat >push.xml <<XML
 <domainbackup mode='push'>
   <disks>

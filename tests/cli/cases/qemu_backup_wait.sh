@@ -2,7 +2,7 @@
 # with --preserve-domain-on-shutdown, which changes nothing while the guest runs): ended by domjobabort
 # (a pull backup then counts as completed) it succeeds; when the domain is destroyed under
 # it the job fails, and --wait fails with the job's error.
-c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
+. "$CAIRN_QEMU_CASE"
 # Waits until the domain's job runs, so the other process is sure to be waiting on it.
 running() {
   for _ in $(seq 100); do
@@ -11,20 +11,7 @@ running() {
   done
   echo "the job never started"
 }
-qemu-img create -q -f qcow2 "$PWD/vda.qcow2" 16M
-cat >dom.xml <<XML
-<domain type='qemu'>
-  <name>vm</name>
-  <memory unit='MiB'>64</memory>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$PWD/vda.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
+qemu_domain
 cat >pull.xml <<XML
 <domainbackup mode='pull'>
   <server transport='unix' socket='$PWD/nbd.sock'/>

@@ -1,20 +1,7 @@
 # The qemu driver on a shut-off domain: checkpoints in a real qcow2 image; checkpoint-info
 # names a bitmap that vanished from the image (a Cairn extension line, shown only then).
-c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
-qemu-img create -q -f qcow2 "$PWD/vda.qcow2" 16M
-cat >dom.xml <<XML
-<domain type='qemu'>
-  <name>vm</name>
-  <memory unit='MiB'>64</memory>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$PWD/vda.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
+. "$CAIRN_QEMU_CASE"
+qemu_domain
 c "define dom.xml" | sed "s|$PWD|DIR|"
 c "checkpoint-create-as vm c1; checkpoint-create-as vm c2; checkpoint-info vm c1"
 qemu-img bitmap --remove "$PWD/vda.qcow2" c1
