@@ -144,6 +144,16 @@ Result<QmpClient> QmpClient::Connect(const std::filesystem::path& socket_path,
 
 Status QmpClient::ReadGreeting(Clock::time_point deadline, std::chrono::milliseconds timeout) {
   Result<std::optional<json>> message = ReadMessage(deadline, "the QMP greeting");
+  // QEMU can send an event before the greeting: its monitor thread accepts the connection
+  // while the main thread, still seeing the last client's negotiated session, emits the event
+  // (seen with BLOCK_JOB_COMPLETED while a client polled a backup job). The event happened
+  // on this connection's watch, so it is queued like any other.
+  while (message && *message) {
+    std::optional<Event> early = ToEvent(**message);
+    if (!early) break;
+    Queue(std::move(*early));
+    message = ReadMessage(deadline, "the QMP greeting");
+  }
   if (!message) return std::unexpected(message.error());
   if (!*message) {
     return Fail(ErrorCode::kOperationTimeout, ErrorDomain::kQemu,

@@ -101,6 +101,18 @@ TEST(QmpClient, ConnectRejectsAGreetingThatIsNotQmp) {
   EXPECT_THAT(client.error().detail(), HasSubstr("QEMU did not greet with QMP"));
 }
 
+TEST(QmpClient, ConnectQueuesAnEventSentBeforeTheGreeting) {
+  auto peer =
+      StartPeer(QmpScript().Event("BLOCK_JOB_COMPLETED", {{"device", "backup-vda"}}).Handshake());
+
+  Result<QmpClient> client = ConnectTo(*peer);
+
+  ASSERT_TRUE(client.has_value()) << client.error().Text();
+  EXPECT_EQ(client->greeting().major, 7);
+  EXPECT_THAT(Names(client->TakeEvents()), ElementsAre("BLOCK_JOB_COMPLETED"));
+  EXPECT_THAT(peer->Finish(), IsEmpty());
+}
+
 TEST(QmpClient, DestructorClosesTheConnection) {
   auto peer = StartPeer(QmpScript().Handshake().Expect({{"execute", "never-sent"}}));
   {
