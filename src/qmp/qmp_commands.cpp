@@ -69,6 +69,7 @@ json ActionData(const BlockdevBackup& backup) {
   if (backup.speed) data["speed"] = *backup.speed;
   if (backup.auto_finalize) data["auto-finalize"] = *backup.auto_finalize;
   if (backup.auto_dismiss) data["auto-dismiss"] = *backup.auto_dismiss;
+  if (backup.use_copy_range) data["x-perf"] = {{"use-copy-range", *backup.use_copy_range}};
   return data;
 }
 

@@ -68,7 +68,8 @@ enum class BackupSync {
 };
 
 // {"type": "blockdev-backup", "data": {"job-id", "device", "target", "sync", "bitmap"?,
-// "auto-finalize"?, "auto-dismiss"?}}: a backup job copying node `device` into node `target`.
+// "speed"?, "auto-finalize"?, "auto-dismiss"?, "x-perf"?}}: a backup job copying node `device`
+// into node `target`.
 // The job reports through JOB_STATUS_CHANGE and BLOCK_JOB_COMPLETED/CANCELLED events.
 struct BlockdevBackup {
   std::string job_id;
@@ -81,6 +82,9 @@ struct BlockdevBackup {
   // Default: omitted (QEMU: true, the job vanishes on completion). Pass false to read a
   // concluded job's error with QueryJobs() before JobDismiss().
   std::optional<bool> auto_dismiss{};
+  // "x-perf": {"use-copy-range": ...} (QEMU 6.0+, an unstable "x-" member): copy with
+  // copy_file_range() instead of read + write. Default: omitted (QEMU: false).
+  std::optional<bool> use_copy_range{};
 };
 
 using TransactionAction = std::variant<BlockDirtyBitmapAdd, BlockDirtyBitmapRemove,

@@ -108,6 +108,18 @@ std::optional<std::int64_t> TestSpeed() {
   return std::strtoll(speed, nullptr, 10);
 }
 
+// Push jobs copy with copy_file_range() (blockdev-backup's x-perf.use-copy-range, QEMU 6.0+)
+// instead of QEMU's default read + write. With the images in the page cache (cache.direct=off)
+// the kernel then copies page to page instead of bouncing every chunk through QEMU's buffers.
+// On QEMU 7.2 here (bench/backup) a full backup of 1 GiB took about 0.6x the time, and QEMU's
+// monitor stayed responsive: with read + write it stalled for up to half a second at a time,
+// which delays every GetJobStats and so the moment a client sees the job end. Where the files
+// cannot copy_file_range (different file systems, block devices) QEMU falls back to read +
+// write by itself; on a file system with reflinks (XFS, btrfs) the kernel may share extents,
+// which still leaves the target an independent (copy-on-write) file. Pull jobs copy only what
+// the guest overwrites, so they keep QEMU's default.
+bool QemuHasCopyRange(const qmp::QmpClient& qmp) { return qmp.greeting().major >= 6; }
+
 std::string FileDriver(const conf::BackupDiskDef& d) {
   return d.type == BackupStoreType::kBlock ? "host_device" : "file";
 }
@@ -337,6 +349,7 @@ Status BackupStart::Execute() {
                                .target = job.node,
                                .speed = TestSpeed(),
                                .auto_dismiss = false};
+    if (push && QemuHasCopyRange(qmp)) backup.use_copy_range = true;
     if (!push) {
       backup.sync = qmp::BackupSync::kNone;
     } else if (!job.temp_bitmap.empty()) {

@@ -226,6 +226,28 @@ TEST(QmpTransaction, FullAndPullBackupsSendOnlyWhatIsSet) {
   EXPECT_THAT(s.peer->Finish(), IsEmpty());
 }
 
+TEST(QmpTransaction, BackupWithCopyRangeSendsItInXPerf) {
+  Session s = Open(QmpScript()
+                       .Handshake()
+                       .Expect(json::parse(R"({
+    "execute": "transaction",
+    "arguments": {"actions": [
+      {"type": "blockdev-backup",
+       "data": {"job-id": "j1", "device": "disk-vda", "target": "t1", "sync": "full",
+                "x-perf": {"use-copy-range": true}}}
+    ]}})"))
+                       .Reply());
+  ASSERT_TRUE(s.client);
+  const std::vector<TransactionAction> actions = {
+      BlockdevBackup{.job_id = "j1", .device = "disk-vda", .target = "t1", .use_copy_range = true},
+  };
+
+  Status done = Transaction(*s.client, actions);
+
+  EXPECT_TRUE(done.has_value()) << done.error().Text();
+  EXPECT_THAT(s.peer->Finish(), IsEmpty());
+}
+
 TEST(QmpTransaction, EmptyTransactionSendsNothing) {
   Session s = Open(QmpScript().Handshake());
   ASSERT_TRUE(s.client);
