@@ -213,8 +213,15 @@ void BackupBench::Full() const {
   const double ratio = dd / push;
   const double best_ratio = *std::min_element(dd_ms.begin(), dd_ms.end()) /
                             *std::min_element(push_ms.begin(), push_ms.end());
+  // dd's runs here are bimodal (about 3x faster when they follow another dd, whose just-freed
+  // blocks they get back), so the aim is judged on the medians and on the best runs alike.
+  const bool median_met = ratio >= kAimFullRatio, best_met = best_ratio >= kAimFullRatio;
   std::printf("  push/dd throughput %.2fx of medians, %.2fx of best runs   (aim >= %.1fx: %s)\n",
-              ratio, best_ratio, kAimFullRatio, ratio >= kAimFullRatio ? "met" : "NOT met");
+              ratio, best_ratio, kAimFullRatio,
+              median_met && best_met ? "met by both"
+              : median_met           ? "met by the medians, NOT by the best runs"
+              : best_met             ? "met by the best runs, NOT by the medians"
+                                     : "NOT met");
   std::printf("  libvirt 9.0 here: %.2f s, ~%.0f MB/s vs ~%.0f MB/s raw copy = %.2fx\n",
               kLibvirtFullS, kLibvirtFullMBs, kLibvirtRawMBs, kLibvirtFullMBs / kLibvirtRawMBs);
 }
