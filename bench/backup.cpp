@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +41,26 @@ constexpr std::uint64_t kGranule = 64 * 1024;
 constexpr double kLibvirtFullS = 2.09, kLibvirtFullMBs = 510, kLibvirtRawMBs = 630;
 constexpr double kLibvirtIncrementalS = 0.36;
 constexpr double kAimFullRatio = 0.9, kAimIncrementalMs = 180;
+
+// What has to go when the bench ends, however it ends: a failed step exits at once (Must),
+// and a domain left running would keep its QEMU and its gigabytes of files.
+struct Leftovers {
+  std::optional<cairn::Domain> domain;
+  std::string dir;
+};
+
+Leftovers& leftovers() {
+  static Leftovers l;
+  return l;
+}
+
+void CleanUp() {
+  Leftovers& l = leftovers();
+  if (l.domain) (void)l.domain->Destroy();
+  l.domain.reset();
+  std::error_code ec;
+  if (!l.dir.empty()) std::filesystem::remove_all(l.dir, ec);
+}
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -361,8 +382,10 @@ int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 6;
   const std::uint64_t data_bytes = (argc > 2 ? std::atoll(argv[2]) : 1024) * kMiB;
   const std::uint64_t disk_bytes = (argc > 3 ? std::atoll(argv[3]) : 4096) * kMiB;
-  if (rounds < 1 || data_bytes == 0 || disk_bytes < data_bytes) {
-    std::fprintf(stderr, "usage: backup [ROUNDS [DATA_MIB [DISK_MIB]]]  (DATA <= DISK)\n");
+  // The largest incremental dirties 256 MiB from 1/8 of the disk.
+  if (rounds < 1 || data_bytes == 0 || disk_bytes < data_bytes || disk_bytes < 512 * kMiB) {
+    std::fprintf(stderr,
+                 "usage: backup [ROUNDS [DATA_MIB [DISK_MIB]]]  (DATA <= DISK, DISK >= 512)\n");
     return 2;
   }
   ::setenv("CAIRN_ACCEL", "tcg", 1);
@@ -372,6 +395,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string dir = tmpl;
+  leftovers().dir = dir;
+  std::atexit(CleanUp);
   const std::string raw = dir + "/data.raw", image = dir + "/vda.qcow2";
   cairn::bench::WriteRandomFile(raw, data_bytes);
   cairn::bench::MakeQcow2WithData(raw, image, disk_bytes);
@@ -386,6 +411,7 @@ int main(int argc, char** argv) {
       "define");
   Must(dom.Start(), "start");
   dom = Must(conn.LookupDomainByName("bench"), "lookup");
+  leftovers().domain = dom;
 
   std::printf("backup bench: %s, TCG, qemu:///embed; %d rounds\n",
               cairn::bench::FirstLineOf("qemu-system-x86_64 --version").c_str(), rounds);
@@ -421,6 +447,6 @@ int main(int argc, char** argv) {
   std::printf("\nload average at end: %s\n", cairn::bench::LoadAverage().c_str());
 
   Must(dom.Destroy(), "destroy");
-  std::filesystem::remove_all(dir);
-  return 0;
+  leftovers().domain.reset();
+  return 0;  // CleanUp removes the files
 }

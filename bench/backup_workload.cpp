@@ -123,7 +123,8 @@ void GuestWriter::Write(const std::vector<std::pair<std::uint64_t, std::uint64_t
           fmt::format("qemu-io -d /machine/peripheral/{}/virtio-backend \"write -P {} {} {}\"",
                       device_, pattern, offset, length)}});
     if (!reply) Die("guest write: " + reply.error().Text());
-    // HMP reports qemu-io's failures as text, not as a QMP error.
+    // qemu-io's own output (and its I/O errors) goes to QEMU's stdout; a reply is HMP's
+    // complaint about the command itself (no such device, bad syntax).
     if (!reply->is_string() || !reply->get<std::string>().empty()) {
       Die("guest write: " + reply->dump());
     }
@@ -131,12 +132,14 @@ void GuestWriter::Write(const std::vector<std::pair<std::uint64_t, std::uint64_t
 }
 
 void GuestWriter::DirtyContiguous(std::uint64_t offset, std::uint64_t bytes, int pattern) const {
+  if (offset + bytes > disk_bytes_) Die("contiguous dirt does not fit on the disk");
   if (bytes > 0) Write({{offset, bytes}}, pattern);
 }
 
 void GuestWriter::DirtyScattered(std::uint64_t bytes, std::uint64_t granule, int pattern) const {
   const std::uint64_t count = bytes / granule;
   if (count == 0) return;
+  if (bytes > disk_bytes_) Die("scattered dirt does not fit on the disk");
   const std::uint64_t stride = disk_bytes_ / count / granule * granule;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
   for (std::uint64_t i = 0; i < count; ++i) runs.emplace_back(i * stride, granule);
