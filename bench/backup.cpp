@@ -23,8 +23,12 @@
 
 #include "backup_workload.hpp"
 #include "cairn/cairn.hpp"
+#include "must.hpp"
 
 namespace {
+
+using cairn::bench::Ms;
+using cairn::bench::Must;
 
 using cairn::bench::kMiB;
 using Clock = std::chrono::steady_clock;
@@ -60,24 +64,6 @@ void CleanUp() {
   l.domain.reset();
   std::error_code ec;
   if (!l.dir.empty()) std::filesystem::remove_all(l.dir, ec);
-}
-
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-template <typename T>
-T Must(cairn::Result<T> r, const char* what) {
-  if (!r) {
-    std::fprintf(stderr, "backup: %s: %s\n", what, r.error().Text().c_str());
-    std::exit(1);
-  }
-  return std::move(*r);
-}
-
-void Must(cairn::Status s, const char* what) {
-  if (!s) {
-    std::fprintf(stderr, "backup: %s: %s\n", what, s.error().Text().c_str());
-    std::exit(1);
-  }
 }
 
 void Sh(const std::string& cmd) {

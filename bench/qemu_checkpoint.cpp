@@ -12,28 +12,14 @@
 #include <vector>
 
 #include "cairn/cairn.hpp"
+#include "must.hpp"
 
 namespace {
 
+using cairn::bench::Ms;
+using cairn::bench::Must;
+
 using Clock = std::chrono::steady_clock;
-
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-template <typename T>
-T Must(cairn::Result<T> r, const char* what) {
-  if (!r) {
-    std::fprintf(stderr, "qemu_checkpoint: %s: %s\n", what, r.error().Text().c_str());
-    std::exit(1);
-  }
-  return std::move(*r);
-}
-
-void Must(cairn::Status s, const char* what) {
-  if (!s) {
-    std::fprintf(stderr, "qemu_checkpoint: %s: %s\n", what, s.error().Text().c_str());
-    std::exit(1);
-  }
-}
 
 void Report(const char* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
@@ -54,8 +40,9 @@ int main(int argc, char** argv) {
     if (std::system(cmd.c_str()) != 0) return 1;
   }
   auto conn = Must(cairn::Connection::Open("qemu:///embed?root=" + dir + "/root"), "open");
-  std::string xml = "<domain type='qemu'><name>bench</name><memory unit='MiB'>128</memory>"
-                    "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>";
+  std::string xml =
+      "<domain type='qemu'><name>bench</name><memory unit='MiB'>128</memory>"
+      "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>";
   for (const char* d : {"vda", "vdb"}) {
     xml += std::string("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>") +
            "<source file='" + dir + "/" + d + ".qcow2'/><target dev='" + d +
@@ -70,9 +57,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < rounds; ++i) {
     std::string name = "c" + std::to_string(i);
     auto t0 = Clock::now();
-    auto cp = Must(dom.CheckpointCreateXml("<domaincheckpoint><name>" + name +
-                                           "</name></domaincheckpoint>"),
-                   "create");
+    auto cp = Must(
+        dom.CheckpointCreateXml("<domaincheckpoint><name>" + name + "</name></domaincheckpoint>"),
+        "create");
     auto t1 = Clock::now();
     Must(cp.GetXmlDesc(cairn::CheckpointXmlFlags::kSize | cairn::CheckpointXmlFlags::kNoDomain),
          "size");
