@@ -29,7 +29,7 @@ class BackupFailure : public BackupTest {
 
   // Block nodes and jobs QEMU has that a backup would have made.
   std::string BackupLeftoversInQemu() {
-    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    auto qmp = Monitor();
     EXPECT_TRUE(qmp) << qmp.error().Text();
     if (!qmp) return "no QMP";
     std::string found;
@@ -78,7 +78,7 @@ TEST_F(BackupFailure, UnknownIncrementalCheckpointLeavesNothing) {
 
 TEST_F(BackupFailure, MissingBitmapIsCheckpointInconsistent) {
   {
-    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    auto qmp = Monitor();
     ASSERT_TRUE(qmp) << qmp.error().Text();
     ASSERT_TRUE(qmp->Execute("block-dirty-bitmap-remove", {{"node", "disk-vdb"}, {"name", "c1"}}));
   }

@@ -51,11 +51,17 @@ class BackupTest : public QemuRootTest {
          Expected(disk)});
   }
 
+  // A connection of the test's own to vm1's QMP monitor (the driver's connections come and go
+  // per call, so the test can speak to QEMU between them).
+  Result<qmp::QmpClient> Monitor() const {
+    return qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+  }
+
   // A write through the running disk's virtio device, as the guest's would be. With
   // `expected`, it is also applied to the expected image (a write inside the backup's view).
   void GuestWrite(const std::string& disk, int pattern, std::uint64_t offset, std::uint64_t length,
                   bool expected) {
-    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    auto qmp = Monitor();
     ASSERT_TRUE(qmp) << qmp.error().Text();
     std::string device = disk == "vda" ? "virtio-disk0" : "virtio-disk1";
     auto reply = qmp->Execute(

@@ -23,7 +23,7 @@ class GuestShutdown : public BackupTest {
   }
 
   std::string Hmp(const std::string& command) {
-    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    auto qmp = Monitor();
     EXPECT_TRUE(qmp) << qmp.error().Text();
     if (!qmp) return "";
     auto reply = qmp->Execute("human-monitor-command", {{"command-line", command}});
@@ -45,7 +45,7 @@ class GuestShutdown : public BackupTest {
   void GuestPowersOff() { Hmp("o /w 0x604 0x2000"); }
 
   std::string VmStatus() {
-    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    auto qmp = Monitor();
     if (!qmp) return "gone";
     auto status = qmp::QueryStatus(*qmp);
     return status ? status->status : "gone";
@@ -61,7 +61,7 @@ class GuestShutdown : public BackupTest {
   }
 
   void FullSpeed() {
-    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    auto qmp = Monitor();
     ASSERT_TRUE(qmp) << qmp.error().Text();
     for (const char* job : {"backup-vda", "backup-vdb"}) {
       ASSERT_TRUE(qmp->Execute("block-job-set-speed", {{"device", job}, {"speed", 0}}));
