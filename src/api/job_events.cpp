@@ -20,9 +20,6 @@ namespace cairn {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kDomain;
-constexpr unsigned kPeekCompleted =
-    Bits(JobStatsFlags::kCompleted | JobStatsFlags::kKeepCompleted) |
-    driver::kJobStatsIgnoreConsumed;
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -30,11 +27,11 @@ std::int64_t NowMs() {
       .count();
 }
 
-// The last ended job of `dom`, as the event thread sees it (never consuming it).
-Result<JobStats> PeekCompleted(const Domain& dom) {
+// The recently ended jobs of `dom`, oldest first (never consuming the completed statistics).
+Result<std::vector<JobStats>> EndedJobs(const Domain& dom) {
   const auto& conn = dom.connection_state();
   std::lock_guard lock(conn->mutex);
-  return conn->driver->GetJobStats({dom.name(), dom.uuid(), dom.id()}, kPeekCompleted);
+  return conn->driver->EndedJobs({dom.name(), dom.uuid(), dom.id()});
 }
 
 struct Registration {
@@ -42,7 +39,9 @@ struct Registration {
   std::optional<Domain> domain;  // nullopt: every domain of conn
   std::shared_ptr<JobCompletedCallback> callback;
   std::int64_t since_ms = 0;
-  std::map<std::string, std::int64_t> reported;  // domain uuid -> started_ms of its last event
+  // domain uuid -> started_ms of the last job reported (jobs are named by their start, which
+  // grows from one job of a domain to the next: one runs at a time)
+  std::map<std::string, std::int64_t> reported;
 };
 
 class JobEventHub {
@@ -94,7 +93,7 @@ class JobEventHub {
 
   // Looks at every watched domain once; returns the callbacks to call.
   std::vector<Due> Poll(const std::map<int, Registration>& snapshot) {
-    std::map<std::string, std::pair<Domain, JobStats>> seen;  // by uuid, looked at once
+    std::map<std::string, std::pair<Domain, std::vector<JobStats>>> seen;  // each looked at once
     std::vector<Due> due;
     for (const auto& [id, reg] : snapshot) {
       std::vector<Domain> domains;
@@ -107,29 +106,30 @@ class JobEventHub {
         std::string key = fmt::format("{}:{}", fmt::ptr(reg.conn.state().get()), dom.uuid());
         auto it = seen.find(key);
         if (it == seen.end()) {
-          Result<JobStats> stats = PeekCompleted(dom);
-          if (!stats) continue;
-          it = seen.emplace(key, std::make_pair(dom, *stats)).first;
+          Result<std::vector<JobStats>> ended = EndedJobs(dom);
+          if (!ended) continue;
+          it = seen.emplace(key, std::make_pair(dom, std::move(*ended))).first;
         }
-        const JobStats& stats = it->second.second;
-        if (stats.type == JobType::kNone) continue;
-        if (stats.started_ms + static_cast<std::int64_t>(stats.time_elapsed_ms) < reg.since_ms) {
-          continue;  // ended before the callback was registered
+        for (const JobStats& stats : it->second.second) {
+          if (stats.started_ms + static_cast<std::int64_t>(stats.time_elapsed_ms) < reg.since_ms) {
+            continue;  // ended before the callback was registered
+          }
+          if (!MarkReported(id, dom.uuid(), stats.started_ms)) continue;
+          due.push_back({reg.callback, it->second.first, stats});
         }
-        if (!MarkReported(id, dom.uuid(), stats.started_ms)) continue;
-        due.push_back({reg.callback, it->second.first, stats});
       }
     }
     return due;
   }
 
-  // True the first time registration `id` sees this job of this domain.
+  // True the first time registration `id` sees this job of this domain, given that it sees
+  // a domain's jobs in the order they started.
   bool MarkReported(int id, const std::string& uuid, std::int64_t started_ms) {
     std::lock_guard lock(mutex_);
     auto it = registrations_.find(id);
     if (it == registrations_.end()) return false;  // deregistered meanwhile
     auto [pos, fresh] = it->second.reported.emplace(uuid, started_ms);
-    if (!fresh && pos->second == started_ms) return false;
+    if (!fresh && pos->second >= started_ms) return false;
     pos->second = started_ms;
     return true;
   }
@@ -159,7 +159,9 @@ Result<int> RegisterJobCompletedCallback(const Connection& conn, const Domain* d
     if (!all->empty()) probe = all->front();
   }
   if (probe) {
-    if (Result<JobStats> ok = PeekCompleted(*probe); !ok) return std::unexpected(ok.error());
+    if (Result<std::vector<JobStats>> ok = EndedJobs(*probe); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   Registration r{conn,
                  domain ? std::optional<Domain>(*domain) : std::nullopt,

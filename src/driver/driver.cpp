@@ -94,5 +94,8 @@ Result<JobStats> Driver::GetJobStats(const DomainRef&, unsigned) {
 Status Driver::AbortJob(const DomainRef&) {
   return std::unexpected(Unsupported("virDomainAbortJob"));
 }
+Result<std::vector<JobStats>> Driver::EndedJobs(const DomainRef&) {
+  return std::unexpected(Unsupported("virConnectDomainEventRegisterAny"));
+}
 
 }  // namespace cairn::driver

@@ -54,8 +54,7 @@ class Driver {
                                                   unsigned flags);
   virtual Result<std::string> CheckpointGetXmlDesc(const DomainRef& dom, std::string_view name,
                                                    unsigned flags);
-  virtual Result<std::vector<std::string>> ListAllCheckpoints(const DomainRef& dom,
-                                                              unsigned flags);
+  virtual Result<std::vector<std::string>> ListAllCheckpoints(const DomainRef& dom, unsigned flags);
   virtual Result<std::vector<std::string>> CheckpointListAllChildren(const DomainRef& dom,
                                                                      std::string_view name,
                                                                      unsigned flags);
@@ -70,18 +69,18 @@ class Driver {
       const DomainRef& dom);
 
   // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
-  // no checkpoint. GetJobStats takes JobStatsFlags bits plus kJobStatsIgnoreConsumed.
+  // no checkpoint. GetJobStats takes JobStatsFlags bits.
   virtual Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
                              std::string_view checkpoint_xml, unsigned flags);
   virtual Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags);
   virtual Result<JobStats> GetJobStats(const DomainRef& dom, unsigned flags);
   virtual Status AbortJob(const DomainRef& dom);
+  // The domain's recently ended jobs, oldest first (each as GetJobStats(kCompleted) gave it),
+  // after bringing the running one up to date; whether a reader consumed them does not
+  // matter. The job-completed event is made of these: every job not reported yet is, even
+  // when several ended between two looks.
+  virtual Result<std::vector<JobStats>> EndedJobs(const DomainRef& dom);
 };
-
-// Driver-internal GetJobStats bit (never from a user): with kCompleted, return the completed
-// job even if a reader already consumed it. The event thread looks with it, so a user reading
-// (and so forgetting) the statistics first does not make the event go missing.
-inline constexpr unsigned kJobStatsIgnoreConsumed = 1u << 31;
 
 // Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,
 // persistent/transient, has/no checkpoint); a group with no bit set filters nothing.

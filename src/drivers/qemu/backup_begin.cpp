@@ -359,6 +359,7 @@ Status BackupStart::Execute() {
     actions.push_back(std::move(backup));
   }
   if (Status ok = qmp::Transaction(qmp, actions); !ok) return ok;
+  r.copy_started_ms = NowMs();
   CrashPoint("backup-begin:transaction-done");
 
   if (!push) {

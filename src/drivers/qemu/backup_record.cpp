@@ -38,6 +38,7 @@ conf::XmlElement Bookkeeping(const BackupRecord& r) {
   conf::XmlElement job("job");
   job.SetAttribute("phase", r.phase == BackupPhase::kRunning ? "running" : "starting");
   job.SetAttribute("started", std::to_string(r.started_ms));
+  if (r.copy_started_ms != 0) job.SetAttribute("copyStarted", std::to_string(r.copy_started_ms));
   job.SetAttribute("qemuPid", std::to_string(r.qemu_pid));
   job.SetAttribute("flags", std::to_string(r.flags));
   if (!r.checkpoint.empty()) job.SetAttribute("checkpoint", r.checkpoint);
@@ -72,6 +73,7 @@ void ReadBookkeeping(const conf::XmlElement& priv, BackupRecord& r) {
   if (const conf::XmlElement* job = priv.Child("job")) {
     r.phase = Text(*job, "phase") == "running" ? BackupPhase::kRunning : BackupPhase::kStarting;
     r.started_ms = Number<std::int64_t>(*job, "started");
+    r.copy_started_ms = Number<std::int64_t>(*job, "copyStarted");
     r.qemu_pid = Number<pid_t>(*job, "qemuPid", -1);
     r.flags = Number<unsigned>(*job, "flags");
     r.checkpoint = Text(*job, "checkpoint");
@@ -172,49 +174,62 @@ Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain) {
   return util::RemoveFileDurably(BackupRecordPath(layout, domain));
 }
 
-Result<std::optional<CompletedBackup>> LoadCompletedBackup(const StateLayout& layout,
-                                                           std::string_view domain) {
+Result<EndedBackups> LoadEndedBackups(const StateLayout& layout, std::string_view domain) {
   const std::filesystem::path path = CompletedBackupPath(layout, domain);
   Result<std::optional<std::string>> text = ReadIfPresent(path);
   if (!text) return Unreadable(path, text.error());
-  if (!*text) return std::optional<CompletedBackup>();
-  Result<conf::XmlElement> e = conf::ParseXml(**text, "completed backup job");
-  if (!e) return Unreadable(path, e.error());
-  CompletedBackup c;
-  JobStats& s = c.stats;
-  s.type = static_cast<JobType>(Number<int>(*e, "type"));
-  s.operation = JobOperation::kBackup;
-  s.started_ms = Number<std::int64_t>(*e, "started");
-  s.time_elapsed_ms = Number<std::uint64_t>(*e, "elapsed");
-  s.disk_total = GetOptional(*e, "diskTotal");
-  s.disk_processed = GetOptional(*e, "diskProcessed");
-  s.disk_temp_used = GetOptional(*e, "tempUsed");
-  s.disk_temp_total = GetOptional(*e, "tempTotal");
-  s.success = Yes(*e, "success");
-  if (std::optional<std::string> msg = e->ChildText("errmsg")) s.errmsg = *msg;
-  c.consumed = Yes(*e, "consumed");
-  return std::optional<CompletedBackup>(std::move(c));
+  EndedBackups ended;
+  if (!*text) return ended;
+  Result<conf::XmlElement> root = conf::ParseXml(**text, "completed backup jobs");
+  if (!root) return Unreadable(path, root.error());
+  // Before the history, the file held the last job alone, as its root element.
+  std::vector<conf::XmlElement> single;
+  const bool history = root->name() == "completedBackups";
+  if (!history) single.push_back(*root);
+  for (const conf::XmlElement& e : history ? root->children() : single) {
+    if (e.name() != "completedBackup") continue;
+    JobStats s;
+    s.type = static_cast<JobType>(Number<int>(e, "type"));
+    s.operation = JobOperation::kBackup;
+    s.started_ms = Number<std::int64_t>(e, "started");
+    s.time_elapsed_ms = Number<std::uint64_t>(e, "elapsed");
+    s.disk_total = GetOptional(e, "diskTotal");
+    s.disk_processed = GetOptional(e, "diskProcessed");
+    s.disk_temp_used = GetOptional(e, "tempUsed");
+    s.disk_temp_total = GetOptional(e, "tempTotal");
+    s.success = Yes(e, "success");
+    if (std::optional<std::string> msg = e.ChildText("errmsg")) s.errmsg = *msg;
+    ended.jobs.push_back(std::move(s));
+  }
+  ended.last_consumed = Yes(*root, "consumed");
+  return ended;
 }
 
-Status SaveCompletedBackup(const StateLayout& layout, std::string_view domain,
-                           const CompletedBackup& c) {
-  const JobStats& s = c.stats;
-  conf::XmlElement e("completedBackup");
-  e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
-  e.SetAttribute("started", std::to_string(s.started_ms));
-  e.SetAttribute("elapsed", std::to_string(s.time_elapsed_ms));
-  SetOptional(e, "diskTotal", s.disk_total);
-  SetOptional(e, "diskProcessed", s.disk_processed);
-  SetOptional(e, "tempUsed", s.disk_temp_used);
-  SetOptional(e, "tempTotal", s.disk_temp_total);
-  e.SetAttribute("success", YesNo(s.success.value_or(false)));
-  e.SetAttribute("consumed", YesNo(c.consumed));
-  if (s.errmsg) {
-    conf::XmlElement msg("errmsg");
-    msg.set_text(*s.errmsg);
-    e.AddChild(std::move(msg));
+Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,
+                        const EndedBackups& ended) {
+  conf::XmlElement root("completedBackups");
+  root.SetAttribute("consumed", YesNo(ended.last_consumed));
+  const std::size_t first =
+      ended.jobs.size() > kEndedBackupsKept ? ended.jobs.size() - kEndedBackupsKept : 0;
+  for (std::size_t i = first; i < ended.jobs.size(); ++i) {
+    const JobStats& s = ended.jobs[i];
+    conf::XmlElement e("completedBackup");
+    e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
+    e.SetAttribute("started", std::to_string(s.started_ms));
+    e.SetAttribute("elapsed", std::to_string(s.time_elapsed_ms));
+    SetOptional(e, "diskTotal", s.disk_total);
+    SetOptional(e, "diskProcessed", s.disk_processed);
+    SetOptional(e, "tempUsed", s.disk_temp_used);
+    SetOptional(e, "tempTotal", s.disk_temp_total);
+    e.SetAttribute("success", YesNo(s.success.value_or(false)));
+    if (s.errmsg) {
+      conf::XmlElement msg("errmsg");
+      msg.set_text(*s.errmsg);
+      e.AddChild(std::move(msg));
+    }
+    root.AddChild(std::move(e));
   }
-  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), e.ToString());
+  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString());
 }
 
 }  // namespace cairn::drivers::qemu

@@ -2,7 +2,8 @@
 // can follow the job QEMU runs:
 //   ROOT/run/NAME/backup.xml            the job in flight: libvirt's internal <domainbackup>
 //                                       (disk states) plus Cairn's bookkeeping in <privateData>
-//   ROOT/run/NAME/backup-completed.xml  how the last job ended (GetJobStats(kCompleted))
+//   ROOT/run/NAME/backup-completed.xml  how the last jobs ended (GetJobStats(kCompleted),
+//                                       the job-completed event)
 // Both are written atomically; the caller holds the domain's lock for every write.
 #pragma once
 
@@ -52,12 +53,13 @@ struct BackupDiskJob {
 struct BackupRecord {
   conf::BackupDef def;  // aligned; def.disks[i].state is each disk's state
   BackupPhase phase = BackupPhase::kStarting;
-  std::int64_t started_ms = 0;      // Unix milliseconds; names the job
-  pid_t qemu_pid = -1;              // the QEMU that runs it: another pid means it died
-  unsigned flags = 0;               // BackupBegin's flags
-  std::string checkpoint{};         // created at the same instant ("" = none)
-  std::string checkpoint_parent{};  // the "current" checkpoint before it
-  bool nbd_server = false;          // Cairn started QEMU's NBD server for this job
+  std::int64_t started_ms = 0;       // Unix milliseconds; names the job
+  std::int64_t copy_started_ms = 0;  // when QEMU's transaction started the jobs (0: not yet)
+  pid_t qemu_pid = -1;               // the QEMU that runs it: another pid means it died
+  unsigned flags = 0;                // BackupBegin's flags
+  std::string checkpoint{};          // created at the same instant ("" = none)
+  std::string checkpoint_parent{};   // the "current" checkpoint before it
+  bool nbd_server = false;           // Cairn started QEMU's NBD server for this job
   std::vector<BackupDiskJob> disks{};
 
   bool push() const { return def.mode == conf::BackupMode::kPush; }
@@ -76,14 +78,22 @@ Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
                         const BackupRecord& record);
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain);
 
-// The last ended job; `consumed` once a reader asked for it without KEEP_COMPLETED.
-struct CompletedBackup {
-  JobStats stats;
-  bool consumed = false;
+// The jobs that ended, oldest first: back() is the last, which GetJobStats(kCompleted) reports
+// until a reader consumes it (`last_consumed`, set by a read without KEEP_COMPLETED). The
+// event thread reports every job in the list it has not reported yet, so the list is what
+// lets several jobs end between two of its looks without one going unheard.
+struct EndedBackups {
+  std::vector<JobStats> jobs;
+  bool last_consumed = false;
 };
-Result<std::optional<CompletedBackup>> LoadCompletedBackup(const StateLayout& layout,
-                                                           std::string_view domain);
-Status SaveCompletedBackup(const StateLayout& layout, std::string_view domain,
-                           const CompletedBackup& completed);
+// How many ended jobs are kept (the oldest go first): more than twice as many as can end in
+// one of the event thread's 200 ms looks, since the quickest job (an incremental push with
+// nothing dirty) takes ~15 ms from begin to end here.
+inline constexpr std::size_t kEndedBackupsKept = 32;
+
+Result<EndedBackups> LoadEndedBackups(const StateLayout& layout, std::string_view domain);
+// Writes at most the last kEndedBackupsKept jobs.
+Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,
+                        const EndedBackups& ended);
 
 }  // namespace cairn::drivers::qemu

@@ -29,7 +29,9 @@ std::int64_t NowMs() {
       .count();
 }
 
-// When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms).
+// When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms): the
+// target's last write, but never before QEMU started copying — a job with nothing to copy
+// (an incremental with nothing dirty, into a reused file) writes nothing and ends at once.
 std::int64_t EndOfJob(const BackupRecord& r, const conf::BackupDiskDef& d) {
   const std::int64_t now = NowMs();
   if (!r.push() || d.type != conf::BackupStoreType::kFile || d.store_path.empty()) return now;
@@ -37,7 +39,8 @@ std::int64_t EndOfJob(const BackupRecord& r, const conf::BackupDiskDef& d) {
   if (::stat(d.store_path.c_str(), &st) != 0) return now;
   const std::int64_t written =
       std::int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1'000'000;
-  return std::clamp(written, r.started_ms, now);
+  const std::int64_t copying = std::max(r.started_ms, r.copy_started_ms);
+  return std::clamp(written, std::min(copying, now), now);
 }
 
 bool Ongoing(BackupDiskState s) {
@@ -296,26 +299,30 @@ Status BackupTracker::Terminate() {
   }
   RemoveCreatedFiles(type == JobType::kCompleted);
 
-  CompletedBackup done;
-  done.stats = LiveStats();
+  // An unreadable history must not keep the job from ending: it only loses the statistics
+  // of earlier jobs, which a new history replaces.
+  Result<EndedBackups> history = LoadEndedBackups(*layout_, domain_->def.name());
+  if (!history) history = EndedBackups{};
+  JobStats& done = history->jobs.emplace_back(LiveStats());
+  history->last_consumed = false;
   // Every disk's job seen ended: the backup ended with the last of them, not now.
   std::int64_t ended = 0;
   for (const BackupDiskJob& job : r.disks) {
     ended = job.ended_ms == 0 || ended < 0 ? -1 : std::max(ended, job.ended_ms);
   }
   if (ended > 0) {
-    done.stats.time_elapsed_ms =
+    done.time_elapsed_ms =
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, ended - r.started_ms));
   }
-  done.stats.type = type;
-  done.stats.success = type == JobType::kCompleted;
+  done.type = type;
+  done.success = type == JobType::kCompleted;
   for (const BackupDiskJob& job : r.disks) {
     if (!job.error.empty()) {
-      done.stats.errmsg = job.error;
+      done.errmsg = job.error;
       break;
     }
   }
-  if (Status ok = SaveCompletedBackup(*layout_, domain_->def.name(), done); !ok) return ok;
+  if (Status ok = SaveEndedBackups(*layout_, domain_->def.name(), *history); !ok) return ok;
   if (Status ok = RemoveBackupRecord(*layout_, domain_->def.name()); !ok) return ok;
   ReleaseShutdownHold(r.flags);
   record_.reset();

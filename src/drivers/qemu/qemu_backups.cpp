@@ -81,26 +81,35 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
   Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
   if (!tracker) return std::unexpected(tracker.error());
   if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
-  const bool peek = flags & driver::kJobStatsIgnoreConsumed;
   if (!(flags & kStatsCompleted)) {
     if (!d->domain.active()) return std::unexpected(DomainNotRunning());
     return tracker->LiveStats();
   }
   // libvirt: the completed job only while no job runs — a poller must never take the
-  // previous job's end for the one it started. (The event thread peeks regardless: a job
-  // that ended between two of its looks is still reported when the next one already runs.)
-  if (tracker->active() && !peek) return JobStats{};
+  // previous job's end for the one it started.
+  if (tracker->active()) return JobStats{};
 
-  Result<std::optional<CompletedBackup>> done = LoadCompletedBackup(layout_, ref.name);
-  if (!done) return std::unexpected(done.error());
-  if (!*done || ((*done)->consumed && !peek)) return JobStats{};
-  if (!(flags & kStatsKeepCompleted) && !peek) {
-    (*done)->consumed = true;
-    if (Status ok = SaveCompletedBackup(layout_, ref.name, **done); !ok) {
+  Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
+  if (!ended) return std::unexpected(ended.error());
+  if (ended->jobs.empty() || ended->last_consumed) return JobStats{};
+  if (!(flags & kStatsKeepCompleted)) {
+    ended->last_consumed = true;
+    if (Status ok = SaveEndedBackups(layout_, ref.name, *ended); !ok) {
       return std::unexpected(ok.error());
     }
   }
-  return (*done)->stats;
+  return ended->jobs.back();
+}
+
+Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref) {
+  Result<LockedDomain> d = Lock(layout_, ref);
+  if (!d) return std::unexpected(d.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+  Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
+  if (!ended) return std::unexpected(ended.error());
+  return std::move(ended->jobs);
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {

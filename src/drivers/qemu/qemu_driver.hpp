@@ -63,8 +63,9 @@ class QemuDriver : public driver::Driver {
   Result<std::string> BackupGetXmlDesc(const driver::DomainRef& dom, unsigned flags) override;
   Result<JobStats> GetJobStats(const driver::DomainRef& dom, unsigned flags) override;
   Status AbortJob(const driver::DomainRef& dom) override;
-  Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(
-      const driver::DomainRef& dom, std::string_view name) override;
+  Result<std::vector<JobStats>> EndedJobs(const driver::DomainRef& dom) override;
+  Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const driver::DomainRef& dom,
+                                                                    std::string_view name) override;
   Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(
       const driver::DomainRef& dom) override;
 

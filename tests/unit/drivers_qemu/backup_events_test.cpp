@@ -97,6 +97,30 @@ TEST_F(BackupEvents, EachJobIsReportedOnceAndNothingAfterDeregistering) {
   EXPECT_EQ(heard.size(), 2u);
 }
 
+// libvirt's daemon hears every job end; Cairn's event thread looks every kEventPollInterval,
+// so jobs that end between two looks must all still be reported, in the order they ran.
+TEST_F(BackupEvents, JobsEndingBetweenTwoLooksAreEachReportedInOrder) {
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, &*dom_, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  std::vector<std::int64_t> started;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const char* suffix : {"1", "2", "3"}) {
+    ASSERT_TRUE(Vm().BackupBegin(Push(suffix)));
+    started.push_back(WaitForJobEnd().started_ms);
+  }
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_TRUE(heard.WaitFor(3)) << "heard " << heard.size() << " of 3 jobs that took "
+                                << std::chrono::duration<double, std::milli>(took).count() << " ms";
+  std::this_thread::sleep_for(2 * kEventPollInterval);
+  ASSERT_EQ(heard.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(heard.events[i].second.started_ms, started[i]) << "job " << i;
+    EXPECT_EQ(heard.events[i].second.type, JobType::kCompleted) << "job " << i;
+  }
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
 TEST_F(BackupEvents, JobsEndedBeforeRegisteringAreNotReported) {
   ASSERT_TRUE(dom_->BackupBegin(Push("1")));
   WaitForJobEnd();

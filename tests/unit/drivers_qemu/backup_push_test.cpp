@@ -193,6 +193,27 @@ TEST_F(PushBackup, ElapsedTimeEndsWhenTheCopyEndedNotWhenSomeoneLooked) {
   EXPECT_LT(done.time_elapsed_ms, 2500u);
 }
 
+// With nothing dirty, QEMU writes nothing into a reused target, so its last write (from
+// before the backup) says nothing of the job: the job ended when QEMU started it, after
+// Cairn's setup, not when it began (0 ms).
+TEST_F(PushBackup, ElapsedTimeOfAJobThatWroteNothingIsItsSetUp) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  Run({"qemu-img", "create", "-q", "-f", "qcow2", Path("vda.mine"), std::to_string(kDiskSize)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the file's mtime is old
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup><incremental>c1</incremental><disks>" +
+                                    PushDisk("vda", Path("vda.mine"), "qcow2") +
+                                    "<disk name='vdb' backup='no'/></disks></domainbackup>",
+                                {}, BackupBeginFlags::kReuseExternal));
+  const auto begin_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  JobStats done = WaitForJobEnd();
+  ASSERT_EQ(done.type, JobType::kCompleted);
+  EXPECT_EQ(done.disk_total.value_or(0), 0u);  // nothing to copy (libvirt leaves out 0 of 0)
+  EXPECT_GE(done.time_elapsed_ms, 1u);
+  EXPECT_LE(done.time_elapsed_ms, begin_ms + 1);
+}
+
 TEST_F(PushBackup, AbortRemovesTheTargetsCairnCreated) {
   {
     SlowBackups slow;

@@ -1,0 +1,110 @@
+// The ended-jobs history of a domain (backup-completed.xml): kept in order, bounded, every
+// statistic round-trips, and a file from before the history (one job as the root) still reads.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "drivers/qemu/backup_record.hpp"
+#include "util/temp_dir.hpp"
+
+namespace cairn::drivers::qemu {
+namespace {
+
+class EndedBackupsFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = util::TempDir::Create("ended-backups");
+    ASSERT_TRUE(dir) << dir.error().Text();
+    dir_.emplace(std::move(*dir));
+    layout_.emplace(dir_->path());
+    std::filesystem::create_directories(layout_->RunDir("vm1"));
+  }
+  static JobStats Job(std::int64_t started) {
+    JobStats s;
+    s.type = JobType::kCompleted;
+    s.operation = JobOperation::kBackup;
+    s.started_ms = started;
+    s.time_elapsed_ms = 12;
+    s.disk_total = 1 << 20;
+    s.disk_processed = 1 << 20;
+    s.success = true;
+    return s;
+  }
+  std::optional<util::TempDir> dir_;
+  std::optional<StateLayout> layout_;
+};
+
+TEST_F(EndedBackupsFile, NoFileIsNoJob) {
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_TRUE(ended) << ended.error().Text();
+  EXPECT_TRUE(ended->jobs.empty());
+  EXPECT_FALSE(ended->last_consumed);
+}
+
+TEST_F(EndedBackupsFile, EveryStatisticRoundTrips) {
+  EndedBackups saved;
+  saved.jobs.push_back(Job(1000));
+  JobStats failed;
+  failed.type = JobType::kFailed;
+  failed.operation = JobOperation::kBackup;
+  failed.started_ms = 2000;
+  failed.time_elapsed_ms = 7;
+  failed.disk_temp_used = 3;
+  failed.disk_temp_total = 4;
+  failed.success = false;
+  failed.errmsg = "No space left on device <&>";
+  saved.jobs.push_back(failed);
+  saved.last_consumed = true;
+  ASSERT_TRUE(SaveEndedBackups(*layout_, "vm1", saved));
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_TRUE(ended) << ended.error().Text();
+  ASSERT_EQ(ended->jobs.size(), 2u);
+  EXPECT_TRUE(ended->last_consumed);
+  EXPECT_EQ(ended->jobs[0].started_ms, 1000);
+  EXPECT_EQ(ended->jobs[0].disk_total, 1u << 20);
+  EXPECT_EQ(ended->jobs[0].success, true);
+  EXPECT_FALSE(ended->jobs[0].errmsg);
+  const JobStats& f = ended->jobs[1];
+  EXPECT_EQ(f.type, JobType::kFailed);
+  EXPECT_EQ(f.time_elapsed_ms, 7u);
+  EXPECT_FALSE(f.disk_total);
+  EXPECT_EQ(f.disk_temp_used, 3u);
+  EXPECT_EQ(f.disk_temp_total, 4u);
+  EXPECT_EQ(f.success, false);
+  EXPECT_EQ(f.errmsg, "No space left on device <&>");
+}
+
+TEST_F(EndedBackupsFile, KeepsTheLastJobsInOrder) {
+  EndedBackups saved;
+  for (std::int64_t i = 1; i <= 40; ++i) saved.jobs.push_back(Job(i));
+  ASSERT_TRUE(SaveEndedBackups(*layout_, "vm1", saved));
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_TRUE(ended) << ended.error().Text();
+  ASSERT_EQ(ended->jobs.size(), kEndedBackupsKept);
+  for (std::size_t i = 0; i < kEndedBackupsKept; ++i) {
+    EXPECT_EQ(ended->jobs[i].started_ms, static_cast<std::int64_t>(40 - kEndedBackupsKept + 1 + i));
+  }
+}
+
+TEST_F(EndedBackupsFile, AFileOfOneJobFromBeforeTheHistoryReads) {
+  std::ofstream(CompletedBackupPath(*layout_, "vm1"))
+      << "<completedBackup type='3' started='5' elapsed='9' diskTotal='10' diskProcessed='10' "
+         "success='yes' consumed='yes'/>\n";
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_TRUE(ended) << ended.error().Text();
+  ASSERT_EQ(ended->jobs.size(), 1u);
+  EXPECT_EQ(ended->jobs[0].started_ms, 5);
+  EXPECT_EQ(ended->jobs[0].time_elapsed_ms, 9u);
+  EXPECT_TRUE(ended->last_consumed);
+}
+
+TEST_F(EndedBackupsFile, AnUnreadableFileIsAnInternalErrorNamingIt) {
+  std::ofstream(CompletedBackupPath(*layout_, "vm1")) << "<completedBackups";
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_FALSE(ended);
+  EXPECT_EQ(ended.error().code(), ErrorCode::kInternalError);
+  EXPECT_NE(ended.error().Text().find("backup-completed.xml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn::drivers::qemu
