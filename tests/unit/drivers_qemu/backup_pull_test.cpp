@@ -115,6 +115,27 @@ TEST_F(PullBackup, IncrementalExportCarriesTheChangedBlocksAsDirtyBitmap) {
   EXPECT_EQ(Vm().CheckpointLookupByName("c2")->GetParent()->name(), "c1");
 }
 
+// Since an older checkpoint (c1, with c2 and c3 after it): the bitmap context holds every
+// write since c1, including those before c2 and c3 were made, and nothing from before c1.
+TEST_F(PullBackup, IncrementalSinceAnOlderCheckpointCarriesEveryWriteSinceIt) {
+  GuestWrite("vda", 0x40, 48 << 20, 64 << 10, true);  // before c1: not in the map
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x41, 4 << 20, 64 << 10, true);
+  ASSERT_TRUE(Vm().CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x42, 16 << 20, 192 << 10, true);
+  ASSERT_TRUE(Vm().CheckpointCreateXml("<domaincheckpoint><name>c3</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x43, 60 << 20, 64 << 10, true);
+  ASSERT_TRUE(Vm().BackupBegin("<domainbackup mode='pull'><incremental>c1</incremental>" +
+                               UnixServer() +
+                               "<disks><disk name='vda' type='file'/></disks></domainbackup>"));
+  GuestWrite("vda", 0x44, 8 << 20, 64 << 10, false);  // after the start: in neither
+  EXPECT_EQ(
+      Dirty(NbdUri("vda"), "backup-vda"),
+      (std::vector<Extent>{{4 << 20, 64 << 10}, {16 << 20, 192 << 10}, {60 << 20, 64 << 10}}));
+  EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
+  ASSERT_TRUE(Vm().AbortJob());
+}
+
 TEST_F(PullBackup, ExportNameAndBitmapNameAreTheUsers) {
   ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
   GuestWrite("vdb", 0x31, 0, 64 << 10, true);
