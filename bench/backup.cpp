@@ -114,7 +114,10 @@ struct PushTiming {
   double total_ms() const { return begin_ms + copy_ms + finish_ms; }
 };
 
-PushTiming TimedPush(const cairn::Domain& dom, const std::string& xml) {
+// With `expect_copied`, the job must have copied exactly that many bytes: an incremental's
+// figure is only worth its dirt if the backup found every dirtied byte and nothing else.
+PushTiming TimedPush(const cairn::Domain& dom, const std::string& xml,
+                     std::optional<std::uint64_t> expect_copied = std::nullopt) {
   PushTiming t;
   const auto t0 = Clock::now();
   Must(dom.BackupBegin(xml), "push begin");
@@ -135,6 +138,12 @@ PushTiming TimedPush(const cairn::Domain& dom, const std::string& xml) {
       Must(dom.GetJobStats(cairn::JobStatsFlags::kCompleted), "completed job stats");
   if (done.type != cairn::JobType::kCompleted) {
     std::fprintf(stderr, "backup: push did not complete: %s\n", done.errmsg.value_or("?").c_str());
+    std::exit(1);
+  }
+  if (expect_copied && done.disk_total.value_or(0) != *expect_copied) {
+    std::fprintf(stderr, "backup: push copied %llu bytes, not the %llu dirtied\n",
+                 static_cast<unsigned long long>(done.disk_total.value_or(0)),
+                 static_cast<unsigned long long>(*expect_copied));
     std::exit(1);
   }
   return t;
@@ -273,7 +282,7 @@ void BackupBench::Incremental() const {
       }
       Remove(target);
       Settle();
-      c.runs.push_back(TimedPush(dom, PushXml(target, name)));
+      c.runs.push_back(TimedPush(dom, PushXml(target, name), c.bytes));
       Must(cp.Delete(), "checkpoint delete");
     }
   }
@@ -289,7 +298,7 @@ void BackupBench::PrintIncremental(const std::vector<IncrementalCase>& cases,
       "  wall = BackupBegin -> job ended; begin = the BackupBegin call; copy = until the poll "
       "that saw the end\n  (polls every %lld ms); finish = that poll (job dismissed, target "
       "flushed and detached, records written);\n  +ms/MiB = (wall - wall with nothing dirty) / "
-      "dirty MiB\n",
+      "dirty MiB;\n  every run is checked to have copied exactly the bytes dirtied (disk_total)\n",
       rounds, loads.c_str(), static_cast<long long>(kPollInterval.count()));
   std::printf("  %-8s %-44s %6s %11s %6s %6s %6s %7s %7s\n", "dirty", "layout", "wall", "[min-max]",
               "begin", "copy", "finish", "ms/MiB", "+ms/MiB");
