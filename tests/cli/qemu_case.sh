@@ -4,6 +4,9 @@
 #                    "[status N]"
 #   qemu_domain      writes ./vda.qcow2 (16 MiB, empty) and ./dom.xml: domain "vm" (TCG,
 #                    64 MiB, no guest OS: it sits in firmware) with that image as virtio vda
+#   push_xml XML TARGET [SINCE]
+#                    writes XML: a push backup of vda into the qcow2 file TARGET, incremental
+#                    since checkpoint SINCE when given
 c() { "$CAIRN" -c "qemu:///embed?root=$PWD/state" "$@"; echo "[status $?]"; }
 qemu_domain() {
   qemu-img create -q -f qcow2 "$PWD/vda.qcow2" 16M
@@ -19,5 +22,18 @@ qemu_domain() {
     </disk>
   </devices>
 </domain>
+XML
+}
+push_xml() {
+  cat >"$1" <<XML
+<domainbackup mode='push'>
+${3:+  <incremental>$3</incremental>
+}  <disks>
+    <disk name='vda' type='file'>
+      <target file='$2'/>
+      <driver type='qcow2'/>
+    </disk>
+  </disks>
+</domainbackup>
 XML
 }

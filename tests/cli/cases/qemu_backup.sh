@@ -12,16 +12,7 @@ cook() {
 }
 qemu_domain
 qemu-io -c 'write -P 0x5a 1M 2M' "$PWD/vda.qcow2" >/dev/null
-cat >push.xml <<XML
-<domainbackup mode='push'>
-  <disks>
-    <disk name='vda' type='file'>
-      <target file='$PWD/copy.qcow2'/>
-      <driver type='qcow2'/>
-    </disk>
-  </disks>
-</domainbackup>
-XML
+push_xml push.xml "$PWD/copy.qcow2"
 cat >pull.xml <<XML
 <domainbackup mode='pull'>
   <server transport='unix' socket='$PWD/nbd.sock'/>

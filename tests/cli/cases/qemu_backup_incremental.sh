@@ -7,19 +7,8 @@
 . "$CAIRN_QEMU_CASE"
 qemu_domain
 qemu-io -c 'write -P 0x11 0 2M' "$PWD/vda.qcow2" >/dev/null
-for name in full inc; do
-  cat >$name.xml <<XML
-<domainbackup mode='push'>
-  $(test $name = inc && echo '<incremental>c1</incremental>')
-  <disks>
-    <disk name='vda' type='file'>
-      <target file='$PWD/$name.qcow2'/>
-      <driver type='qcow2'/>
-    </disk>
-  </disks>
-</domainbackup>
-XML
-done
+push_xml full.xml "$PWD/full.qcow2"
+push_xml inc.xml "$PWD/inc.qcow2" c1
 echo '<domaincheckpoint><name>c1</name></domaincheckpoint>' >c1.xml
 echo '<domaincheckpoint><name>c2</name></domaincheckpoint>' >c2.xml
 c "define dom.xml; start vm" | sed "s|$PWD|DIR|g"
