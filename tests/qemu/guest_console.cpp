@@ -20,6 +20,8 @@ constexpr std::size_t kMaxCommand = 2000;
 // How long Connect() waits for one probe's answer before sending the next: a probe sent
 // before the guest opened its tty is lost, not queued.
 constexpr auto kProbeInterval = std::chrono::milliseconds(250);
+// How much of the console's last output a boot timeout shows.
+constexpr std::size_t kTailShown = 1500;
 
 Error SystemError(std::string message, int err) {
   return Error(ErrorCode::kSystemError, kErr, fmt::format("{}: {}", message, std::strerror(err)));
@@ -128,9 +130,13 @@ Result<GuestConsole> GuestConsole::Connect(const std::filesystem::path& socket_p
       if (!*more) break;
     }
     if (Clock::now() >= deadline) {
+      // What the guest printed last says where its boot stopped.
+      const std::string& seen = console.buffer_;
+      const std::string tail = seen.substr(seen.size() > kTailShown ? seen.size() - kTailShown : 0);
       return Fail(ErrorCode::kOperationTimeout, kErr,
-                  fmt::format("the guest shell on '{}' did not answer within {} ms", path,
-                              timeout.count()));
+                  fmt::format("the guest shell on '{}' did not answer within {} ms; {} bytes "
+                              "from the console, ending: {:?}",
+                              path, timeout.count(), seen.size(), tail));
     }
   }
 }

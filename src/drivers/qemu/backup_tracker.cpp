@@ -102,6 +102,15 @@ const qmp::JobInfo* BackupTracker::FindQemuJob(std::string_view id) const {
   return nullptr;
 }
 
+Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
+  Status cancelled = qmp::BlockJobCancel(*qmp_, id, force);
+  if (cancelled) return true;
+  if (Status ok = QueryJobs(); !ok) return std::unexpected(cancelled.error());
+  const qmp::JobInfo* job = FindQemuJob(id);
+  if (job != nullptr && job->status == "concluded") return false;
+  return std::unexpected(cancelled.error());
+}
+
 Status BackupTracker::Refresh() {
   if (!record_) return {};
   BackupRecord& r = *record_;
@@ -158,8 +167,9 @@ Status BackupTracker::Refresh() {
   if (broken && ongoing) {
     for (conf::BackupDiskDef& d : r.def.disks) {
       if (d.state != BackupDiskState::kRunning) continue;
-      if (Status ok = qmp::BlockJobCancel(*qmp_, r.FindJob(d.name)->job_id); !ok) return ok;
-      d.state = BackupDiskState::kCancelling;
+      Result<bool> sent = CancelQemuJob(r.FindJob(d.name)->job_id);
+      if (!sent) return std::unexpected(sent.error());
+      if (*sent) d.state = BackupDiskState::kCancelling;
       changed = true;
     }
   }
@@ -201,8 +211,9 @@ Status BackupTracker::Abort() {
   if (!q) return std::unexpected(q.error());
   for (conf::BackupDiskDef& d : r.def.disks) {
     if (d.state != BackupDiskState::kRunning) continue;
-    if (Status ok = qmp::BlockJobCancel(**q, r.FindJob(d.name)->job_id); !ok) return ok;
-    d.state = BackupDiskState::kCancelling;
+    Result<bool> sent = CancelQemuJob(r.FindJob(d.name)->job_id);
+    if (!sent) return std::unexpected(sent.error());
+    if (*sent) d.state = BackupDiskState::kCancelling;
   }
   if (Status ok = Save(); !ok) return ok;
   const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
@@ -226,7 +237,8 @@ Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
     const qmp::JobInfo* job = FindQemuJob(d->job_id);
     if (job == nullptr) continue;
     if (job->status != "concluded") {
-      if (Status ok = qmp::BlockJobCancel(qmp, d->job_id, true); !ok) return ok;
+      Result<bool> sent = CancelQemuJob(d->job_id, true);
+      if (!sent) return std::unexpected(sent.error());
       Result<qmp::JobInfo> done = qmp::WaitForJobConcluded(qmp, d->job_id, kCancelWait);
       if (!done) return std::unexpected(done.error());
     }

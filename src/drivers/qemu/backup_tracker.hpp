@@ -66,6 +66,10 @@ class BackupTracker {
 
   Status QueryJobs();
   const qmp::JobInfo* FindQemuJob(std::string_view id) const;
+  // block-job-cancel of QEMU job `id`: true once sent, false if the job concluded on its own
+  // since the last look (QEMU then refuses the cancel; the next look records how it ended).
+  // Refreshes the list of QEMU's jobs when the cancel is refused.
+  Result<bool> CancelQemuJob(std::string_view id, bool force = false);
   // Cancels (forced) and dismisses the disks' QEMU jobs, removes their temporary bitmaps and
   // detaches their images. Idempotent: only what QEMU still has is touched.
   Status Release(const std::vector<BackupDiskJob*>& disks);
