@@ -135,7 +135,7 @@ class GuestBootTest : public ::testing::Test {
     add("-machine", fmt::format("pc,accel={}", accel_name));
     add("-kernel", (guest / "vmlinuz").string());
     add("-initrd", (guest / "initrd.img").string());
-    add("-append", "console=ttyS0 quiet");
+    add("-append", "console=ttyS0 quiet no_timer_check");
     add("-chardev", fmt::format("socket,id=serial0,path={},server=on,wait=off", console.string()));
     add("-serial", "chardev:serial0");
     add("-blockdev", fmt::format("driver=file,node-name=file-vda,filename={}", disk_.string()));

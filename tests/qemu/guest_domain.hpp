@@ -64,7 +64,7 @@ class GuestDomainTest : public ::testing::Test {
         "<domain type='qemu'><name>g1</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
         "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>" +
         (guest_ / "vmlinuz").string() + "</kernel><initrd>" + (guest_ / "initrd.img").string() +
-        "</initrd><cmdline>console=ttyS0 quiet</cmdline></os><devices>";
+        "</initrd><cmdline>console=ttyS0 quiet no_timer_check</cmdline></os><devices>";
     for (const char* d : {"vda", "vdb"}) {
       xml += std::string("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>") +
              "<source file='" + Image(d) + "'/><target dev='" + d + "' bus='virtio'/></disk>";
