@@ -121,6 +121,42 @@ std::optional<std::uint64_t> GetOptional(const conf::XmlElement& e, std::string_
   return Number<std::uint64_t>(e, attr);
 }
 
+// One ended job in backup-completed.xml.
+constexpr std::string_view kEndedJob = "completedBackup";
+
+conf::XmlElement EndedJob(const JobStats& s) {
+  conf::XmlElement e{std::string(kEndedJob)};
+  e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
+  e.SetAttribute("started", std::to_string(s.started_ms));
+  e.SetAttribute("elapsed", std::to_string(s.time_elapsed_ms));
+  SetOptional(e, "diskTotal", s.disk_total);
+  SetOptional(e, "diskProcessed", s.disk_processed);
+  SetOptional(e, "tempUsed", s.disk_temp_used);
+  SetOptional(e, "tempTotal", s.disk_temp_total);
+  e.SetAttribute("success", YesNo(s.success.value_or(false)));
+  if (s.errmsg) {
+    conf::XmlElement msg("errmsg");
+    msg.set_text(*s.errmsg);
+    e.AddChild(std::move(msg));
+  }
+  return e;
+}
+
+JobStats ReadEndedJob(const conf::XmlElement& e) {
+  JobStats s;
+  s.type = static_cast<JobType>(Number<int>(e, "type"));
+  s.operation = JobOperation::kBackup;
+  s.started_ms = Number<std::int64_t>(e, "started");
+  s.time_elapsed_ms = Number<std::uint64_t>(e, "elapsed");
+  s.disk_total = GetOptional(e, "diskTotal");
+  s.disk_processed = GetOptional(e, "diskProcessed");
+  s.disk_temp_used = GetOptional(e, "tempUsed");
+  s.disk_temp_total = GetOptional(e, "tempTotal");
+  s.success = Yes(e, "success");
+  if (std::optional<std::string> msg = e.ChildText("errmsg")) s.errmsg = *msg;
+  return s;
+}
+
 }  // namespace
 
 BackupDiskJob* BackupRecord::FindJob(std::string_view target) {
@@ -182,24 +218,12 @@ Result<EndedBackups> LoadEndedBackups(const StateLayout& layout, std::string_vie
   if (!*text) return ended;
   Result<conf::XmlElement> root = conf::ParseXml(**text, "completed backup jobs");
   if (!root) return Unreadable(path, root.error());
-  // Before the history, the file held the last job alone, as its root element.
-  std::vector<conf::XmlElement> single;
-  const bool history = root->name() == "completedBackups";
-  if (!history) single.push_back(*root);
-  for (const conf::XmlElement& e : history ? root->children() : single) {
-    if (e.name() != "completedBackup") continue;
-    JobStats s;
-    s.type = static_cast<JobType>(Number<int>(e, "type"));
-    s.operation = JobOperation::kBackup;
-    s.started_ms = Number<std::int64_t>(e, "started");
-    s.time_elapsed_ms = Number<std::uint64_t>(e, "elapsed");
-    s.disk_total = GetOptional(e, "diskTotal");
-    s.disk_processed = GetOptional(e, "diskProcessed");
-    s.disk_temp_used = GetOptional(e, "tempUsed");
-    s.disk_temp_total = GetOptional(e, "tempTotal");
-    s.success = Yes(e, "success");
-    if (std::optional<std::string> msg = e.ChildText("errmsg")) s.errmsg = *msg;
-    ended.jobs.push_back(std::move(s));
+  if (root->name() == kEndedJob) {
+    ended.jobs.push_back(ReadEndedJob(*root));  // from before the history: the last job alone
+  } else {
+    for (const conf::XmlElement& e : root->children()) {
+      if (e.name() == kEndedJob) ended.jobs.push_back(ReadEndedJob(e));
+    }
   }
   ended.last_consumed = Yes(*root, "consumed");
   return ended;
@@ -211,24 +235,7 @@ Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,
   root.SetAttribute("consumed", YesNo(ended.last_consumed));
   const std::size_t first =
       ended.jobs.size() > kEndedBackupsKept ? ended.jobs.size() - kEndedBackupsKept : 0;
-  for (std::size_t i = first; i < ended.jobs.size(); ++i) {
-    const JobStats& s = ended.jobs[i];
-    conf::XmlElement e("completedBackup");
-    e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
-    e.SetAttribute("started", std::to_string(s.started_ms));
-    e.SetAttribute("elapsed", std::to_string(s.time_elapsed_ms));
-    SetOptional(e, "diskTotal", s.disk_total);
-    SetOptional(e, "diskProcessed", s.disk_processed);
-    SetOptional(e, "tempUsed", s.disk_temp_used);
-    SetOptional(e, "tempTotal", s.disk_temp_total);
-    e.SetAttribute("success", YesNo(s.success.value_or(false)));
-    if (s.errmsg) {
-      conf::XmlElement msg("errmsg");
-      msg.set_text(*s.errmsg);
-      e.AddChild(std::move(msg));
-    }
-    root.AddChild(std::move(e));
-  }
+  for (std::size_t i = first; i < ended.jobs.size(); ++i) root.AddChild(EndedJob(ended.jobs[i]));
   return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString());
 }
 

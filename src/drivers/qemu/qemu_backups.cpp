@@ -29,6 +29,19 @@ Result<LockedDomain> Lock(const StateLayout& layout, const driver::DomainRef& re
   return LockedDomain{std::move(*lock), std::move(*rec)};
 }
 
+// Takes the domain's lock, brings its job record up to date with QEMU, then answers with
+// `part(domain, tracker)`: the start every reading entry point shares.
+template <typename Part>
+auto WithRefreshedJob(const StateLayout& layout, const driver::DomainRef& ref, Part part)
+    -> decltype(part(std::declval<LockedDomain&>(), std::declval<BackupTracker&>())) {
+  Result<LockedDomain> d = Lock(layout, ref);
+  if (!d) return std::unexpected(d.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(layout, d->domain);
+  if (!tracker) return std::unexpected(tracker.error());
+  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+  return part(*d, *tracker);
+}
+
 Error DomainNotRunning() {
   return Error(ErrorCode::kOperationInvalid, kErr, "domain is not running");
 }
@@ -66,50 +79,44 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
 }
 
 Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, unsigned) {
-  Result<LockedDomain> d = Lock(layout_, ref);
-  if (!d) return std::unexpected(d.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
-  if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
-  if (!tracker->active()) return std::unexpected(NoBackupJob());
-  return conf::FormatBackupXml(tracker->record().def, 0);
+  return WithRefreshedJob(layout_, ref,
+                          [](LockedDomain&, BackupTracker& tracker) -> Result<std::string> {
+                            if (!tracker.active()) return std::unexpected(NoBackupJob());
+                            return conf::FormatBackupXml(tracker.record().def, 0);
+                          });
 }
 
 Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned flags) {
-  Result<LockedDomain> d = Lock(layout_, ref);
-  if (!d) return std::unexpected(d.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
-  if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
-  if (!(flags & kStatsCompleted)) {
-    if (!d->domain.active()) return std::unexpected(DomainNotRunning());
-    return tracker->LiveStats();
-  }
-  // libvirt: the completed job only while no job runs — a poller must never take the
-  // previous job's end for the one it started.
-  if (tracker->active()) return JobStats{};
+  return WithRefreshedJob(layout_, ref,
+                          [&](LockedDomain& d, BackupTracker& tracker) -> Result<JobStats> {
+                            if (!(flags & kStatsCompleted)) {
+                              if (!d.domain.active()) return std::unexpected(DomainNotRunning());
+                              return tracker.LiveStats();
+                            }
+                            // libvirt: the completed job only while no job runs — a poller must
+                            // never take the previous job's end for the one it started.
+                            if (tracker.active()) return JobStats{};
 
-  Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
-  if (!ended) return std::unexpected(ended.error());
-  if (ended->jobs.empty() || ended->last_consumed) return JobStats{};
-  if (!(flags & kStatsKeepCompleted)) {
-    ended->last_consumed = true;
-    if (Status ok = SaveEndedBackups(layout_, ref.name, *ended); !ok) {
-      return std::unexpected(ok.error());
-    }
-  }
-  return ended->jobs.back();
+                            Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
+                            if (!ended) return std::unexpected(ended.error());
+                            if (ended->jobs.empty() || ended->last_consumed) return JobStats{};
+                            if (!(flags & kStatsKeepCompleted)) {
+                              ended->last_consumed = true;
+                              if (Status ok = SaveEndedBackups(layout_, ref.name, *ended); !ok) {
+                                return std::unexpected(ok.error());
+                              }
+                            }
+                            return ended->jobs.back();
+                          });
 }
 
 Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref) {
-  Result<LockedDomain> d = Lock(layout_, ref);
-  if (!d) return std::unexpected(d.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
-  if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
-  Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
-  if (!ended) return std::unexpected(ended.error());
-  return std::move(ended->jobs);
+  return WithRefreshedJob(layout_, ref,
+                          [&](LockedDomain&, BackupTracker&) -> Result<std::vector<JobStats>> {
+                            Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
+                            if (!ended) return std::unexpected(ended.error());
+                            return std::move(ended->jobs);
+                          });
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
