@@ -3,6 +3,8 @@
 # libvirt's virsh, then with $VIRSH naming Cairn's cairn, each in a fresh directory with
 # TZ=UTC and LC_ALL=C. Their stdout, stderr and exit status must be identical, after both
 # pass through NAME.filter (a sed script) when it exists, for differences documented there.
+# Times differ between the two runs, so both are cooked first: a "YYYY-MM-DD HH:MM:SS +ZZZZ"
+# time becomes TIMESTAMP and the digits of <creationTime> become EPOCH.
 #
 # usage: run_cli_diff.sh VIRSH CAIRN CASE.sh WORK_DIR
 set -u
@@ -21,8 +23,11 @@ run() {  # run SIDE BINARY
      XDG_CONFIG_HOME=$dir/config sh "$CASE" >stdout.raw 2>stderr.raw </dev/null
    echo $? >status)
   for f in stdout stderr; do
-    if [ -f "$BASE.filter" ]; then sed -f "$BASE.filter" "$dir/$f.raw" >"$dir/$f"
-    else cp "$dir/$f.raw" "$dir/$f"; fi
+    sed 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}/TIMESTAMP/g
+         s/<creationTime>[0-9]*<\/creationTime>/<creationTime>EPOCH<\/creationTime>/g' \
+      "$dir/$f.raw" >"$dir/$f.cooked"
+    if [ -f "$BASE.filter" ]; then sed -f "$BASE.filter" "$dir/$f.cooked" >"$dir/$f"
+    else cp "$dir/$f.cooked" "$dir/$f"; fi
   done
 }
 run libvirt "$VIRSH_BIN"
