@@ -1,8 +1,10 @@
 /* cairn/virt.h — Cairn's C API, with libvirt's names, signatures and values.
  *
- * A C program written against libvirt's checkpoint and backup API builds against Cairn by
- * replacing `#include <libvirt/libvirt.h>` with `#include <cairn/virt.h>` and `-lvirt` with
- * `-lcairn`.
+ * A C program written against libvirt's checkpoint and backup API builds against Cairn
+ * unchanged, its `#include <libvirt/libvirt.h>` and `<libvirt/virterror.h>` included, with
+ * `pkg-config --cflags --libs cairn-virt` instead of `pkg-config libvirt` (the headers under
+ * include/cairn-virt/libvirt/ forward here). Including <cairn/virt.h> and linking `-lcairn`
+ * works as well.
  * Conventions are libvirt's: functions return NULL or -1 on error and set the calling
  * thread's last error (virGetLastError); arrays returned by the List functions carry one
  * extra NULL element not counted in the return value; every object handle is reference

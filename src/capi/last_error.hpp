@@ -48,5 +48,8 @@ void SetNullArgument(std::string_view arg, std::string_view function, int domain
 // For a NULL or foreign handle: the code, the domain and "invalid ... pointer in FUNCTION"
 // exactly as libvirt's virCheck*Return macros raise them.
 void SetInvalidHandle(ErrorCode code, int domain, std::string_view function);
+inline void SetInvalidHandle(ErrorCode code, ErrorDomain domain, std::string_view function) {
+  SetInvalidHandle(code, static_cast<int>(domain), function);
+}
 
 }  // namespace cairn::capi
