@@ -309,6 +309,58 @@ void virConnResetLastError(virConnectPtr conn);
 
 virConnectPtr virConnectOpen(const char *name);
 virConnectPtr virConnectOpenReadOnly(const char *name);
+
+/* virConnectOpenAuth's flags and credentials (libvirt-host.h). Cairn's drivers run in the
+ * calling process and never ask for credentials: `auth` is accepted and never called. */
+typedef enum {
+  VIR_CONNECT_RO = 1 << 0,         /* read-only, as virConnectOpenReadOnly */
+  VIR_CONNECT_NO_ALIASES = 1 << 1  /* refused: Cairn has no URI aliases (nor has libvirt's
+                                      test driver) */
+} virConnectFlags;
+
+typedef enum {
+  VIR_CRED_USERNAME = 1,
+  VIR_CRED_AUTHNAME = 2,
+  VIR_CRED_LANGUAGE = 3,
+  VIR_CRED_CNONCE = 4,
+  VIR_CRED_PASSPHRASE = 5,
+  VIR_CRED_ECHOPROMPT = 6,
+  VIR_CRED_NOECHOPROMPT = 7,
+  VIR_CRED_REALM = 8,
+  VIR_CRED_EXTERNAL = 9
+} virConnectCredentialType;
+
+struct _virConnectCredential {
+  int type;               /* virConnectCredentialType */
+  const char *prompt;
+  const char *challenge;
+  const char *defresult;
+  char *result;           /* malloc'd by the callback */
+  unsigned int resultlen;
+};
+typedef struct _virConnectCredential virConnectCredential;
+typedef virConnectCredential *virConnectCredentialPtr;
+
+typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred, unsigned int ncred,
+                                         void *cbdata);
+
+struct _virConnectAuth {
+  int *credtype;               /* the virConnectCredentialType values the callback handles */
+  unsigned int ncredtype;
+  virConnectAuthCallbackPtr cb;
+  void *cbdata;
+};
+typedef struct _virConnectAuth virConnectAuth;
+typedef virConnectAuth *virConnectAuthPtr;
+
+/* libvirt's prompting default; in Cairn it handles no credential type and has no callback,
+ * since nothing ever asks. */
+extern virConnectAuthPtr virConnectAuthPtrDefault;
+
+/* virConnectOpen, or virConnectOpenReadOnly with VIR_CONNECT_RO. Errors: any other flag is
+ * VIR_ERR_INVALID_ARG ("unsupported flags (0x2) in function virConnectOpenAuth"; libvirt's
+ * driver names its own open function); else as virConnectOpen. */
+virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags);
 int virConnectClose(virConnectPtr conn);
 int virConnectRef(virConnectPtr conn);
 /* The canonical URI ("test:///default"), malloc'd: free() it. */

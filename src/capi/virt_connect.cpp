@@ -1,4 +1,5 @@
 // C API: handle plumbing, opening and closing connections, domains.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -105,6 +106,25 @@ extern "C" {
 
 virConnectPtr virConnectOpen(const char* name) { return Open(name, false); }
 virConnectPtr virConnectOpenReadOnly(const char* name) { return Open(name, true); }
+
+virConnectAuthPtr virConnectAuthPtrDefault = [] {
+  static virConnectAuth no_credentials{};
+  return &no_credentials;
+}();
+
+virConnectPtr virConnectOpenAuth(const char* name, virConnectAuthPtr auth, unsigned int flags) {
+  if ((flags & ~static_cast<unsigned>(VIR_CONNECT_RO)) != 0) {
+    ResetLastError();
+    char hex[16];
+    std::snprintf(hex, sizeof(hex), "%x", flags & ~static_cast<unsigned>(VIR_CONNECT_RO));
+    // Worded as libvirt's virCheckFlags: no code text before it.
+    SetLastErrorRaw(VIR_ERR_INVALID_ARG, VIR_FROM_NONE,
+                    std::string("unsupported flags (0x") + hex + ") in function virConnectOpenAuth",
+                    "virConnectOpenAuth", "flags", 0);
+    return nullptr;
+  }
+  return Open(name, (flags & VIR_CONNECT_RO) != 0);
+}
 
 int virConnectClose(virConnectPtr conn) {
   // In libvirt.c, whose errors come from VIR_FROM_NONE.
