@@ -1,8 +1,10 @@
 /* cairn/virt.h — Cairn's C API, with libvirt's names, signatures and values.
  *
- * A C program written against libvirt's checkpoint and backup API builds against Cairn by
- * replacing `#include <libvirt/libvirt.h>` with `#include <cairn/virt.h>` and `-lvirt` with
- * `-lcairn`.
+ * A C program written against libvirt's checkpoint and backup API builds against Cairn
+ * unchanged, its `#include <libvirt/libvirt.h>` and `<libvirt/virterror.h>` included, with
+ * `pkg-config --cflags --libs cairn-virt` instead of `pkg-config libvirt` (the headers under
+ * include/cairn-virt/libvirt/ forward here). Including <cairn/virt.h> and linking `-lcairn`
+ * works as well.
  * Conventions are libvirt's: functions return NULL or -1 on error and set the calling
  * thread's last error (virGetLastError); arrays returned by the List functions carry one
  * extra NULL element not counted in the return value; every object handle is reference
@@ -22,7 +24,16 @@ typedef virDomain *virDomainPtr;
 typedef struct _virDomainCheckpoint virDomainCheckpoint;
 typedef virDomainCheckpoint *virDomainCheckpointPtr;
 
-/* ---- errors (virterror.h) ---- */
+/* ---- errors (virterror.h) ----
+ *
+ * Every value of libvirt 9.0's virErrorDomain and virErrorNumber is named, so that a program's
+ * switch over them builds; Cairn itself raises only a few of them (cairn/error.hpp).
+ * When an entry point fails it stores the error as the calling thread's last error, copies it
+ * into the connection's last error (when the call had a valid connection), then reports it:
+ * to the connection's handler if one was set (virConnSetErrorFunc), else to the global handler
+ * (virSetErrorFunc), else with virDefaultErrorFunc, which prints it on stderr. Handlers run on
+ * the failing thread, inside the failing call.
+ */
 
 typedef enum {
   VIR_ERR_NONE = 0,
@@ -32,16 +43,78 @@ typedef enum {
 
 typedef enum {
   VIR_FROM_NONE = 0,
+  VIR_FROM_XEN = 1,
+  VIR_FROM_XEND = 2,
+  VIR_FROM_XENSTORE = 3,
+  VIR_FROM_SEXPR = 4,
   VIR_FROM_XML = 5,
+  VIR_FROM_DOM = 6,
   VIR_FROM_RPC = 7,
+  VIR_FROM_PROXY = 8,
   VIR_FROM_CONF = 9,
   VIR_FROM_QEMU = 10,
+  VIR_FROM_NET = 11,
   VIR_FROM_TEST = 12,
+  VIR_FROM_REMOTE = 13,
+  VIR_FROM_OPENVZ = 14,
+  VIR_FROM_XENXM = 15,
+  VIR_FROM_STATS_LINUX = 16,
+  VIR_FROM_LXC = 17,
   VIR_FROM_STORAGE = 18,
+  VIR_FROM_NETWORK = 19,
   VIR_FROM_DOMAIN = 20,
+  VIR_FROM_UML = 21,
+  VIR_FROM_NODEDEV = 22,
+  VIR_FROM_XEN_INOTIFY = 23,
   VIR_FROM_SECURITY = 24,
+  VIR_FROM_VBOX = 25,
+  VIR_FROM_INTERFACE = 26,
+  VIR_FROM_ONE = 27,
+  VIR_FROM_ESX = 28,
+  VIR_FROM_PHYP = 29,
+  VIR_FROM_SECRET = 30,
+  VIR_FROM_CPU = 31,
+  VIR_FROM_XENAPI = 32,
+  VIR_FROM_NWFILTER = 33,
+  VIR_FROM_HOOK = 34,
+  VIR_FROM_DOMAIN_SNAPSHOT = 35,
+  VIR_FROM_AUDIT = 36,
+  VIR_FROM_SYSINFO = 37,
+  VIR_FROM_STREAMS = 38,
+  VIR_FROM_VMWARE = 39,
+  VIR_FROM_EVENT = 40,
+  VIR_FROM_LIBXL = 41,
+  VIR_FROM_LOCKING = 42,
+  VIR_FROM_HYPERV = 43,
+  VIR_FROM_CAPABILITIES = 44,
   VIR_FROM_URI = 45,
-  VIR_FROM_DOMAIN_CHECKPOINT = 69
+  VIR_FROM_AUTH = 46,
+  VIR_FROM_DBUS = 47,
+  VIR_FROM_PARALLELS = 48,
+  VIR_FROM_DEVICE = 49,
+  VIR_FROM_SSH = 50,
+  VIR_FROM_LOCKSPACE = 51,
+  VIR_FROM_INITCTL = 52,
+  VIR_FROM_IDENTITY = 53,
+  VIR_FROM_CGROUP = 54,
+  VIR_FROM_ACCESS = 55,
+  VIR_FROM_SYSTEMD = 56,
+  VIR_FROM_BHYVE = 57,
+  VIR_FROM_CRYPTO = 58,
+  VIR_FROM_FIREWALL = 59,
+  VIR_FROM_POLKIT = 60,
+  VIR_FROM_THREAD = 61,
+  VIR_FROM_ADMIN = 62,
+  VIR_FROM_LOGGING = 63,
+  VIR_FROM_XENXL = 64,
+  VIR_FROM_PERF = 65,
+  VIR_FROM_LIBSSH = 66,
+  VIR_FROM_RESCTRL = 67,
+  VIR_FROM_FIREWALLD = 68,
+  VIR_FROM_DOMAIN_CHECKPOINT = 69,
+  VIR_FROM_TPM = 70,
+  VIR_FROM_BPF = 71,
+  VIR_FROM_CH = 72
 } virErrorDomain;
 
 typedef enum {
@@ -49,74 +122,276 @@ typedef enum {
   VIR_ERR_INTERNAL_ERROR = 1,
   VIR_ERR_NO_MEMORY = 2,
   VIR_ERR_NO_SUPPORT = 3,
+  VIR_ERR_UNKNOWN_HOST = 4,
   VIR_ERR_NO_CONNECT = 5,
   VIR_ERR_INVALID_CONN = 6,
   VIR_ERR_INVALID_DOMAIN = 7,
   VIR_ERR_INVALID_ARG = 8,
   VIR_ERR_OPERATION_FAILED = 9,
+  VIR_ERR_GET_FAILED = 10,
+  VIR_ERR_POST_FAILED = 11,
+  VIR_ERR_HTTP_ERROR = 12,
+  VIR_ERR_SEXPR_SERIAL = 13,
+  VIR_ERR_NO_XEN = 14,
+  VIR_ERR_XEN_CALL = 15,
+  VIR_ERR_OS_TYPE = 16,
+  VIR_ERR_NO_KERNEL = 17,
+  VIR_ERR_NO_ROOT = 18,
+  VIR_ERR_NO_SOURCE = 19,
+  VIR_ERR_NO_TARGET = 20,
+  VIR_ERR_NO_NAME = 21,
+  VIR_ERR_NO_OS = 22,
+  VIR_ERR_NO_DEVICE = 23,
+  VIR_ERR_NO_XENSTORE = 24,
+  VIR_ERR_DRIVER_FULL = 25,
+  VIR_ERR_CALL_FAILED = 26,
   VIR_ERR_XML_ERROR = 27,
   VIR_ERR_DOM_EXIST = 28,
   VIR_ERR_OPERATION_DENIED = 29,
   VIR_ERR_OPEN_FAILED = 30,
   VIR_ERR_READ_FAILED = 31,
   VIR_ERR_PARSE_FAILED = 32,
+  VIR_ERR_CONF_SYNTAX = 33,
   VIR_ERR_WRITE_FAILED = 34,
   VIR_ERR_XML_DETAIL = 35,
+  VIR_ERR_INVALID_NETWORK = 36,
+  VIR_ERR_NETWORK_EXIST = 37,
   VIR_ERR_SYSTEM_ERROR = 38,
   VIR_ERR_RPC = 39,
+  VIR_ERR_GNUTLS_ERROR = 40,
+  VIR_WAR_NO_NETWORK = 41,
   VIR_ERR_NO_DOMAIN = 42,
+  VIR_ERR_NO_NETWORK = 43,
+  VIR_ERR_INVALID_MAC = 44,
+  VIR_ERR_AUTH_FAILED = 45,
+  VIR_ERR_INVALID_STORAGE_POOL = 46,
+  VIR_ERR_INVALID_STORAGE_VOL = 47,
+  VIR_WAR_NO_STORAGE = 48,
+  VIR_ERR_NO_STORAGE_POOL = 49,
+  VIR_ERR_NO_STORAGE_VOL = 50,
+  VIR_WAR_NO_NODE = 51,
+  VIR_ERR_INVALID_NODE_DEVICE = 52,
+  VIR_ERR_NO_NODE_DEVICE = 53,
+  VIR_ERR_NO_SECURITY_MODEL = 54,
   VIR_ERR_OPERATION_INVALID = 55,
+  VIR_WAR_NO_INTERFACE = 56,
+  VIR_ERR_NO_INTERFACE = 57,
+  VIR_ERR_INVALID_INTERFACE = 58,
+  VIR_ERR_MULTIPLE_INTERFACES = 59,
+  VIR_WAR_NO_NWFILTER = 60,
+  VIR_ERR_INVALID_NWFILTER = 61,
+  VIR_ERR_NO_NWFILTER = 62,
+  VIR_ERR_BUILD_FIREWALL = 63,
+  VIR_WAR_NO_SECRET = 64,
+  VIR_ERR_INVALID_SECRET = 65,
+  VIR_ERR_NO_SECRET = 66,
   VIR_ERR_CONFIG_UNSUPPORTED = 67,
   VIR_ERR_OPERATION_TIMEOUT = 68,
+  VIR_ERR_MIGRATE_PERSIST_FAILED = 69,
+  VIR_ERR_HOOK_SCRIPT_FAILED = 70,
   VIR_ERR_INVALID_DOMAIN_SNAPSHOT = 71,
   VIR_ERR_NO_DOMAIN_SNAPSHOT = 72,
+  VIR_ERR_INVALID_STREAM = 73,
   VIR_ERR_ARGUMENT_UNSUPPORTED = 74,
+  VIR_ERR_STORAGE_PROBE_FAILED = 75,
+  VIR_ERR_STORAGE_POOL_BUILT = 76,
+  VIR_ERR_SNAPSHOT_REVERT_RISKY = 77,
   VIR_ERR_OPERATION_ABORTED = 78,
+  VIR_ERR_AUTH_CANCELLED = 79,
+  VIR_ERR_NO_DOMAIN_METADATA = 80,
+  VIR_ERR_MIGRATE_UNSAFE = 81,
   VIR_ERR_OVERFLOW = 82,
+  VIR_ERR_BLOCK_COPY_ACTIVE = 83,
   VIR_ERR_OPERATION_UNSUPPORTED = 84,
+  VIR_ERR_SSH = 85,
   VIR_ERR_AGENT_UNRESPONSIVE = 86,
   VIR_ERR_RESOURCE_BUSY = 87,
+  VIR_ERR_ACCESS_DENIED = 88,
+  VIR_ERR_DBUS_SERVICE = 89,
+  VIR_ERR_STORAGE_VOL_EXIST = 90,
+  VIR_ERR_CPU_INCOMPATIBLE = 91,
   VIR_ERR_XML_INVALID_SCHEMA = 92,
+  VIR_ERR_MIGRATE_FINISH_OK = 93,
+  VIR_ERR_AUTH_UNAVAILABLE = 94,
+  VIR_ERR_NO_SERVER = 95,
+  VIR_ERR_NO_CLIENT = 96,
+  VIR_ERR_AGENT_UNSYNCED = 97,
+  VIR_ERR_LIBSSH = 98,
   VIR_ERR_DEVICE_MISSING = 99,
+  VIR_ERR_INVALID_NWFILTER_BINDING = 100,
+  VIR_ERR_NO_NWFILTER_BINDING = 101,
   VIR_ERR_INVALID_DOMAIN_CHECKPOINT = 102,
   VIR_ERR_NO_DOMAIN_CHECKPOINT = 103,
   VIR_ERR_NO_DOMAIN_BACKUP = 104,
-  VIR_ERR_CHECKPOINT_INCONSISTENT = 109
+  VIR_ERR_INVALID_NETWORK_PORT = 105,
+  VIR_ERR_NETWORK_PORT_EXIST = 106,
+  VIR_ERR_NO_NETWORK_PORT = 107,
+  VIR_ERR_NO_HOSTNAME = 108,
+  VIR_ERR_CHECKPOINT_INCONSISTENT = 109,
+  VIR_ERR_MULTIPLE_DOMAINS = 110
 } virErrorNumber;
+
+/* As in libvirt, reading the deprecated fields below draws a compiler warning. */
+#ifndef VIR_DEPRECATED
+#if defined(__GNUC__) || defined(__clang__)
+#define VIR_DEPRECATED __attribute__((__deprecated__))
+#else
+#define VIR_DEPRECATED
+#endif
+#endif
 
 typedef struct _virError {
   int code;             /* virErrorNumber */
   int domain;           /* virErrorDomain */
   char *message;        /* the full message, as virsh prints it after "error: " */
-  virErrorLevel level;
-  virConnectPtr conn;   /* always NULL (deprecated in libvirt too) */
-  virDomainPtr dom;     /* always NULL (deprecated in libvirt too) */
-  char *str1;
-  char *str2;
-  char *str3;
-  int int1;
-  int int2;
-  void *net;
+  virErrorLevel level;  /* always VIR_ERR_ERROR for errors Cairn raises */
+  virConnectPtr conn VIR_DEPRECATED; /* always NULL (deprecated in libvirt too) */
+  virDomainPtr dom VIR_DEPRECATED;    /* NULL from Cairn (deprecated in libvirt too) */
+  char *str1;           /* the code's text with "%s" where str2 goes, as libvirt fills it */
+  char *str2;           /* the detail message, or NULL */
+  char *str3;           /* NULL */
+  int int1;             /* -1, as libvirt fills it */
+  int int2;             /* -1, as libvirt fills it */
+  void *net VIR_DEPRECATED;           /* always NULL (deprecated in libvirt too) */
 } virError;
 typedef virError *virErrorPtr;
 
-/* The calling thread's last error, or NULL. Owned by the thread; valid until the next
- * Cairn call on this thread. */
+/* An error handler: `userData` is what was given with the handler; `error` belongs to the
+ * library and is valid during the call only. */
+typedef void (*virErrorFunc)(void *userData, virErrorPtr error);
+
+/* The calling thread's last error, or NULL when there is none. Owned by the thread; valid
+ * until the next Cairn call on this thread. */
 virErrorPtr virGetLastError(void);
-/* The last error's message, or "no error" — never NULL. */
+/* The last error's message; "no error" when there is none. Never NULL. */
 const char *virGetLastErrorMessage(void);
-void virResetLastError(void);
+/* The last error's code (VIR_ERR_OK when none) and domain (VIR_FROM_NONE when none). */
 int virGetLastErrorCode(void);
 int virGetLastErrorDomain(void);
+/* Clears the calling thread's last error. */
+void virResetLastError(void);
+/* Deep-copies the last error into `to` (whatever `to` held is overwritten, not freed); free
+ * the copy's strings with virResetError. Returns the copied code (VIR_ERR_OK when there is
+ * no error), -1 when `to` is NULL. */
+int virCopyLastError(virErrorPtr to);
+/* A malloc'd deep copy of the last error (all zero when there is none); free it with
+ * virFreeError. */
+virErrorPtr virSaveLastError(void);
+/* Frees the strings of `err` and zeroes it; NULL is fine. */
+void virResetError(virErrorPtr err);
+/* virResetError, then frees `err` itself; for what virSaveLastError returned. */
+void virFreeError(virErrorPtr err);
+
+/* The global handler for errors whose connection has none; NULL restores the default
+ * (virDefaultErrorFunc on stderr). Not thread-safe against errors being raised meanwhile in
+ * libvirt; in Cairn it is. */
+void virSetErrorFunc(void *userData, virErrorFunc handler);
+/* The handler for errors raised by calls on `conn`, overriding the global one; NULL passes
+ * them to the global handler again. NULL `conn` is ignored. */
+void virConnSetErrorFunc(virConnectPtr conn, void *userData, virErrorFunc handler);
+/* Prints `err` on stderr the way libvirt does ("libvirt: Test Driver error : <message>");
+ * does nothing for NULL or an error whose code is VIR_ERR_OK. */
+void virDefaultErrorFunc(virErrorPtr err);
+/* The last error raised by a call on `conn` (from any thread), owned by `conn`; never NULL for
+ * a valid `conn` (code VIR_ERR_OK when none). NULL for a NULL or invalid `conn`. */
+virErrorPtr virConnGetLastError(virConnectPtr conn);
+/* Deep-copies `conn`'s last error into `to` as virCopyLastError does; returns its code, -1
+ * when `conn` or `to` is NULL. */
+int virConnCopyLastError(virConnectPtr conn, virErrorPtr to);
+/* Clears `conn`'s last error; NULL is ignored. */
+void virConnResetLastError(virConnectPtr conn);
 
 /* ---- connections and domains (libvirt-host.h, libvirt-domain.h) ---- */
 
+/* Buffer sizes for a UUID in raw form and as a NUL-terminated string (libvirt-host.h). */
+#define VIR_UUID_BUFLEN 16
+#define VIR_UUID_STRING_BUFLEN (36 + 1)
+
 virConnectPtr virConnectOpen(const char *name);
 virConnectPtr virConnectOpenReadOnly(const char *name);
+
+/* virConnectOpenAuth's flags and credentials (libvirt-host.h). Cairn's drivers run in the
+ * calling process and never ask for credentials: `auth` is accepted and never called. */
+typedef enum {
+  VIR_CONNECT_RO = 1 << 0,         /* read-only, as virConnectOpenReadOnly */
+  VIR_CONNECT_NO_ALIASES = 1 << 1  /* refused: Cairn has no URI aliases (nor has libvirt's
+                                      test driver) */
+} virConnectFlags;
+
+typedef enum {
+  VIR_CRED_USERNAME = 1,
+  VIR_CRED_AUTHNAME = 2,
+  VIR_CRED_LANGUAGE = 3,
+  VIR_CRED_CNONCE = 4,
+  VIR_CRED_PASSPHRASE = 5,
+  VIR_CRED_ECHOPROMPT = 6,
+  VIR_CRED_NOECHOPROMPT = 7,
+  VIR_CRED_REALM = 8,
+  VIR_CRED_EXTERNAL = 9
+} virConnectCredentialType;
+
+struct _virConnectCredential {
+  int type;               /* virConnectCredentialType */
+  const char *prompt;
+  const char *challenge;
+  const char *defresult;
+  char *result;           /* malloc'd by the callback */
+  unsigned int resultlen;
+};
+typedef struct _virConnectCredential virConnectCredential;
+typedef virConnectCredential *virConnectCredentialPtr;
+
+typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred, unsigned int ncred,
+                                         void *cbdata);
+
+struct _virConnectAuth {
+  int *credtype;               /* the virConnectCredentialType values the callback handles */
+  unsigned int ncredtype;
+  virConnectAuthCallbackPtr cb;
+  void *cbdata;
+};
+typedef struct _virConnectAuth virConnectAuth;
+typedef virConnectAuth *virConnectAuthPtr;
+
+/* libvirt's prompting default; in Cairn it handles no credential type and has no callback,
+ * since nothing ever asks. */
+extern virConnectAuthPtr virConnectAuthPtrDefault;
+
+/* virConnectOpen, or virConnectOpenReadOnly with VIR_CONNECT_RO. Errors: any other flag is
+ * VIR_ERR_INVALID_ARG ("unsupported flags (0x2) in function virConnectOpenAuth"; libvirt's
+ * driver names its own open function); else as virConnectOpen. */
+virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags);
 int virConnectClose(virConnectPtr conn);
 int virConnectRef(virConnectPtr conn);
+/* The canonical URI ("test:///default"), malloc'd: free() it. */
 char *virConnectGetURI(virConnectPtr conn);
+/* The driver's name as libvirt's driver gives it: "TEST" for test:///, "QEMU" for qemu:///.
+ * A static string. */
 const char *virConnectGetType(virConnectPtr conn);
+/* The host's name as libvirt gives it: gethostname(), made fully qualified through the
+ * resolver when it is short and not "localhost*"; malloc'd, free() it. */
+char *virConnectGetHostname(virConnectPtr conn);
+/* 1: Cairn's drivers run in the calling process, so a valid connection is always alive, is
+ * secure (nothing crosses a network) and is not encrypted (0). -1 for an invalid `conn`. */
+int virConnectIsAlive(virConnectPtr conn);
+int virConnectIsSecure(virConnectPtr conn);
+int virConnectIsEncrypted(virConnectPtr conn);
+
+/* Versions are major * 1,000,000 + minor * 1,000 + micro, as in libvirt. The "library
+ * version" Cairn reports is the libvirt API level this header mirrors (LIBVIR_VERSION_NUMBER,
+ * libvirt 9.0.0), so that a program's feature checks ("checkpoints need 5.6.0") give the same
+ * answer as with the libvirt it was written for; Cairn's own release is cairn::LibraryVersion()
+ * in the C++ API. The hypervisor version (virConnectGetVersion) is not provided. */
+#define LIBVIR_VERSION_NUMBER 9000000
+#define LIBVIR_CHECK_VERSION(major, minor, micro) \
+  ((major) * 1000000 + (minor) * 1000 + (micro) <= LIBVIR_VERSION_NUMBER)
+/* *libVer = LIBVIR_VERSION_NUMBER. With `type` (a driver name, any case, e.g. "Test" or
+ * "QEMU") and `typeVer` non-NULL, *typeVer = LIBVIR_VERSION_NUMBER as libvirt sets it; an
+ * unknown `type` is VIR_ERR_NO_SUPPORT. Returns 0, -1 on error (VIR_ERR_INVALID_ARG when
+ * `libVer` is NULL). */
+int virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer);
+/* *libVer = LIBVIR_VERSION_NUMBER; 0, or -1 (VIR_ERR_INVALID_ARG for a NULL `libVer`). */
+int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
 
 typedef enum {
   VIR_CONNECT_LIST_DOMAINS_ACTIVE = 1 << 0,

@@ -10,6 +10,7 @@
 
 #include "cairn/cairn.hpp"
 #include "cairn/virt.h"
+#include "capi/error_handlers.hpp"
 
 struct _virConnect {
   static constexpr std::uint32_t kMagic = 0xC0FFEE01;
@@ -17,6 +18,7 @@ struct _virConnect {
   std::atomic<int> refs{1};
   cairn::Connection conn;
   std::string type;  // stable storage for virConnectGetType
+  cairn::capi::ConnectionErrors errors;
 };
 
 struct _virDomain {
@@ -46,8 +48,11 @@ inline bool Valid(const _virDomainCheckpoint* c) {
 }
 
 // Entry checks: reset the thread's last error, then refuse a NULL or foreign handle with
-// libvirt's error for it, naming the function. True when the handle is usable.
-bool CheckConnect(virConnectPtr c, const char* function);
+// libvirt's error for it, naming the function. True when the handle is usable; its
+// connection is then the one an error of this call is reported through (last_error.hpp).
+// `from` is the virErrorDomain libvirt's entry point reports a bad connection with: the
+// VIR_FROM_THIS of its source file, VIR_FROM_DOMAIN for nearly all of them.
+bool CheckConnect(virConnectPtr c, const char* function, int from = VIR_FROM_DOMAIN);
 bool CheckDomain(virDomainPtr d, const char* function);
 bool CheckCheckpoint(virDomainCheckpointPtr c, const char* function);
 
@@ -63,6 +68,10 @@ void UnrefDomain(virDomainPtr d);
 // New handles (refcount 1) that take a reference on their parent.
 virDomainPtr NewDomain(virConnectPtr conn, cairn::Domain dom);
 virDomainCheckpointPtr NewCheckpoint(virDomainPtr domain, cairn::Checkpoint cp);
+
+// The name libvirt's driver of the same kind gives virConnectGetType ("TEST" for Cairn's
+// "Test"), for a connection whose C++ type() is `cairn_type`.
+std::string LibvirtDriverName(std::string_view cairn_type);
 
 // A malloc'd copy, as libvirt returns strings the caller frees with free().
 char* CopyString(const std::string& s);

@@ -19,8 +19,7 @@ const char* TypeName(int type) {
 
 bool NonNull(const void* p, std::string_view arg, std::string_view function) {
   if (p != nullptr) return true;
-  SetLastError(Error(ErrorCode::kInvalidArg, ErrorDomain::kDomain,
-                     std::string(arg) + " in " + std::string(function) + " must not be NULL"));
+  SetNullArgument(arg, function, VIR_FROM_DOMAIN);
   return false;
 }
 

@@ -1,4 +1,5 @@
-// C API: connections, domains, errors' plumbing.
+// C API: handle plumbing, opening and closing connections, domains.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -11,6 +12,7 @@ void RefConnect(virConnectPtr c) { c->refs.fetch_add(1); }
 
 void UnrefConnect(virConnectPtr c) {
   if (c->refs.fetch_sub(1) == 1) {
+    ForgetEntryConnection(c);
     c->magic = 0;
     delete c;
   }
@@ -41,24 +43,35 @@ char* CopyString(const std::string& s) {
   return out;
 }
 
-bool CheckConnect(virConnectPtr c, const char* function) {
+bool CheckConnect(virConnectPtr c, const char* function, int from) {
   ResetLastError();
-  if (Valid(c)) return true;
-  SetInvalidHandle(ErrorCode::kInvalidConn, ErrorDomain::kNone, function);
+  if (Valid(c)) {
+    SetEntryConnection(c);
+    return true;
+  }
+  SetInvalidHandle(ErrorCode::kInvalidConn, from, function);
   return false;
 }
 
+// libvirt reports a bad domain from VIR_FROM_DOM and a bad checkpoint from
+// VIR_FROM_DOMAIN_CHECKPOINT, whichever file the entry point is in.
 bool CheckDomain(virDomainPtr d, const char* function) {
   ResetLastError();
-  if (Valid(d)) return true;
-  SetInvalidHandle(ErrorCode::kInvalidDomain, ErrorDomain::kNone, function);
+  if (Valid(d)) {
+    SetEntryConnection(d->conn);
+    return true;
+  }
+  SetInvalidHandle(ErrorCode::kInvalidDomain, VIR_FROM_DOM, function);
   return false;
 }
 
 bool CheckCheckpoint(virDomainCheckpointPtr c, const char* function) {
   ResetLastError();
-  if (Valid(c)) return true;
-  SetInvalidHandle(ErrorCode::kInvalidDomainCheckpoint, ErrorDomain::kDomainCheckpoint, function);
+  if (Valid(c)) {
+    SetEntryConnection(c->domain->conn);
+    return true;
+  }
+  SetInvalidHandle(ErrorCode::kInvalidDomainCheckpoint, VIR_FROM_DOMAIN_CHECKPOINT, function);
   return false;
 }
 
@@ -71,8 +84,8 @@ virConnectPtr Open(const char* name, bool read_only) {
     SetLastError(conn.error());
     return nullptr;
   }
-  auto* c = new _virConnect{.conn = std::move(*conn), .type = {}};
-  c->type = std::string(c->conn.type());
+  auto* c = new _virConnect{.conn = std::move(*conn), .type = {}, .errors = {}};
+  c->type = LibvirtDriverName(c->conn.type());
   return c;
 }
 
@@ -94,8 +107,28 @@ extern "C" {
 virConnectPtr virConnectOpen(const char* name) { return Open(name, false); }
 virConnectPtr virConnectOpenReadOnly(const char* name) { return Open(name, true); }
 
+virConnectAuthPtr virConnectAuthPtrDefault = [] {
+  static virConnectAuth no_credentials{};
+  return &no_credentials;
+}();
+
+virConnectPtr virConnectOpenAuth(const char* name, virConnectAuthPtr auth, unsigned int flags) {
+  if ((flags & ~static_cast<unsigned>(VIR_CONNECT_RO)) != 0) {
+    ResetLastError();
+    char hex[16];
+    std::snprintf(hex, sizeof(hex), "%x", flags & ~static_cast<unsigned>(VIR_CONNECT_RO));
+    // Worded as libvirt's virCheckFlags: no code text before it.
+    SetLastErrorRaw(VIR_ERR_INVALID_ARG, VIR_FROM_NONE,
+                    std::string("unsupported flags (0x") + hex + ") in function virConnectOpenAuth",
+                    "virConnectOpenAuth", "flags", 0);
+    return nullptr;
+  }
+  return Open(name, (flags & VIR_CONNECT_RO) != 0);
+}
+
 int virConnectClose(virConnectPtr conn) {
-  if (!CheckConnect(conn, "virConnectClose")) return -1;
+  // In libvirt.c, whose errors come from VIR_FROM_NONE.
+  if (!CheckConnect(conn, "virConnectClose", VIR_FROM_NONE)) return -1;
   int remaining = conn->refs.load() - 1;
   UnrefConnect(conn);
   return remaining;
@@ -105,16 +138,6 @@ int virConnectRef(virConnectPtr conn) {
   if (!CheckConnect(conn, "virConnectRef")) return -1;
   RefConnect(conn);
   return 0;
-}
-
-char* virConnectGetURI(virConnectPtr conn) {
-  if (!CheckConnect(conn, "virConnectGetURI")) return nullptr;
-  return CopyString(conn->conn.uri());
-}
-
-const char* virConnectGetType(virConnectPtr conn) {
-  if (!CheckConnect(conn, "virConnectGetType")) return nullptr;
-  return conn->type.c_str();
 }
 
 int virConnectListAllDomains(virConnectPtr conn, virDomainPtr** domains, unsigned int flags) {
@@ -173,8 +196,7 @@ int virDomainGetID(virDomainPtr domain) {
 int virDomainGetUUIDString(virDomainPtr domain, char* buf) {
   if (!CheckDomain(domain, "virDomainGetUUIDString")) return -1;
   if (buf == nullptr) {
-    SetLastError(cairn::Error(cairn::ErrorCode::kInvalidArg, cairn::ErrorDomain::kNone,
-                              "buf in virDomainGetUUIDString must not be NULL"));
+    SetNullArgument("buf", "virDomainGetUUIDString", VIR_FROM_DOMAIN);
     return -1;
   }
   std::memcpy(buf, domain->dom.uuid().c_str(), domain->dom.uuid().size() + 1);

@@ -85,7 +85,7 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int e
                                      virFreeCallback freecb) {
   if (!CheckConnect(conn, kRegister)) return -1;
   if (dom != nullptr && !Valid(dom)) {
-    SetInvalidHandle(cairn::ErrorCode::kInvalidDomain, cairn::ErrorDomain::kNone, kRegister);
+    SetInvalidHandle(cairn::ErrorCode::kInvalidDomain, VIR_FROM_DOM, kRegister);
     return -1;
   }
   if (dom != nullptr && dom->conn != conn) {

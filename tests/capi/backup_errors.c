@@ -40,7 +40,7 @@ int main(void) {
   virTypedParameterPtr params = NULL;
   CHECK(virDomainGetJobStats(dom, NULL, &params, &nparams, 0) == -1);
   CHECK_ERROR(VIR_ERR_INVALID_ARG,
-              "invalid argument: type in virDomainGetJobStats must not be NULL");
+              "type in virDomainGetJobStats must not be NULL");
   CHECK(virDomainGetJobStats(dom, &type, &params, &nparams, 0) == -1);
   CHECK(virGetLastErrorCode() == VIR_ERR_NO_SUPPORT);
 

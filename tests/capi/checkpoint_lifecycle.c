@@ -16,7 +16,7 @@ static virDomainCheckpointPtr create(virDomainPtr dom, const char *name) {
 int main(void) {
   virConnectPtr conn = virConnectOpen("test:///default");
   CHECK(conn != NULL);
-  CHECK(strcmp(virConnectGetType(conn), "Test") == 0);
+  CHECK(strcmp(virConnectGetType(conn), "TEST") == 0);
   char *uri = virConnectGetURI(conn);
   CHECK(uri != NULL && strcmp(uri, "test:///default") == 0);
   free(uri);

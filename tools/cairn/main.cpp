@@ -4,8 +4,9 @@
 //
 // One argument is a command string (commands separated by ';' or newlines); several
 // arguments are one command and its words; none starts the interactive shell (or reads a
-// script from stdin when it is not a terminal). The exit status is 1 if the last command
-// failed.
+// script from stdin when it is not a terminal). A command string, and each line of the
+// shell or of a script, is parsed whole before it runs: a parse error runs none of it. The
+// exit status is 1 if the last command failed or the last batch could not be parsed.
 #include <getopt.h>
 #include <unistd.h>
 

@@ -30,27 +30,33 @@ void Session::ReportError() {
   pending_error_.reset();
 }
 
-bool Session::Run(const CommandWords& words) {
+bool Session::Run(const ParsedCommand& cmd) {
   pending_error_.reset();
-  std::expected<ParsedCommand, std::vector<std::string>> cmd = BindCommand(words);
-  bool ok = false;
-  if (!cmd) {
-    for (const std::string& message : cmd.error()) out_.Error(message);
-  } else {
-    const CommandDef& def = cmd->def();
-    ok = (!def.needs_connection || Connect()) && def.handler(*this, *cmd);
-    if (!ok) ReportError();
-    pending_error_.reset();
-    if (quit_requested_) return ok;  // virsh prints nothing after quit/exit
-  }
+  const CommandDef& def = cmd.def();
+  bool ok = (!def.needs_connection || Connect()) && def.handler(*this, cmd);
+  if (!ok) ReportError();
+  pending_error_.reset();
+  if (quit_requested_) return ok;  // virsh prints nothing after quit/exit
   out_.PrintExtra("\n");
   return ok;
 }
 
 bool Session::RunAll(const std::vector<CommandWords>& commands) {
-  bool ok = true;
+  // As virsh's vshCommandParse: the whole batch is bound first, and the first command that
+  // cannot be bound fails the batch with its message(s), before any command runs.
+  std::vector<ParsedCommand> parsed;
+  parsed.reserve(commands.size());
   for (const CommandWords& words : commands) {
-    ok = Run(words);
+    std::expected<ParsedCommand, std::vector<std::string>> cmd = BindCommand(words);
+    if (!cmd) {
+      for (const std::string& message : cmd.error()) out_.Error(message);
+      return false;
+    }
+    parsed.push_back(std::move(*cmd));
+  }
+  bool ok = true;
+  for (const ParsedCommand& cmd : parsed) {
+    ok = Run(cmd);
     if (quit_requested_) break;
   }
   return ok;

@@ -1,8 +1,10 @@
 // tools/cairn/session.hpp — one cairn session: the connection (opened on first need, or at
 // start with -c), the output, and the loop running commands one after the other as virsh
 // does, each followed by an "extra" empty line, errors reported when a command ends.
-// Unlike virsh, which refuses a whole batch when one command in it cannot be parsed, cairn
-// counts such a command as failed and goes on. Not thread-safe; one session per process.
+// As virsh, a batch (one command string, one line of the shell or of standard input) is
+// bound whole before anything runs: one command that cannot be parsed (unknown command or
+// option, an option given twice, extra data, a missing value or required option) fails the
+// batch with only its error. Not thread-safe; one session per process.
 #pragma once
 
 #include <optional>
@@ -44,15 +46,16 @@ class Session {
   // Prints the recorded error now, if any, and forgets it.
   void ReportError();
 
-  // Binds and runs each command in order; stops after `quit`/`exit`. Returns whether the
-  // last command that ran succeeded (true when there was none).
+  // Binds every command first; if one fails to bind, prints its error(s), runs nothing and
+  // returns false. Else runs each command in order; stops after `quit`/`exit`. Returns
+  // whether the last command that ran succeeded (true when there was none).
   bool RunAll(const std::vector<CommandWords>& commands);
   // Whether `quit` or `exit` has run.
   bool quit_requested() const { return quit_requested_; }
   void RequestQuit() { quit_requested_ = true; }
 
  private:
-  bool Run(const CommandWords& words);
+  bool Run(const ParsedCommand& cmd);
 
   SessionOptions options_;
   Output out_;

@@ -22,7 +22,9 @@ EDITOR=$PWD/fail c "$setup; checkpoint-edit test c1" 2>&1 |
   sed "s|/[^ ]*/cairn[A-Za-z0-9]*\.xml|TMPFILE|; s|$PWD/|WORKDIR/|"
 # An editor given with arguments runs through sh.
 EDITOR="sed -i -e s/one/three/" c "$setup; checkpoint-edit test c1; checkpoint-dumpxml test c1 --xpath //description"
-EDITOR=true c "$setup; checkpoint-edit test; checkpoint-edit test nosuch; checkpoint-edit"
+EDITOR=true c "$setup; checkpoint-edit test; checkpoint-edit test nosuch"
+# A missing required option is a parse error: the whole string is refused, as in virsh.
+EDITOR=true c "$setup; checkpoint-edit"
 # Where the temporary file cannot be made, or the editor cannot be run.
 TMPDIR=$PWD/nosuch EDITOR=true c "$setup; checkpoint-edit test c1"
 mkdir "with space"

@@ -7,9 +7,11 @@ c "define vm2.xml; list --all; define --file vm2.xml; undefine vm2; list --all"
 c "define nosuch.xml"
 printf '<domain><name>broken</domain>' >broken.xml
 c "define broken.xml"
-c "define ''; define"
+c "define ''"
+c "define"
 # A running domain becomes transient; the checkpoint metadata rule applies when inactive.
 c "checkpoint-create-as test c1; undefine test; list --all --transient"
 c "checkpoint-create-as test c1; destroy test; undefine test; list --all --name"
 c "checkpoint-create-as test c1; destroy test; undefine test --checkpoints-metadata; list --all"
-c "undefine nosuch; undefine"
+c "undefine nosuch"
+c "undefine"

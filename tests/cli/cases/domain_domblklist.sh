@@ -5,4 +5,5 @@
 c() { "$CAIRN" -c test:///default "$@"; echo "[status $?]"; }
 c "domblklist test; domblklist test --details; domblklist test --inactive"
 c "define two.xml; domblklist two --details; domblklist two --inactive"
-c "domblklist nosuch; domblklist"
+c "domblklist nosuch"
+c "domblklist"

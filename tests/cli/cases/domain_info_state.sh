@@ -3,4 +3,5 @@ c() { "$CAIRN" -c test:///default "$@"; echo "[status $?]"; }
 c "dominfo test; dominfo 1; dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f"
 c "domstate test; domstate test --reason; destroy test; domstate test; domstate test --reason"
 c "destroy test; dominfo test"
-c "dominfo nosuch; domstate 7; domstate; dominfo ''"
+c "dominfo nosuch; domstate 7; dominfo ''"
+c "domstate"

@@ -1,0 +1,41 @@
+/* virDefaultErrorFunc's layout, fed hand-made errors: each level, libvirt's name for the
+ * error domains Cairn raises (and one it does not know), a message that ends in a newline,
+ * an XML detail with a line number, and the errors it must stay silent about. */
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <string.h>
+
+static void Print(int code, int domain, virErrorLevel level, const char *message, int int1) {
+  virError err;
+  memset(&err, 0, sizeof(err));
+  err.code = code;
+  err.domain = domain;
+  err.level = level;
+  err.message = (char *)message;
+  err.int1 = int1;
+  virDefaultErrorFunc(&err);
+}
+
+int main(void) {
+  static const int kDomains[] = {VIR_FROM_NONE,    VIR_FROM_XML,      VIR_FROM_DOM,
+                                 VIR_FROM_RPC,     VIR_FROM_CONF,     VIR_FROM_QEMU,
+                                 VIR_FROM_TEST,    VIR_FROM_STORAGE,  VIR_FROM_DOMAIN,
+                                 VIR_FROM_SECURITY, VIR_FROM_EVENT,   VIR_FROM_URI,
+                                 VIR_FROM_DOMAIN_CHECKPOINT, VIR_FROM_CH, 999, -1};
+  size_t i;
+  for (i = 0; i < sizeof(kDomains) / sizeof(kDomains[0]); i++) {
+    Print(VIR_ERR_OPERATION_FAILED, kDomains[i], VIR_ERR_ERROR, "operation failed: x", 0);
+  }
+  Print(VIR_ERR_OPERATION_FAILED, VIR_FROM_TEST, VIR_ERR_WARNING, "a warning", 0);
+  Print(VIR_ERR_OPERATION_FAILED, VIR_FROM_TEST, VIR_ERR_NONE, "no level", 0);
+  Print(VIR_ERR_OPERATION_FAILED, VIR_FROM_TEST, VIR_ERR_ERROR, "ends in a newline\n", 0);
+  Print(VIR_ERR_OPERATION_FAILED, VIR_FROM_TEST, VIR_ERR_ERROR, "", 0);
+  Print(VIR_ERR_XML_DETAIL, VIR_FROM_XML, VIR_ERR_ERROR, "bad element\n", 7);
+  Print(VIR_ERR_XML_DETAIL, VIR_FROM_XML, VIR_ERR_ERROR, "no line", 0);
+  Print(VIR_ERR_OK, VIR_FROM_TEST, VIR_ERR_ERROR, "code OK: silent", 0);
+  virDefaultErrorFunc(NULL);
+  fflush(stderr);
+  printf("done\n");
+  return 0;
+}
