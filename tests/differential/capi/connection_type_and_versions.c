@@ -1,4 +1,4 @@
-/* What a connection says about itself: the driver name, URI, host name, library versions
+/* Library set-up (virInitialize), then what a connection says about itself: the driver name, URI, host name, library versions
  * (compile-time and run-time), liveness, security, encryption. */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -9,7 +9,8 @@
 int main(void) {
   unsigned long lib = 0, type_ver = 0;
   char *uri, *host;
-  int ret;
+  int ret = virInitialize();
+  printf("virInitialize -> %d\n", ret);
   virConnectPtr conn = virConnectOpen("test:///default");
   if (conn == NULL) return 2;
   printf("type %s\n", virConnectGetType(conn));
