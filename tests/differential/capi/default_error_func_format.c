@@ -19,11 +19,22 @@ static void Print(int code, int domain, virErrorLevel level, const char *message
 }
 
 int main(void) {
-  static const int kDomains[] = {VIR_FROM_NONE,    VIR_FROM_XML,      VIR_FROM_DOM,
-                                 VIR_FROM_RPC,     VIR_FROM_CONF,     VIR_FROM_QEMU,
-                                 VIR_FROM_TEST,    VIR_FROM_STORAGE,  VIR_FROM_DOMAIN,
-                                 VIR_FROM_SECURITY, VIR_FROM_EVENT,   VIR_FROM_URI,
-                                 VIR_FROM_DOMAIN_CHECKPOINT, VIR_FROM_CH, 999, -1};
+  static const int kDomains[] = {VIR_FROM_NONE,
+                                 VIR_FROM_XML,
+                                 VIR_FROM_DOM,
+                                 VIR_FROM_RPC,
+                                 VIR_FROM_CONF,
+                                 VIR_FROM_QEMU,
+                                 VIR_FROM_TEST,
+                                 VIR_FROM_STORAGE,
+                                 VIR_FROM_DOMAIN,
+                                 VIR_FROM_SECURITY,
+                                 VIR_FROM_EVENT,
+                                 VIR_FROM_URI,
+                                 VIR_FROM_DOMAIN_CHECKPOINT,
+                                 VIR_FROM_CH,
+                                 999,
+                                 -1};
   size_t i;
   for (i = 0; i < sizeof(kDomains) / sizeof(kDomains[0]); i++) {
     Print(VIR_ERR_OPERATION_FAILED, kDomains[i], VIR_ERR_ERROR, "operation failed: x", 0);
