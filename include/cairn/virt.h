@@ -115,6 +115,10 @@ typedef enum {
   VIR_FROM_TPM = 70,
   VIR_FROM_BPF = 71,
   VIR_FROM_CH = 72
+#ifdef VIR_ENUM_SENTINELS
+  ,
+  VIR_ERR_DOMAIN_LAST
+#endif
 } virErrorDomain;
 
 typedef enum {
@@ -229,6 +233,10 @@ typedef enum {
   VIR_ERR_NO_HOSTNAME = 108,
   VIR_ERR_CHECKPOINT_INCONSISTENT = 109,
   VIR_ERR_MULTIPLE_DOMAINS = 110
+#ifdef VIR_ENUM_SENTINELS
+  ,
+  VIR_ERR_NUMBER_LAST
+#endif
 } virErrorNumber;
 
 /* As in libvirt, reading the deprecated fields below draws a compiler warning. */
@@ -306,6 +314,10 @@ void virConnResetLastError(virConnectPtr conn);
 /* Buffer sizes for a UUID in raw form and as a NUL-terminated string (libvirt-host.h). */
 #define VIR_UUID_BUFLEN 16
 #define VIR_UUID_STRING_BUFLEN (36 + 1)
+
+/* libvirt wants it called once before anything else in threaded programs; Cairn needs no
+ * global set-up, so it only returns 0. Calling it is harmless either way. */
+int virInitialize(void);
 
 virConnectPtr virConnectOpen(const char *name);
 virConnectPtr virConnectOpenReadOnly(const char *name);

@@ -104,6 +104,8 @@ using namespace cairn::capi;  // NOLINT: the C shim is a flat list of entry poin
 
 extern "C" {
 
+int virInitialize(void) { return 0; }
+
 virConnectPtr virConnectOpen(const char* name) { return Open(name, false); }
 virConnectPtr virConnectOpenReadOnly(const char* name) { return Open(name, true); }
 

@@ -9,7 +9,8 @@
 
 static void Step(const char *what, int ret) {
   fflush(stderr);
-  printf("%s -> %d, code %d domain %d\n", what, ret, virGetLastErrorCode(), virGetLastErrorDomain());
+  printf("%s -> %d, code %d domain %d\n", what, ret, virGetLastErrorCode(),
+         virGetLastErrorDomain());
   fflush(stdout);
 }
 

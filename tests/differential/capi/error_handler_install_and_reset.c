@@ -8,20 +8,19 @@
 #include <stdio.h>
 
 static void Handler(void *opaque, virErrorPtr err) {
-  printf("  handler %s: code %d domain %d level %d, same as last error: %s\n",
-         (const char *)opaque, err->code, err->domain, err->level,
-         err == virGetLastError() ? "yes" : "no");
+  printf("  handler %s: code %d domain %d level %d, same as last error: %s\n", (const char *)opaque,
+         err->code, err->domain, err->level, err == virGetLastError() ? "yes" : "no");
 }
 
 static void Fail(const char *what, virConnectPtr conn, virDomainPtr dom) {
   printf("%s\n", what);
   fflush(stdout);
   if (dom != NULL) {
-    virDomainGetUUIDString(dom, NULL);                  /* reported through dom's connection */
+    virDomainGetUUIDString(dom, NULL); /* reported through dom's connection */
   } else if (conn != NULL) {
-    virConnectGetLibVersion(conn, NULL);                /* reported through conn */
+    virConnectGetLibVersion(conn, NULL); /* reported through conn */
   } else {
-    virConnectGetLibVersion(NULL, NULL);                /* no connection to report through */
+    virConnectGetLibVersion(NULL, NULL); /* no connection to report through */
   }
   fflush(stderr);
   fflush(stdout);

@@ -1,8 +1,8 @@
-/* The last error's life: none after a call that succeeds; set by a failing call and left alone by later
- * readers; copied (virCopyLastError, virSaveLastError) into storage the caller owns and
- * frees (virResetError, virFreeError); cleared by virResetLastError and by the next call
- * that succeeds; kept per connection (virConnGetLastError, virConnCopyLastError,
- * virConnResetLastError). Errors come from NULL arguments, whose wording is the C API's own. */
+/* The last error's life: none after a call that succeeds; set by a failing call and left alone by
+ * later readers; copied (virCopyLastError, virSaveLastError) into storage the caller owns and frees
+ * (virResetError, virFreeError); cleared by virResetLastError and by the next call that succeeds;
+ * kept per connection (virConnGetLastError, virConnCopyLastError, virConnResetLastError). Errors
+ * come from NULL arguments, whose wording is the C API's own. */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <stdio.h>
@@ -16,10 +16,11 @@ static void Show(const char *what, virErrorPtr e) {
     printf("%s: NULL\n", what);
     return;
   }
-  printf("%s: code %d domain %d level %d message '%s' str1 '%s' str2 '%s' str3 '%s' int1 %d "
-         "int2 %d\n",
-         what, e->code, e->domain, e->level, Str(e->message), Str(e->str1), Str(e->str2),
-         Str(e->str3), e->int1, e->int2);
+  printf(
+      "%s: code %d domain %d level %d message '%s' str1 '%s' str2 '%s' str3 '%s' int1 %d "
+      "int2 %d\n",
+      what, e->code, e->domain, e->level, Str(e->message), Str(e->str1), Str(e->str2), Str(e->str3),
+      e->int1, e->int2);
 }
 
 static void Last(const char *what) {
@@ -28,7 +29,10 @@ static void Last(const char *what) {
          virGetLastErrorMessage());
 }
 
-static void Quiet(void *opaque, virErrorPtr err) { (void)opaque; (void)err; }
+static void Quiet(void *opaque, virErrorPtr err) {
+  (void)opaque;
+  (void)err;
+}
 
 int main(void) {
   virError copy;

@@ -4,7 +4,10 @@
 #include <libvirt/virterror.h>
 #include <stdio.h>
 
-static void Quiet(void *opaque, virErrorPtr err) { (void)opaque; (void)err; }
+static void Quiet(void *opaque, virErrorPtr err) {
+  (void)opaque;
+  (void)err;
+}
 
 int main(void) {
   virSetErrorFunc(NULL, Quiet);

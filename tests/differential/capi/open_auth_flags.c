@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void Quiet(void *opaque, virErrorPtr err) { (void)opaque; (void)err; }
+static void Quiet(void *opaque, virErrorPtr err) {
+  (void)opaque;
+  (void)err;
+}
 
 int main(void) {
   char *uri;
