@@ -17,7 +17,7 @@ void Attr(std::string& out, std::string_view key, std::string_view value) {
   out += ' ';
   out += key;
   out += "='";
-  AppendEscaped(out, value);
+  AppendEscapedAttribute(out, value);
   out += '\'';
 }
 

@@ -143,12 +143,12 @@ std::string FormatCheckpointXml(const CheckpointDef& def, unsigned flags) {
     out += "  <disks>\n";
     for (const CheckpointDiskDef& d : def.disks) {
       out += "    <disk name='";
-      AppendEscaped(out, d.name);
+      AppendEscapedAttribute(out, d.name);
       out += '\'';
       if (const char* type = DiskTypeName(d.type)) out += fmt::format(" checkpoint='{}'", type);
       if (!d.bitmap.empty()) {
         out += " bitmap='";
-        AppendEscaped(out, d.bitmap);
+        AppendEscapedAttribute(out, d.bitmap);
         out += '\'';
         if ((flags & kCheckpointFormatSize) && d.size) out += fmt::format(" size='{}'", *d.size);
       }

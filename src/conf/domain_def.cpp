@@ -68,6 +68,38 @@ void StripSecrets(XmlElement& e) {
   for (XmlElement& c : e.children()) StripSecrets(c);
 }
 
+bool IsNamespaceDeclaration(const std::string& attr) {
+  return attr == "xmlns" || attr.starts_with("xmlns:");
+}
+
+// Declares on `e` the namespace its own name uses, when the declaration was on an ancestor
+// that is not kept (libvirt writes each <metadata> child with its own xmlns).
+void DeclareOwnNamespace(XmlElement& e) {
+  if (e.namespace_uri().empty()) return;
+  std::size_t colon = e.name().find(':');
+  std::string attr = colon == std::string::npos ? "xmlns" : "xmlns:" + e.name().substr(0, colon);
+  if (e.Attribute(attr) == nullptr) e.SetAttribute(attr, e.namespace_uri());
+}
+
+// Outside <metadata>, libvirt reads only its own (unqualified) elements and drops the rest.
+// Removes namespaced elements and namespace declarations there, recording what was removed.
+void SeparateForeign(XmlElement& e, std::vector<std::string>& foreign) {
+  std::erase_if(e.attributes_for_update(),
+                [](const auto& kv) { return IsNamespaceDeclaration(kv.first); });
+  std::erase_if(e.children(), [&](const XmlElement& c) {
+    if (c.namespace_uri().empty()) return false;
+    foreign.push_back(c.name());
+    return true;
+  });
+  for (XmlElement& c : e.children()) {
+    if (c.name() == "metadata") {
+      for (XmlElement& m : c.children()) DeclareOwnNamespace(m);
+      continue;
+    }
+    SeparateForeign(c, foreign);
+  }
+}
+
 }  // namespace
 
 Result<DomainDef> DomainDef::FromElement(XmlElement element) {
@@ -76,6 +108,7 @@ Result<DomainDef> DomainDef::FromElement(XmlElement element) {
                 fmt::format("unexpected root element <{}>, expecting <domain>", element.name()));
   }
   DomainDef def;
+  SeparateForeign(element, def.foreign_elements_);
   if (const std::string* t = element.Attribute("type")) def.type_ = *t;
   std::optional<std::string> name = element.ChildText("name");
   if (!name || name->empty()) {

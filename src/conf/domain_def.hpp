@@ -33,8 +33,11 @@ inline constexpr unsigned kDomainFormatInactive = 1u << 1;  // drop the runtime 
 
 class DomainDef {
  public:
-  // Reads a <domain> element. A missing <name>, or a disk without <target dev>, is
-  // VIR_ERR_XML_ERROR naming what is missing.
+  // Reads a <domain> element. Elements of another XML namespace outside <metadata> are not
+  // kept (libvirt ignores them); their qualified names are in foreign_elements(), so a
+  // driver that cannot ignore them refuses them. A missing <name>, or a disk without
+  // <target dev>, is VIR_ERR_XML_ERROR naming what is missing. Mixed content and a DTD are
+  // refused as ParseXml says.
   static Result<DomainDef> FromElement(XmlElement element);
   static Result<DomainDef> Parse(std::string_view xml);
 
@@ -45,6 +48,8 @@ class DomainDef {
   unsigned long long memory_kib() const { return memory_kib_; }          // <memory>
   unsigned long long current_memory_kib() const { return current_memory_kib_; }
   unsigned vcpus() const { return vcpus_; }
+  // Qualified names of the namespaced elements FromElement dropped ("qemu:commandline").
+  const std::vector<std::string>& foreign_elements() const { return foreign_elements_; }
 
   // The disk whose target is `name`, or, failing that, whose source path is `name`.
   const DomainDiskDef* FindDisk(std::string_view name) const;
@@ -66,6 +71,7 @@ class DomainDef {
   unsigned long long memory_kib_ = 0;
   unsigned long long current_memory_kib_ = 0;
   unsigned vcpus_ = 1;
+  std::vector<std::string> foreign_elements_;
 };
 
 }  // namespace cairn::conf

@@ -59,7 +59,19 @@ void AppendEscaped(std::string& out, std::string_view text) {
       case '&': out += "&amp;"; break;
       case '\'': out += "&apos;"; break;
       case '"': out += "&quot;"; break;
+      case '\r': out += "&#13;"; break;  // a parser would read a raw CR as LF
       default: out += ch;
+    }
+  }
+}
+
+void AppendEscapedAttribute(std::string& out, std::string_view value) {
+  for (char ch : value) {
+    // A parser normalises raw whitespace in an attribute value to spaces.
+    switch (ch) {
+      case '\n': out += "&#10;"; break;
+      case '\t': out += "&#9;"; break;
+      default: AppendEscaped(out, std::string_view(&ch, 1));
     }
   }
 }
@@ -72,7 +84,7 @@ void XmlElement::Write(std::string& out, int indent) const {
     out += ' ';
     out += key;
     out += "='";
-    AppendEscaped(out, value);
+    AppendEscapedAttribute(out, value);
     out += '\'';
   }
   if (children_.empty()) {

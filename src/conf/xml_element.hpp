@@ -6,6 +6,7 @@
 // element Cairn does not model survive a parse/format round trip unchanged.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,13 +22,20 @@ class XmlElement {
   XmlElement() = default;
   explicit XmlElement(std::string name) : name_(std::move(name)) {}
 
+  // The qualified name as written: "disk", "qemu:commandline".
   const std::string& name() const { return name_; }
+  // The element's namespace URI; empty for libvirt's own (unqualified) elements.
+  const std::string& namespace_uri() const { return ns_uri_; }
+  void set_namespace_uri(std::string uri) { ns_uri_ = std::move(uri); }
 
   // Attributes keep their document order; setting an existing one keeps its position.
+  // Namespace declarations ("xmlns:p") are attributes too, so a namespaced subtree is written
+  // back as it was read.
   const std::vector<std::pair<std::string, std::string>>& attributes() const { return attrs_; }
   const std::string* Attribute(std::string_view name) const;
   void SetAttribute(std::string_view name, std::string value);
   void RemoveAttribute(std::string_view name);
+  std::vector<std::pair<std::string, std::string>>& attributes_for_update() { return attrs_; }
 
   // Text directly inside this element (concatenated; whitespace-only text between child
   // elements is not kept).
@@ -48,15 +56,26 @@ class XmlElement {
 
  private:
   std::string name_;
+  std::string ns_uri_;
   std::vector<std::pair<std::string, std::string>> attrs_;
   std::string text_;
   std::vector<XmlElement> children_;
 };
 
 // Escapes text or an attribute value the way libvirt's formatter does (<, >, &, ', ").
+// A raw CR becomes &#13; (a parser would turn it into LF).
 void AppendEscaped(std::string& out, std::string_view text);
+// The same for an attribute value, where LF and TAB are also written as references.
+void AppendEscapedAttribute(std::string& out, std::string_view value);
 
-// Parses a document. Malformed XML is VIR_ERR_XML_ERROR naming `what` and libxml2's reason.
+// The largest document ParseXml accepts.
+inline constexpr std::size_t kMaxXmlDocumentBytes = 16u << 20;
+
+// Parses a document safely: no DTD (a <!DOCTYPE> is refused, so no entity but the five
+// predefined ones and character references can appear, and nothing is loaded), no network,
+// libxml2's default limits (no XML_PARSE_HUGE), at most kMaxXmlDocumentBytes. An element that
+// mixes non-blank text with child elements is refused: XmlElement cannot keep their order.
+// Every such refusal, and malformed XML, is VIR_ERR_XML_ERROR naming `what` and the reason.
 // If `schema` names an embedded RelaxNG schema ("domaincheckpoint.rng"), the document must
 // validate against it, else VIR_ERR_XML_INVALID_SCHEMA with libxml2's reasons.
 Result<XmlElement> ParseXml(std::string_view text, std::string_view what,

@@ -44,23 +44,49 @@ std::string AsString(const xmlChar* s) {
   return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
 }
 
-XmlElement Convert(const xmlNode* node) {
-  XmlElement e(AsString(node->name));
+std::string Qualified(const xmlNs* ns, const xmlChar* local) {
+  if (ns == nullptr || ns->prefix == nullptr) return AsString(local);
+  return AsString(ns->prefix) + ":" + AsString(local);
+}
+
+Result<XmlElement> Convert(const xmlNode* node, std::string_view what, ErrorDomain domain) {
+  XmlElement e(Qualified(node->ns, node->name));
+  if (node->ns != nullptr) e.set_namespace_uri(AsString(node->ns->href));
+  for (const xmlNs* ns = node->nsDef; ns != nullptr; ns = ns->next) {
+    e.SetAttribute(ns->prefix != nullptr ? "xmlns:" + AsString(ns->prefix) : "xmlns",
+                   AsString(ns->href));
+  }
   for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
     xmlChar* v = xmlNodeListGetString(node->doc, a->children, 1);
-    e.SetAttribute(AsString(a->name), AsString(v));
+    e.SetAttribute(Qualified(a->ns, a->name), AsString(v));
     xmlFree(v);
   }
   bool has_elements = false;
+  bool has_text = false;
   for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
     if (c->type == XML_ELEMENT_NODE) has_elements = true;
+    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && !IsBlank(c->content)) {
+      has_text = true;
+    }
+  }
+  if (has_elements && has_text) {
+    return Fail(ErrorCode::kXmlError, domain,
+                fmt::format("({}):{}: element <{}> mixes text and child elements", what,
+                            xmlGetLineNo(node), e.name()));
   }
   std::string text;
   for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
     if (c->type == XML_ELEMENT_NODE) {
-      e.AddChild(Convert(c));
+      Result<XmlElement> child = Convert(c, what, domain);
+      if (!child) return child;
+      e.AddChild(std::move(*child));
     } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-      if (!has_elements || !IsBlank(c->content)) text += AsString(c->content);
+      if (!has_elements) text += AsString(c->content);
+    } else if (c->type == XML_ENTITY_REF_NODE) {
+      // Unreachable without a DTD; refused rather than silently dropped.
+      return Fail(ErrorCode::kXmlError, domain,
+                  fmt::format("({}):{}: entity reference '&{};' is not supported", what,
+                              xmlGetLineNo(c), AsString(c->name)));
     }
   }
   e.set_text(std::move(text));
@@ -105,8 +131,14 @@ Result<xmlRelaxNG*> CompiledSchema(std::string_view name) {
 
 Result<XmlElement> ParseXml(std::string_view text, std::string_view what, std::string_view schema,
                             ErrorDomain domain) {
+  if (text.size() > kMaxXmlDocumentBytes) {
+    return Fail(ErrorCode::kXmlError, domain,
+                fmt::format("({}): document of {} bytes is larger than the limit of {} bytes", what,
+                            text.size(), kMaxXmlDocumentBytes));
+  }
   std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(xmlNewParserCtxt());
   if (!ctxt) return Fail(ErrorCode::kNoMemory, domain, "");
+  // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE: see ParseXml's contract.
   DocPtr doc(xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()),
                                std::string(what).c_str(), nullptr,
                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
@@ -119,6 +151,11 @@ Result<XmlElement> ParseXml(std::string_view text, std::string_view what, std::s
     int line = err != nullptr ? err->line : 0;
     return Fail(ErrorCode::kXmlError, domain, fmt::format("({}):{}: {}", what, line, reason));
   }
+  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
+    return Fail(
+        ErrorCode::kXmlError, domain,
+        fmt::format("({}): a document type declaration (<!DOCTYPE>) is not supported", what));
+  }
   if (!schema.empty()) {
     Result<xmlRelaxNG*> rng = CompiledSchema(schema);
     if (!rng) return std::unexpected(rng.error());
@@ -130,7 +167,7 @@ Result<XmlElement> ParseXml(std::string_view text, std::string_view what, std::s
                   fmt::format("Unable to validate doc against {}\n{}", schema, messages));
     }
   }
-  return Convert(xmlDocGetRootElement(doc.get()));
+  return Convert(xmlDocGetRootElement(doc.get()), what, domain);
 }
 
 }  // namespace cairn::conf

@@ -18,10 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-// A reply larger than this without a line end means the stream is not QMP; the biggest real
-// replies (query-qmp-schema, query-named-block-nodes with many nodes) are a few MiB.
-constexpr std::size_t kMaxMessageBytes = 64 * 1024 * 1024;
-
 std::unexpected<Error> SystemError(std::string message, int err) {
   return Fail(ErrorCode::kSystemError, ErrorDomain::kQemu,
               fmt::format("{}: {}", message, std::strerror(err)));
@@ -333,12 +329,12 @@ Result<std::optional<json>> QmpClient::ReadMessage(Clock::time_point deadline,
       return message;
     }
     if (closed_) return ClosedError(awaiting);
-    if (framer_.buffered() > kMaxMessageBytes) {
+    if (framer_.overflowed()) {
       closed_ = true;
       fd_.reset();
       return Fail(ErrorCode::kInternalError, ErrorDomain::kQemu,
                   fmt::format("QEMU sent a QMP message longer than {} bytes on '{}'",
-                              kMaxMessageBytes, socket_path_.native()));
+                              kMaxQmpMessageBytes, socket_path_.native()));
     }
     Result<bool> filled = Fill(deadline);
     if (!filled) return std::unexpected(filled.error());

@@ -23,6 +23,10 @@
 
 namespace cairn::qmp {
 
+// A message longer than this without a line end means the stream is not QMP; the biggest
+// real replies (query-qmp-schema, query-named-block-nodes with many nodes) are a few MiB.
+inline constexpr std::size_t kMaxQmpMessageBytes = 64 * 1024 * 1024;
+
 // Default: how long Connect() waits for QEMU to create the socket and greet.
 inline constexpr std::chrono::milliseconds kDefaultConnectTimeout{10'000};
 // Default: how long Execute() waits for a reply. Block jobs run in the background and report
@@ -136,7 +140,7 @@ class QmpClient {
 
   util::UniqueFd fd_;
   std::filesystem::path socket_path_;
-  LineFramer framer_;
+  LineFramer framer_{kMaxQmpMessageBytes};
   Greeting greeting_;
   std::deque<Event> events_;
   std::uint64_t dropped_events_ = 0;

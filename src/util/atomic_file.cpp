@@ -169,4 +169,27 @@ Status EnsureDirectory(const fs::path& path, mode_t mode) {
   return {};
 }
 
+Result<std::size_t> RemoveAbandonedTempFiles(const fs::path& dir) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return std::size_t{0};
+  std::size_t removed = 0;
+  for (const fs::directory_entry& e : it) {
+    std::string name = e.path().filename().string();
+    std::size_t mark = name.rfind(".tmp-");
+    if (name.size() < 2 || name[0] != '.' || mark == std::string::npos || mark == 0 ||
+        name.size() - mark != 5 + 6) {
+      continue;
+    }
+    if (::unlink(e.path().c_str()) != 0 && errno != ENOENT) {
+      return SystemError("cannot remove", e.path(), errno);
+    }
+    ++removed;
+  }
+  if (removed > 0) {
+    if (Status ok = SyncDirectory(dir); !ok) return std::unexpected(ok.error());
+  }
+  return removed;
+}
+
 }  // namespace cairn::util

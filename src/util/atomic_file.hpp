@@ -72,4 +72,10 @@ Result<std::string> ReadFile(const std::filesystem::path& path);
 // directory. Fails with kSystemError naming the first path that could not be created.
 Status EnsureDirectory(const std::filesystem::path& path, mode_t mode = 0755);
 
+// Removes the temp files WriteFileAtomically() leaves in `dir` when its process is killed
+// mid-write (".NAME.tmp-XXXXXX"). Returns how many were removed; a missing `dir` is none.
+// REQUIRES: the caller holds the lock every writer of `dir` holds, so no live write's temp
+// file is taken. Fails with kSystemError naming a file that cannot be removed.
+Result<std::size_t> RemoveAbandonedTempFiles(const std::filesystem::path& dir);
+
 }  // namespace cairn::util

@@ -3,16 +3,55 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 namespace cairn::util {
+namespace {
+
+constexpr std::size_t kMaxHolderBytes = 512;
+
+std::string OwnCommandLine() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!cmd.empty() && cmd.back() == '\0') cmd.pop_back();
+  std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+  std::replace(cmd.begin(), cmd.end(), '\n', ' ');
+  return cmd.empty() ? "?" : cmd;
+}
+
+}  // namespace
 
 Result<FileLock> FileLock::Acquire(const std::filesystem::path& path) { return Lock(path, true); }
 
 Result<FileLock> FileLock::TryAcquire(const std::filesystem::path& path) {
   return Lock(path, false);
+}
+
+Result<FileLock> FileLock::Acquire(const std::filesystem::path& path,
+                                   std::chrono::milliseconds timeout) {
+  // flock() has no timeout; polling with a backoff up to 50 ms costs nothing noticeable
+  // next to the operations the lock guards.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::chrono::milliseconds pause(1);
+  while (true) {
+    Result<FileLock> lock = Lock(path, false);
+    if (lock || lock.error().code() != ErrorCode::kResourceBusy) return lock;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      return Fail(ErrorCode::kOperationTimeout, ErrorDomain::kNone,
+                  fmt::format("cannot acquire state change lock (held by {})", Holder(path)));
+    }
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
 }
 
 Result<FileLock> FileLock::Lock(const std::filesystem::path& path, bool wait) {
@@ -32,7 +71,28 @@ Result<FileLock> FileLock::Lock(const std::filesystem::path& path, bool wait) {
     return Fail(ErrorCode::kSystemError, ErrorDomain::kNone,
                 fmt::format("cannot lock '{}': {}", path.string(), std::strerror(errno)));
   }
-  return FileLock(std::move(fd), path);
+  FileLock lock(std::move(fd), path);
+  lock.RecordHolder();
+  return lock;
+}
+
+void FileLock::RecordHolder() {
+  std::string record = fmt::format("pid {}: {}", ::getpid(), OwnCommandLine());
+  if (record.size() > kMaxHolderBytes) record.resize(kMaxHolderBytes);
+  record += '\n';
+  if (::ftruncate(fd_.get(), 0) != 0) return;
+  (void)!::pwrite(fd_.get(), record.data(), record.size(), 0);
+}
+
+std::string FileLock::Holder(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return "unknown";
+  char buf[kMaxHolderBytes + 1];
+  ssize_t n = ::pread(fd.get(), buf, sizeof(buf), 0);
+  if (n <= 0) return "unknown";
+  std::string text(buf, static_cast<std::size_t>(n));
+  if (std::size_t nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
+  return text.empty() ? "unknown" : text;
 }
 
 }  // namespace cairn::util

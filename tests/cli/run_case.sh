@@ -7,17 +7,20 @@
 # and the digits of <creationTime> become EPOCH.
 # CAIRN_TEST_REGENERATE=1 rewrites the expected files instead, for review.
 #
-# usage: run_case.sh CAIRN CASE.sh WORK_DIR
+# $CAIRN_WITH_TEST_HOOKS names the same tool with the test-only TestHooks seam.
+#
+# usage: run_case.sh CAIRN CASE.sh WORK_DIR [CAIRN_WITH_TEST_HOOKS]
 set -u
 CAIRN=$1
 CASE=$2
 WORK=$3
+CAIRN_WITH_TEST_HOOKS=${4:-}
 BASE=${CASE%.sh}
 CAIRN_QEMU_CASE=$(cd "$(dirname "$0")" && pwd)/qemu_case.sh
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 cd "$WORK" || exit 1
 
-CAIRN=$CAIRN CAIRN_QEMU_CASE=$CAIRN_QEMU_CASE TZ=UTC LC_ALL=C HOME=$WORK \
+CAIRN=$CAIRN CAIRN_WITH_TEST_HOOKS=$CAIRN_WITH_TEST_HOOKS CAIRN_QEMU_CASE=$CAIRN_QEMU_CASE TZ=UTC LC_ALL=C HOME=$WORK \
   XDG_CACHE_HOME=$WORK/cache sh "$CASE" >stdout.raw 2>stderr.raw </dev/null
 status=$?
 for f in stdout stderr; do

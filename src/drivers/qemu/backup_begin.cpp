@@ -12,6 +12,7 @@
 
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/crash_point.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "util/child_process.hpp"
 #include "util/time.hpp"
@@ -100,13 +101,8 @@ Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
   return b;
 }
 
-// Test seam: $CAIRN_BACKUP_TEST_SPEED (bytes per second) throttles the jobs from their
-// first moment, so tests can watch, abort or break a backup while it runs.
-std::optional<std::int64_t> TestSpeed() {
-  const char* speed = std::getenv("CAIRN_BACKUP_TEST_SPEED");
-  if (speed == nullptr || *speed == '\0') return std::nullopt;
-  return std::strtoll(speed, nullptr, 10);
-}
+// Test seam: the installed TestHooks may throttle the jobs from their first moment.
+std::optional<std::int64_t> TestSpeed() { return CurrentTestHooks().backup_speed; }
 
 // Push jobs copy with copy_file_range() (blockdev-backup's x-perf.use-copy-range, QEMU 6.0+)
 // instead of QEMU's default read + write. With the images in the page cache (cache.direct=off)

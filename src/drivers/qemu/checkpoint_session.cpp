@@ -3,6 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "drivers/qemu/domain_lock.hpp"
+#include "util/atomic_file.hpp"
+
 namespace cairn::drivers::qemu {
 namespace {
 
@@ -64,13 +69,45 @@ Status Replay(CheckpointSession& s, const model::CheckpointIntent& intent) {
   return s.store.ClearJournal();
 }
 
+// What Replay() would leave, computed in memory, for a reader: it may not write (nor have
+// the right to), so it sees the state the next writer's replay will produce. A create goes
+// forward only when every bitmap is there; when the bitmaps cannot be looked at, the reader
+// sees the committed state without it.
+void Project(const model::CheckpointIntent& intent,
+             const Result<std::vector<DiskBitmapView>>& views,
+             std::vector<conf::CheckpointDef>* defs, std::string* current) {
+  if (intent.kind == model::CheckpointIntent::Kind::kCreate) {
+    if (!intent.created || !views) return;
+    std::vector<BitmapRef> present, absent;
+    Partition(*views, BitmapsOf(*intent.created), &present, &absent);
+    if (!absent.empty()) return;
+    std::erase_if(*defs, [&](const conf::CheckpointDef& d) {
+      return d.name == intent.created->name;
+    });
+    defs->push_back(*intent.created);
+    *current = intent.created->name;
+    return;
+  }
+  for (const auto& [name, parent] : intent.reparented) {
+    for (conf::CheckpointDef& d : *defs) {
+      if (d.name == name) d.parent = parent;
+    }
+  }
+  std::erase_if(*defs, [&](const conf::CheckpointDef& d) {
+    return std::find(intent.removed.begin(), intent.removed.end(), d.name) !=
+           intent.removed.end();
+  });
+  if (intent.new_current) *current = *intent.new_current;
+}
+
 }  // namespace
 
 Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
-                                                const driver::DomainRef& ref, bool lock_domain) {
+                                                const driver::DomainRef& ref, bool lock_domain,
+                                                bool read_only) {
   std::optional<util::FileLock> lock;
   if (lock_domain) {
-    Result<util::FileLock> l = util::FileLock::Acquire(layout.LockFile(ref.name));
+    Result<util::FileLock> l = LockDomain(layout, ref.name);
     if (!l) return std::unexpected(l.error());
     lock = std::move(*l);
   }
@@ -80,20 +117,43 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
                       std::move(*rec),
                       model::CheckpointStore(layout.CheckpointDir(ref.name)),
                       {},
-                      nullptr};
+                      nullptr,
+                      false};
   s.bitmaps =
       s.domain.active() ? OnlineBitmaps(s.domain.def, layout) : OfflineBitmaps(s.domain.def);
 
   Result<std::optional<model::CheckpointIntent>> journal = s.store.ReadJournal();
   if (!journal) return std::unexpected(journal.error());
-  if (*journal) {
-    if (!s.lock) return OpenCheckpointSession(layout, ref, true);  // replay needs the lock
-    if (Status ok = Replay(s, **journal); !ok) return std::unexpected(ok.error());
+  if (*journal && !s.lock && !read_only) {
+    // A reader of a writable connection repairs, if it may write here at all and no writer
+    // is under way (whose journal this then is): else it reads as a read-only one does.
+    Result<util::FileLock> l = util::FileLock::TryAcquire(layout.LockFile(ref.name));
+    if (l) {
+      s.lock = std::move(*l);
+      journal = s.store.ReadJournal();  // the writer may have finished meanwhile
+      if (!journal) return std::unexpected(journal.error());
+    } else if (l.error().code() != ErrorCode::kResourceBusy &&
+               l.error().code() != ErrorCode::kSystemError) {
+      return std::unexpected(l.error());
+    }
+  }
+  if (s.lock) {
+    // Under the lock no write is under way: a temp file here is a killed writer's.
+    Result<std::size_t> cleaned = util::RemoveAbandonedTempFiles(s.store.dir());
+    if (!cleaned) return std::unexpected(cleaned.error());
+    if (*journal) {
+      if (Status ok = Replay(s, **journal); !ok) return std::unexpected(ok.error());
+    }
   }
   Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
   if (!defs) return std::unexpected(defs.error());
+  std::string current = s.store.ReadCurrent();
+  if (*journal && !s.lock) {
+    s.repair_pending = true;
+    Project(**journal, s.bitmaps->Query(), &*defs, &current);
+  }
   s.checkpoints.Load(std::move(*defs));
-  s.checkpoints.RestoreCurrent(s.store.ReadCurrent());
+  s.checkpoints.RestoreCurrent(current);
   return s;
 }
 

@@ -27,13 +27,20 @@ struct CheckpointSession {
   model::CheckpointStore store;
   model::DomainCheckpoints checkpoints;
   std::unique_ptr<DiskBitmaps> bitmaps;
+  // Opened without the lock over a journal a killed writer left: `checkpoints` is what the
+  // next locked call's replay will make of it, and nothing was written.
+  bool repair_pending = false;
 };
 
-// `lock_domain`: take the per-domain lock (every call that may change anything, and any
-// call that finds a journal to replay). Read-only calls pass false and still see a
-// consistent state: they replay nothing and read files that are each written atomically.
+// `lock_domain`: take the per-domain lock (every call that may change anything); it then
+// replays a journal and removes killed writers' temp files. Reading calls pass false and
+// read files that are each written atomically. Over a journal, a reader of a writable
+// connection takes the lock and replays it; a `read_only` one (or one without write access
+// to the root) never writes and sees, in memory, the state the replay will produce
+// (repair_pending).
 Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
-                                                const driver::DomainRef& ref, bool lock_domain);
+                                                const driver::DomainRef& ref, bool lock_domain,
+                                                bool read_only = false);
 
 // Live bitmaps of a running domain, over its QMP socket.
 std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def, const StateLayout& layout);

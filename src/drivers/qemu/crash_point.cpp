@@ -1,15 +1,15 @@
-// Test seam: die at a named step when asked to.
+// Test seam: die at a named step when the test hooks ask for it.
 #include "drivers/qemu/crash_point.hpp"
 
 #include <unistd.h>
 
-#include <cstdlib>
+#include "drivers/qemu/test_hooks.hpp"
 
 namespace cairn::drivers::qemu {
 
 void CrashPoint(std::string_view point) {
-  const char* at = std::getenv("CAIRN_CRASH_AT");
-  if (at != nullptr && point == at) ::_exit(86);
+  const std::string& at = CurrentTestHooks().crash_at;
+  if (!at.empty() && point == at) ::_exit(86);
 }
 
 }  // namespace cairn::drivers::qemu

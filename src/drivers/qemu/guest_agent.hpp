@@ -3,12 +3,16 @@
 // Every session starts with guest-sync, so replies left over from an earlier client are
 // never taken for ours. FrozenGuest thaws in its destructor: whatever fails after a freeze,
 // the guest's filesystems are thawed before the call returns.
+// Everything the guest sends is hostile: each reply is bounded (kMaxAgentReplyBytes), every
+// wait has a deadline, and a reply of the wrong shape is an Error, never an exception or an
+// abort of the embedding program. Not thread-safe; one GuestAgent per thread.
 //
 //   Freeze ok -> [checkpoint transaction] -> ~FrozenGuest: thaw (errors ignored, logged
 //   in the returned thaw status when asked for explicitly)
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -17,9 +21,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cairn/error.hpp"
+#include "qmp/line_framer.hpp"
 #include "util/unique_fd.hpp"
 
 namespace cairn::drivers::qemu {
+
+// The longest reply line taken from a guest; the replies Cairn asks for are a few bytes.
+inline constexpr std::size_t kMaxAgentReplyBytes = 1024 * 1024;
 
 class GuestAgent {
  public:
@@ -28,25 +36,38 @@ class GuestAgent {
   static Result<GuestAgent> Connect(const std::filesystem::path& socket,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
-  // Runs one agent command; an error reply is VIR_ERR_INTERNAL_ERROR
-  // "unable to execute QEMU agent command 'X': desc".
+  // Runs one agent command and returns its "return" member.
+  // Errors: an error reply is VIR_ERR_INTERNAL_ERROR "unable to execute QEMU agent command
+  // 'X': desc"; a reply that is not an object with "return" or an "error" object, or a line
+  // past kMaxAgentReplyBytes, is VIR_ERR_INTERNAL_ERROR naming the command; no reply within
+  // `timeout` or a closed channel is VIR_ERR_AGENT_UNRESPONSIVE.
   Result<nlohmann::json> Execute(std::string_view command,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // Execute() for a command whose reply is an integer (guest-fsfreeze-freeze/thaw: the
+  // number of filesystems); any other reply is VIR_ERR_INTERNAL_ERROR naming the command.
+  Result<std::int64_t> ExecuteForCount(std::string_view command,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
   explicit GuestAgent(util::UniqueFd fd) : fd_(std::move(fd)) {}
   Result<nlohmann::json> ReadReply(std::string_view command, std::chrono::milliseconds timeout,
                                    const nlohmann::json* sync_id);
-  Status Send(const nlohmann::json& message);
+  Result<std::optional<nlohmann::json>> TakeReply(std::string_view command, const std::string& line,
+                                                  const nlohmann::json* sync_id);
+  Status Send(const nlohmann::json& message, std::chrono::milliseconds timeout);
 
   util::UniqueFd fd_;
-  std::string pending_;
+  qmp::LineFramer framer_{kMaxAgentReplyBytes};
 };
 
-// Frozen guest filesystems; thawed when this goes away.
+// Frozen guest filesystems; thawed when this goes away. The destructor never throws and
+// never ends the process, whatever the guest answers.
 class FrozenGuest {
  public:
   static Result<FrozenGuest> Freeze(const std::filesystem::path& socket);
+  // Freeze() over an agent already connected (tests drive a scripted agent this way).
+  static Result<FrozenGuest> Freeze(GuestAgent agent);
   FrozenGuest(FrozenGuest&& other) noexcept = default;
   FrozenGuest& operator=(FrozenGuest&&) = delete;
   ~FrozenGuest();

@@ -6,6 +6,7 @@
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/backup_begin.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "util/file_lock.hpp"
 
@@ -15,30 +16,42 @@ namespace {
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr unsigned kStatsCompleted = 1u << 0, kStatsKeepCompleted = 1u << 1;
 
-// The domain's lock and record, held for one call.
+// The domain's lock and record, held for one call (no lock for a read-only look).
 struct LockedDomain {
-  util::FileLock lock;
+  std::optional<util::FileLock> lock;
   DomainRecord domain;
 };
 
 Result<LockedDomain> Lock(const StateLayout& layout, const driver::DomainRef& ref) {
-  Result<util::FileLock> lock = util::FileLock::Acquire(layout.LockFile(ref.name));
+  Result<util::FileLock> lock = LockDomain(layout, ref.name);
   if (!lock) return std::unexpected(lock.error());
   Result<DomainRecord> rec = LoadDomain(layout, ref);
   if (!rec) return std::unexpected(rec.error());
   return LockedDomain{std::move(*lock), std::move(*rec)};
 }
 
+// The domain's record without its lock, for a read-only look.
+Result<LockedDomain> Look(const StateLayout& layout, const driver::DomainRef& ref) {
+  Result<DomainRecord> rec = LoadDomain(layout, ref);
+  if (!rec) return std::unexpected(rec.error());
+  return LockedDomain{std::nullopt, std::move(*rec)};
+}
+
 // Takes the domain's lock, brings its job record up to date with QEMU, then answers with
-// `part(domain, tracker)`: the start every reading entry point shares.
+// `part(domain, tracker)`: the start every reading entry point shares. A read-only
+// connection takes no lock and refreshes nothing (a refresh may settle or roll back a job):
+// it answers from the record as last written.
 template <typename Part>
-auto WithRefreshedJob(const StateLayout& layout, const driver::DomainRef& ref, Part part)
+auto WithRefreshedJob(const StateLayout& layout, const driver::DomainRef& ref, bool read_only,
+                      Part part)
     -> decltype(part(std::declval<LockedDomain&>(), std::declval<BackupTracker&>())) {
-  Result<LockedDomain> d = Lock(layout, ref);
+  Result<LockedDomain> d = read_only ? Look(layout, ref) : Lock(layout, ref);
   if (!d) return std::unexpected(d.error());
   Result<BackupTracker> tracker = BackupTracker::Open(layout, d->domain);
   if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+  if (!read_only) {
+    if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+  }
   return part(*d, *tracker);
 }
 
@@ -79,7 +92,7 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
 }
 
 Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, unsigned) {
-  return WithRefreshedJob(layout_, ref,
+  return WithRefreshedJob(layout_, ref, read_only_,
                           [](LockedDomain&, BackupTracker& tracker) -> Result<std::string> {
                             if (!tracker.active()) return std::unexpected(NoBackupJob());
                             return conf::FormatBackupXml(tracker.record().def, 0);
@@ -87,7 +100,7 @@ Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, u
 }
 
 Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned flags) {
-  return WithRefreshedJob(layout_, ref,
+  return WithRefreshedJob(layout_, ref, read_only_,
                           [&](LockedDomain& d, BackupTracker& tracker) -> Result<JobStats> {
                             if (!(flags & kStatsCompleted)) {
                               if (!d.domain.active()) return std::unexpected(DomainNotRunning());
@@ -100,7 +113,8 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
                             Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
                             if (!ended) return std::unexpected(ended.error());
                             if (ended->jobs.empty() || ended->last_consumed) return JobStats{};
-                            if (!(flags & kStatsKeepCompleted)) {
+                            // A read-only look never writes: it keeps the completed job.
+                            if (!(flags & kStatsKeepCompleted) && !read_only_) {
                               ended->last_consumed = true;
                               if (Status ok = SaveEndedBackups(layout_, ref.name, *ended); !ok) {
                                 return std::unexpected(ok.error());
@@ -111,7 +125,7 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
 }
 
 Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref) {
-  return WithRefreshedJob(layout_, ref,
+  return WithRefreshedJob(layout_, ref, read_only_,
                           [&](LockedDomain&, BackupTracker&) -> Result<std::vector<JobStats>> {
                             Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
                             if (!ended) return std::unexpected(ended.error());

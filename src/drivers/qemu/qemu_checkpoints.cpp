@@ -53,6 +53,17 @@ Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigne
   return name;
 }
 
+// A failure after a change's point of no return: the journal holds it, and the next call on
+// the domain completes it, so the message must not leave the caller thinking it was undone.
+std::unexpected<Error> WillBeCompleted(const Error& e, std::string_view change,
+                                       const CheckpointSession& s) {
+  return std::unexpected(Error(
+      e.code(), e.domain(),
+      fmt::format("{}; {} is past its point of no return and will be completed by the next "
+                  "command on domain '{}'",
+                  e.detail(), change, s.domain.def.name())));
+}
+
 // QUIESCE needs a running domain with a guest-agent channel; checked before anything moves.
 Status CheckQuiesce(const CheckpointSession& s, const StateLayout& layout) {
   if (!s.domain.active()) {
@@ -102,12 +113,15 @@ Result<std::string> Create(CheckpointSession& s, const StateLayout& layout, std:
       (void)s.store.ClearJournal();
       return std::unexpected(added.error());
     }
-    if (!thawed) return std::unexpected(thawed.error());
+    if (!thawed) {
+      return WillBeCompleted(thawed.error(), fmt::format("creating checkpoint '{}'", def->name),
+                             s);
+    }
   }
   CrashPoint("checkpoint-create:bitmaps-added");
   if (Status ok = s.store.Save(*def); !ok) {
     // The bitmaps exist; the journal finishes the job on the next call.
-    return std::unexpected(ok.error());
+    return WillBeCompleted(ok.error(), fmt::format("creating checkpoint '{}'", def->name), s);
   }
   CrashPoint("checkpoint-create:metadata-saved");
   (void)s.store.WriteCurrent(def->name);
@@ -129,7 +143,7 @@ Result<std::string> QemuDriver::CheckpointCreateXml(const driver::DomainRef& ref
 
 Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& ref,
                                                      std::string_view name, unsigned flags) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
   if (!def) return std::unexpected(def.error());
@@ -156,7 +170,7 @@ Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& re
 
 Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::DomainRef& ref,
                                                                 unsigned flags) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.List(flags);
 }
@@ -164,14 +178,14 @@ Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::Do
 Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(const driver::DomainRef& ref,
                                                                        std::string_view name,
                                                                        unsigned flags) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.ListChildren(name, flags);
 }
 
 Status QemuDriver::CheckpointLookupByName(const driver::DomainRef& ref, std::string_view name,
                                           unsigned) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
   if (!def) return std::unexpected(def.error());
@@ -180,7 +194,7 @@ Status QemuDriver::CheckpointLookupByName(const driver::DomainRef& ref, std::str
 
 Result<std::string> QemuDriver::CheckpointGetParent(const driver::DomainRef& ref,
                                                     std::string_view name, unsigned) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.ParentOf(name);
 }
@@ -224,13 +238,14 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
     }
   }
   CrashPoint("checkpoint-delete:bitmaps-removed");
+  const std::string change = fmt::format("deleting checkpoint '{}'", plan->target);
   for (const std::string& child : plan->reparented) {
     conf::CheckpointDef def = **s.checkpoints.Find(child);
     def.parent = new_parent;
-    if (Status ok = s.store.Save(def); !ok) return ok;
+    if (Status ok = s.store.Save(def); !ok) return WillBeCompleted(ok.error(), change, s);
   }
   for (const std::string& gone : plan->removed) {
-    if (Status ok = s.store.Remove(gone); !ok) return ok;
+    if (Status ok = s.store.Remove(gone); !ok) return WillBeCompleted(ok.error(), change, s);
   }
   CrashPoint("checkpoint-delete:metadata-removed");
   s.checkpoints.CommitDelete(*plan);
@@ -259,23 +274,49 @@ std::vector<CheckpointBitmapState> HealthOf(const conf::CheckpointDef& def,
 
 }  // namespace
 
+namespace {
+
+// A session and its bitmaps seen together: a reader takes no lock, so a change may start
+// between reading the metadata and querying the bitmaps (a delete removing the very bitmaps
+// it would then report missing). When a journal appeared meanwhile, look again; the next
+// open then sees the change's outcome.
+struct SessionWithBitmaps {
+  CheckpointSession session;
+  std::vector<DiskBitmapView> views;
+};
+
+Result<SessionWithBitmaps> OpenWithBitmaps(const StateLayout& layout,
+                                           const driver::DomainRef& ref, bool read_only) {
+  for (int attempt = 0;; ++attempt) {
+    Result<CheckpointSession> s = OpenCheckpointSession(layout, ref, false, read_only);
+    if (!s) return std::unexpected(s.error());
+    Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+    if (!views) return std::unexpected(views.error());
+    Result<std::optional<model::CheckpointIntent>> journal = s->store.ReadJournal();
+    if (!journal) return std::unexpected(journal.error());
+    if (!*journal || s->repair_pending || attempt == 2) {
+      return SessionWithBitmaps{std::move(*s), std::move(*views)};
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::vector<CheckpointBitmapState>> QemuDriver::CheckpointCheckBitmaps(
     const driver::DomainRef& ref, std::string_view name) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
+  Result<SessionWithBitmaps> s = OpenWithBitmaps(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  Result<const conf::CheckpointDef*> def = s->session.checkpoints.Find(name);
   if (!def) return std::unexpected(def.error());
-  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
-  if (!views) return std::unexpected(views.error());
-  return HealthOf(**def, *views);
+  return HealthOf(**def, s->views);
 }
 
 Result<std::vector<CheckpointBitmapReport>> QemuDriver::CheckAllCheckpointBitmaps(
     const driver::DomainRef& ref) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false);
-  if (!s) return std::unexpected(s.error());
-  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
-  if (!views) return std::unexpected(views.error());
+  Result<SessionWithBitmaps> opened = OpenWithBitmaps(layout_, ref, read_only_);
+  if (!opened) return std::unexpected(opened.error());
+  CheckpointSession* s = &opened->session;
+  const std::vector<DiskBitmapView>* views = &opened->views;
   std::vector<CheckpointBitmapReport> out;
   for (const std::string& name : s->checkpoints.List(0)) {
     out.push_back({name, HealthOf(**s->checkpoints.Find(name), *views)});

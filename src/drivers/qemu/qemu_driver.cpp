@@ -9,6 +9,7 @@
 
 #include "conf/uuid.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "model/checkpoint_store.hpp"
 #include "qmp/qmp_client.hpp"
@@ -55,7 +56,8 @@ bool HasCheckpoints(const StateLayout& layout, std::string_view name) {
 
 }  // namespace
 
-Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri& uri, bool) {
+Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri& uri,
+                                                       bool read_only) {
   std::filesystem::path root;
   if (!uri.host.empty()) {
     return Fail(ErrorCode::kOperationUnsupported, kErr,
@@ -81,11 +83,11 @@ Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri&
   }
   StateLayout layout(root);
   if (Status ok = layout.Prepare(); !ok) return std::unexpected(ok.error());
-  return std::make_unique<QemuDriver>(uri.text, std::move(layout));
+  return std::make_unique<QemuDriver>(uri.text, std::move(layout), read_only);
 }
 
-QemuDriver::QemuDriver(std::string uri, StateLayout layout)
-    : uri_(std::move(uri)), layout_(std::move(layout)) {}
+QemuDriver::QemuDriver(std::string uri, StateLayout layout, bool read_only)
+    : uri_(std::move(uri)), layout_(std::move(layout)), read_only_(read_only) {}
 
 Result<std::vector<driver::DomainRef>> QemuDriver::ListDomains(unsigned flags) {
   Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
@@ -160,7 +162,7 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
                 fmt::format("malformed uuid element '{}'", def->uuid()));
   }
   def->set_id(std::nullopt);
-  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(def->name()));
+  Result<util::FileLock> lock = LockDomain(layout_, def->name());
   if (!lock) return std::unexpected(lock.error());
   Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
   if (!all) return std::unexpected(all.error());
@@ -186,7 +188,7 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
 }
 
 Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) {
-  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(ref.name));
+  Result<util::FileLock> lock = LockDomain(layout_, ref.name);
   if (!lock) return std::unexpected(lock.error());
   Result<DomainRecord> rec = LoadDomain(layout_, ref);
   if (!rec) return std::unexpected(rec.error());
@@ -208,7 +210,7 @@ Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
 }
 
 Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, unsigned) {
-  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(ref.name));
+  Result<util::FileLock> lock = LockDomain(layout_, ref.name);
   if (!lock) return std::unexpected(lock.error());
   Result<DomainRecord> rec = LoadDomain(layout_, ref);
   if (!rec) return std::unexpected(rec.error());
@@ -228,7 +230,7 @@ Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, 
 }
 
 Status QemuDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
-  Result<util::FileLock> lock = util::FileLock::Acquire(layout_.LockFile(ref.name));
+  Result<util::FileLock> lock = LockDomain(layout_, ref.name);
   if (!lock) return std::unexpected(lock.error());
   Result<DomainRecord> rec = LoadDomain(layout_, ref);
   if (!rec) return std::unexpected(rec.error());

@@ -23,7 +23,9 @@ Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri&
 
 class QemuDriver : public driver::Driver {
  public:
-  QemuDriver(std::string uri, StateLayout layout);
+  // `read_only`: a connection that only reads. Its calls take no lock and write nothing:
+  // a backup job is reported as last recorded, never settled or rolled back by a look.
+  QemuDriver(std::string uri, StateLayout layout, bool read_only = false);
 
   std::string_view Type() const override { return "QEMU"; }
   std::string Uri() const override { return uri_; }
@@ -72,6 +74,7 @@ class QemuDriver : public driver::Driver {
  private:
   std::string uri_;
   StateLayout layout_;
+  bool read_only_ = false;
 };
 
 }  // namespace cairn::drivers::qemu

@@ -12,7 +12,7 @@ push_xml inc.xml "$PWD/inc.qcow2" c1
 echo '<domaincheckpoint><name>c1</name></domaincheckpoint>' >c1.xml
 echo '<domaincheckpoint><name>c2</name></domaincheckpoint>' >c2.xml
 c "define dom.xml; start vm" | sed "s|$PWD|DIR|g"
-CAIRN_BACKUP_TEST_SPEED=2097152 script -qec "$CAIRN -c 'qemu:///embed?root=$PWD/state' backup-begin vm full.xml c1.xml --wait" /dev/null >bar.out
+CAIRN_TEST_HOOK_BACKUP_SPEED=2097152 script -qec "$CAIRN_WITH_TEST_HOOKS -c 'qemu:///embed?root=$PWD/state' backup-begin vm full.xml c1.xml --wait" /dev/null >bar.out
 echo "[script status $?]"
 # The terminal's output, its progress frames summed up (how many there are depends on timing).
 tr '\r' '\n' <bar.out | awk '

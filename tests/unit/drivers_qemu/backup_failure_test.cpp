@@ -193,8 +193,7 @@ class BeginCrash : public BackupFailure, public testing::WithParamInterface<Begi
   int BeginAndCrash() {
     pid_t pid = fork();
     if (pid == 0) {
-      setenv("CAIRN_CRASH_AT", GetParam().point, 1);
-      setenv("CAIRN_BACKUP_TEST_SPEED", "1", 1);
+      drivers::qemu::InstallTestHooks({.crash_at = GetParam().point, .backup_speed = 1});
       (void)Vm().BackupBegin(Xml(), "<domaincheckpoint><name>c2</name></domaincheckpoint>");
       _exit(0);
     }

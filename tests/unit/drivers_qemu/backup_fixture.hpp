@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "qemu_fixture.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "qmp/qmp_client.hpp"
 
 namespace cairn::test {
@@ -79,8 +80,8 @@ class BackupTest : public QemuRootTest {
 
   // Backups begun while this lives crawl (1 byte/s): a test can act while they run.
   struct SlowBackups {
-    SlowBackups() { ::setenv("CAIRN_BACKUP_TEST_SPEED", "1", 1); }
-    ~SlowBackups() { ::unsetenv("CAIRN_BACKUP_TEST_SPEED"); }
+    SlowBackups() { drivers::qemu::InstallTestHooks({.backup_speed = 1}); }
+    ~SlowBackups() { drivers::qemu::InstallTestHooks({}); }
   };
 
   Domain Vm() const { return *Open().LookupDomainByName("vm1"); }

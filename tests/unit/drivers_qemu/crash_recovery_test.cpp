@@ -1,5 +1,5 @@
 // Crash safety of checkpoint create and delete: a child process performs the change and is
-// cut short at each step ($CAIRN_CRASH_AT), as if killed; the next command must see either
+// cut short at each step (TestHooks::crash_at), as if killed; the next command must see either
 // the old or the new checkpoint set, with bitmaps and metadata agreeing.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -8,13 +8,14 @@
 #include <cstdlib>
 
 #include "qemu_fixture.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "util/atomic_file.hpp"
 
 namespace cairn::test {
 namespace {
 
 struct Cut {
-  const char* point;  // $CAIRN_CRASH_AT
+  const char* point;  // TestHooks::crash_at
   bool live;          // the domain runs (bitmaps over QMP) or not (bitmaps via qemu-img)
 };
 
@@ -33,7 +34,7 @@ class CrashRecovery : public QemuRootTest, public testing::WithParamInterface<Cu
   int RunAndCrash(Op op) {
     pid_t pid = fork();
     if (pid == 0) {
-      setenv("CAIRN_CRASH_AT", GetParam().point, 1);
+      drivers::qemu::InstallTestHooks({.crash_at = GetParam().point});
       Connection c = Open();
       op(*c.LookupDomainByName("vm1"));
       _exit(0);

@@ -88,5 +88,35 @@ TEST(LineFramer, ManySmallMessagesKeepTheirOrderAcrossCompaction) {
   EXPECT_EQ(framer.buffered(), 0u);
 }
 
+TEST(LineFramer, FloodWithoutNewlineOverflowsAndKeepsNothing) {
+  LineFramer framer(16);
+
+  for (int i = 0; i < 100; ++i) framer.Append("0123456789");
+
+  EXPECT_TRUE(framer.overflowed());
+  EXPECT_EQ(framer.buffered(), 0u);
+  EXPECT_EQ(framer.Next(), std::nullopt);
+}
+
+TEST(LineFramer, LineOfExactlyTheLimitIsAccepted) {
+  LineFramer framer(16);
+
+  framer.Append(std::string(16, 'x'));
+  framer.Append("\r\n");
+
+  EXPECT_FALSE(framer.overflowed());
+  EXPECT_EQ(framer.Next(), std::string(16, 'x'));
+}
+
+TEST(LineFramer, CompleteLinesWaitingDoNotCountAgainstTheLimit) {
+  LineFramer framer(16);
+
+  framer.Append(std::string(10, 'a') + "\n" + std::string(10, 'b') + "\n" + "ccc");
+  framer.Append("ddd");
+
+  EXPECT_FALSE(framer.overflowed());
+  EXPECT_EQ(Drain(framer), (std::vector<std::string>{std::string(10, 'a'), std::string(10, 'b')}));
+}
+
 }  // namespace
 }  // namespace cairn::qmp

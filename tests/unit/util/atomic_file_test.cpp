@@ -313,5 +313,28 @@ INSTANTIATE_TEST_SUITE_P(EveryStep, AtomicWriteFaultTest, ::testing::ValuesIn(kA
                            return "After" + StepName(info.param);
                          });
 
+TEST_F(AtomicFileTest, RemoveAbandonedTempFilesRemovesOnlyAKilledWritersTempFile) {
+  WriteOld();
+  AtomicWriteOptions options;
+  options.fault_hook = FailAt(AtomicWriteStep::kWritten);
+  options.crash_on_fault = true;
+  ASSERT_FALSE(WriteFileAtomically(target_, kNew, options).has_value());
+  ASSERT_EQ(Entries().size(), 2u);  // c1.xml and the abandoned ".c1.xml.tmp-XXXXXX"
+  ASSERT_TRUE(WriteFileAtomically(dir_->path() / ".journal", "j").has_value());
+
+  Result<std::size_t> removed = RemoveAbandonedTempFiles(dir_->path());
+
+  ASSERT_TRUE(removed.has_value()) << removed.error().Text();
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_EQ(Entries(), (std::vector<std::string>{".journal", "c1.xml"}));
+}
+
+TEST_F(AtomicFileTest, RemoveAbandonedTempFilesOfAMissingDirectoryIsNone) {
+  Result<std::size_t> removed = RemoveAbandonedTempFiles(dir_->path() / "nope");
+
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(*removed, 0u);
+}
+
 }  // namespace
 }  // namespace cairn::util

@@ -141,5 +141,47 @@ TEST_F(FileLockTest, LockFileInAMissingDirectoryIsASystemErrorNamingThePath) {
             "cannot open lock file '" + path.string() + "': No such file or directory");
 }
 
+TEST_F(FileLockTest, AcquireWithTimeoutGivesUpNamingTheHolder) {
+  Result<FileLock> held = FileLock::Acquire(path_);
+  ASSERT_TRUE(held.has_value()) << held.error().Text();
+  const auto start = std::chrono::steady_clock::now();
+
+  Result<FileLock> waiter = FileLock::Acquire(path_, std::chrono::milliseconds(150));
+
+  ASSERT_FALSE(waiter.has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+  EXPECT_EQ(waiter.error().code(), ErrorCode::kOperationTimeout);
+  EXPECT_EQ(waiter.error().Text().rfind(
+                "Timed out during operation: cannot acquire state change lock (held by pid " +
+                    std::to_string(::getpid()) + ": ",
+                0),
+            0u)
+      << waiter.error().Text();
+}
+
+TEST_F(FileLockTest, AcquireWithTimeoutTakesALockReleasedMeanwhile) {
+  std::optional<FileLock> held;
+  held.emplace(*FileLock::Acquire(path_));
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held.reset();
+  });
+
+  Result<FileLock> waiter = FileLock::Acquire(path_, std::chrono::seconds(10));
+  releaser.join();
+
+  EXPECT_TRUE(waiter.has_value()) << waiter.error().Text();
+}
+
+TEST_F(FileLockTest, HolderIsRecordedInTheLockFile) {
+  Result<FileLock> held = FileLock::Acquire(path_);
+  ASSERT_TRUE(held.has_value());
+
+  std::string holder = FileLock::Holder(path_);
+
+  EXPECT_EQ(holder.rfind("pid " + std::to_string(::getpid()) + ": ", 0), 0u) << holder;
+  EXPECT_NE(holder.find("unit_util"), std::string::npos) << holder;
+}
+
 }  // namespace
 }  // namespace cairn::util
