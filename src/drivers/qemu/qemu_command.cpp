@@ -84,6 +84,18 @@ Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, 
 
 }  // namespace
 
+std::string QemuNameOption(std::string_view name) {
+  return fmt::format("guest={},debug-threads=on", Escape(name));
+}
+
+bool IsCommandLineOf(const std::vector<std::string>& argv, std::string_view name) {
+  const std::string wanted = QemuNameOption(name);
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == "-name" && argv[i + 1] == wanted) return true;
+  }
+  return false;
+}
+
 std::string DiskNodeName(std::string_view target) { return fmt::format("disk-{}", target); }
 std::string DiskFileNodeName(std::string_view target) { return fmt::format("file-{}", target); }
 
@@ -128,7 +140,7 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
   }
   std::vector<std::string> argv = {
       emulator,
-      "-name", fmt::format("guest={},debug-threads=on", Escape(def.name())),
+      "-name", QemuNameOption(def.name()),
       "-machine", fmt::format("{},accel={}", machine, options.kvm ? "kvm" : "tcg"),
       "-m", fmt::format("{}M", def.current_memory_kib() ? (def.current_memory_kib() + 1023) / 1024 : 256),
       "-smp", std::to_string(def.vcpus()),

@@ -38,6 +38,22 @@ TEST(QemuCommand, BasicsComeFromTheDefinition) {
   EXPECT_NE(std::find(argv->begin(), argv->end(), "-daemonize"), argv->end());
 }
 
+TEST(QemuCommand, BuiltCommandLineIsRecognisedAsTheDomains) {
+  auto argv = BuildQemuCommand(Def(""), kLayout, {.kvm = false});
+  ASSERT_TRUE(argv);
+  EXPECT_TRUE(IsCommandLineOf(*argv, "vm,1"));
+}
+
+TEST(QemuCommand, CommandLineOfAnotherNameIsNotRecognised) {
+  // "a" must not claim the QEMU of "a,b" (guest=a,,b,...) nor "a,b" the QEMU of "a".
+  std::vector<std::string> ab = {"qemu", "-name", QemuNameOption("a,b")};
+  std::vector<std::string> a = {"qemu", "-name", QemuNameOption("a")};
+  EXPECT_FALSE(IsCommandLineOf(ab, "a"));
+  EXPECT_FALSE(IsCommandLineOf(a, "a,b"));
+  EXPECT_FALSE(IsCommandLineOf(ab, "a,,b"));
+  EXPECT_TRUE(IsCommandLineOf(ab, "a,b"));
+}
+
 TEST(QemuCommand, KvmOnlyWhenAsked) {
   auto argv = BuildQemuCommand(Def(""), kLayout, {.kvm = true});
   EXPECT_TRUE(Has(*argv, "-machine", "q35,accel=kvm"));
