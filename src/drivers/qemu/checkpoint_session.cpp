@@ -25,7 +25,9 @@ Status Replay(CheckpointSession& s, const model::CheckpointIntent& intent) {
     if (!intent.created) return s.store.ClearJournal();
     std::vector<BitmapRef> present, absent;
     Partition(*views, BitmapsOf(*intent.created), &present, &absent);
-    if (absent.empty()) {
+    // A name the store cannot keep (a journal from a Cairn without the limit) can only go back.
+    const bool storable = s.store.CheckStorable(intent.created->name).has_value();
+    if (absent.empty() && storable) {
       if (Status ok = s.store.Save(*intent.created); !ok) return ok;  // forward
       if (Status ok = s.store.WriteCurrent(intent.created->name); !ok) return ok;
     } else if (!present.empty()) {
@@ -85,10 +87,23 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
       s.domain.active() ? OnlineBitmaps(s.domain.def, layout) : OfflineBitmaps(s.domain.def);
 
   Result<std::optional<model::CheckpointIntent>> journal = s.store.ReadJournal();
-  if (!journal) return std::unexpected(journal.error());
-  if (*journal) {
-    if (!s.lock) return OpenCheckpointSession(layout, ref, true);  // replay needs the lock
-    if (Status ok = Replay(s, **journal); !ok) return std::unexpected(ok.error());
+  if (!journal || *journal) {
+    if (!s.lock) {
+      // Replay needs the lock. A read-only look that cannot have the change finished still
+      // sees the stored checkpoints (each file is whole), so listing is a way to inspect.
+      Result<CheckpointSession> locked = OpenCheckpointSession(layout, ref, true);
+      if (locked) return locked;
+    } else {
+      Status replayed = journal ? Replay(s, **journal) : Status(std::unexpected(journal.error()));
+      if (!replayed) {
+        return Fail(replayed.error().code(), replayed.error().domain(),
+                    fmt::format("cannot finish the interrupted checkpoint change recorded in "
+                                "'{}': {}; fix the cause, or remove that file to abandon the "
+                                "change (then 'checkpoint-list' and the disks' bitmaps show "
+                                "what is left)",
+                                s.store.JournalPath().string(), replayed.error().detail()));
+      }
+    }
   }
   Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
   if (!defs) return std::unexpected(defs.error());
