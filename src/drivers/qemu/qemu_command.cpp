@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 
+#include "drivers/qemu/domain_support.hpp"
+
 namespace cairn::drivers::qemu {
 namespace {
 
@@ -125,6 +127,8 @@ std::string AgentSocketPath(const conf::DomainDef& def, const StateLayout& layou
 Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
                                                   const StateLayout& layout,
                                                   const QemuCommandOptions& options) {
+  // A definition stored before the allow-list existed is refused here, at start.
+  if (Status ok = CheckQemuSupport(def); !ok) return std::unexpected(ok.error());
   const conf::XmlElement& dom = def.element();
   const conf::XmlElement* os = dom.Child("os");
   const conf::XmlElement* devices = dom.Child("devices");

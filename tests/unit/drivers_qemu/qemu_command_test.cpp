@@ -98,7 +98,17 @@ TEST(QemuCommand, UnsupportedFormatIsConfigUnsupported) {
           "<source file='/a.vmdk'/><target dev='vda' bus='virtio'/></disk>"),
       kLayout, {});
   ASSERT_FALSE(argv);
-  EXPECT_EQ(argv.error().Text(), "unsupported configuration: disk 'vda': format 'vmdk' is not supported");
+  EXPECT_EQ(argv.error().Text(),
+            "unsupported configuration: <driver type='vmdk'> is not supported by Cairn's qemu "
+            "driver");
+}
+
+TEST(QemuCommand, StoredDefinitionOutsideTheAllowListIsRefusedAtStart) {
+  // A definition stored before define checked the allow-list must not boot without its NIC.
+  auto argv = BuildQemuCommand(Def("<interface type='user'/>"), kLayout, {});
+  ASSERT_FALSE(argv);
+  EXPECT_EQ(argv.error().code(), ErrorCode::kConfigUnsupported);
+  EXPECT_EQ(argv.error().detail(), "<interface> is not supported by Cairn's qemu driver");
 }
 
 }  // namespace
