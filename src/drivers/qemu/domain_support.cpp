@@ -45,7 +45,7 @@ constexpr ElementRule kRules[] = {
     {"domain/devices", {}},
     {"domain/devices/emulator", {}},
     {"domain/devices/disk", {"type=file|block", "device=disk|cdrom"}},
-    {"domain/devices/disk/driver", {"name=qemu", "type=raw|qcow2"}},
+    {"domain/devices/disk/driver", {"name=qemu", "type=raw|qcow2", "discard=unmap|ignore"}},
     {"domain/devices/disk/source", {"file", "dev"}},
     {"domain/devices/disk/target", {"dev", "bus=virtio|ide|sata"}},
     {"domain/devices/disk/readonly", {}},
@@ -70,7 +70,7 @@ struct TextRule {
 constexpr TextRule kTextRules[] = {
     {"domain/os/type", "hvm"},
     {"domain/on_poweroff", "destroy"},  // QEMU exits when the guest powers off
-    {"domain/on_reboot", "restart"},    // QEMU resets the guest when it reboots
+    {"domain/on_reboot", "restart|destroy"},  // QEMU resets the guest; -no-reboot: exits
 };
 
 bool InList(std::string_view list, std::string_view value) {

@@ -53,10 +53,14 @@ Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, 
                   fmt::format("disk '{}': type '{}' is not supported", disk.target, disk.type));
     }
     const char* ro = (disk.readonly || cdrom) ? "on" : "off";
+    std::string discard = "unmap";  // <driver discard='unmap|ignore'>, as QEMU spells them
+    if (const conf::XmlElement* drv = element.Child("driver")) {
+      if (const std::string* d = drv->Attribute("discard")) discard = *d;
+    }
     argv.push_back("-blockdev");
     argv.push_back(fmt::format("driver={},node-name={},filename={},read-only={},"
-                               "cache.direct=off,discard=unmap",
-                               driver, file_node, Escape(disk.source), ro));
+                               "cache.direct=off,discard={}",
+                               driver, file_node, Escape(disk.source), ro, discard));
     argv.push_back("-blockdev");
     argv.push_back(fmt::format("driver={},node-name={},file={},read-only={}", format, fmt_node,
                                file_node, ro));
@@ -153,6 +157,7 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
       "-pidfile", layout.PidFile(def.name()).string(),
       "-daemonize",
   };
+  if (dom.ChildText("on_reboot") == "destroy") argv.push_back("-no-reboot");
   if (!def.uuid().empty()) {
     argv.push_back("-uuid");
     argv.push_back(def.uuid());

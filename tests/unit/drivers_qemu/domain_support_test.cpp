@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "conf/domain_def.hpp"
+#include "qemu_fixture.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -65,7 +68,7 @@ TEST(QemuSupport, UnhonouredDomainElementsAreRefusedByName) {
       {"<cputune><shares>10</shares></cputune>", "<cputune>"},
       {"<memoryBacking><hugepages/></memoryBacking>", "<memoryBacking>"},
       {"<on_crash>destroy</on_crash>", "<on_crash>"},
-      {"<on_reboot>destroy</on_reboot>", "<on_reboot>destroy</on_reboot>"},
+      {"<on_reboot>preserve</on_reboot>", "<on_reboot>preserve</on_reboot>"},
       {"<on_poweroff>restart</on_poweroff>", "<on_poweroff>restart</on_poweroff>"},
       {"<clock offset='localtime'/>", "<clock offset='localtime'>"},
       {"<clock offset='utc'><timer name='rtc'/></clock>", "<timer>"},
@@ -100,7 +103,7 @@ TEST(QemuSupport, UnhonouredDiskOptionsAreRefusedWithTheirValue) {
       {"<target dev='vda' bus='virtio'/><iotune/>", "<iotune>"},
   };
   for (const Case& c : cases) EXPECT_EQ(Refusal(Xml("", "", c.inner)), Msg(c.message)) << c.inner;
-  for (std::string drv : {"cache='none'", "io='native'", "discard='unmap'", "iothread='1'"}) {
+  for (std::string drv : {"cache='none'", "io='native'", "discard='zero'", "iothread='1'"}) {
     std::string xml = Xml("", "");
     xml.replace(xml.find("type='qcow2'/>"), 14, "type='qcow2' " + drv + "/>");
     EXPECT_EQ(Refusal(xml), Msg("<driver " + drv + ">")) << drv;
@@ -147,9 +150,35 @@ TEST(QemuSupport, ForeignNamespaceDiskIsRefusedNotTakenForADisk) {
 
 TEST(QemuSupport, DescriptionListsEveryHonouredElement) {
   std::string text = DescribeQemuSupport();
-  EXPECT_NE(text.find("domain/devices/disk/driver  name=qemu  type=raw|qcow2\n"), std::string::npos)
+  EXPECT_NE(
+      text.find("domain/devices/disk/driver  name=qemu  type=raw|qcow2  discard=unmap|ignore\n"),
+      std::string::npos)
       << text;
-  EXPECT_NE(text.find("domain/on_reboot  text=restart\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("domain/on_reboot  text=restart|destroy\n"), std::string::npos) << text;
+}
+
+class QemuSupportLive : public cairn::test::QemuRootTest {};
+
+TEST_F(QemuSupportLive, DiscardAndOnRebootDestroyReachARealQemu) {
+  std::string xml = DomainXml();
+  xml.replace(xml.find("type='qcow2'/>"), 14, "type='qcow2' discard='ignore'/>");
+  xml.replace(xml.find("<devices>"), 9, "<on_reboot>destroy</on_reboot><devices>");
+  ASSERT_TRUE(conn_->DefineDomainXml(xml));
+  ASSERT_TRUE(dom_->Start());
+  auto dom = Open().LookupDomainByName("vm1");
+  ASSERT_TRUE(dom);
+  EXPECT_EQ(dom->GetInfo()->state, DomainState::kRunning);
+  std::ifstream pid_file(Root() + "/run/vm1/pid");
+  int pid = 0;
+  pid_file >> pid;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(cmdline.find(std::string("-no-reboot\0", 11)), std::string::npos);
+  EXPECT_NE(cmdline.find("filename=" + Image("vda") +
+                         ",read-only=off,cache.direct=off,"
+                         "discard=ignore"),
+            std::string::npos);
+  ASSERT_TRUE(dom->Destroy());
 }
 
 }  // namespace

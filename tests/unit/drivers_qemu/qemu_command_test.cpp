@@ -54,6 +54,29 @@ TEST(QemuCommand, CommandLineOfAnotherNameIsNotRecognised) {
   EXPECT_TRUE(IsCommandLineOf(ab, "a,b"));
 }
 
+TEST(QemuCommand, DiskDiscardModeReachesTheFileNode) {
+  auto argv = BuildQemuCommand(
+      Def("<disk type='file' device='disk'><driver name='qemu' type='raw' discard='ignore'/>"
+          "<source file='/a.img'/><target dev='vda' bus='virtio'/></disk>"),
+      kLayout, {});
+  ASSERT_TRUE(argv) << argv.error().Text();
+  EXPECT_TRUE(Has(*argv, "-blockdev",
+                  "driver=file,node-name=file-vda,filename=/a.img,read-only=off,"
+                  "cache.direct=off,discard=ignore"));
+}
+
+TEST(QemuCommand, OnRebootDestroyIsNoReboot) {
+  auto reboot = BuildQemuCommand(Def(""), kLayout, {});
+  ASSERT_TRUE(reboot);
+  EXPECT_EQ(std::find(reboot->begin(), reboot->end(), "-no-reboot"), reboot->end());
+  auto d = conf::DomainDef::Parse(
+      "<domain type='qemu'><name>v</name><on_reboot>destroy</on_reboot></domain>");
+  ASSERT_TRUE(d);
+  auto destroy = BuildQemuCommand(*d, kLayout, {});
+  ASSERT_TRUE(destroy) << destroy.error().Text();
+  EXPECT_NE(std::find(destroy->begin(), destroy->end(), "-no-reboot"), destroy->end());
+}
+
 TEST(QemuCommand, KvmOnlyWhenAsked) {
   auto argv = BuildQemuCommand(Def(""), kLayout, {.kvm = true});
   EXPECT_TRUE(Has(*argv, "-machine", "q35,accel=kvm"));
