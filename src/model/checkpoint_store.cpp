@@ -18,10 +18,23 @@ const util::AtomicWriteOptions kStaged{.sync_directory = false};
 
 }  // namespace
 
+Status CheckpointStore::CheckStorable(std::string_view name) const {
+  if (Status ok = conf::ValidateCheckpointName(name); !ok) return ok;
+  if (name.size() > kMaxStoredNameBytes) {
+    return Fail(ErrorCode::kInvalidArg, ErrorDomain::kDomainCheckpoint,
+                fmt::format("checkpoint name '{}...' is {} bytes long; the qemu driver stores "
+                            "names of at most {} bytes",
+                            name.substr(0, 32), name.size(), kMaxStoredNameBytes));
+  }
+  return {};
+}
+
 Result<std::filesystem::path> CheckpointStore::PathOf(std::string_view name) const {
-  if (Status ok = conf::ValidateCheckpointName(name); !ok) return std::unexpected(ok.error());
+  if (Status ok = CheckStorable(name); !ok) return std::unexpected(ok.error());
   return dir_ / (std::string(name) + ".xml");
 }
+
+std::filesystem::path CheckpointStore::JournalPath() const { return dir_ / kJournal; }
 
 Result<std::vector<conf::CheckpointDef>> CheckpointStore::LoadAll(
     std::vector<std::string>* skipped) const {
@@ -99,6 +112,7 @@ Status CheckpointStore::WriteJournal(const CheckpointIntent& intent) const {
   if (intent.new_current) root.SetAttribute("current", *intent.new_current);
   std::string body;
   if (intent.created) {
+    if (Status ok = CheckStorable(intent.created->name); !ok) return ok;
     body = conf::FormatCheckpointXml(*intent.created, conf::kCheckpointFormatSecure);
   }
   for (const std::string& name : intent.removed) {

@@ -45,6 +45,11 @@ struct CheckpointIntent {
   std::optional<std::string> new_current;
 };
 
+// The longest checkpoint name the store can keep: its file NAME.xml is written through a
+// temp file ".NAME.xml.tmp-XXXXXX" (util/atomic_file), which must fit the 255-byte file name
+// limit of Linux file systems.
+inline constexpr std::size_t kMaxStoredNameBytes = 255 - (1 + 4 + 5 + 6);
+
 class CheckpointStore {
  public:
   explicit CheckpointStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
@@ -72,11 +77,18 @@ class CheckpointStore {
   // Makes every staged change durable. For changes made without a journal (redefine).
   Status Commit() const;
 
-  // Durable when it returns.
+  // Whether a checkpoint called `name` can be stored: a valid name of at most
+  // kMaxStoredNameBytes bytes. Errors: VIR_ERR_INVALID_ARG naming the name and the limit.
+  Status CheckStorable(std::string_view name) const;
+
+  // Durable when it returns. A created checkpoint whose name cannot be stored is refused
+  // (CheckStorable's error) before anything is written, so no replay can fail on it.
   Status WriteJournal(const CheckpointIntent& intent) const;
   Result<std::optional<CheckpointIntent>> ReadJournal() const;
   // Commit(), then removes the journal: the change it described is complete.
   Status ClearJournal() const;
+  // The journal's path, for messages that tell the user what to remove.
+  std::filesystem::path JournalPath() const;
 
  private:
   Result<std::filesystem::path> PathOf(std::string_view name) const;

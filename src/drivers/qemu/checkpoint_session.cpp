@@ -30,7 +30,9 @@ Status Replay(CheckpointSession& s, const model::CheckpointIntent& intent) {
     if (!intent.created) return s.store.ClearJournal();
     std::vector<BitmapRef> present, absent;
     Partition(*views, BitmapsOf(*intent.created), &present, &absent);
-    if (absent.empty()) {
+    // A name the store cannot keep (a journal from a Cairn without the limit) can only go back.
+    const bool storable = s.store.CheckStorable(intent.created->name).has_value();
+    if (absent.empty() && storable) {
       if (Status ok = s.store.Save(*intent.created); !ok) return ok;  // forward
       if (Status ok = s.store.WriteCurrent(intent.created->name); !ok) return ok;
     } else if (!present.empty()) {
@@ -142,7 +144,14 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
     Result<std::size_t> cleaned = util::RemoveAbandonedTempFiles(s.store.dir());
     if (!cleaned) return std::unexpected(cleaned.error());
     if (*journal) {
-      if (Status ok = Replay(s, **journal); !ok) return std::unexpected(ok.error());
+      if (Status replayed = Replay(s, **journal); !replayed) {
+        return Fail(replayed.error().code(), replayed.error().domain(),
+                    fmt::format("cannot finish the interrupted checkpoint change recorded in "
+                                "'{}': {}; fix the cause, or remove that file to abandon the "
+                                "change (then 'checkpoint-list' and the disks' bitmaps show "
+                                "what is left)",
+                                s.store.JournalPath().string(), replayed.error().detail()));
+      }
     }
   }
   Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();

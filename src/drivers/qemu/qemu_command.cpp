@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 
+#include "drivers/qemu/domain_support.hpp"
+
 namespace cairn::drivers::qemu {
 namespace {
 
@@ -51,10 +53,14 @@ Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, 
                   fmt::format("disk '{}': type '{}' is not supported", disk.target, disk.type));
     }
     const char* ro = (disk.readonly || cdrom) ? "on" : "off";
+    std::string discard = "unmap";  // <driver discard='unmap|ignore'>, as QEMU spells them
+    if (const conf::XmlElement* drv = element.Child("driver")) {
+      if (const std::string* d = drv->Attribute("discard")) discard = *d;
+    }
     argv.push_back("-blockdev");
     argv.push_back(fmt::format("driver={},node-name={},filename={},read-only={},"
-                               "cache.direct=off,discard=unmap",
-                               driver, file_node, Escape(disk.source), ro));
+                               "cache.direct=off,discard={}",
+                               driver, file_node, Escape(disk.source), ro, discard));
     argv.push_back("-blockdev");
     argv.push_back(fmt::format("driver={},node-name={},file={},read-only={}", format, fmt_node,
                                file_node, ro));
@@ -83,6 +89,18 @@ Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, 
 }
 
 }  // namespace
+
+std::string QemuNameOption(std::string_view name) {
+  return fmt::format("guest={},debug-threads=on", Escape(name));
+}
+
+bool IsCommandLineOf(const std::vector<std::string>& argv, std::string_view name) {
+  const std::string wanted = QemuNameOption(name);
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == "-name" && argv[i + 1] == wanted) return true;
+  }
+  return false;
+}
 
 std::string DiskNodeName(std::string_view target) { return fmt::format("disk-{}", target); }
 std::string DiskFileNodeName(std::string_view target) { return fmt::format("file-{}", target); }
@@ -113,6 +131,8 @@ std::string AgentSocketPath(const conf::DomainDef& def, const StateLayout& layou
 Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
                                                   const StateLayout& layout,
                                                   const QemuCommandOptions& options) {
+  // A definition stored before the allow-list existed is refused here, at start.
+  if (Status ok = CheckQemuSupport(def); !ok) return std::unexpected(ok.error());
   const conf::XmlElement& dom = def.element();
   const conf::XmlElement* os = dom.Child("os");
   const conf::XmlElement* devices = dom.Child("devices");
@@ -128,7 +148,7 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
   }
   std::vector<std::string> argv = {
       emulator,
-      "-name", fmt::format("guest={},debug-threads=on", Escape(def.name())),
+      "-name", QemuNameOption(def.name()),
       "-machine", fmt::format("{},accel={}", machine, options.kvm ? "kvm" : "tcg"),
       "-m", fmt::format("{}M", def.current_memory_kib() ? (def.current_memory_kib() + 1023) / 1024 : 256),
       "-smp", std::to_string(def.vcpus()),
@@ -137,6 +157,7 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
       "-pidfile", layout.PidFile(def.name()).string(),
       "-daemonize",
   };
+  if (dom.ChildText("on_reboot") == "destroy") argv.push_back("-no-reboot");
   if (!def.uuid().empty()) {
     argv.push_back("-uuid");
     argv.push_back(def.uuid());

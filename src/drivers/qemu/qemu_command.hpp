@@ -14,6 +14,15 @@
 
 namespace cairn::drivers::qemu {
 
+// The value of QEMU's -name option for domain `name` ("guest=a,,b,debug-threads=on": QEMU's
+// option syntax doubles a literal comma). The command line is built with it and a running
+// QEMU is recognised by it, argument for argument, so the two can never disagree.
+std::string QemuNameOption(std::string_view name);
+
+// Whether `argv` (a process's command line) is that of the QEMU started for domain `name`:
+// it holds "-name" followed by exactly QemuNameOption(name).
+bool IsCommandLineOf(const std::vector<std::string>& argv, std::string_view name);
+
 // The block node QMP addresses for a disk's format layer ("disk-vda") and its file.
 std::string DiskNodeName(std::string_view target);
 std::string DiskFileNodeName(std::string_view target);

@@ -11,6 +11,7 @@
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
+#include "drivers/qemu/domain_support.hpp"
 #include "model/checkpoint_store.hpp"
 #include "qmp/qmp_client.hpp"
 #include "qmp/qmp_commands.hpp"
@@ -151,6 +152,7 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
   Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
   if (!def) return std::unexpected(def.error());
   if (Status ok = ValidateDomainName(def->name()); !ok) return std::unexpected(ok.error());
+  if (Status ok = CheckQemuSupport(*def); !ok) return std::unexpected(ok.error());
   if (def->uuid().empty()) {
     // Redefining without a UUID keeps the domain's identity, as libvirt does.
     Result<DomainRecord> existing = LoadDomain(layout_, def->name());

@@ -8,8 +8,9 @@
 
 #include <charconv>
 #include <fstream>
-#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "drivers/qemu/qemu_command.hpp"
 #include "util/atomic_file.hpp"
@@ -34,13 +35,9 @@ std::optional<long> ReadNumber(const std::filesystem::path& p) {
 bool IsQemuOf(pid_t pid, std::string_view name) {
   std::ifstream in(fmt::format("/proc/{}/cmdline", pid), std::ios::binary);
   if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string cmdline = s.str();
-  std::string needle = fmt::format("guest={},", name);
-  std::size_t pos = 0;
-  while ((pos = cmdline.find('\0', pos)) != std::string::npos) cmdline[pos] = ' ';
-  return cmdline.find(needle) != std::string::npos;
+  std::vector<std::string> argv;
+  for (std::string arg; std::getline(in, arg, '\0');) argv.push_back(std::move(arg));
+  return IsCommandLineOf(argv, name);
 }
 
 bool Alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }

@@ -33,7 +33,12 @@ Status ValidateDomainName(std::string_view name) {
                 fmt::format("domain name '{}' {}", name, why));
   };
   if (name.empty()) return bad("must not be empty");
-  if (name.size() > 255) return bad("is longer than 255 bytes");
+  if (name.size() > kMaxDomainNameBytes) {
+    return Fail(ErrorCode::kInvalidArg, ErrorDomain::kQemu,
+                fmt::format("domain name '{}...' is {} bytes long; the qemu driver stores names "
+                            "of at most {} bytes",
+                            name.substr(0, 32), name.size(), kMaxDomainNameBytes));
+  }
   if (name.front() == '.') return bad("must not start with '.'");
   for (char c : name) {
     if (c == '/') return bad("must not contain '/'");

@@ -6,6 +6,7 @@
 // Domain names become path components, so they are validated like checkpoint names.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string_view>
 
@@ -36,8 +37,13 @@ class StateLayout {
   std::filesystem::path root_;
 };
 
-// A domain name usable as a file name: non-empty, at most 255 bytes, no '/', no leading
-// '.', no control character. VIR_ERR_INVALID_ARG otherwise.
+// The longest domain name the layout can keep: ROOT/domains/NAME.xml is written through a
+// temp file ".NAME.xml.tmp-XXXXXX" (util/atomic_file), which must fit the 255-byte file name
+// limit of Linux file systems.
+inline constexpr std::size_t kMaxDomainNameBytes = 255 - (1 + 4 + 5 + 6);
+
+// A domain name usable as a file name: non-empty, at most kMaxDomainNameBytes bytes, no
+// '/', no leading '.', no control character. VIR_ERR_INVALID_ARG otherwise.
 Status ValidateDomainName(std::string_view name);
 
 }  // namespace cairn::drivers::qemu

@@ -206,5 +206,18 @@ TEST(XmlParse, DomainDropsForeignElementsOutsideMetadataAndKeepsMetadata) {
             "    <x:m a='1' xmlns:x='urn:x'/>\n  </metadata>\n  <devices/>\n</domain>\n");
 }
 
+TEST(XmlParse, CheckpointAndBackupWithForeignElementsOrADtdAreRefused) {
+  Result<CheckpointDef> cp = ParseCheckpointXml(
+      "<domaincheckpoint xmlns:x='urn:x'><name>a</name><x:disks/></domaincheckpoint>", 0);
+  ASSERT_FALSE(cp);
+  EXPECT_EQ(cp.error().code(), ErrorCode::kXmlInvalidSchema);
+  Result<BackupDef> backup = ParseBackupXml(
+      "<!DOCTYPE domainbackup [<!ENTITY e 'vda'>]><domainbackup><disks><disk name='&e;'/>"
+      "</disks></domainbackup>",
+      0);
+  ASSERT_FALSE(backup);
+  EXPECT_EQ(backup.error().code(), ErrorCode::kXmlError);
+}
+
 }  // namespace
 }  // namespace cairn::conf

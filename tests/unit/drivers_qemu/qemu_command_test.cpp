@@ -38,6 +38,45 @@ TEST(QemuCommand, BasicsComeFromTheDefinition) {
   EXPECT_NE(std::find(argv->begin(), argv->end(), "-daemonize"), argv->end());
 }
 
+TEST(QemuCommand, BuiltCommandLineIsRecognisedAsTheDomains) {
+  auto argv = BuildQemuCommand(Def(""), kLayout, {.kvm = false});
+  ASSERT_TRUE(argv);
+  EXPECT_TRUE(IsCommandLineOf(*argv, "vm,1"));
+}
+
+TEST(QemuCommand, CommandLineOfAnotherNameIsNotRecognised) {
+  // "a" must not claim the QEMU of "a,b" (guest=a,,b,...) nor "a,b" the QEMU of "a".
+  std::vector<std::string> ab = {"qemu", "-name", QemuNameOption("a,b")};
+  std::vector<std::string> a = {"qemu", "-name", QemuNameOption("a")};
+  EXPECT_FALSE(IsCommandLineOf(ab, "a"));
+  EXPECT_FALSE(IsCommandLineOf(a, "a,b"));
+  EXPECT_FALSE(IsCommandLineOf(ab, "a,,b"));
+  EXPECT_TRUE(IsCommandLineOf(ab, "a,b"));
+}
+
+TEST(QemuCommand, DiskDiscardModeReachesTheFileNode) {
+  auto argv = BuildQemuCommand(
+      Def("<disk type='file' device='disk'><driver name='qemu' type='raw' discard='ignore'/>"
+          "<source file='/a.img'/><target dev='vda' bus='virtio'/></disk>"),
+      kLayout, {});
+  ASSERT_TRUE(argv) << argv.error().Text();
+  EXPECT_TRUE(Has(*argv, "-blockdev",
+                  "driver=file,node-name=file-vda,filename=/a.img,read-only=off,"
+                  "cache.direct=off,discard=ignore"));
+}
+
+TEST(QemuCommand, OnRebootDestroyIsNoReboot) {
+  auto reboot = BuildQemuCommand(Def(""), kLayout, {});
+  ASSERT_TRUE(reboot);
+  EXPECT_EQ(std::find(reboot->begin(), reboot->end(), "-no-reboot"), reboot->end());
+  auto d = conf::DomainDef::Parse(
+      "<domain type='qemu'><name>v</name><on_reboot>destroy</on_reboot></domain>");
+  ASSERT_TRUE(d);
+  auto destroy = BuildQemuCommand(*d, kLayout, {});
+  ASSERT_TRUE(destroy) << destroy.error().Text();
+  EXPECT_NE(std::find(destroy->begin(), destroy->end(), "-no-reboot"), destroy->end());
+}
+
 TEST(QemuCommand, KvmOnlyWhenAsked) {
   auto argv = BuildQemuCommand(Def(""), kLayout, {.kvm = true});
   EXPECT_TRUE(Has(*argv, "-machine", "q35,accel=kvm"));
@@ -82,7 +121,17 @@ TEST(QemuCommand, UnsupportedFormatIsConfigUnsupported) {
           "<source file='/a.vmdk'/><target dev='vda' bus='virtio'/></disk>"),
       kLayout, {});
   ASSERT_FALSE(argv);
-  EXPECT_EQ(argv.error().Text(), "unsupported configuration: disk 'vda': format 'vmdk' is not supported");
+  EXPECT_EQ(argv.error().Text(),
+            "unsupported configuration: <driver type='vmdk'> is not supported by Cairn's qemu "
+            "driver");
+}
+
+TEST(QemuCommand, StoredDefinitionOutsideTheAllowListIsRefusedAtStart) {
+  // A definition stored before define checked the allow-list must not boot without its NIC.
+  auto argv = BuildQemuCommand(Def("<interface type='user'/>"), kLayout, {});
+  ASSERT_FALSE(argv);
+  EXPECT_EQ(argv.error().code(), ErrorCode::kConfigUnsupported);
+  EXPECT_EQ(argv.error().detail(), "<interface> is not supported by Cairn's qemu driver");
 }
 
 }  // namespace
