@@ -17,8 +17,7 @@ namespace {
 // The bitmaps of `cp` that can no longer serve an incremental backup ("c1 missing on vda,
 // ..."), empty when all are fine; nothing when the driver has no bitmaps (the test driver
 // does not support the query), so output on it stays exactly virsh's.
-std::optional<std::string> BitmapProblems(const Checkpoint& cp,
-                                          std::size_t* tracked = nullptr) {
+std::optional<std::string> BitmapProblems(const Checkpoint& cp, std::size_t* tracked = nullptr) {
   Result<std::vector<CheckpointBitmapState>> states = cp.CheckBitmaps();
   if (!states) return std::nullopt;
   if (tracked != nullptr) *tracked = states->size();
@@ -26,9 +25,9 @@ std::optional<std::string> BitmapProblems(const Checkpoint& cp,
   for (const CheckpointBitmapState& b : *states) {
     if (b.health == BitmapHealth::kOk) continue;
     if (!problems.empty()) problems += ", ";
-    problems += fmt::format("{} {} on {}", b.bitmap,
-                            b.health == BitmapHealth::kMissing ? "missing" : "inconsistent",
-                            b.disk);
+    problems +=
+        fmt::format("{} {} on {}", b.bitmap,
+                    b.health == BitmapHealth::kMissing ? "missing" : "inconsistent", b.disk);
   }
   return problems;
 }
@@ -214,8 +213,7 @@ bool RunDumpXml(Session& s, const ParsedCommand& cmd) {
   if (cmd.Has("size")) {
     // Cairn extension, as checkpoint-info: a disk whose bitmap is gone or broken gets no
     // size, and the XML alone does not say why.
-    if (std::optional<std::string> problems = BitmapProblems(*cp);
-        problems && !problems->empty()) {
+    if (std::optional<std::string> problems = BitmapProblems(*cp); problems && !problems->empty()) {
       s.out().Warning(fmt::format("checkpoint {}: no size for bitmaps {}", cp->name(), *problems));
     }
   }

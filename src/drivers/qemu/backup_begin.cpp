@@ -12,8 +12,8 @@
 
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/crash_point.hpp"
-#include "drivers/qemu/test_hooks.hpp"
 #include "drivers/qemu/qemu_command.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "util/child_process.hpp"
 #include "util/time.hpp"
 #include "util/unique_fd.hpp"
