@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -92,7 +94,14 @@ std::string FileLock::Holder(const std::filesystem::path& path) {
   if (n <= 0) return "unknown";
   std::string text(buf, static_cast<std::size_t>(n));
   if (std::size_t nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
-  return text.empty() ? "unknown" : text;
+  // A record whose process is gone is a previous holder's: the current one (not Cairn, or
+  // not yet recorded) is unknown.
+  long pid = 0;
+  if (std::sscanf(text.c_str(), "pid %ld:", &pid) != 1 || pid <= 0 ||
+      (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+    return "unknown";
+  }
+  return text;
 }
 
 }  // namespace cairn::util

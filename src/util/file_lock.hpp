@@ -42,7 +42,8 @@ class FileLock {
 
   const std::filesystem::path& path() const { return path_; }
 
-  // "pid N: COMMAND" as the current holder of `path` recorded it; "unknown" if it did not.
+  // "pid N: COMMAND" as the current holder of `path` recorded it; "unknown" if it did not
+  // (or the recorded process has exited: the record is a previous holder's).
   static std::string Holder(const std::filesystem::path& path);
 
  private:

@@ -14,6 +14,48 @@
 namespace cairn::cli {
 namespace {
 
+// The bitmaps of `cp` that can no longer serve an incremental backup ("c1 missing on vda,
+// ..."), empty when all are fine; nothing when the driver has no bitmaps (the test driver
+// does not support the query), so output on it stays exactly virsh's.
+std::optional<std::string> BitmapProblems(const Checkpoint& cp, std::size_t* tracked = nullptr) {
+  Result<std::vector<CheckpointBitmapState>> states = cp.CheckBitmaps();
+  if (!states) return std::nullopt;
+  if (tracked != nullptr) *tracked = states->size();
+  std::string problems;
+  for (const CheckpointBitmapState& b : *states) {
+    if (b.health == BitmapHealth::kOk) continue;
+    if (!problems.empty()) problems += ", ";
+    problems +=
+        fmt::format("{} {} on {}", b.bitmap,
+                    b.health == BitmapHealth::kMissing ? "missing" : "inconsistent", b.disk);
+  }
+  return problems;
+}
+
+// Cairn extension, on stderr: a checkpoint that tracks no disk (every disk not named with
+// --diskspec is left out when one is, as in libvirt), and one whose parent's bitmaps are
+// broken (an incremental backup across the parent cannot be trusted).
+void WarnAboutCreated(Session& s, const Checkpoint& cp) {
+  std::size_t tracked = 0;
+  std::optional<std::string> own = BitmapProblems(cp, &tracked);
+  if (!own) return;
+  if (tracked == 0) {
+    s.out().Warning(fmt::format(
+        "checkpoint {} tracks no disk: disks not named with --diskspec (or <disk>) are left "
+        "out when any is named; name each disk to track with --diskspec DISK,checkpoint=bitmap",
+        cp.name()));
+  }
+  Result<Checkpoint> parent = cp.GetParent();
+  if (!parent) return;
+  std::optional<std::string> broken = BitmapProblems(*parent);
+  if (broken && !broken->empty()) {
+    s.out().Warning(fmt::format(
+        "checkpoint {} has parent {} whose bitmaps are broken ({}): an incremental backup "
+        "since {} or its ancestors will fail; delete {} and take a full backup",
+        cp.name(), parent->name(), *broken, parent->name(), parent->name()));
+  }
+}
+
 bool PrintCreated(Session& s, Result<Checkpoint> cp, const std::optional<std::string>& from) {
   if (!cp) {
     s.SetError(cp.error());
@@ -24,6 +66,7 @@ bool PrintCreated(Session& s, Result<Checkpoint> cp, const std::optional<std::st
   } else {
     s.out().PrintExtra(fmt::format("Domain checkpoint {} created", cp->name()));
   }
+  WarnAboutCreated(s, *cp);
   return true;
 }
 
@@ -144,18 +187,9 @@ bool RunInfo(Session& s, const ParsedCommand& cmd) {
   }
   s.out().Print(fmt::format("{:<15} {}\n", "Descendants:", descendants->size()));
   // Cairn extension: name the bitmaps that can no longer serve an incremental backup. The
-  // line appears only when something is wrong, and drivers without bitmaps (the test
-  // driver) do not support the query, so healthy output stays exactly virsh's.
-  if (Result<std::vector<CheckpointBitmapState>> states = cp->CheckBitmaps()) {
-    std::string problems;
-    for (const CheckpointBitmapState& b : *states) {
-      if (b.health == BitmapHealth::kOk) continue;
-      if (!problems.empty()) problems += ", ";
-      problems += fmt::format("{} {} on {}", b.bitmap,
-                              b.health == BitmapHealth::kMissing ? "missing" : "inconsistent",
-                              b.disk);
-    }
-    if (!problems.empty()) s.out().Print(fmt::format("{:<15} {}\n", "Bitmaps:", problems));
+  // line appears only when something is wrong, so healthy output stays exactly virsh's.
+  if (std::optional<std::string> problems = BitmapProblems(*cp); problems && !problems->empty()) {
+    s.out().Print(fmt::format("{:<15} {}\n", "Bitmaps:", *problems));
   }
   return true;
 }
@@ -175,6 +209,13 @@ bool RunDumpXml(Session& s, const ParsedCommand& cmd) {
   if (!xml) {
     s.SetError(xml.error());
     return false;
+  }
+  if (cmd.Has("size")) {
+    // Cairn extension, as checkpoint-info: a disk whose bitmap is gone or broken gets no
+    // size, and the XML alone does not say why.
+    if (std::optional<std::string> problems = BitmapProblems(*cp); problems && !problems->empty()) {
+      s.out().Warning(fmt::format("checkpoint {}: no size for bitmaps {}", cp->name(), *problems));
+    }
   }
   return DumpXml(s, *xml, xpath, cmd.Has("wrap"));
 }

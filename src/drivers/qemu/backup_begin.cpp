@@ -12,8 +12,8 @@
 
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/crash_point.hpp"
-#include "drivers/qemu/test_hooks.hpp"
 #include "drivers/qemu/qemu_command.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "util/child_process.hpp"
 #include "util/time.hpp"
 #include "util/unique_fd.hpp"
@@ -95,8 +95,9 @@ Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
   const qmp::DirtyBitmapInfo* b = bitmap.empty() ? nullptr : node.FindBitmap(bitmap);
   if (b == nullptr || !b->persistent || !b->recording || b->inconsistent) {
     return Fail(ErrorCode::kCheckpointInconsistent, kErr,
-                fmt::format("missing or broken bitmap '{}' for disk '{}'",
-                            bitmap.empty() ? d.incremental : bitmap, d.name));
+                fmt::format("missing or broken bitmap '{}' for disk '{}': recover by deleting "
+                            "checkpoint '{}' and taking a full backup",
+                            bitmap.empty() ? d.incremental : bitmap, d.name, d.incremental));
   }
   return b;
 }

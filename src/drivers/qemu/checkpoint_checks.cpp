@@ -19,6 +19,21 @@ const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::stri
 
 namespace {
 
+// The --diskspec options that leave `left_out` out and keep every other disk as `def` has
+// it: naming one disk leaves every unnamed one out (libvirt's rule), so each is named.
+std::string DiskspecWithout(const conf::CheckpointDef& def, const conf::DomainDef& domain,
+                            std::string_view left_out) {
+  std::string specs;
+  for (const conf::CheckpointDiskDef& d : def.disks) {
+    const bool bitmap = d.name != left_out && d.type == conf::CheckpointDiskType::kBitmap;
+    const conf::DomainDiskDef* disk = domain.FindDisk(d.name);
+    const bool qcow2 = disk != nullptr && disk->format == "qcow2";
+    if (!specs.empty()) specs += ' ';
+    specs += fmt::format("--diskspec {},checkpoint={}", d.name, bitmap && qcow2 ? "bitmap" : "no");
+  }
+  return specs;
+}
+
 // Every bitmap disk must be a qcow2 image, and the bitmap must carry the checkpoint's name.
 Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& domain) {
   for (const conf::CheckpointDiskDef& d : def.disks) {
@@ -26,9 +41,10 @@ Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& d
     const conf::DomainDiskDef* disk = domain.FindDisk(d.name);
     std::string format = disk && !disk->format.empty() ? disk->format : "raw";
     if (format != "qcow2") {
-      return Fail(
-          ErrorCode::kConfigUnsupported, kErr,
-          fmt::format("checkpoint for disk {} unsupported for storage type {}", d.name, format));
+      return Fail(ErrorCode::kConfigUnsupported, kErr,
+                  fmt::format("checkpoint for disk {} unsupported for storage type {}; leave it "
+                              "out with {}",
+                              d.name, format, DiskspecWithout(def, domain, d.name)));
     }
     if (d.bitmap != def.name) {
       return Fail(
@@ -86,7 +102,9 @@ Status ValidateBitmaps(const conf::CheckpointDef& def, const std::vector<DiskBit
     const BitmapState* s = v ? v->Find(b.name) : nullptr;
     if (s == nullptr || s->inconsistent || !s->recording || !s->persistent) {
       return Fail(ErrorCode::kCheckpointInconsistent, kErr,
-                  fmt::format("missing or broken bitmap '{}' for disk '{}'", b.name, b.target));
+                  fmt::format("missing or broken bitmap '{}' for disk '{}': recover by deleting "
+                              "checkpoint '{}' and taking a full backup",
+                              b.name, b.target, def.name));
     }
   }
   return {};

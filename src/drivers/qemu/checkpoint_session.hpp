@@ -1,13 +1,15 @@
-// CheckpointSession: everything one checkpoint call of the qemu driver works with, opened
-// under the domain's lock — the domain record, its checkpoint store and set, and the bitmap
-// side (live over QMP when the domain runs, offline in the images when it does not).
-// Opening first finishes or undoes whatever change a killed cairn process left in the
-// journal, so every call starts from a state where bitmaps and metadata agree.
+// CheckpointSession: everything one checkpoint call of the qemu driver works with — the
+// domain record, its checkpoint store and set, and the bitmap side (live over QMP when the
+// domain runs, offline in the images when it does not). Opening under the domain's lock
+// first finishes or undoes whatever change a killed cairn process left in the journal, so
+// every writer starts from a state where bitmaps and metadata agree; a reader without the
+// lock sees that same outcome computed in memory, and writes nothing.
 //
 //   create:  journal(create) -> add bitmaps -> save file -> clear journal
 //   delete:  journal(delete) -> remove bitmaps -> rewrite children, remove files -> clear
 //   replay:  create: bitmaps all there -> save file; none -> drop; some -> remove them
 //            delete: remove what bitmaps remain, rewrite, remove files (idempotent)
+//   reader:  journal? -> the replay's outcome in memory (repair_pending), journal kept
 #pragma once
 
 #include <memory>

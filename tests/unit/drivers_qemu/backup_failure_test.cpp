@@ -86,7 +86,9 @@ TEST_F(BackupFailure, MissingBitmapIsCheckpointInconsistent) {
                                Targets(Path("vdb.t")) + "</domainbackup>");
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code(), ErrorCode::kCheckpointInconsistent);
-  EXPECT_EQ(s.error().detail(), "missing or broken bitmap 'c1' for disk 'vdb'");
+  EXPECT_EQ(s.error().detail(),
+            "missing or broken bitmap 'c1' for disk 'vdb': recover by deleting checkpoint 'c1' "
+            "and taking a full backup");
   EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
   EXPECT_FALSE(Exists(Path("vda.t")));
 }

@@ -77,7 +77,9 @@ TEST_F(Offline, RedefineValidateFailsWhenABitmapIsMissing) {
       saved, CheckpointCreateFlags::kRedefine | CheckpointCreateFlags::kRedefineValidate);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kCheckpointInconsistent);
-  EXPECT_EQ(r.error().Text(), "checkpoint inconsistent: missing or broken bitmap 'c1' for disk 'vda'");
+  EXPECT_EQ(r.error().Text(),
+            "checkpoint inconsistent: missing or broken bitmap 'c1' for disk 'vda': recover by "
+            "deleting checkpoint 'c1' and taking a full backup");
 }
 
 TEST_F(Offline, RedefineWithoutValidateRestoresMetadataOnly) {
@@ -107,8 +109,16 @@ TEST_F(Offline, RawDiskCannotHoldACheckpoint) {
   auto cp = dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>");
   ASSERT_FALSE(cp);
   EXPECT_EQ(cp.error().Text(),
-            "unsupported configuration: checkpoint for disk vdc unsupported for storage type raw");
+            "unsupported configuration: checkpoint for disk vdc unsupported for storage type raw; "
+            "leave it out with --diskspec vda,checkpoint=bitmap --diskspec vdb,checkpoint=bitmap "
+            "--diskspec vdc,checkpoint=no");
   EXPECT_TRUE(BitmapsIn("vda").empty());
+  // The way out the message names works.
+  EXPECT_TRUE(dom_->CheckpointCreateXml(
+      "<domaincheckpoint><name>c1</name><disks><disk name='vda' checkpoint='bitmap'/>"
+      "<disk name='vdb' checkpoint='bitmap'/><disk name='vdc' checkpoint='no'/></disks>"
+      "</domaincheckpoint>"));
+  EXPECT_EQ(BitmapsIn("vda"), (std::set<std::string>{"c1"}));
 }
 
 TEST_F(Offline, UndefineRefusesToDropCheckpointMetadataWithoutTheFlag) {

@@ -183,5 +183,18 @@ TEST_F(FileLockTest, HolderIsRecordedInTheLockFile) {
   EXPECT_NE(holder.find("unit_util"), std::string::npos) << holder;
 }
 
+TEST_F(FileLockTest, HolderOfAnExitedRecordIsUnknown) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    Result<FileLock> lock = FileLock::Acquire(path_);
+    ::_exit(lock ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  EXPECT_EQ(FileLock::Holder(path_), "unknown");
+}
+
 }  // namespace
 }  // namespace cairn::util
