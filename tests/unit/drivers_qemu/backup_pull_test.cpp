@@ -171,6 +171,16 @@ TEST_F(PullBackup, PullWithoutServerIsRefusedByTheSchemaAsInLibvirt) {
   EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
 }
 
+TEST_F(PullBackup, TlsIsRefusedAsNotSupported) {
+  Status begun = dom_->BackupBegin(
+      "<domainbackup mode='pull'><server transport='tcp' name='localhost' tls='yes'/>"
+      "<disks><disk name='vda'/></disks></domainbackup>");
+  ASSERT_FALSE(begun);
+  EXPECT_EQ(begun.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(begun.error().detail(), "NBD server TLS (tls='yes') is not supported");
+  EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
+}
+
 TEST_F(PullBackup, OneBackupPerDomain) {
   ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
                                 "<disks><disk name='vda'/></disks></domainbackup>"));
