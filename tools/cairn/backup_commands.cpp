@@ -4,9 +4,11 @@
 #include "tools/cairn/backup_commands.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
 #include "tools/cairn/local_files.hpp"
+#include "tools/cairn/xml_document.hpp"
 
 namespace cairn::cli {
 namespace {
@@ -185,12 +188,45 @@ void DrawProgress(std::uint64_t remaining, std::uint64_t total) {
   std::fflush(stderr);
 }
 
+// SIGINT while `backup-begin --wait` waits: the job is aborted (never left running with
+// nobody watching), and the wait goes on until it has ended. The previous disposition comes
+// back when the wait ends.
+volatile std::sig_atomic_t interrupted = 0;
+
+class InterruptAbortsJob {
+ public:
+  InterruptAbortsJob() {
+    interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { interrupted = 1; };
+    sa.sa_flags = SA_RESTART;  // the monitor reads of a poll in progress go on
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &previous_);
+  }
+  ~InterruptAbortsJob() { ::sigaction(SIGINT, &previous_, nullptr); }
+  InterruptAbortsJob(const InterruptAbortsJob&) = delete;
+  InterruptAbortsJob& operator=(const InterruptAbortsJob&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
 // Polls the job until it is no longer running, then reports how it ended (keeping the
 // completed-job statistics for a later `domjobinfo --completed`).
 bool WaitForJob(Session& s, const Domain& dom) {
   const bool bar = isatty(STDERR_FILENO) == 1;
   bool drawn = false;
+  InterruptAbortsJob interrupt;
+  bool abort_sent = false;
   for (;;) {
+    if (interrupted && !abort_sent) {
+      abort_sent = true;
+      if (drawn) std::fputs("\n", stderr);
+      drawn = false;
+      s.out().Warning("interrupted: aborting the backup job");
+      // A job that ended meanwhile leaves nothing to abort; the loop then reports its end.
+      (void)dom.AbortJob();
+    }
     Result<JobStats> now = dom.GetJobStats();
     // The domain stopped under the job ("domain is not running"): the job ended with it.
     if (!now && now.error().code() == ErrorCode::kOperationInvalid) break;
@@ -236,6 +272,37 @@ bool WaitForJob(Session& s, const Domain& dom) {
   }
 }
 
+// The NBD URI of each export of a running pull backup (nbdcopy, nbdinfo and qemu-img read
+// them as they are), from the job's XML: nbd+unix:///EXPORT?socket=PATH or
+// nbd://HOST:PORT/EXPORT. Empty for a push backup.
+std::vector<std::string> ExportUris(const std::string& backup_xml) {
+  std::vector<std::string> uris;
+  std::optional<XmlDocument> doc = XmlDocument::Parse(backup_xml);
+  if (!doc || doc->String("/domainbackup/@mode") != "pull") return uris;
+  const std::string transport = doc->String("/domainbackup/server/@transport").value_or("tcp");
+  std::string prefix, suffix;
+  if (transport == "unix") {
+    prefix = "nbd+unix:///";
+    suffix = "?socket=" + doc->String("/domainbackup/server/@socket").value_or("");
+  } else if (transport == "tcp") {
+    std::string host = doc->String("/domainbackup/server/@name").value_or("localhost");
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    prefix = fmt::format("nbd://{}:{}/", host,
+                         doc->String("/domainbackup/server/@port").value_or("10809"));
+  } else {
+    return uris;
+  }
+  std::optional<std::vector<_xmlNode*>> disks =
+      doc->Nodes("/domainbackup/disks/disk[not(@backup='no')]");
+  if (!disks) return uris;
+  for (_xmlNode* disk : *disks) {
+    std::optional<std::string> name = doc->String("@exportname", disk);
+    if (!name) name = doc->String("@name", disk);
+    if (name) uris.push_back(prefix + *name + suffix);
+  }
+  return uris;
+}
+
 bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
   std::optional<Domain> dom = LookupDomain(s, cmd);
   if (!dom) return false;
@@ -271,6 +338,10 @@ bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
     return false;
   }
   s.out().Print("Backup started\n");
+  // Cairn's addition: where a pull backup's disks can be read, one line per disk.
+  if (Result<std::string> xml = dom->BackupGetXmlDesc(); xml) {
+    for (const std::string& uri : ExportUris(*xml)) s.out().Print(uri + "\n");
+  }
   if (!cmd.Has("wait")) return true;
   return WaitForJob(s, *dom);
 }
