@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -176,17 +177,43 @@ void PrintJobStats(Session& s, const JobStats& stats, bool completed, bool any_s
 }
 
 // virsh's job progress line (virshPrintJobProgress), redrawn in place on stderr: whole
-// percents, never 100 before nothing remains.
-void DrawProgress(std::uint64_t remaining, std::uint64_t total) {
-  int percent = 100;
-  if (remaining != 0) {
-    percent = std::min(99, static_cast<int>(100.0 - static_cast<double>(remaining) * 100.0 /
-                                                        static_cast<double>(total)));
+// percents, never 100 before nothing remains. Cairn adds the bytes copied of the total, the
+// average rate since the copy began and, while some remain, the time left at that rate.
+class ProgressLine {
+ public:
+  void Draw(std::uint64_t remaining, std::uint64_t total) {
+    int percent = 100;
+    if (remaining != 0) {
+      percent = std::min(99, static_cast<int>(100.0 - static_cast<double>(remaining) * 100.0 /
+                                                          static_cast<double>(total)));
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!first_) first_ = now;
+    const double seconds = std::chrono::duration<double>(now - *first_).count();
+    const std::uint64_t done = total - std::min(remaining, total);
+    std::string line =
+        fmt::format("\rBackup: [{:3} %] {} of {}", percent, PrettyBytes(done), PrettyBytes(total));
+    if (seconds > 0.0 && done > 0) {
+      const double rate = static_cast<double>(done) / seconds;
+      line += fmt::format(", {}/s", PrettyBytes(static_cast<std::uint64_t>(rate)));
+      if (remaining != 0) {
+        line += fmt::format(
+            ", ETA {} s", static_cast<std::uint64_t>(static_cast<double>(remaining) / rate + 0.5));
+      }
+    }
+    // Blanks over whatever a longer previous line left.
+    const std::size_t width = line.size();
+    if (width < last_width_) line += std::string(last_width_ - width, ' ');
+    last_width_ = width;
+    std::fflush(stdout);
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
   }
-  std::fflush(stdout);
-  std::fputs(fmt::format("\rBackup: [{:3} %]", percent).c_str(), stderr);
-  std::fflush(stderr);
-}
+
+ private:
+  std::optional<std::chrono::steady_clock::time_point> first_;
+  std::size_t last_width_ = 0;
+};
 
 // SIGINT while `backup-begin --wait` waits: the job is aborted (never left running with
 // nobody watching), and the wait goes on until it has ended. The previous disposition comes
@@ -216,6 +243,7 @@ class InterruptAbortsJob {
 bool WaitForJob(Session& s, const Domain& dom) {
   const bool bar = isatty(STDERR_FILENO) == 1;
   bool drawn = false;
+  ProgressLine progress;
   InterruptAbortsJob interrupt;
   bool abort_sent = false;
   for (;;) {
@@ -237,7 +265,7 @@ bool WaitForJob(Session& s, const Domain& dom) {
     }
     if (now->type == JobType::kNone) break;
     if (bar && now->disk_total.value_or(0) > 0) {  // as virsh: nothing until a total is known
-      DrawProgress(now->disk_remaining(), *now->disk_total);
+      progress.Draw(now->disk_remaining(), *now->disk_total);
       drawn = true;
     }
     std::this_thread::sleep_for(kWaitPollInterval);
@@ -252,7 +280,7 @@ bool WaitForJob(Session& s, const Domain& dom) {
   // As virsh's job watchers, a job that completed shows [100 %] on a terminal, however
   // quickly it ended; a pull backup, which has no total to copy, shows no bar at all.
   if (bar && done->type == JobType::kCompleted && done->disk_total.value_or(0) > 0) {
-    DrawProgress(0, 1);
+    progress.Draw(0, *done->disk_total);
     drawn = true;
   }
   if (drawn) {
