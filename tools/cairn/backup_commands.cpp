@@ -4,9 +4,12 @@
 #include "tools/cairn/backup_commands.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -19,6 +22,7 @@
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
 #include "tools/cairn/local_files.hpp"
+#include "tools/cairn/xml_document.hpp"
 
 namespace cairn::cli {
 namespace {
@@ -173,24 +177,84 @@ void PrintJobStats(Session& s, const JobStats& stats, bool completed, bool any_s
 }
 
 // virsh's job progress line (virshPrintJobProgress), redrawn in place on stderr: whole
-// percents, never 100 before nothing remains.
-void DrawProgress(std::uint64_t remaining, std::uint64_t total) {
-  int percent = 100;
-  if (remaining != 0) {
-    percent = std::min(99, static_cast<int>(100.0 - static_cast<double>(remaining) * 100.0 /
-                                                        static_cast<double>(total)));
+// percents, never 100 before nothing remains. Cairn adds the bytes copied of the total, the
+// average rate since the copy began and, while some remain, the time left at that rate.
+class ProgressLine {
+ public:
+  void Draw(std::uint64_t remaining, std::uint64_t total) {
+    int percent = 100;
+    if (remaining != 0) {
+      percent = std::min(99, static_cast<int>(100.0 - static_cast<double>(remaining) * 100.0 /
+                                                          static_cast<double>(total)));
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!first_) first_ = now;
+    const double seconds = std::chrono::duration<double>(now - *first_).count();
+    const std::uint64_t done = total - std::min(remaining, total);
+    std::string line =
+        fmt::format("\rBackup: [{:3} %] {} of {}", percent, PrettyBytes(done), PrettyBytes(total));
+    if (seconds > 0.0 && done > 0) {
+      const double rate = static_cast<double>(done) / seconds;
+      line += fmt::format(", {}/s", PrettyBytes(static_cast<std::uint64_t>(rate)));
+      if (remaining != 0) {
+        line += fmt::format(
+            ", ETA {} s", static_cast<std::uint64_t>(static_cast<double>(remaining) / rate + 0.5));
+      }
+    }
+    // Blanks over whatever a longer previous line left.
+    const std::size_t width = line.size();
+    if (width < last_width_) line += std::string(last_width_ - width, ' ');
+    last_width_ = width;
+    std::fflush(stdout);
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
   }
-  std::fflush(stdout);
-  std::fputs(fmt::format("\rBackup: [{:3} %]", percent).c_str(), stderr);
-  std::fflush(stderr);
-}
+
+ private:
+  std::optional<std::chrono::steady_clock::time_point> first_;
+  std::size_t last_width_ = 0;
+};
+
+// SIGINT while `backup-begin --wait` waits: the job is aborted (never left running with
+// nobody watching), and the wait goes on until it has ended. The previous disposition comes
+// back when the wait ends.
+volatile std::sig_atomic_t interrupted = 0;
+
+class InterruptAbortsJob {
+ public:
+  InterruptAbortsJob() {
+    interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { interrupted = 1; };
+    sa.sa_flags = SA_RESTART;  // the monitor reads of a poll in progress go on
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &previous_);
+  }
+  ~InterruptAbortsJob() { ::sigaction(SIGINT, &previous_, nullptr); }
+  InterruptAbortsJob(const InterruptAbortsJob&) = delete;
+  InterruptAbortsJob& operator=(const InterruptAbortsJob&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
 
 // Polls the job until it is no longer running, then reports how it ended (keeping the
 // completed-job statistics for a later `domjobinfo --completed`).
 bool WaitForJob(Session& s, const Domain& dom) {
   const bool bar = isatty(STDERR_FILENO) == 1;
   bool drawn = false;
+  ProgressLine progress;
+  InterruptAbortsJob interrupt;
+  bool abort_sent = false;
   for (;;) {
+    if (interrupted && !abort_sent) {
+      abort_sent = true;
+      if (drawn) std::fputs("\n", stderr);
+      drawn = false;
+      s.out().Warning("interrupted: aborting the backup job");
+      // A job that ended meanwhile leaves nothing to abort; the loop then reports its end.
+      (void)dom.AbortJob();
+    }
     Result<JobStats> now = dom.GetJobStats();
     // The domain stopped under the job ("domain is not running"): the job ended with it.
     if (!now && now.error().code() == ErrorCode::kOperationInvalid) break;
@@ -201,7 +265,7 @@ bool WaitForJob(Session& s, const Domain& dom) {
     }
     if (now->type == JobType::kNone) break;
     if (bar && now->disk_total.value_or(0) > 0) {  // as virsh: nothing until a total is known
-      DrawProgress(now->disk_remaining(), *now->disk_total);
+      progress.Draw(now->disk_remaining(), *now->disk_total);
       drawn = true;
     }
     std::this_thread::sleep_for(kWaitPollInterval);
@@ -216,7 +280,7 @@ bool WaitForJob(Session& s, const Domain& dom) {
   // As virsh's job watchers, a job that completed shows [100 %] on a terminal, however
   // quickly it ended; a pull backup, which has no total to copy, shows no bar at all.
   if (bar && done->type == JobType::kCompleted && done->disk_total.value_or(0) > 0) {
-    DrawProgress(0, 1);
+    progress.Draw(0, *done->disk_total);
     drawn = true;
   }
   if (drawn) {
@@ -234,6 +298,37 @@ bool WaitForJob(Session& s, const Domain& dom) {
       s.out().Error(fmt::format("Backup failed: {}", done->errmsg.value_or("unknown error")));
       return false;
   }
+}
+
+// The NBD URI of each export of a running pull backup (nbdcopy, nbdinfo and qemu-img read
+// them as they are), from the job's XML: nbd+unix:///EXPORT?socket=PATH or
+// nbd://HOST:PORT/EXPORT. Empty for a push backup.
+std::vector<std::string> ExportUris(const std::string& backup_xml) {
+  std::vector<std::string> uris;
+  std::optional<XmlDocument> doc = XmlDocument::Parse(backup_xml);
+  if (!doc || doc->String("/domainbackup/@mode") != "pull") return uris;
+  const std::string transport = doc->String("/domainbackup/server/@transport").value_or("tcp");
+  std::string prefix, suffix;
+  if (transport == "unix") {
+    prefix = "nbd+unix:///";
+    suffix = "?socket=" + doc->String("/domainbackup/server/@socket").value_or("");
+  } else if (transport == "tcp") {
+    std::string host = doc->String("/domainbackup/server/@name").value_or("localhost");
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    prefix = fmt::format("nbd://{}:{}/", host,
+                         doc->String("/domainbackup/server/@port").value_or("10809"));
+  } else {
+    return uris;
+  }
+  std::optional<std::vector<_xmlNode*>> disks =
+      doc->Nodes("/domainbackup/disks/disk[not(@backup='no')]");
+  if (!disks) return uris;
+  for (_xmlNode* disk : *disks) {
+    std::optional<std::string> name = doc->String("@exportname", disk);
+    if (!name) name = doc->String("@name", disk);
+    if (name) uris.push_back(prefix + *name + suffix);
+  }
+  return uris;
 }
 
 bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
@@ -271,6 +366,10 @@ bool RunBackupBegin(Session& s, const ParsedCommand& cmd) {
     return false;
   }
   s.out().Print("Backup started\n");
+  // Cairn's addition: where a pull backup's disks can be read, one line per disk.
+  if (Result<std::string> xml = dom->BackupGetXmlDesc(); xml) {
+    for (const std::string& uri : ExportUris(*xml)) s.out().Print(uri + "\n");
+  }
   if (!cmd.Has("wait")) return true;
   return WaitForJob(s, *dom);
 }

@@ -1,13 +1,17 @@
 // BackupStart: checks, then the steps of backup_begin.hpp's diagram.
 #include "drivers/qemu/backup_begin.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "drivers/qemu/checkpoint_checks.hpp"
@@ -33,9 +37,69 @@ std::int64_t NowMs() {
       .count();
 }
 
-bool Exists(const std::string& path) {
-  std::error_code ec;
-  return std::filesystem::exists(path, ec);
+// What is at a store path: nothing, a dangling symbolic link, or the file a link leads to.
+enum class PathKind { kNothing, kDanglingLink, kBlockDevice, kOther };
+
+PathKind KindOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0)
+    return S_ISBLK(st.st_mode) ? PathKind::kBlockDevice : PathKind::kOther;
+  if (::lstat(path.c_str(), &st) == 0) return PathKind::kDanglingLink;
+  return PathKind::kNothing;
+}
+
+// A store is checked before anything touches it. type='block' is a block device (a link to
+// one is followed), whether Cairn formats it or reuses it: formatting a regular file there
+// would destroy it (QEMU's host_device driver, which libvirt formats it with, refuses one
+// too). type='file' without REUSE_EXTERNAL must be free — a dangling link counts as taken,
+// since creating through it would make a file wherever it points (libvirt creates one).
+Status CheckStore(const conf::BackupDiskDef& d, bool reuse) {
+  const PathKind kind = KindOf(d.store_path);
+  if (d.type == BackupStoreType::kBlock) {
+    if (kind == PathKind::kBlockDevice) return {};
+    if (kind == PathKind::kNothing || kind == PathKind::kDanglingLink) {
+      return Fail(
+          ErrorCode::kInvalidArg, kErr,
+          fmt::format("store '{}' for backup of '{}' does not exist", d.store_path, d.name));
+    }
+    return Fail(
+        ErrorCode::kInvalidArg, kErr,
+        fmt::format("store '{}' for backup of '{}' is not a block device", d.store_path, d.name));
+  }
+  if (reuse) {
+    if (kind == PathKind::kNothing || kind == PathKind::kDanglingLink) {
+      return Fail(
+          ErrorCode::kInvalidArg, kErr,
+          fmt::format("store '{}' for backup of '{}' does not exist", d.store_path, d.name));
+    }
+    return {};
+  }
+  if (kind == PathKind::kDanglingLink) {
+    return Fail(ErrorCode::kInvalidArg, kErr,
+                fmt::format("store '{}' for backup of '{}' is a dangling symbolic link",
+                            d.store_path, d.name));
+  }
+  if (kind != PathKind::kNothing) {
+    return Fail(ErrorCode::kInvalidArg, kErr,
+                fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
+  }
+  return {};
+}
+
+// Makes the file a created store goes into, atomically and only if nothing is there (not
+// even a link), so that qemu-img, which truncates what it finds, only ever writes Cairn's.
+Status CreateStoreFile(const conf::BackupDiskDef& d) {
+  util::UniqueFd fd(
+      ::open(d.store_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (fd.get() >= 0) return {};
+  if (errno == EEXIST) {
+    return Fail(ErrorCode::kInvalidArg, kErr,
+                fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
+  }
+  // libvirt's code and message (virStorageSourceCreate failing).
+  return Fail(
+      ErrorCode::kSystemError, kErr,
+      fmt::format("failed to create image file '{}': {}", d.store_path, std::strerror(errno)));
 }
 
 // Whether something can listen on host:port right now (QEMU will bind it a moment later).
@@ -58,11 +122,24 @@ Status PrepareServer(conf::BackupDef& def) {
   if (!def.server) def.server = conf::BackupServerDef{};
   conf::BackupServerDef& s = *def.server;
   if (s.tls.value_or(false)) {
-    return Fail(ErrorCode::kOperationInvalid, kErr, "backup TLS directory not configured");
+    // libvirt's code; its message ("backup TLS directory not configured") points at a
+    // setting Cairn does not have.
+    return Fail(ErrorCode::kOperationInvalid, kErr, "NBD server TLS (tls='yes') is not supported");
   }
   if (s.transport == "fd") {
     return Fail(ErrorCode::kOperationUnsupported, kErr,
                 "NBD server transport 'fd' is not supported");
+  }
+  if (s.transport == "unix") {
+    // The path becomes a link to QEMU's socket (NbdSocketPath): a path in use is refused
+    // here already, though only the link's creation decides (libvirt does not check; its
+    // QEMU would unlink whatever is there).
+    struct stat st;
+    if (::lstat(s.socket.c_str(), &st) == 0) {
+      return Fail(ErrorCode::kInvalidArg, kErr,
+                  fmt::format("NBD server socket '{}' already exists", s.socket));
+    }
+    return {};
   }
   if (s.transport != "tcp") return {};
   if (s.name.empty()) s.name = "localhost";
@@ -89,8 +166,18 @@ Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
                             d.incremental, d.name));
   }
   std::string bitmap;
+  bool excluded = false;
   for (const conf::CheckpointDiskDef& cd : (*cp)->disks) {
-    if (cd.name == d.name && cd.type == conf::CheckpointDiskType::kBitmap) bitmap = cd.bitmap;
+    if (cd.name != d.name) continue;
+    if (cd.type == conf::CheckpointDiskType::kBitmap) bitmap = cd.bitmap;
+    excluded = cd.type == conf::CheckpointDiskType::kNo;
+  }
+  // libvirt's code; its message would call the bitmap missing or broken.
+  if (excluded) {
+    return Fail(ErrorCode::kCheckpointInconsistent, kErr,
+                fmt::format("checkpoint '{}' excludes disk '{}' (checkpoint='no'): no "
+                            "incremental backup of it can start there",
+                            d.incremental, d.name));
   }
   const qmp::DirtyBitmapInfo* b = bitmap.empty() ? nullptr : node.FindBitmap(bitmap);
   if (b == nullptr || !b->persistent || !b->recording || b->inconsistent) {
@@ -193,21 +280,14 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
                     fmt::format("encrypted backup store of disk '{}' is not supported", d.name));
       }
     }
-    if (reuse && !Exists(d.store_path)) {
-      return Fail(
-          ErrorCode::kInvalidArg, kErr,
-          fmt::format("store '{}' for backup of '{}' does not exist", d.store_path, d.name));
-    }
-    if (!reuse && d.type == BackupStoreType::kFile && Exists(d.store_path)) {
-      return Fail(ErrorCode::kInvalidArg, kErr,
-                  fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
-    }
+    if (Status ok = CheckStore(d, reuse); !ok) return ok;
     if (d.format.empty()) d.format = "qcow2";  // libvirt's default, shown by BackupGetXmlDesc
     DiskPlan plan{.target = d.name, .format = d.format, .size = node->virtual_size};
     BackupDiskJob job{.target = d.name,
                       .node = "backup-" + d.name,
                       .job_id = "backup-" + d.name,
-                      .created = !reuse && d.type == BackupStoreType::kFile};
+                      .created = false};  // set once Cairn made the file (Execute)
+    plan.create_file = !reuse && d.type == BackupStoreType::kFile;
     if (qmp::FindNode(*nodes, job.node) != nullptr) {
       return Fail(ErrorCode::kOperationFailed, kErr,
                   fmt::format("block node '{}' already exists", job.node));
@@ -270,7 +350,13 @@ Status BackupStart::Execute() {
   for (const DiskPlan& p : plans_) {
     const conf::BackupDiskDef& d = *r.FindDisk(p.target);
     const bool format_block = !reuse && d.type == BackupStoreType::kBlock && p.format == "qcow2";
-    if (!r.FindJob(p.target)->created && !format_block) continue;
+    if (!p.create_file && !format_block) continue;
+    if (p.create_file) {
+      if (Status ok = CreateStoreFile(d); !ok) return ok;
+      // Recorded at once: from here on the file is Cairn's to remove, and only from here.
+      r.FindJob(p.target)->created = true;
+      if (Status ok = tracker_.Save(); !ok) return ok;
+    }
     Result<util::CommandOutput> out = util::RunCommand(
         {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)});
     if (!out) return std::unexpected(out.error());
@@ -299,10 +385,28 @@ Status BackupStart::Execute() {
   }
   if (!push) {
     const conf::BackupServerDef& s = *r.def.server;
+    const std::string own_socket = NbdSocketPath(layout_, session_.domain.def.name()).string();
+    if (s.transport == "unix") {
+      std::error_code ec;
+      std::filesystem::remove(own_socket, ec);  // a crashed begin's; nobody else's
+    }
     qmp::NbdServerAddress address =
-        s.transport == "unix" ? qmp::NbdServerAddress::Unix(s.socket)
+        s.transport == "unix" ? qmp::NbdServerAddress::Unix(own_socket)
                               : qmp::NbdServerAddress::Inet(s.name, std::to_string(s.port));
     if (Status ok = qmp::NbdServerStart(qmp, address); !ok) return ok;
+    if (s.transport == "unix") {
+      if (::symlink(own_socket.c_str(), s.socket.c_str()) != 0) {
+        if (errno == EEXIST) {
+          return Fail(ErrorCode::kInvalidArg, kErr,
+                      fmt::format("NBD server socket '{}' already exists", s.socket));
+        }
+        return Fail(ErrorCode::kSystemError, kErr,
+                    fmt::format("cannot create NBD server socket '{}': {}", s.socket,
+                                std::strerror(errno)));
+      }
+      r.nbd_socket_id = SymlinkId(s.socket);
+      if (Status ok = tracker_.Save(); !ok) return ok;
+    }
   }
   if (flags_ & kBackupPreserveShutdownDomain) {
     Result<json> held = qmp.Execute("set-action", {{"shutdown", "pause"}});

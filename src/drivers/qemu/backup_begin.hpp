@@ -3,8 +3,11 @@
 //
 //   check everything (XML, disks, checkpoints and their bitmaps, stores, NBD address)
 //     -> record "starting" written          (from here on, failure = RollBackStart)
-//     -> target / scratch images created    (qemu-img; never over an existing file)
-//     -> images attached (blockdev-add), pull: NBD server started
+//     -> target / scratch images created    (O_EXCL first, then qemu-img: never over an
+//                                            existing file or link; a block store must be
+//                                            a block device)
+//     -> images attached (blockdev-add), pull: NBD server started (unix: QEMU's socket in
+//        the run directory, the user's path made a link to it where nothing is)
 //     -> PRESERVE_SHUTDOWN_DOMAIN: a guest shutdown now pauses the VM (set-action)
 //     -> checkpoint journal written (when a checkpoint comes with the backup)
 //     -> ONE transaction: checkpoint bitmaps + temporary bitmap copies + backup jobs
@@ -65,6 +68,7 @@ class BackupStart {
     std::string source_bitmap{};  // incremental: the checkpoint's bitmap on the disk
     std::uint64_t granularity = 0;
     bool drop_stale_temp = false;  // a transient bitmap of that name is left on the disk
+    bool create_file = false;      // the store is a file Cairn creates (never over one)
   };
 
   std::optional<conf::CheckpointDef> checkpoint_;

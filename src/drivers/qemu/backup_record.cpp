@@ -44,6 +44,7 @@ conf::XmlElement Bookkeeping(const BackupRecord& r) {
   if (!r.checkpoint.empty()) job.SetAttribute("checkpoint", r.checkpoint);
   if (!r.checkpoint_parent.empty()) job.SetAttribute("checkpointParent", r.checkpoint_parent);
   job.SetAttribute("nbdServer", YesNo(r.nbd_server));
+  if (!r.nbd_socket_id.empty()) job.SetAttribute("nbdSocket", r.nbd_socket_id);
   priv.AddChild(std::move(job));
   for (const BackupDiskJob& d : r.disks) {
     conf::XmlElement e("disk");
@@ -79,6 +80,7 @@ void ReadBookkeeping(const conf::XmlElement& priv, BackupRecord& r) {
     r.checkpoint = Text(*job, "checkpoint");
     r.checkpoint_parent = Text(*job, "checkpointParent");
     r.nbd_server = Yes(*job, "nbdServer");
+    r.nbd_socket_id = Text(*job, "nbdSocket");
   }
   for (const conf::XmlElement& e : priv.children()) {
     if (e.name() != "disk") continue;

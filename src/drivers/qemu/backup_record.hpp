@@ -60,6 +60,9 @@ struct BackupRecord {
   std::string checkpoint{};          // created at the same instant ("" = none)
   std::string checkpoint_parent{};   // the "current" checkpoint before it
   bool nbd_server = false;           // Cairn started QEMU's NBD server for this job
+  // The unix socket QEMU bound for it ("device:inode", "" = none yet): the job's end removes
+  // the path only while it is still that socket, never a file someone put there later.
+  std::string nbd_socket_id{};
   std::vector<BackupDiskJob> disks{};
 
   bool push() const { return def.mode == conf::BackupMode::kPush; }

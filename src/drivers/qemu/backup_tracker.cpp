@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "drivers/qemu/backup_sparse.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "model/checkpoint_store.hpp"
 
@@ -48,6 +49,16 @@ bool Ongoing(BackupDiskState s) {
 }
 
 }  // namespace
+
+std::filesystem::path NbdSocketPath(const StateLayout& layout, std::string_view domain) {
+  return layout.RunDir(domain) / "backup-nbd.sock";
+}
+
+std::string SymlinkId(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return {};
+  return fmt::format("{}:{}", st.st_dev, st.st_ino);
+}
 
 Error NoBackupJob() {
   return Error(ErrorCode::kNoDomainBackup, ErrorDomain::kQemu, "no domain backup job present");
@@ -150,6 +161,8 @@ Status BackupTracker::Refresh() {
     job->ended_ms = EndOfJob(r, d);
     if (!q->error) {
       d.state = BackupDiskState::kComplete;
+      // Best effort: a target that stays allocated is still the backup, byte for byte.
+      if (r.push() && job->created && d.format == "raw") (void)PunchZeroRuns(d.store_path);
     } else if (d.state == BackupDiskState::kCancelling || *q->error == kCancelledByQemu) {
       d.state = BackupDiskState::kCancelled;
     } else {
@@ -275,10 +288,15 @@ Status BackupTracker::StopNbdServer() {
     if (!q) return std::unexpected(q.error());
     (void)qmp::NbdServerStop(**q);  // "NBD server not running" is as good as stopped
   }
+  // The user's path goes only while it is still the link Cairn made (NbdSocketPath).
   const conf::BackupDef& def = record_->def;
   if (def.server && def.server->transport == "unix") {
     std::error_code ec;
-    std::filesystem::remove(def.server->socket, ec);
+    if (!record_->nbd_socket_id.empty() &&
+        SymlinkId(def.server->socket) == record_->nbd_socket_id) {
+      std::filesystem::remove(def.server->socket, ec);
+    }
+    std::filesystem::remove(NbdSocketPath(*layout_, domain_->def.name()), ec);
   }
   return {};
 }

@@ -92,6 +92,14 @@ class BackupTracker {
 // looking counts as completed and keeps its targets instead of failing with the domain.
 Status SettleBackupBeforeStop(const StateLayout& layout, const DomainRecord& domain);
 
+// A pull backup's unix socket: QEMU binds it in the domain's run directory, and the path
+// the user gave becomes a symbolic link to it, made only where nothing is. QEMU unlinks
+// whatever is at its socket's path when it binds and again when the server stops, so it must
+// never see the user's path: Cairn removes only the link it made (BackupRecord::nbd_socket_id).
+std::filesystem::path NbdSocketPath(const StateLayout& layout, std::string_view domain);
+// "device:inode" of the symbolic link at `path` (not followed), "" if there is none.
+std::string SymlinkId(const std::string& path);
+
 // The errors of the entry points: no job where one is needed.
 Error NoBackupJob();  // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"
 Error NoActiveJob();  // VIR_ERR_OPERATION_INVALID "no job is active on the domain"

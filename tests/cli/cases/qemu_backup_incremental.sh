@@ -14,18 +14,22 @@ echo '<domaincheckpoint><name>c2</name></domaincheckpoint>' >c2.xml
 c "define dom.xml; start vm" | sed "s|$PWD|DIR|g"
 CAIRN_TEST_HOOK_BACKUP_SPEED=2097152 script -qec "$CAIRN_WITH_TEST_HOOKS -c 'qemu:///embed?root=$PWD/state' backup-begin vm full.xml c1.xml --wait" /dev/null >bar.out
 echo "[script status $?]"
-# The terminal's output, its progress frames summed up (how many there are depends on timing).
+# The terminal's output, its progress frames summed up (how many there are depends on timing):
+# virsh's percent, then Cairn's bytes of the total, rate and time left.
 tr '\r' '\n' <bar.out | awk '
-  /^Backup: \[ *[0-9]+ %\]$/ {
-    p = $0; gsub(/[^0-9]/, "", p); p += 0
+  /^Backup: \[ *[0-9]+ %\]/ {
+    p = $0; sub(/ %\].*/, "", p); gsub(/[^0-9]/, "", p); p += 0
     if (n++ && p < last) down = 1
     if (p > 0 && p < 100) mid = 1
-    last = p; next
+    if (p > 0 && p < 100 && $0 ~ / MiB of 16\.000 MiB, [0-9.]+ [KM]iB\/s, ETA [0-9]+ s *$/) eta = 1
+    last = p; lastline = $0; next
   }
   NF { print }
   END {
     print "progress: " (n ? "drawn" : "never drawn") ", " (down ? "went down" : "never went down") \
       ", " (mid ? "showed the copy under way" : "never between 0 and 100") ", last " last " %"
+    print "progress: " (eta ? "bytes, rate and ETA under way" : "no bytes, rate and ETA under way") \
+      ", " (lastline ~ /\] 16\.000 MiB of 16\.000 MiB/ ? "all 16 MiB at the end" : "not all at the end")
   }'
 c "destroy vm"
 qemu-io -c 'write -P 0x22 4M 1M' "$PWD/vda.qcow2" >/dev/null

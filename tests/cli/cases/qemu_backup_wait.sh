@@ -25,7 +25,7 @@ c "backup-begin vm pull.xml --wait --preserve-domain-on-shutdown" >wait1.out 2>&
 running
 c "domjobabort vm"
 wait
-cat wait1.out
+sed "s|$PWD|DIR|g" wait1.out
 c "backup-begin vm pull.xml --wait" >wait2.out 2>&1 &
 running
 c "destroy vm"

@@ -98,7 +98,9 @@ TEST_F(BackupFailure, ImageCreationFailingHalfWayLeavesNothing) {
       dom_->BackupBegin("<domainbackup>" + Targets(Path("no/such/dir/vdb.t")) + "</domainbackup>",
                         "<domaincheckpoint><name>c2</name></domaincheckpoint>");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code(), ErrorCode::kOperationFailed);
+  EXPECT_EQ(s.error().code(), ErrorCode::kSystemError);  // libvirt's, as its message
+  EXPECT_EQ(s.error().detail(), "failed to create image file '" + Path("no/such/dir/vdb.t") +
+                                    "': No such file or directory");
   ExpectNothingLeft({Path("vda.t")});
 }
 

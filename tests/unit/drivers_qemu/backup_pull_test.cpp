@@ -115,6 +115,29 @@ TEST_F(PullBackup, IncrementalExportCarriesTheChangedBlocksAsDirtyBitmap) {
   EXPECT_EQ(Vm().CheckpointLookupByName("c2")->GetParent()->name(), "c1");
 }
 
+// libvirt 9 allows a checkpoint's deletion while a backup runs (the backup's async job
+// admits VIR_JOB_MODIFY; qemuCheckpointDelete has no backup check): the backup works on a
+// copy of the bitmaps it started from, so deleting the checkpoint it is incremental from
+// changes nothing in the export, and the new checkpoint takes over what c1 recorded.
+TEST_F(PullBackup, CheckpointsCanBeDeletedWhileABackupRunsAsInLibvirt) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  GuestWrite("vda", 0x21, 1 << 20, 64 << 10, true);
+  ASSERT_TRUE(Vm().BackupBegin("<domainbackup mode='pull'><incremental>c1</incremental>" +
+                                   UnixServer() +
+                                   "<disks><disk name='vda' type='file'/></disks></domainbackup>",
+                               "<domaincheckpoint><name>c2</name></domaincheckpoint>"));
+  auto c1 = Vm().CheckpointLookupByName("c1");
+  ASSERT_TRUE(c1) << c1.error().Text();
+  Status deleted = c1->Delete();
+  ASSERT_TRUE(deleted) << deleted.error().Text();
+  EXPECT_EQ(Dirty(NbdUri("vda"), "backup-vda"), (std::vector<Extent>{{1 << 20, 64 << 10}}));
+  EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
+  ASSERT_TRUE(Vm().AbortJob());
+  auto c2 = Vm().CheckpointLookupByName("c2");
+  ASSERT_TRUE(c2) << c2.error().Text();
+  EXPECT_FALSE(c2->GetParent());
+}
+
 // Since an older checkpoint (c1, with c2 and c3 after it): the bitmap context holds every
 // write since c1, including those before c2 and c3 were made, and nothing from before c1.
 TEST_F(PullBackup, IncrementalSinceAnOlderCheckpointCarriesEveryWriteSinceIt) {
@@ -168,6 +191,16 @@ TEST_F(PullBackup, PullWithoutServerIsRefusedByTheSchemaAsInLibvirt) {
       "<domainbackup mode='pull'><disks><disk name='vda'/></disks></domainbackup>");
   ASSERT_FALSE(begun);
   EXPECT_EQ(begun.error().code(), ErrorCode::kXmlInvalidSchema);
+  EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
+}
+
+TEST_F(PullBackup, TlsIsRefusedAsNotSupported) {
+  Status begun = dom_->BackupBegin(
+      "<domainbackup mode='pull'><server transport='tcp' name='localhost' tls='yes'/>"
+      "<disks><disk name='vda'/></disks></domainbackup>");
+  ASSERT_FALSE(begun);
+  EXPECT_EQ(begun.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(begun.error().detail(), "NBD server TLS (tls='yes') is not supported");
   EXPECT_EQ(Vm().GetJobStats()->type, JobType::kNone);
 }
 

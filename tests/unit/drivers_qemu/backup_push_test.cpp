@@ -2,6 +2,7 @@
 // raw targets, created or reused, a checkpoint made at the backup's instant, job statistics,
 // abort. Every backup is compared byte for byte with what the disk held at its instant.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "backup_fixture.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
@@ -126,6 +127,35 @@ TEST_F(PushBackup, IncrementalFromAnOlderCheckpointRestoresTheDiskOverTheFullBac
                                BothDisks("qcow2", "inc2") + "</domainbackup>"));
   EXPECT_EQ(WaitForJobEnd().disk_total, (64u + 64u + 64u) << 10);  // B, and C on vda
   EXPECT_EQ(Vm().CheckpointLookupByName("c3")->GetParent()->name(), "c2");
+}
+
+// A full backup into a raw file skips what reads as zeros: the file has holes where the
+// disk was never written, so a 64 MiB disk holding ~10 MiB takes ~10 MiB.
+TEST_F(PushBackup, FullBackupToRawIsSparse) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup>" + BothDisks("raw", "raw") + "</domainbackup>"));
+  EXPECT_EQ(WaitForJobEnd().type, JobType::kCompleted);
+  for (const char* disk : {"vda", "vdb"}) {
+    struct stat st;
+    ASSERT_EQ(::stat(Path(std::string(disk) + ".raw").c_str(), &st), 0);
+    EXPECT_EQ(static_cast<std::uint64_t>(st.st_size), kDiskSize) << disk;
+    EXPECT_LT(static_cast<std::uint64_t>(st.st_blocks) * 512, 8ull << 20) << disk;
+  }
+  EXPECT_EQ(Compare(Expected("vda"), Path("vda.raw"), "raw"), "Images are identical.");
+}
+
+TEST_F(PushBackup, IncrementalOverADiskTheCheckpointExcludedSaysSo) {
+  ASSERT_TRUE(
+      dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name><disks><disk name='vda'/>"
+                                "<disk name='vdb' checkpoint='no'/></disks></domaincheckpoint>"));
+  Status s = Vm().BackupBegin("<domainbackup><incremental>c1</incremental>" +
+                              BothDisks("qcow2", "inc") + "</domainbackup>");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kCheckpointInconsistent);
+  EXPECT_EQ(s.error().detail(),
+            "checkpoint 'c1' excludes disk 'vdb' (checkpoint='no'): no incremental backup of it "
+            "can start there");
+  EXPECT_FALSE(Exists(Path("vda.inc")));
+  EXPECT_FALSE(Exists(Path("vdb.inc")));
 }
 
 TEST_F(PushBackup, ReuseExternalWritesIntoExistingFilesAndKeepsThem) {
