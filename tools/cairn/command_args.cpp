@@ -24,7 +24,10 @@ std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, D
   std::optional<std::string> key;
   if (!StringOption(session, cmd, "domain", &key) || !key) return std::nullopt;
   const Connection& conn = session.connection();
-  if (keys == DomainKeys::kIdUuidOrName) {
+  const bool by_id = keys != DomainKeys::kUuidOrName;
+  const bool by_uuid = keys != DomainKeys::kIdOrName;
+  const bool by_name = keys != DomainKeys::kIdOrUuid;
+  if (by_id) {
     int id = -1;
     auto [end, ec] = std::from_chars(key->data(), key->data() + key->size(), id);
     if (ec == std::errc() && end == key->data() + key->size() && id >= 0) {
@@ -32,10 +35,12 @@ std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, D
     }
   }
   // A UUID is tried only for strings of a UUID's length, as virsh does.
-  if (key->size() == 36) {
+  if (by_uuid && key->size() == 36) {
     if (Result<Domain> d = conn.LookupDomainByUuid(*key)) return *d;
   }
-  if (Result<Domain> d = conn.LookupDomainByName(*key)) return *d;
+  if (by_name) {
+    if (Result<Domain> d = conn.LookupDomainByName(*key)) return *d;
+  }
   session.out().Error(fmt::format("failed to get domain '{}'", *key));
   return std::nullopt;
 }
