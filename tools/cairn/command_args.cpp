@@ -39,7 +39,11 @@ std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, D
     if (Result<Domain> d = conn.LookupDomainByUuid(*key)) return *d;
   }
   if (by_name) {
-    if (Result<Domain> d = conn.LookupDomainByName(*key)) return *d;
+    Result<Domain> d = conn.LookupDomainByName(*key);
+    if (d) return *d;
+    // "no such domain" is what virsh's own line says; any other failure (a stored definition
+    // that no longer parses, an unreadable state directory) is the real error, printed after.
+    if (d.error().code() != ErrorCode::kNoDomain) session.SetError(d.error());
   }
   session.out().Error(fmt::format("failed to get domain '{}'", *key));
   return std::nullopt;

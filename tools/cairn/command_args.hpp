@@ -27,7 +27,9 @@ constexpr OptionDef DomainOption(std::string_view help = "domain name, id or uui
 // virsh command declares it: domname takes no name, domid no id, domuuid no UUID.
 enum class DomainKeys { kIdUuidOrName, kUuidOrName, kIdOrName, kIdOrUuid };
 
-// The domain named by the "domain" option; nullopt after printing the error.
+// The domain named by the "domain" option; nullopt after printing "failed to get domain
+// 'X'" and, when the name lookup failed for another reason than an unknown domain,
+// recording that error for the end of the command.
 std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd,
                                    DomainKeys keys = DomainKeys::kIdUuidOrName);
 
