@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "tools/cairn/option_binding.hpp"
+#include "tools/cairn/suggest.hpp"
 
 namespace cairn::cli {
 
@@ -19,6 +20,22 @@ bool StringOption(Session& session, const ParsedCommand& cmd, std::string_view o
   }
   return true;
 }
+
+namespace {
+
+// After virsh's line: "hint: did you mean 'NAME'?" for the closest domain name, if any.
+void SuggestDomain(Session& session, const std::string& typed) {
+  Result<std::vector<Domain>> all =
+      session.connection().ListAllDomains(ListDomainsFlags::kActive | ListDomainsFlags::kInactive);
+  if (!all) return;
+  std::vector<std::string> names;
+  for (const Domain& d : *all) names.push_back(d.name());
+  if (std::optional<std::string> near = ClosestName(typed, names)) {
+    session.out().Hint(fmt::format("did you mean '{}'?", *near));
+  }
+}
+
+}  // namespace
 
 std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, DomainKeys keys) {
   std::optional<std::string> key;
@@ -46,6 +63,7 @@ std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd, D
     if (d.error().code() != ErrorCode::kNoDomain) session.SetError(d.error());
   }
   session.out().Error(fmt::format("failed to get domain '{}'", *key));
+  if (by_name) SuggestDomain(session, *key);
   return std::nullopt;
 }
 
