@@ -34,10 +34,14 @@ class Connection {
   // The canonical URI ("test:///default") and the driver's type name ("Test", "QEMU").
   std::string uri() const;
   std::string_view type() const;
+  // virConnectGetVersion: the hypervisor's version as major * 1000000 + minor * 1000 +
+  // micro (QEMU's, asked of the binary Cairn runs; libvirt's test driver reports 2).
+  Result<unsigned long> HypervisorVersion() const;
   bool read_only() const;
 
   // virConnectListAllDomains: every domain, filtered by `flags`.
-  Result<std::vector<Domain>> ListAllDomains(ListDomainsFlags flags = ListDomainsFlags::kNone) const;
+  Result<std::vector<Domain>> ListAllDomains(
+      ListDomainsFlags flags = ListDomainsFlags::kNone) const;
   // Lookups fail with VIR_ERR_NO_DOMAIN naming what was looked for.
   Result<Domain> LookupDomainByName(std::string_view name) const;
   Result<Domain> LookupDomainByUuid(std::string_view uuid) const;

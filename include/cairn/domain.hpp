@@ -34,14 +34,27 @@ class Domain {
   // virDomainCreate / virDomainDestroy / virDomainUndefineFlags (read-write only).
   Status Start() const;
   Status Destroy() const;
+  // virDomainShutdownFlags / virDomainReboot: asks the guest to power off / restart (ACPI
+  // power button, or the guest agent's guest-shutdown; kDefault lets the driver choose) and
+  // returns without waiting. virDomainSuspend / virDomainResume: pauses / continues the
+  // vCPUs. All read-write only; unknown flag bits: VIR_ERR_INVALID_ARG. A domain not in a
+  // state for it: the driver's error (libvirt's test driver: VIR_ERR_INTERNAL_ERROR "domain
+  // 'x' not running" / "not paused"; a shut-off domain: VIR_ERR_OPERATION_INVALID).
+  Status Shutdown(ShutdownFlags flags = ShutdownFlags::kDefault) const;
+  Status Reboot(RebootFlags flags = RebootFlags::kDefault) const;
+  Status Suspend() const;
+  Status Resume() const;
+  // virDomainGetOSType: the guest OS type as the driver reports it ("hvm" for QEMU;
+  // "linux" from libvirt's test driver).
+  Result<std::string> GetOsType() const;
   Status Undefine(UndefineFlags flags = UndefineFlags::kNone) const;
 
   // virDomainCheckpointCreateXML: creates (or, with kRedefine, reinstates) a checkpoint from
   // a <domaincheckpoint> document. Errors: VIR_ERR_OPERATION_DENIED on a read-only
   // connection; VIR_ERR_INVALID_ARG for kRedefine with kQuiesce, kRedefineValidate without
   // kRedefine, or unknown bits; the XML layer's errors; the driver's.
-  Result<Checkpoint> CheckpointCreateXml(std::string_view xml,
-                                         CheckpointCreateFlags flags = CheckpointCreateFlags::kNone) const;
+  Result<Checkpoint> CheckpointCreateXml(
+      std::string_view xml, CheckpointCreateFlags flags = CheckpointCreateFlags::kNone) const;
   // virDomainListAllCheckpoints: kRoots, kTopological, kLeaves, kNoLeaves.
   Result<std::vector<Checkpoint>> ListAllCheckpoints(
       CheckpointListFlags flags = CheckpointListFlags::kNone) const;

@@ -63,6 +63,19 @@ enum class UndefineFlags : unsigned {
   kCheckpointsMetadata = 1u << 4,  // also discard checkpoint metadata (bitmaps stay)
 };
 
+// virDomainShutdownFlagValues and virDomainRebootFlagValues (the subset Cairn honours; the
+// same values in both). kDefault lets the driver choose; several bits: any of them.
+enum class ShutdownFlags : unsigned {
+  kDefault = 0,
+  kAcpiPowerBtn = 1u << 0,  // VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN
+  kGuestAgent = 1u << 1,    // VIR_DOMAIN_SHUTDOWN_GUEST_AGENT
+};
+enum class RebootFlags : unsigned {
+  kDefault = 0,
+  kAcpiPowerBtn = 1u << 0,  // VIR_DOMAIN_REBOOT_ACPI_POWER_BTN
+  kGuestAgent = 1u << 1,    // VIR_DOMAIN_REBOOT_GUEST_AGENT
+};
+
 // virDomainXMLFlags (the subset Cairn honours).
 enum class DomainXmlFlags : unsigned {
   kNone = 0,
@@ -85,12 +98,12 @@ enum class JobStatsFlags : unsigned {
 };
 
 template <typename E>
-concept CairnFlags =
-    std::is_same_v<E, CheckpointCreateFlags> || std::is_same_v<E, CheckpointXmlFlags> ||
-    std::is_same_v<E, CheckpointListFlags> || std::is_same_v<E, CheckpointDeleteFlags> ||
-    std::is_same_v<E, ListDomainsFlags> || std::is_same_v<E, UndefineFlags> ||
-    std::is_same_v<E, DomainXmlFlags> || std::is_same_v<E, BackupBeginFlags> ||
-    std::is_same_v<E, JobStatsFlags>;
+concept CairnFlags = std::is_same_v<E, CheckpointCreateFlags> ||
+    std::is_same_v<E, CheckpointXmlFlags> || std::is_same_v<E, CheckpointListFlags> ||
+    std::is_same_v<E, CheckpointDeleteFlags> || std::is_same_v<E, ListDomainsFlags> ||
+    std::is_same_v<E, UndefineFlags> || std::is_same_v<E, DomainXmlFlags> ||
+    std::is_same_v<E, BackupBeginFlags> || std::is_same_v<E, JobStatsFlags> ||
+    std::is_same_v<E, ShutdownFlags> || std::is_same_v<E, RebootFlags>;
 
 template <CairnFlags E>
 constexpr E operator|(E a, E b) {

@@ -438,6 +438,30 @@ typedef enum {
   VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = 1 << 4
 } virDomainUndefineFlagsValues;
 
+/* ---- lifecycle (libvirt-domain.h, libvirt-host.h): src/capi/virt_lifecycle.cpp ---- */
+
+typedef enum {
+  VIR_DOMAIN_SHUTDOWN_DEFAULT = 0,
+  VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = 1 << 0,
+  VIR_DOMAIN_SHUTDOWN_GUEST_AGENT = 1 << 1
+} virDomainShutdownFlagValues;
+
+typedef enum {
+  VIR_DOMAIN_REBOOT_DEFAULT = 0,
+  VIR_DOMAIN_REBOOT_ACPI_POWER_BTN = 1 << 0,
+  VIR_DOMAIN_REBOOT_GUEST_AGENT = 1 << 1
+} virDomainRebootFlagValues;
+
+int virDomainShutdown(virDomainPtr domain);
+int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+int virDomainReboot(virDomainPtr domain, unsigned int flags);
+int virDomainSuspend(virDomainPtr domain);
+int virDomainResume(virDomainPtr domain);
+/* The caller frees the string. */
+char *virDomainGetOSType(virDomainPtr domain);
+/* *hvVer = major * 1000000 + minor * 1000 + micro. */
+int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+
 /* ---- checkpoints (libvirt-domain-checkpoint.h) ---- */
 
 typedef enum {

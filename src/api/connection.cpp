@@ -48,6 +48,10 @@ Result<Connection> Connection::Open(std::string_view uri, bool read_only) {
 
 std::string Connection::uri() const { return state_->driver->Uri(); }
 std::string_view Connection::type() const { return state_->driver->Type(); }
+Result<unsigned long> Connection::HypervisorVersion() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->driver->HypervisorVersion();
+}
 bool Connection::read_only() const { return state_->read_only; }
 
 Result<std::vector<Domain>> Connection::ListAllDomains(ListDomainsFlags flags) const {

@@ -30,8 +30,7 @@ Result<std::string> Domain::GetXmlDesc(DomainXmlFlags flags) const {
     return std::unexpected(ok.error());
   }
   if (conn_->read_only && Has(flags, DomainXmlFlags::kSecure)) {
-    return Fail(ErrorCode::kOperationDenied, kDomainErr,
-                "virDomainGetXMLDesc with secure flag");
+    return Fail(ErrorCode::kOperationDenied, kDomainErr, "virDomainGetXMLDesc with secure flag");
   }
   std::lock_guard lock(conn_->mutex);
   return conn_->driver->DomainGetXmlDesc(Ref(*this), Bits(flags));
@@ -53,6 +52,53 @@ Status Domain::Destroy() const {
   }
   std::lock_guard lock(conn_->mutex);
   return conn_->driver->DestroyDomain(Ref(*this), 0);
+}
+
+Status Domain::Shutdown(ShutdownFlags flags) const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainShutdownFlags", kDomainErr);
+      !ok) {
+    return ok;
+  }
+  constexpr unsigned kKnown = Bits(ShutdownFlags::kAcpiPowerBtn | ShutdownFlags::kGuestAgent);
+  if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virDomainShutdownFlags", kDomainErr);
+      !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->ShutdownDomain(Ref(*this), Bits(flags));
+}
+
+Status Domain::Reboot(RebootFlags flags) const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainReboot", kDomainErr); !ok) {
+    return ok;
+  }
+  constexpr unsigned kKnown = Bits(RebootFlags::kAcpiPowerBtn | RebootFlags::kGuestAgent);
+  if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virDomainReboot", kDomainErr); !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->RebootDomain(Ref(*this), Bits(flags));
+}
+
+Status Domain::Suspend() const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainSuspend", kDomainErr); !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->SuspendDomain(Ref(*this));
+}
+
+Status Domain::Resume() const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainResume", kDomainErr); !ok) {
+    return ok;
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->ResumeDomain(Ref(*this));
+}
+
+Result<std::string> Domain::GetOsType() const {
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->DomainGetOsType(Ref(*this));
 }
 
 Status Domain::Undefine(UndefineFlags flags) const {
@@ -81,8 +127,8 @@ Result<Checkpoint> Domain::CheckpointCreateXml(std::string_view xml,
                                "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE"};
   Status ok = api::RequireNonNull(xml, "xmlDesc", kFn, kCheckpointErr);
   if (ok) ok = api::RequireWritable(conn_->read_only, kFn, kCheckpointErr);
-  if (ok) ok = api::RequireKnownFlags(f, redefine.bit | quiesce.bit | validate.bit, kFn,
-                                      kCheckpointErr);
+  if (ok)
+    ok = api::RequireKnownFlags(f, redefine.bit | quiesce.bit | validate.bit, kFn, kCheckpointErr);
   if (ok) ok = api::RequireExclusive(f, redefine, quiesce, kCheckpointErr);
   if (ok) ok = api::RequireFlagFor(f, redefine, validate, kCheckpointErr);
   if (!ok) return std::unexpected(ok.error());
@@ -101,7 +147,8 @@ Result<std::vector<Checkpoint>> Domain::ListAllCheckpoints(CheckpointListFlags f
     return std::unexpected(ok.error());
   }
   std::lock_guard lock(conn_->mutex);
-  Result<std::vector<std::string>> names = conn_->driver->ListAllCheckpoints(Ref(*this), Bits(flags));
+  Result<std::vector<std::string>> names =
+      conn_->driver->ListAllCheckpoints(Ref(*this), Bits(flags));
   if (!names) return std::unexpected(names.error());
   std::vector<Checkpoint> out;
   out.reserve(names->size());

@@ -53,6 +53,24 @@ Result<DomainRef> Driver::StartDomain(const DomainRef&, unsigned) {
 Status Driver::DestroyDomain(const DomainRef&, unsigned) {
   return std::unexpected(Unsupported("virDomainDestroyFlags"));
 }
+Status Driver::ShutdownDomain(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainShutdownFlags"));
+}
+Status Driver::RebootDomain(const DomainRef&, unsigned) {
+  return std::unexpected(Unsupported("virDomainReboot"));
+}
+Status Driver::SuspendDomain(const DomainRef&) {
+  return std::unexpected(Unsupported("virDomainSuspend"));
+}
+Status Driver::ResumeDomain(const DomainRef&) {
+  return std::unexpected(Unsupported("virDomainResume"));
+}
+Result<std::string> Driver::DomainGetOsType(const DomainRef&) {
+  return std::unexpected(Unsupported("virDomainGetOSType"));
+}
+Result<unsigned long> Driver::HypervisorVersion() {
+  return std::unexpected(Unsupported("virConnectGetVersion"));
+}
 Result<std::string> Driver::CheckpointCreateXml(const DomainRef&, std::string_view, unsigned) {
   return std::unexpected(Unsupported("virDomainCheckpointCreateXML"));
 }

@@ -48,6 +48,13 @@ class Driver {
   virtual Status UndefineDomain(const DomainRef& dom, unsigned flags);
   virtual Result<DomainRef> StartDomain(const DomainRef& dom, unsigned flags);
   virtual Status DestroyDomain(const DomainRef& dom, unsigned flags);
+  virtual Status ShutdownDomain(const DomainRef& dom, unsigned flags);
+  virtual Status RebootDomain(const DomainRef& dom, unsigned flags);
+  virtual Status SuspendDomain(const DomainRef& dom);
+  virtual Status ResumeDomain(const DomainRef& dom);
+  virtual Result<std::string> DomainGetOsType(const DomainRef& dom);
+  // virConnectGetVersion's encoding: major * 1000000 + minor * 1000 + micro.
+  virtual Result<unsigned long> HypervisorVersion();
 
   // Checkpoints. Names returned are checkpoint names of `dom`.
   virtual Result<std::string> CheckpointCreateXml(const DomainRef& dom, std::string_view xml,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "tools/cairn/command_args.hpp"
+#include "tools/cairn/suggest.hpp"
 
 namespace cairn::cli {
 
@@ -19,6 +20,16 @@ std::optional<Checkpoint> LookupCheckpoint(Session& session, const ParsedCommand
   if (!cp) {
     session.SetError(cp.error());
     session.ReportError();
+    if (cp.error().code() == ErrorCode::kNoDomainCheckpoint) {
+      // After libvirt's error line: the closest checkpoint name of the domain, if any.
+      std::vector<std::string> names;
+      if (Result<std::vector<Checkpoint>> all = domain.ListAllCheckpoints()) {
+        for (const Checkpoint& c : *all) names.push_back(c.name());
+      }
+      if (std::optional<std::string> near = ClosestName(*name, names)) {
+        session.out().Hint(fmt::format("did you mean '{}'?", *near));
+      }
+    }
     return std::nullopt;
   }
   return *cp;

@@ -23,9 +23,13 @@ constexpr OptionDef DomainOption(std::string_view help = "domain name, id or uui
   return {"domain", OptionKind::kData, help, false, false, ValueCompletion::kDomain};
 }
 
-enum class DomainKeys { kIdUuidOrName, kUuidOrName };
+// Which keys a DOMAIN argument is tried as (always in the order id, UUID, name), as each
+// virsh command declares it: domname takes no name, domid no id, domuuid no UUID.
+enum class DomainKeys { kIdUuidOrName, kUuidOrName, kIdOrName, kIdOrUuid };
 
-// The domain named by the "domain" option; nullopt after printing the error.
+// The domain named by the "domain" option; nullopt after printing "failed to get domain
+// 'X'" and, when the name lookup failed for another reason than an unknown domain,
+// recording that error for the end of the command.
 std::optional<Domain> LookupDomain(Session& session, const ParsedCommand& cmd,
                                    DomainKeys keys = DomainKeys::kIdUuidOrName);
 

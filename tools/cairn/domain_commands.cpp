@@ -1,12 +1,14 @@
-// The domain management group: define, destroy, domjobabort, domjobinfo (their handlers are
-// in backup_commands.cpp), dumpxml, start, undefine, with virsh 9's options (the subset
-// Cairn's API can honour) and messages.
+// The domain management group: define, destroy, domid, domjobabort, domjobinfo (their
+// handlers are in backup_commands.cpp), domname, domuuid, dumpxml, reboot, resume, shutdown
+// (lifecycle_commands.cpp), start, suspend, undefine, with
+// virsh 9's options (the subset Cairn's API can honour) and messages.
 #include <fmt/format.h>
 
 #include "tools/cairn/backup_commands.hpp"
 #include "tools/cairn/command_args.hpp"
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
+#include "tools/cairn/lifecycle_commands.hpp"
 #include "tools/cairn/local_files.hpp"
 
 namespace cairn::cli {
@@ -90,11 +92,36 @@ bool RunUndefine(Session& s, const ParsedCommand& cmd) {
   return true;
 }
 
+// domid, domname, domuuid: one property of a domain found by the other two keys.
+bool RunDomId(Session& s, const ParsedCommand& cmd) {
+  std::optional<Domain> dom = LookupDomain(s, cmd, DomainKeys::kUuidOrName);
+  if (!dom) return false;
+  s.out().Print(dom->id() >= 0 ? fmt::format("{}\n", dom->id()) : std::string("-\n"));
+  return true;
+}
+
+bool RunDomName(Session& s, const ParsedCommand& cmd) {
+  std::optional<Domain> dom = LookupDomain(s, cmd, DomainKeys::kIdOrUuid);
+  if (!dom) return false;
+  s.out().Print(dom->name() + "\n");
+  return true;
+}
+
+bool RunDomUuid(Session& s, const ParsedCommand& cmd) {
+  std::optional<Domain> dom = LookupDomain(s, cmd, DomainKeys::kIdOrName);
+  if (!dom) return false;
+  s.out().Print(dom->uuid() + "\n");
+  return true;
+}
+
 constexpr OptionDef kDefineOptions[] = {
     {"file", OptionKind::kData, "file containing an XML domain description", false, false,
      ValueCompletion::kFile},
 };
 constexpr OptionDef kDomainOnly[] = {DomainOption()};
+constexpr OptionDef kDomIdOptions[] = {DomainOption("domain name or uuid")};
+constexpr OptionDef kDomNameOptions[] = {DomainOption("domain id or uuid")};
+constexpr OptionDef kDomUuidOptions[] = {DomainOption("domain id or name")};
 constexpr OptionDef kDumpXmlOptions[] = {
     DomainOption(),
     {"inactive", OptionKind::kBool, "show inactive defined XML"},
@@ -110,6 +137,10 @@ constexpr OptionDef kDomJobInfoOptions[] = {
     {"anystats", OptionKind::kBool, "print statistics for any kind of job (even failed ones)"},
     {"rawstats", OptionKind::kBool, "print the raw data returned by libvirt"},
 };
+constexpr OptionDef kModeOptions[] = {
+    DomainOption(),
+    {"mode", OptionKind::kString, "shutdown mode: acpi|agent|initctl|signal|paravirt"},
+};
 constexpr OptionDef kStartOptions[] = {DomainOption("name of the inactive domain")};
 constexpr OptionDef kUndefineOptions[] = {
     DomainOption("domain name or uuid"),
@@ -122,14 +153,23 @@ constexpr CommandDef kCommands[] = {
      kDefineOptions, RunDefine},
     {"destroy", "destroy (stop) a domain",
      "Forcefully stop a given domain, but leave its resources intact.", kDomainOnly, RunDestroy},
+    {"domid", "convert a domain name or UUID to domain id", "", kDomIdOptions, RunDomId},
     {"domjobabort", "abort active domain job", "Aborts the currently running domain job",
      kDomainOnly, RunDomJobAbort},
     {"domjobinfo", "domain job information", "Returns information about jobs running on a domain.",
      kDomJobInfoOptions, RunDomJobInfo},
+    {"domname", "convert a domain id or UUID to domain name", "", kDomNameOptions, RunDomName},
+    {"domuuid", "convert a domain name or id to domain UUID", "", kDomUuidOptions, RunDomUuid},
     {"dumpxml", "domain information in XML",
      "Output the domain information as an XML dump to stdout.", kDumpXmlOptions, RunDumpXml},
+    {"reboot", "reboot a domain", "Run a reboot command in the target domain.", kModeOptions,
+     RunReboot},
+    {"resume", "resume a domain", "Resume a previously suspended domain.", kDomainOnly, RunResume},
+    {"shutdown", "gracefully shutdown a domain", "Run shutdown in the target domain.", kModeOptions,
+     RunShutdown},
     {"start", "start a (previously defined) inactive domain", "Start a domain by booting it.",
      kStartOptions, RunStart},
+    {"suspend", "suspend a domain", "Suspend a running domain.", kDomainOnly, RunSuspend},
     {"undefine", "undefine a domain",
      "Undefine an inactive domain, or convert persistent to transient.", kUndefineOptions,
      RunUndefine},

@@ -92,11 +92,7 @@ bool RunDominfo(Session& s, const ParsedCommand& cmd) {
   out.Print(Line("Id:", dom->id() >= 0 ? std::to_string(dom->id()) : "-"));
   out.Print(Line("Name:", dom->name()));
   out.Print(Line("UUID:", dom->uuid()));
-  if (Result<std::string> xml = dom->GetXmlDesc()) {
-    std::optional<XmlDocument> doc = XmlDocument::Parse(*xml);
-    std::optional<std::string> os = doc ? doc->String("string(/domain/os/type)") : std::nullopt;
-    if (os) out.Print(Line("OS Type:", *os));
-  }
+  if (Result<std::string> os = dom->GetOsType()) out.Print(Line("OS Type:", *os));
   Result<DomainInfo> info = dom->GetInfo();
   if (info) {
     out.Print(Line("State:", DomainStateName(info->state)));

@@ -116,6 +116,7 @@ std::string UsageText() {
       "  options:\n"
       "    -c | --connect=URI      hypervisor connection URI\n"
       "    -h | --help             this help\n"
+      "         --man              write the cairn(1) man page (troff) to stdout\n"
       "    -q | --quiet            quiet mode\n"
       "    -r | --readonly         connect readonly\n"
       "    -v                      short version\n"

@@ -1,5 +1,6 @@
 // The host group: uri and version. `version` keeps virsh's four lines; the "library" is
-// libcairn, and the test driver, being part of it, runs at the library's version.
+// libcairn, the API the connection's driver at the library's version, and the running
+// hypervisor's version the driver's (QEMU's own; 0.0.2 for the test driver, as libvirt's).
 #include <fmt/format.h>
 
 #include "tools/cairn/command_table.hpp"
@@ -23,11 +24,17 @@ bool RunVersion(Session& s, const ParsedCommand&) {
   s.out().Print(fmt::format("Compiled against library: cairn {}\n", CAIRN_CLI_VERSION));
   s.out().Print(fmt::format("Using library: cairn {}\n", library));
   s.out().Print(fmt::format("Using API: {} {}\n", type, library));
-  if (type == "Test") {
-    s.out().Print(fmt::format("Running hypervisor: {} {}\n", type, library));
-  } else {
-    // The public API does not report the hypervisor's own version.
+  Result<unsigned long> v = s.connection().HypervisorVersion();
+  if (!v) {
+    s.SetError(v.error());
+    s.out().Error("failed to get the hypervisor version");
+    return false;
+  }
+  if (*v == 0) {
     s.out().Print(fmt::format("Cannot extract running {} hypervisor version\n", type));
+  } else {
+    s.out().Print(fmt::format("Running hypervisor: {} {}.{}.{}\n", type, *v / 1000000,
+                              *v / 1000 % 1000, *v % 1000));
   }
   return true;
 }

@@ -55,8 +55,11 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "--children-only deletes the descendants and keeps the checkpoint; --metadata "
        "forgets cairn's record and leaves the bitmaps in the disk images."},
       {"checkpoint-dumpxml",
-       "--size adds, per disk, the bytes changed since the checkpoint (the domain must be "
-       "running). --xpath prints only the nodes the expression selects, each on its own "
+       "--size adds to each disk size='BYTES': the bytes its bitmap marks as changed since "
+       "the checkpoint, asked of the running QEMU or, for a shut-off domain, of a read-only "
+       "qemu-storage-daemon on the images; a disk whose bitmap is missing or inconsistent "
+       "gets no size. The test driver reports 1024 per disk. --xpath prints only the nodes the "
+       "expression selects, each on its own "
        "line, or with --wrap under one <nodes> element."},
       {"checkpoint-edit",
        "Opens the checkpoint's XML in $VISUAL, else $EDITOR, else vi, and redefines the "
@@ -71,15 +74,33 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "its descendants with --descendants), without the checkpoint itself unless --tree."},
       {"checkpoint-parent", "Fails for a checkpoint without a parent."},
       {"undefine",
-       "A running domain becomes transient. An inactive domain that still has checkpoint "
-       "metadata is refused unless --checkpoints-metadata is given, which discards that "
-       "metadata (the bitmaps stay in the disk images)."},
+       "On the test driver a running domain becomes transient. The qemu driver keeps no "
+       "transient domains and refuses to undefine a running one (destroy it first). An "
+       "inactive domain that still has checkpoint metadata is refused unless "
+       "--checkpoints-metadata is given, which discards that metadata (the bitmaps stay in "
+       "the disk images); undefine removes ROOT/domains/NAME.xml and "
+       "ROOT/checkpoints/NAME/."},
+      {"shutdown",
+       "Asks the guest to power off and returns. --mode takes acpi|agent|initctl|signal|"
+       "paravirt, several comma-separated. The qemu driver presses the ACPI power button "
+       "(QMP system_powerdown; the guest decides) and refuses agent alone; the test driver "
+       "powers off at once and accepts no mode, as libvirt's."},
+      {"reboot",
+       "On the test driver the domain keeps running (a paused one resumes). The qemu driver "
+       "does not offer reboot yet."},
+      {"suspend", "Stops the vCPUs (QMP stop); the domain is paused until resume."},
+      {"resume",
+       "Continues the vCPUs (QMP cont). A domain held paused by a backup begun with "
+       "--preserve-domain-on-shutdown after its guest shut down cannot continue: resume "
+       "refuses, and QEMU completes the shutdown when the backup job ends."},
+      {"domid", "Prints - for a domain that is not running."},
       {"domstate",
        "Cairn does not record why a domain is in its state; --reason prints "
        "\"unknown\"."},
       {"version",
-       "The running hypervisor's version is known for the test driver, which is part of "
-       "libcairn; for others cairn says it cannot extract it."},
+       "The library lines name cairn and its version, not libvirt. The running hypervisor "
+       "is the QEMU binary the qemu driver starts (qemu-system-x86_64 --version, asked "
+       "once); the test driver reports 0.0.2, as libvirt's."},
       {"complete",
        "Prints the completions of the command line made of its arguments, one per line; "
        "give the line after \"--\", as in: cairn complete -- checkpoint-list test --p"},
@@ -183,9 +204,13 @@ The interactive shell keeps its history in $XDG_CACHE_HOME/cairn/history (defaul
 Only the commands listed above exist; in particular there are no snapshot commands, and
 \fBsnapshot\-create\-as\fR and its kind fail as unknown commands.
 There is no \fBcheckpoint\-current\fR: Cairn has no "current" checkpoint.
-When one command of a command string cannot be parsed (unknown command or option, missing
-argument), virsh runs none of them; cairn reports that command as failed, prints its
-empty line and goes on with the next.
+As in virsh, a command string (or one line of the shell or of stdin) is parsed whole
+first: when one of its commands cannot be parsed (unknown command or option, an option
+given twice, extra data, a missing value or required option), only that error is printed
+and none of them runs.
+After the error line for an unknown domain or checkpoint name, cairn adds a line
+"hint: did you mean 'NAME'?" when an existing name is close.
+\fBdominfo\fR prints no Security lines: Cairn has no security drivers.
 Commands read from a stdin that is not a terminal are run without virsh's banner and
 prompts.
 An \fB\-\-xpath\fR expression that is not valid, or does not select nodes, is an error.
@@ -199,6 +224,56 @@ cairn \-c test:///default checkpoint\-create\-as \-\-domain test \-\-name c2 \e
 cairn \-c qemu:///session checkpoint\-list vm1 \-\-tree
 cairn \-c qemu:///session checkpoint\-dumpxml vm1 c2 \-\-no\-domain \-\-size
 .fi
+.PP
+A full push backup into a new qcow2 file, creating checkpoint c1 at the same instant; then
+an incremental one of what changed since c1, watched and, if need be, aborted:
+.nf
+cat >full.xml <<END
+<domainbackup mode='push'>
+  <disks><disk name='vda' type='file'><target file='/backup/vda.full.qcow2'/>
+    <driver type='qcow2'/></disk></disks>
+</domainbackup>
+END
+echo "<domaincheckpoint><name>c1</name></domaincheckpoint>" >c1.xml
+cairn \-c qemu:///session backup\-begin vm1 full.xml c1.xml
+cairn \-c qemu:///session domjobinfo vm1
+cairn \-c qemu:///session domjobinfo vm1 \-\-completed
+sed 's|<disks>|<incremental>c1</incremental><disks>|; s|full|inc1|' full.xml >inc1.xml
+cairn \-c qemu:///session backup\-begin vm1 inc1.xml
+cairn \-c qemu:///session domjobabort vm1
+.fi
+.PP
+A pull backup: QEMU exports the point-in-time view of vda over NBD until the job ends:
+.nf
+cat >pull.xml <<END
+<domainbackup mode='pull'>
+  <server transport='unix' socket='/run/vm1\-backup.sock'/>
+  <disks><disk name='vda' type='file'><scratch file='/backup/vda.scratch'/></disk></disks>
+</domainbackup>
+END
+cairn \-c qemu:///session backup\-begin vm1 pull.xml
+cairn \-c qemu:///session backup\-dumpxml vm1
+qemu\-img convert \-O qcow2 'nbd+unix:///vda?socket=/run/vm1\-backup.sock' /backup/vda.qcow2
+cairn \-c qemu:///session domjobabort vm1
+.fi
+.SH FILES
+The qemu driver keeps all its state under one root: ROOT is the path of
+qemu:///embed?root=ROOT, or $XDG_STATE_HOME/cairn (default ~/.local/state/cairn) for
+qemu:///session.
+.TP
+.B ROOT/domains/NAME.xml
+The persistent definition of domain NAME.
+.TP
+.B ROOT/checkpoints/NAME/CP.xml
+The metadata of checkpoint CP of NAME (CP.journal while a change to it runs); the bitmaps
+themselves live in the qcow2 images.
+.TP
+.B ROOT/run/NAME/
+Live state while NAME runs: pid, id, qmp.sock (QMP monitor), qga.sock (guest agent),
+qemu.log, backup.xml (the running backup job) and backup-completed.xml (ended jobs).
+.TP
+.B ROOT/locks/NAME.lock
+The lock that lets one cairn process at a time change NAME.
 .SH SEE ALSO
 .BR virsh (1)
 )";

@@ -19,6 +19,14 @@ void Output::Error(std::string_view message) {
   std::fflush(stderr);
 }
 
+void Output::Hint(std::string_view message) {
+  std::fflush(stdout);
+  std::fputs("hint: ", stderr);
+  std::fwrite(message.data(), 1, message.size(), stderr);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
 void Output::Warning(std::string_view message) {
   std::fflush(stdout);
   std::fputs("warning: ", stderr);

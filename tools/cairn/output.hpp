@@ -21,6 +21,8 @@ class Output {
   // Writes "warning: <message>\n" to stderr (something the user should know that does not
   // make the command fail).
   void Warning(std::string_view message);
+  // Writes "hint: <message>\n" to stderr: Cairn's own advice, after virsh's lines.
+  void Hint(std::string_view message);
 
  private:
   bool quiet_;

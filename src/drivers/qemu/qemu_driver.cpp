@@ -12,6 +12,7 @@
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "drivers/qemu/domain_support.hpp"
+#include "drivers/qemu/qemu_version.hpp"
 #include "model/checkpoint_store.hpp"
 #include "qmp/qmp_client.hpp"
 #include "qmp/qmp_commands.hpp"
@@ -137,6 +138,19 @@ Result<DomainInfo> QemuDriver::GetDomainInfo(const driver::DomainRef& ref) {
   info.vcpus = rec->def.vcpus();
   info.persistent = true;
   return info;
+}
+
+Result<std::string> QemuDriver::DomainGetOsType(const driver::DomainRef& ref) {
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  if (const conf::XmlElement* os = rec->def.element().Child("os")) {
+    if (std::optional<std::string> type = os->ChildText("type")) return *type;
+  }
+  return std::string("hvm");
+}
+
+Result<unsigned long> QemuDriver::HypervisorVersion() {
+  return QemuBinaryVersion(kDefaultEmulator);
 }
 
 Result<std::string> QemuDriver::DomainGetXmlDesc(const driver::DomainRef& ref, unsigned flags) {

@@ -41,6 +41,14 @@ class QemuDriver : public driver::Driver {
   Status UndefineDomain(const driver::DomainRef& dom, unsigned flags) override;
   Result<driver::DomainRef> StartDomain(const driver::DomainRef& dom, unsigned flags) override;
   Status DestroyDomain(const driver::DomainRef& dom, unsigned flags) override;
+  // Lifecycle (qemu_lifecycle.cpp): system_powerdown, stop, cont.
+  Status ShutdownDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Status SuspendDomain(const driver::DomainRef& dom) override;
+  Status ResumeDomain(const driver::DomainRef& dom) override;
+  // The definition's <os><type> ("hvm" when absent, as libvirt defaults it).
+  Result<std::string> DomainGetOsType(const driver::DomainRef& dom) override;
+  // The default emulator's version (qemu_version.hpp).
+  Result<unsigned long> HypervisorVersion() override;
 
   Result<std::string> CheckpointCreateXml(const driver::DomainRef& dom, std::string_view xml,
                                           unsigned flags) override;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "conf/uuid.hpp"
 
 namespace cairn::drivers::test {
@@ -78,7 +80,14 @@ Result<DomainInfo> TestDriver::GetDomainInfo(const driver::DomainRef& ref) {
   Result<TestDomain*> d = Find(ref);
   if (!d) return std::unexpected(d.error());
   DomainInfo info;
-  info.state = (*d)->id >= 0 ? DomainState::kRunning : DomainState::kShutoff;
+  info.state = (*d)->id < 0   ? DomainState::kShutoff
+               : (*d)->paused ? DomainState::kPaused
+                              : DomainState::kRunning;
+  // As libvirt's testDomainGetInfo: the current time, whatever the state.
+  info.cpu_time_ns =
+      static_cast<unsigned long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
   info.max_memory_kib = (*d)->def.memory_kib();
   info.memory_kib = (*d)->def.current_memory_kib();
   info.vcpus = (*d)->def.vcpus();
@@ -101,12 +110,12 @@ Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsi
   if (def->uuid().empty()) {
     // Redefining without a UUID keeps the domain's identity, as libvirt does.
     auto existing = domains_.find(def->name());
-    def->set_uuid(existing != domains_.end() ? existing->second.def.uuid()
-                                             : conf::GenerateUuid());
+    def->set_uuid(existing != domains_.end() ? existing->second.def.uuid() : conf::GenerateUuid());
   } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
     def->set_uuid(*u);
   } else {
-    return Fail(ErrorCode::kXmlError, kErr, fmt::format("malformed uuid element '{}'", def->uuid()));
+    return Fail(ErrorCode::kXmlError, kErr,
+                fmt::format("malformed uuid element '{}'", def->uuid()));
   }
   for (auto& [name, d] : domains_) {
     if (name != def->name() && d.def.uuid() == def->uuid()) {
@@ -142,9 +151,9 @@ Status TestDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
     return Fail(ErrorCode::kOperationInvalid, kErr, "cannot undefine transient domain");
   }
   if (dom.id < 0 && !dom.checkpoints.empty() && !(flags & kUndefineCheckpointsMetadata)) {
-    return Fail(ErrorCode::kOperationInvalid, kErr,
-                fmt::format("cannot delete inactive domain with {} checkpoints",
-                            dom.checkpoints.size()));
+    return Fail(
+        ErrorCode::kOperationInvalid, kErr,
+        fmt::format("cannot delete inactive domain with {} checkpoints", dom.checkpoints.size()));
   }
   if (dom.id >= 0) {
     dom.persistent = false;  // stays running as a transient domain
@@ -177,8 +186,54 @@ Status TestDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
     return {};
   }
   (*d)->id = -1;
+  (*d)->paused = false;
   (*d)->def.set_id(std::nullopt);
   return {};
+}
+
+Status TestDriver::ShutdownDomain(const driver::DomainRef& ref, unsigned flags) {
+  if (flags != 0)
+    return std::unexpected(driver::UnsupportedFlags(flags, "testDomainShutdownFlags"));
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0) {
+    return Fail(ErrorCode::kInternalError, kErr, fmt::format("domain '{}' not running", ref.name));
+  }
+  return DestroyDomain(ref, 0);  // the test guest powers off at once
+}
+
+Status TestDriver::RebootDomain(const driver::DomainRef& ref, unsigned) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  (*d)->paused = false;  // on_reboot='restart': the guest comes back running
+  return {};
+}
+
+Status TestDriver::SuspendDomain(const driver::DomainRef& ref) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0 || (*d)->paused) {
+    return Fail(ErrorCode::kInternalError, kErr, fmt::format("domain '{}' not running", ref.name));
+  }
+  (*d)->paused = true;
+  return {};
+}
+
+Status TestDriver::ResumeDomain(const driver::DomainRef& ref) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0 || !(*d)->paused) {
+    return Fail(ErrorCode::kInternalError, kErr, fmt::format("domain '{}' not paused", ref.name));
+  }
+  (*d)->paused = false;
+  return {};
+}
+
+Result<std::string> TestDriver::DomainGetOsType(const driver::DomainRef& ref) {
+  Result<TestDomain*> d = Find(ref);
+  if (!d) return std::unexpected(d.error());
+  return std::string("linux");  // libvirt's testDomainGetOSType, whatever the XML says
 }
 
 }  // namespace cairn::drivers::test

@@ -3,7 +3,10 @@
 // It is a full peer of the qemu driver for the API (domains, checkpoints), with libvirt's
 // test-driver behaviour: checkpoints are metadata only — nothing tracks blocks, QUIESCE is
 // accepted and does nothing, SIZE reports 1024 bytes per bitmap disk, REDEFINE_VALIDATE is
-// not accepted. Not thread-safe by itself: the API serialises calls per connection.
+// not accepted. Lifecycle as libvirt's test driver: shutdown stops the domain at once
+// (flags unsupported), reboot leaves it running (a paused one too), suspend / resume toggle
+// paused; CPU time is the current time, the OS type "linux", the version 2.
+// Not thread-safe by itself: the API serialises calls per connection.
 #pragma once
 
 #include <map>
@@ -38,6 +41,12 @@ class TestDriver : public driver::Driver {
   Status UndefineDomain(const driver::DomainRef& dom, unsigned flags) override;
   Result<driver::DomainRef> StartDomain(const driver::DomainRef& dom, unsigned flags) override;
   Status DestroyDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Status ShutdownDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Status RebootDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Status SuspendDomain(const driver::DomainRef& dom) override;
+  Status ResumeDomain(const driver::DomainRef& dom) override;
+  Result<std::string> DomainGetOsType(const driver::DomainRef& dom) override;
+  Result<unsigned long> HypervisorVersion() override { return 2; }  // libvirt's "0.0.2"
 
   Result<std::string> CheckpointCreateXml(const driver::DomainRef& dom, std::string_view xml,
                                           unsigned flags) override;
@@ -60,6 +69,7 @@ class TestDriver : public driver::Driver {
     int id = -1;  // -1 while shut off
     bool persistent = true;
     model::DomainCheckpoints checkpoints;
+    bool paused = false;  // running domain with its vCPUs stopped (suspend)
     driver::DomainRef Ref() const { return {def.name(), def.uuid(), id}; }
   };
 
