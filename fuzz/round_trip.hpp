@@ -1,8 +1,10 @@
 // fuzz/round_trip.hpp — what the XML fuzz targets assert about a document Cairn accepted:
 // formatting it yields a document Cairn accepts again, and formatting that is byte-identical
 // (format is a fixed point after one parse). A failure prints the first line that differs
-// and both texts, then aborts, so libFuzzer records the input as a crash. Header-only; used
-// from the fuzz thread only.
+// and both texts, then aborts, so libFuzzer records the input as a crash. With
+// CAIRN_FUZZ_NO_ROUND_TRIP=1 in the environment the check still runs the reparse and format
+// but does not abort, to explore past a known round-trip bug for crashes of other kinds.
+// Header-only; used from the fuzz thread only.
 #pragma once
 
 #include <cstdio>
@@ -13,6 +15,14 @@
 #include "cairn/error.hpp"
 
 namespace cairn::fuzz {
+
+inline bool RoundTripChecked() {
+  static const bool checked = [] {
+    const char* off = std::getenv("CAIRN_FUZZ_NO_ROUND_TRIP");
+    return off == nullptr || std::string_view(off) != "1";
+  }();
+  return checked;
+}
 
 [[noreturn]] inline void RoundTripFailed(std::string_view what, std::string_view first,
                                          std::string_view second) {
@@ -33,10 +43,11 @@ template <typename Reparse, typename Format>
 void CheckFormatIsStable(const std::string& formatted, Reparse reparse, Format format) {
   auto again = reparse(formatted);
   if (!again) {
+    if (!RoundTripChecked()) return;
     RoundTripFailed("formatted output is refused: " + again.error().Text(), formatted, "");
   }
   std::string reformatted = format(*again);
-  if (reformatted != formatted) {
+  if (reformatted != formatted && RoundTripChecked()) {
     RoundTripFailed("format differs after reparse", formatted, reformatted);
   }
 }
