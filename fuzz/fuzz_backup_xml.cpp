@@ -16,8 +16,16 @@ using namespace cairn;
 constexpr std::string_view kDomain = R"(<domain type='kvm'>
   <name>vm1</name>
   <devices>
-    <disk type='file' device='disk'><driver type='qcow2'/><source file='/i/a.qcow2'/><target dev='vda'/></disk>
-    <disk type='block' device='disk'><driver type='raw'/><source dev='/dev/sdb'/><target dev='vdb'/></disk>
+    <disk type='file' device='disk'>
+      <driver type='qcow2'/>
+      <source file='/i/a.qcow2'/>
+      <target dev='vda'/>
+    </disk>
+    <disk type='block' device='disk'>
+      <driver type='raw'/>
+      <source dev='/dev/sdb'/>
+      <target dev='vdb'/>
+    </disk>
     <disk type='file' device='cdrom'><source file='/i/c.iso'/><target dev='hdc'/><readonly/></disk>
     <disk type='file' device='cdrom'><target dev='hdd'/></disk>
   </devices>
