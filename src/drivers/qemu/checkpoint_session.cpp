@@ -124,16 +124,32 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
   s.bitmaps =
       s.domain.active() ? OnlineBitmaps(s.domain.def, layout) : OfflineBitmaps(s.domain.def);
 
-  Result<std::optional<model::CheckpointIntent>> journal = s.store.ReadJournal();
-  if (!journal) return std::unexpected(journal.error());
-  if (*journal && !s.lock && !read_only) {
+  // A journal that cannot be read cannot be replayed: a reader reads what is stored, a
+  // writer is told the way out.
+  std::optional<Error> unreadable;
+  auto read_journal = [&]() -> std::optional<model::CheckpointIntent> {
+    Result<std::optional<model::CheckpointIntent>> j = s.store.ReadJournal();
+    unreadable.reset();
+    if (j) return std::move(*j);
+    unreadable = j.error();
+    return std::nullopt;
+  };
+  auto way_out = [&](const Error& cause) {
+    return Fail(cause.code(), cause.domain(),
+                fmt::format("cannot finish the interrupted checkpoint change recorded in "
+                            "'{}': {}; fix the cause, or remove that file to abandon the "
+                            "change (then 'checkpoint-list' and the disks' bitmaps show "
+                            "what is left)",
+                            s.store.JournalPath().string(), cause.detail()));
+  };
+  std::optional<model::CheckpointIntent> journal = read_journal();
+  if ((journal || unreadable) && !s.lock && !read_only) {
     // A reader of a writable connection repairs, if it may write here at all and no writer
     // is under way (whose journal this then is): else it reads as a read-only one does.
     Result<util::FileLock> l = util::FileLock::TryAcquire(layout.LockFile(ref.name));
     if (l) {
       s.lock = std::move(*l);
-      journal = s.store.ReadJournal();  // the writer may have finished meanwhile
-      if (!journal) return std::unexpected(journal.error());
+      journal = read_journal();  // the writer may have finished meanwhile
     } else if (l.error().code() != ErrorCode::kResourceBusy &&
                l.error().code() != ErrorCode::kSystemError) {
       return std::unexpected(l.error());
@@ -143,23 +159,17 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
     // Under the lock no write is under way: a temp file here is a killed writer's.
     Result<std::size_t> cleaned = util::RemoveAbandonedTempFiles(s.store.dir());
     if (!cleaned) return std::unexpected(cleaned.error());
-    if (*journal) {
-      if (Status replayed = Replay(s, **journal); !replayed) {
-        return Fail(replayed.error().code(), replayed.error().domain(),
-                    fmt::format("cannot finish the interrupted checkpoint change recorded in "
-                                "'{}': {}; fix the cause, or remove that file to abandon the "
-                                "change (then 'checkpoint-list' and the disks' bitmaps show "
-                                "what is left)",
-                                s.store.JournalPath().string(), replayed.error().detail()));
-      }
+    if (unreadable) return way_out(*unreadable);
+    if (journal) {
+      if (Status replayed = Replay(s, *journal); !replayed) return way_out(replayed.error());
     }
   }
   Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
   if (!defs) return std::unexpected(defs.error());
   std::string current = s.store.ReadCurrent();
-  if (*journal && !s.lock) {
+  if ((journal || unreadable) && !s.lock) {
     s.repair_pending = true;
-    Project(**journal, s.bitmaps->Query(), &*defs, &current);
+    if (journal) Project(*journal, s.bitmaps->Query(), &*defs, &current);
   }
   s.checkpoints.Load(std::move(*defs));
   s.checkpoints.RestoreCurrent(current);
