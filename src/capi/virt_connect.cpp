@@ -51,7 +51,7 @@ bool CheckConnect(virConnectPtr c, const char* function) {
 bool CheckDomain(virDomainPtr d, const char* function) {
   ResetLastError();
   if (Valid(d)) return true;
-  SetInvalidHandle(ErrorCode::kInvalidDomain, ErrorDomain::kNone, function);
+  SetInvalidHandle(ErrorCode::kInvalidDomain, ErrorDomain::kDom, function);
   return false;
 }
 

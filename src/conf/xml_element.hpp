@@ -56,10 +56,16 @@ class XmlElement {
 // Escapes text or an attribute value the way libvirt's formatter does (<, >, &, ', ").
 void AppendEscaped(std::string& out, std::string_view text);
 
-// Parses a document. Malformed XML is VIR_ERR_XML_ERROR naming `what` and libxml2's reason.
-// If `schema` names an embedded RelaxNG schema ("domaincheckpoint.rng"), the document must
-// validate against it, else VIR_ERR_XML_INVALID_SCHEMA with libxml2's reasons.
+// Parses a document as libvirt's virXMLParse does. XML that is not well formed is
+// VIR_ERR_XML_DETAIL in `domain` with libvirt's text: "(what):LINE: REASON" then the line
+// in error and a "---^" pointer under the column (`what` is libvirt's label for the input:
+// "domain_checkpoint", "domain_definition"). A non-empty `root` is the element the document
+// must have at its root: another is VIR_ERR_XML_ERROR from VIR_FROM_XML, "expecting root
+// element of 'R', not 'X'". If `schema` names an embedded RelaxNG schema
+// ("domaincheckpoint.rng"), the document must then validate against it, else
+// VIR_ERR_XML_INVALID_SCHEMA with libxml2's reasons.
 Result<XmlElement> ParseXml(std::string_view text, std::string_view what,
-                            std::string_view schema = {}, ErrorDomain domain = ErrorDomain::kXml);
+                            std::string_view schema = {}, ErrorDomain domain = ErrorDomain::kXml,
+                            std::string_view root = {});
 
 }  // namespace cairn::conf

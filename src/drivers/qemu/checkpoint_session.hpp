@@ -25,7 +25,7 @@ struct CheckpointSession {
   std::optional<util::FileLock> lock;  // held for calls that may change anything
   DomainRecord domain;
   model::CheckpointStore store;
-  model::DomainCheckpoints checkpoints;
+  model::DomainCheckpoints checkpoints{ErrorDomain::kQemu};
   std::unique_ptr<DiskBitmaps> bitmaps;
 };
 
