@@ -61,6 +61,7 @@ enum class ErrorCode : int {
 enum class ErrorDomain : int {
   kNone = 0,               // VIR_FROM_NONE
   kXml = 5,                // VIR_FROM_XML
+  kDom = 6,                // VIR_FROM_DOM (a NULL or invalid domain handle)
   kRpc = 7,                // VIR_FROM_RPC
   kConf = 9,               // VIR_FROM_CONF
   kQemu = 10,              // VIR_FROM_QEMU
@@ -72,12 +73,21 @@ enum class ErrorDomain : int {
   kDomainCheckpoint = 69,  // VIR_FROM_DOMAIN_CHECKPOINT
 };
 
+// How the message is made from the detail. Most of libvirt's errors go through
+// virReportError, which prefixes the code's generic text ("operation failed: ..."); the
+// argument checks (virReportInvalidArg, virCheckFlags, VIR_EXCLUSIVE_FLAGS_RET,
+// VIR_REQUIRE_FLAG_RET) raise the bare text, so their message is the detail alone.
+enum class MessageForm { kWithCodeText, kBare };
+
 // An error as libvirt reports it. `detail` is the specific message ("no disk named 'vdz'");
-// Text() prefixes it with the code's generic text the way virErrorMsg() does.
+// Text() prefixes it with the code's generic text the way virErrorMsg() does, unless the
+// form is kBare. The message is not shortened: libvirt 9.0 does not bound it either (a
+// 1 MiB name comes back whole); a terminal printer bounds and escapes what it shows.
 class Error {
  public:
-  Error(ErrorCode code, ErrorDomain domain, std::string detail)
-      : code_(code), domain_(domain), detail_(std::move(detail)) {}
+  Error(ErrorCode code, ErrorDomain domain, std::string detail,
+        MessageForm form = MessageForm::kWithCodeText)
+      : code_(code), domain_(domain), form_(form), detail_(std::move(detail)) {}
 
   ErrorCode code() const { return code_; }
   ErrorDomain domain() const { return domain_; }
@@ -89,6 +99,7 @@ class Error {
  private:
   ErrorCode code_;
   ErrorDomain domain_;
+  MessageForm form_;
   std::string detail_;
 };
 
@@ -98,6 +109,11 @@ std::string_view GenericText(ErrorCode code);
 // Builds the error value to return from a function returning Result<T>.
 inline std::unexpected<Error> Fail(ErrorCode code, ErrorDomain domain, std::string detail) {
   return std::unexpected<Error>(Error(code, domain, std::move(detail)));
+}
+
+// The same, for a message libvirt raises without the code's generic text (MessageForm).
+inline std::unexpected<Error> FailBare(ErrorCode code, ErrorDomain domain, std::string message) {
+  return std::unexpected<Error>(Error(code, domain, std::move(message), MessageForm::kBare));
 }
 
 template <typename T>

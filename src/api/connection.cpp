@@ -16,7 +16,7 @@
 namespace cairn {
 namespace {
 
-constexpr ErrorDomain kDom = ErrorDomain::kNone;
+constexpr ErrorDomain kDom = ErrorDomain::kDomain;  // libvirt-domain.c
 
 bool LooksLikeUuid(std::string_view s) {
   std::size_t hex = 0;

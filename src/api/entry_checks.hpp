@@ -1,6 +1,8 @@
 // The contract checks libvirt's public entry points make before calling a driver, written
 // once: non-NULL arguments, read-only connections, mutually exclusive flags, flags that
-// require another, and unknown flag bits. Each returns the exact error libvirt raises.
+// require another, and unknown flag bits. Each returns the exact error libvirt raises; all
+// but RequireWritable raise libvirt's bare text (no "invalid argument: " prefix).
+// Unknown flag bits of driver entry points are the driver's to refuse (driver::CheckFlags).
 #pragma once
 
 #include <string_view>

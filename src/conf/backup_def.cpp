@@ -194,7 +194,8 @@ void WriteDisk(std::string& out, const BackupDiskDef& d, bool push, bool interna
 Result<BackupDef> ParseBackupXml(std::string_view xml, unsigned flags) {
   const bool internal = flags & kBackupParseInternal;
   Result<XmlElement> root =
-      ParseXml(xml, "domainbackup", internal ? std::string_view() : "domainbackup.rng", kDom);
+      ParseXml(xml, "domain_backup", internal ? std::string_view() : "domainbackup.rng", kDom,
+               "domainbackup");
   if (!root) return std::unexpected(root.error());
   if (root->name() != "domainbackup") {
     return Fail(ErrorCode::kXmlError, kDom,

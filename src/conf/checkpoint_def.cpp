@@ -81,7 +81,8 @@ Status ValidateCheckpointName(std::string_view name) {
 }
 
 Result<CheckpointDef> ParseCheckpointXml(std::string_view xml, unsigned flags) {
-  Result<XmlElement> root = ParseXml(xml, "domaincheckpoint", "domaincheckpoint.rng", kDom);
+  Result<XmlElement> root = ParseXml(xml, "domain_checkpoint", "domaincheckpoint.rng", kDom,
+                                     "domaincheckpoint");
   if (!root) return std::unexpected(root.error());
   const bool redefine = flags & kCheckpointParseRedefine;
 

@@ -71,14 +71,20 @@ void AppendEscapedAttribute(std::string& out, std::string_view value);
 // The largest document ParseXml accepts.
 inline constexpr std::size_t kMaxXmlDocumentBytes = 16u << 20;
 
-// Parses a document safely: no DTD (a <!DOCTYPE> is refused, so no entity but the five
-// predefined ones and character references can appear, and nothing is loaded), no network,
-// libxml2's default limits (no XML_PARSE_HUGE), at most kMaxXmlDocumentBytes. An element that
-// mixes non-blank text with child elements is refused: XmlElement cannot keep their order.
-// Every such refusal, and malformed XML, is VIR_ERR_XML_ERROR naming `what` and the reason.
-// If `schema` names an embedded RelaxNG schema ("domaincheckpoint.rng"), the document must
-// validate against it, else VIR_ERR_XML_INVALID_SCHEMA with libxml2's reasons.
+// Parses a document as libvirt's virXMLParse does, and safely: no DTD (a <!DOCTYPE> is
+// refused, so no entity but the five predefined ones and character references can appear,
+// and nothing is loaded), no network, libxml2's default limits (no XML_PARSE_HUGE), at most
+// kMaxXmlDocumentBytes. An element that mixes non-blank text with child elements is refused:
+// XmlElement cannot keep their order. Those refusals are VIR_ERR_XML_ERROR naming `what` and
+// the reason. XML that is not well formed is VIR_ERR_XML_DETAIL in `domain` with libvirt's
+// text: "(what):LINE: REASON" then the line in error and a "---^" pointer under the column
+// (`what` is libvirt's label for the input: "domain_checkpoint", "domain_definition"). A
+// non-empty `root` is the element the document must have at its root: another is
+// VIR_ERR_XML_ERROR from VIR_FROM_XML, "expecting root element of 'R', not 'X'". If `schema`
+// names an embedded RelaxNG schema ("domaincheckpoint.rng"), the document must then validate
+// against it, else VIR_ERR_XML_INVALID_SCHEMA with libxml2's reasons.
 Result<XmlElement> ParseXml(std::string_view text, std::string_view what,
-                            std::string_view schema = {}, ErrorDomain domain = ErrorDomain::kXml);
+                            std::string_view schema = {}, ErrorDomain domain = ErrorDomain::kXml,
+                            std::string_view root = {});
 
 }  // namespace cairn::conf

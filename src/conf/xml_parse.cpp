@@ -127,10 +127,51 @@ Result<xmlRelaxNG*> CompiledSchema(std::string_view name) {
   return raw;
 }
 
+// libvirt's catchXMLError: the first fatal error, with the line it is on and a pointer to
+// the column, from the parser's position when libxml2 reports it.
+struct ParseFailure {
+  bool seen = false;
+  std::string message;
+};
+
+void CatchXmlError(void* ctx, const char*, ...) {
+  auto* ctxt = static_cast<xmlParserCtxt*>(ctx);
+  if (ctxt == nullptr || ctxt->_private == nullptr) return;
+  auto* failure = static_cast<ParseFailure*>(ctxt->_private);
+  if (failure->seen || ctxt->input == nullptr || ctxt->lastError.level != XML_ERR_FATAL ||
+      ctxt->lastError.message == nullptr) {
+    return;
+  }
+  failure->seen = true;
+  const xmlChar* cur = ctxt->input->cur;
+  const xmlChar* base = ctxt->input->base;
+  while (cur > base && (*cur == '\n' || *cur == '\r')) --cur;
+  while (cur > base && *cur != '\n' && *cur != '\r') --cur;
+  if (*cur == '\n' || *cur == '\r') ++cur;
+  const std::size_t col = static_cast<std::size_t>(ctxt->input->cur - cur);
+  std::string context;
+  while (*cur != 0 && *cur != '\n' && *cur != '\r') context += static_cast<char>(*cur++);
+  std::string pointer;
+  for (std::size_t n = 0; n < col && n < context.size(); ++n) {
+    pointer += context[n] == '\t' ? '\t' : '-';
+  }
+  pointer += '^';
+  // libvirt prints an empty context line through "%s" of NULL: "(null)".
+  if (context.empty()) context = "(null)";
+  std::string reason = AsString(reinterpret_cast<const xmlChar*>(ctxt->lastError.message));
+  if (ctxt->lastError.file != nullptr) {
+    failure->message = fmt::format("{}:{}: {}{}\n{}", ctxt->lastError.file,
+                                   ctxt->lastError.line, reason, context, pointer);
+  } else {
+    failure->message = fmt::format("at line {}: {}{}\n{}", ctxt->lastError.line, reason,
+                                   context, pointer);
+  }
+}
+
 }  // namespace
 
 Result<XmlElement> ParseXml(std::string_view text, std::string_view what, std::string_view schema,
-                            ErrorDomain domain) {
+                            ErrorDomain domain, std::string_view root) {
   if (text.size() > kMaxXmlDocumentBytes) {
     return Fail(ErrorCode::kXmlError, domain,
                 fmt::format("({}): document of {} bytes is larger than the limit of {} bytes", what,
@@ -138,18 +179,23 @@ Result<XmlElement> ParseXml(std::string_view text, std::string_view what, std::s
   }
   std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(xmlNewParserCtxt());
   if (!ctxt) return Fail(ErrorCode::kNoMemory, domain, "");
+  ParseFailure failure;
+  ctxt->_private = &failure;
+  ctxt->sax->error = CatchXmlError;
+  const std::string url = fmt::format("({})", what);
   // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE: see ParseXml's contract.
   DocPtr doc(xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()),
-                               std::string(what).c_str(), nullptr,
-                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+                               url.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOWARNING));
   if (!doc || xmlDocGetRootElement(doc.get()) == nullptr) {
-    const xmlError* err = xmlCtxtGetLastError(ctxt.get());
-    std::string reason = err != nullptr && err->message != nullptr
-                             ? AsString(reinterpret_cast<const xmlChar*>(err->message))
-                             : std::string("no root element");
-    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
-    int line = err != nullptr ? err->line : 0;
-    return Fail(ErrorCode::kXmlError, domain, fmt::format("({}):{}: {}", what, line, reason));
+    if (failure.seen) return Fail(ErrorCode::kXmlDetail, domain, std::move(failure.message));
+    return Fail(ErrorCode::kXmlError, domain,
+                fmt::format("failed to parse xml document '{}'", url));
+  }
+  const xmlNode* top = xmlDocGetRootElement(doc.get());
+  if (!root.empty() && AsString(top->name) != root) {
+    return Fail(ErrorCode::kXmlError, ErrorDomain::kXml,
+                fmt::format("expecting root element of '{}', not '{}'", root,
+                            AsString(top->name)));
   }
   if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
     return Fail(

@@ -18,9 +18,18 @@ Error Unsupported(std::string_view entry_point) {
   return Error(ErrorCode::kNoSupport, ErrorDomain::kNone, std::string(entry_point));
 }
 
-Error UnsupportedFlags(unsigned flags, std::string_view function) {
-  return Error(ErrorCode::kInvalidArg, ErrorDomain::kNone,
-               fmt::format("unsupported flags (0x{:x}) in function {}", flags, function));
+Error UnsupportedFlags(unsigned flags, std::string_view function, ErrorDomain domain) {
+  return Error(ErrorCode::kInvalidArg, domain,
+               fmt::format("unsupported flags (0x{:x}) in function {}", flags, function),
+               MessageForm::kBare);
+}
+
+Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function,
+                  ErrorDomain domain) {
+  if (unsigned extra = flags & ~accepted) {
+    return std::unexpected(UnsupportedFlags(extra, function, domain));
+  }
+  return {};
 }
 
 Result<std::vector<DomainRef>> Driver::ListDomains(unsigned) {

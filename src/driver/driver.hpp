@@ -97,7 +97,14 @@ bool MatchesListFlags(unsigned flags, bool active, bool persistent, bool has_che
 Error Unsupported(std::string_view entry_point);
 
 // The error for flag bits a driver does not accept ("unsupported flags (0x4) in function X");
-// `flags` is only the refused bits, as libvirt's virCheckFlags reports them.
-Error UnsupportedFlags(unsigned flags, std::string_view function);
+// `flags` is only the refused bits, as libvirt's virCheckFlags reports them: VIR_ERR_INVALID_ARG,
+// bare message, from the driver's error domain (VIR_FROM_TEST, VIR_FROM_QEMU).
+Error UnsupportedFlags(unsigned flags, std::string_view function,
+                       ErrorDomain domain = ErrorDomain::kNone);
+
+// libvirt's virCheckFlags, as every driver entry point starts: refuses the bits of `flags`
+// outside `accepted`, naming the driver function ("testDomainCheckpointDelete").
+Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function,
+                  ErrorDomain domain);
 
 }  // namespace cairn::driver

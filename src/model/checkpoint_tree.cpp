@@ -43,16 +43,17 @@ CheckpointTree::Node* CheckpointTree::Find(std::string_view name) {
 }
 
 void CheckpointTree::Link(Node* node, Node* parent) {
+  // First among its siblings, as libvirt's virDomainMomentSetParent.
   ChildList& list = ListOf(parent);
   node->parent = parent;
-  node->prev = list.last;
-  node->next = nullptr;
-  if (list.last != nullptr) {
-    list.last->next = node;
+  node->prev = nullptr;
+  node->next = list.first;
+  if (list.first != nullptr) {
+    list.first->prev = node;
   } else {
-    list.first = node;
+    list.last = node;
   }
-  list.last = node;
+  list.first = node;
   ++list.count;
 }
 
@@ -76,14 +77,16 @@ void CheckpointTree::MoveChildren(Node* from, Node* to) {
   ChildList& source = from->children;
   if (source.first == nullptr) return;
   for (Node* child = source.first; child != nullptr; child = child->next) child->parent = to;
+  // The whole list goes in front of the new parent's children, in its own order, as
+  // libvirt's virDomainMomentMoveChildren.
   ChildList& target = ListOf(to);
-  if (target.last != nullptr) {
-    target.last->next = source.first;
-    source.first->prev = target.last;
+  if (target.first != nullptr) {
+    source.last->next = target.first;
+    target.first->prev = source.last;
   } else {
-    target.first = source.first;
+    target.last = source.last;
   }
-  target.last = source.last;
+  target.first = source.first;
   target.count += source.count;
   source = {};
 }
@@ -181,7 +184,8 @@ Status CheckpointTree::SetParent(std::string_view name, std::optional<std::strin
   if (node == nullptr) return NotFound(name);
   if (Status ok = CheckParent(name, parent); !ok) return ok;
   Node* parent_node = parent ? Find(*parent) : nullptr;
-  if (parent_node == node->parent) return {};
+  // Relinked even under the same parent: libvirt drops and relinks a redefined moment, which
+  // puts it first among its siblings.
   Unlink(node);
   Link(node, parent_node);
   return {};

@@ -37,10 +37,13 @@ inline constexpr unsigned kListNoLeaves = 1u << 3;     // only checkpoints with 
 // that are not in the tree are VIR_ERR_NO_DOMAIN_CHECKPOINT for mutators and ListChildren;
 // the plain queries (ParentOf, ChildrenOf, ...) answer "nothing" instead.
 //
-// Order: children keep the order in which they were linked (Add, SetParent, or inherited by
-// Remove, appended after the new parent's existing children). Every listing walks the
-// forest depth-first in that order, so it is deterministic and always topological; the
-// TOPOLOGICAL flag costs nothing extra.
+// Order: libvirt's. Siblings (and roots) list most recently linked first: Add and SetParent
+// put a node first among its siblings (SetParent even when the parent stays, as libvirt's
+// redefine relinks), and Remove puts the removed node's children, in their order, in front
+// of its parent's children. Every listing walks the forest depth-first, parents first, in
+// that order, as libvirt's virDomainMomentForEachDescendant: deterministic and always
+// topological, so the TOPOLOGICAL flag costs nothing extra. (libvirt's listing of the whole
+// forest without TOPOLOGICAL is in hash-table order, which promises nothing; this one is.)
 class CheckpointTree {
  public:
   CheckpointTree() = default;
@@ -57,7 +60,7 @@ class CheckpointTree {
 
   // The parent of `name`; nullopt for a root or an unknown name. O(1).
   std::optional<std::string> ParentOf(std::string_view name) const;
-  // The direct children of `name` in link order; empty for a leaf or an unknown name.
+  // The direct children of `name`, most recently linked first; empty for a leaf or an unknown name.
   std::vector<std::string> ChildrenOf(std::string_view name) const;
   // Number of direct children; 0 for an unknown name. O(1).
   std::size_t ChildCount(std::string_view name) const;
@@ -73,7 +76,7 @@ class CheckpointTree {
   // ancestor of P whose parent is X. O(depth of parent). Plan steps call this directly.
   Status CheckParent(std::string_view name, std::optional<std::string_view> parent) const;
 
-  // Adds a new node, last among its parent's children (or the roots). Checks, in libvirt's
+  // Adds a new node, first among its parent's children (or the roots). Checks, in libvirt's
   // order: own parent or missing parent -> VIR_ERR_INVALID_ARG as CheckParent; a name
   // already present -> VIR_ERR_OPERATION_FAILED "domain moment X already exists". On error
   // the tree is unchanged. O(1): a new name cannot close a cycle.
@@ -81,12 +84,12 @@ class CheckpointTree {
 
   // Moves an existing node, with its whole subtree, under `parent` (or to the roots): the
   // link half of redefining a checkpoint in place. Errors as CheckParent, or
-  // VIR_ERR_NO_DOMAIN_CHECKPOINT if `name` is unknown; on error nothing changes. Setting the
-  // parent it already has keeps its place among its siblings. O(depth of parent).
+  // VIR_ERR_NO_DOMAIN_CHECKPOINT if `name` is unknown; on error nothing changes. The node
+  // becomes first among its siblings, even when the parent stays. O(depth of parent).
   Status SetParent(std::string_view name, std::optional<std::string_view> parent);
 
   // Deletes one node (plain checkpoint delete). Its children move to its parent, or become
-  // roots, appended in their current order. VIR_ERR_NO_DOMAIN_CHECKPOINT if unknown.
+  // roots, in their current order and in front of the children already there. VIR_ERR_NO_DOMAIN_CHECKPOINT if unknown.
   // O(number of children), whatever the number of siblings.
   Status Remove(std::string_view name);
 

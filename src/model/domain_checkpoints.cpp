@@ -23,8 +23,8 @@ std::optional<std::string_view> ParentArg(const std::string& parent) {
   return std::string_view(parent);
 }
 
-Error NotFound(std::string_view name) {
-  return Error(ErrorCode::kNoDomainCheckpoint, ErrorDomain::kDomainCheckpoint,
+Error NotFound(std::string_view name, ErrorDomain domain) {
+  return Error(ErrorCode::kNoDomainCheckpoint, domain,
                fmt::format("no domain checkpoint with matching name '{}'", name));
 }
 
@@ -34,7 +34,7 @@ bool DomainCheckpoints::Contains(std::string_view name) const { return tree_.Con
 
 Result<const conf::CheckpointDef*> DomainCheckpoints::Find(std::string_view name) const {
   auto it = defs_.find(std::string(name));
-  if (it == defs_.end()) return std::unexpected(NotFound(name));
+  if (it == defs_.end()) return std::unexpected(NotFound(name, driver_domain_));
   return &it->second;
 }
 
@@ -76,7 +76,7 @@ void DomainCheckpoints::CommitRedefine(conf::CheckpointDef def) {
 
 Result<DeletePlan> DomainCheckpoints::PlanDelete(std::string_view name, bool children,
                                                  bool children_only) const {
-  if (!tree_.Contains(name)) return std::unexpected(NotFound(name));
+  if (!tree_.Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
   DeletePlan plan;
   plan.target = std::string(name);
   const std::optional<std::string> parent = tree_.ParentOf(name);
@@ -120,10 +120,10 @@ void DomainCheckpoints::CommitDelete(const DeletePlan& plan) {
 }
 
 Result<std::string> DomainCheckpoints::ParentOf(std::string_view name) const {
-  if (!tree_.Contains(name)) return std::unexpected(NotFound(name));
+  if (!tree_.Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
   std::optional<std::string> parent = tree_.ParentOf(name);
   if (!parent) {
-    return Fail(ErrorCode::kNoDomainCheckpoint, ErrorDomain::kDomainCheckpoint,
+    return Fail(ErrorCode::kNoDomainCheckpoint, driver_domain_,
                 fmt::format("checkpoint '{}' does not have a parent", name));
   }
   return *parent;
@@ -135,7 +135,7 @@ std::vector<std::string> DomainCheckpoints::List(unsigned flags) const {
 
 Result<std::vector<std::string>> DomainCheckpoints::ListChildren(std::string_view name,
                                                                  unsigned flags) const {
-  if (!tree_.Contains(name)) return std::unexpected(NotFound(name));
+  if (!tree_.Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
   return tree_.ListChildren(name, flags);
 }
 
@@ -156,7 +156,12 @@ std::vector<std::string> DomainCheckpoints::Load(std::vector<conf::CheckpointDef
   std::vector<std::string> names;
   names.reserve(defs_.size());
   for (const auto& [name, def] : defs_) names.push_back(name);
-  std::sort(names.begin(), names.end());  // deterministic sibling order after a restart
+  // Linked oldest first, so siblings list newest first, as they did when each was created
+  // (libvirt's own reload links in hash order, which keeps nothing). Ties go by name.
+  std::sort(names.begin(), names.end(), [this](const std::string& a, const std::string& b) {
+    const std::int64_t ta = defs_.at(a).creation_time, tb = defs_.at(b).creation_time;
+    return ta != tb ? ta < tb : a < b;
+  });
   for (const std::string& start : names) {
     if (mark[start] != Mark::kNew) continue;
     std::vector<std::string> stack{start};

@@ -30,6 +30,12 @@ struct DeletePlan {
 
 class DomainCheckpoints {
  public:
+  // `driver_domain` is the error domain of what libvirt's driver raises itself (checkpoint
+  // not found, no parent): VIR_FROM_TEST or VIR_FROM_QEMU. The moment-list rules keep
+  // libvirt's VIR_FROM_DOMAIN.
+  DomainCheckpoints() = default;
+  explicit DomainCheckpoints(ErrorDomain driver_domain) : driver_domain_(driver_domain) {}
+
   bool empty() const { return defs_.empty(); }
   std::size_t size() const { return defs_.size(); }
   bool Contains(std::string_view name) const;
@@ -65,6 +71,9 @@ class DomainCheckpoints {
   // Rebuilds from definitions read back from storage (parents named in each definition).
   // Definitions whose parent is missing or that form a cycle become roots; "current" is the
   // unique leaf when the checkpoints form a single chain, else none — as libvirt does.
+  // Checkpoints are linked by creation time (then name), parents first, so siblings list
+  // newest first: the order their creation gave them, not what a redefine or re-parenting
+  // did later.
   // Returns the names whose links had to be repaired.
   std::vector<std::string> Load(std::vector<conf::CheckpointDef> defs);
   // Restores the "current" a previous process recorded, if that checkpoint still exists.
@@ -76,6 +85,7 @@ class DomainCheckpoints {
   CheckpointTree tree_;
   std::unordered_map<std::string, conf::CheckpointDef> defs_;
   std::string current_;
+  ErrorDomain driver_domain_ = ErrorDomain::kDomainCheckpoint;
 };
 
 }  // namespace cairn::model

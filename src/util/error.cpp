@@ -81,6 +81,7 @@ const CodeText& Lookup(ErrorCode code) {
 std::string_view GenericText(ErrorCode code) { return Lookup(code).plain; }
 
 std::string Error::Text() const {
+  if (form_ == MessageForm::kBare) return detail_;
   const CodeText& t = Lookup(code_);
   if (detail_.empty()) return std::string(t.plain);
   std::string out(t.with_info);

@@ -20,7 +20,7 @@ int main(void) {
 
   CHECK(virDomainBackupBegin(dom, NULL, NULL, 0) == -1);
   CHECK_ERROR(VIR_ERR_INVALID_ARG,
-              "invalid argument: backupXML in virDomainBackupBegin must not be NULL");
+              "backupXML in virDomainBackupBegin must not be NULL");
   CHECK(virDomainBackupBegin(rodom, "<domainbackup/>", NULL, 0) == -1);
   CHECK_ERROR(VIR_ERR_OPERATION_DENIED,
               "operation forbidden: read only access prevents virDomainBackupBegin");

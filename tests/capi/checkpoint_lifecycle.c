@@ -44,8 +44,9 @@ int main(void) {
   char *xml = virDomainCheckpointGetXMLDesc(c2, VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN);
   CHECK(xml != NULL && strstr(xml, "<parent>\n    <name>c1</name>") != NULL);
   free(xml);
+  /* SIZE on the test driver: accepted, adds nothing (libvirt 9.0). */
   xml = virDomainCheckpointGetXMLDesc(c2, VIR_DOMAIN_CHECKPOINT_XML_SIZE);
-  CHECK(xml != NULL && strstr(xml, "size='1024'") != NULL);
+  CHECK(xml != NULL && strstr(xml, "size=") == NULL);
   free(xml);
 
   /* Listing: count returned, array NULL-terminated, NULL list means count only. */

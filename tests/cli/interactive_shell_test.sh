@@ -110,7 +110,7 @@ wait_prompt_line 'cairn #' "prompt after an error"
 
 # A failed checkpoint-edit asks on the terminal whether to try again; '?' explains, 'n' gives up.
 $T send-keys -t cairn 'checkpoint-edit test c1' Enter
-wait_for '^error: XML document failed to validate against schema' "redefinition error"
+wait_for "^error: XML error: expecting root element of 'domaincheckpoint', not 'broken'" "redefinition error"
 wait_prompt_line 'Failed. Try again? [y,n,f,?]:' "re-edit question"
 $T send-keys -t cairn '?'
 wait_for '^n - no, throw away my changes$' "re-edit help"

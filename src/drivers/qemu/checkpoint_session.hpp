@@ -27,7 +27,7 @@ struct CheckpointSession {
   std::optional<util::FileLock> lock;  // held for calls that may change anything
   DomainRecord domain;
   model::CheckpointStore store;
-  model::DomainCheckpoints checkpoints;
+  model::DomainCheckpoints checkpoints{ErrorDomain::kQemu};
   std::unique_ptr<DiskBitmaps> bitmaps;
   // Opened without the lock over a journal a killed writer left: `checkpoints` is what the
   // next locked call's replay will make of it, and nothing was written.

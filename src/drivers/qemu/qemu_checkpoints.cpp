@@ -17,9 +17,16 @@ namespace {
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr unsigned kCreateRedefine = 1u << 0, kCreateQuiesce = 1u << 1,
                    kCreateRedefineValidate = 1u << 2;
-constexpr unsigned kXmlSize = 1u << 2;
+constexpr unsigned kXmlSecure = 1u << 0, kXmlNoDomain = 1u << 1, kXmlSize = 1u << 2;
 constexpr unsigned kDeleteChildren = 1u << 0, kDeleteMetadataOnly = 1u << 1,
                    kDeleteChildrenOnly = 1u << 2;
+// ROOTS (= DESCENDANTS for children), TOPOLOGICAL, LEAVES, NO_LEAVES.
+constexpr unsigned kListFlags = 0xfu;
+
+// libvirt's virCheckFlags at the top of each qemu-driver entry point.
+Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) {
+  return driver::CheckFlags(flags, accepted, function, kErr);
+}
 
 Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigned flags) {
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, conf::kCheckpointParseRedefine);
@@ -135,6 +142,11 @@ Result<std::string> Create(CheckpointSession& s, const StateLayout& layout, std:
 
 Result<std::string> QemuDriver::CheckpointCreateXml(const driver::DomainRef& ref,
                                                     std::string_view xml, unsigned flags) {
+  if (Status ok = CheckFlags(flags, kCreateRedefine | kCreateQuiesce | kCreateRedefineValidate,
+                             "qemuDomainCheckpointCreateXML");
+      !ok) {
+    return std::unexpected(ok.error());
+  }
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
   if (!s) return std::unexpected(s.error());
   if (flags & kCreateRedefine) return Redefine(*s, xml, flags);
@@ -143,6 +155,11 @@ Result<std::string> QemuDriver::CheckpointCreateXml(const driver::DomainRef& ref
 
 Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& ref,
                                                      std::string_view name, unsigned flags) {
+  if (Status ok = CheckFlags(flags, kXmlSecure | kXmlNoDomain | kXmlSize,
+                             "qemuDomainCheckpointGetXMLDesc");
+      !ok) {
+    return std::unexpected(ok.error());
+  }
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
@@ -170,6 +187,9 @@ Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& re
 
 Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::DomainRef& ref,
                                                                 unsigned flags) {
+  if (Status ok = CheckFlags(flags, kListFlags, "qemuDomainListAllCheckpoints"); !ok) {
+    return std::unexpected(ok.error());
+  }
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.List(flags);
@@ -178,13 +198,17 @@ Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::Do
 Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(const driver::DomainRef& ref,
                                                                        std::string_view name,
                                                                        unsigned flags) {
+  if (Status ok = CheckFlags(flags, kListFlags, "qemuDomainCheckpointListAllChildren"); !ok) {
+    return std::unexpected(ok.error());
+  }
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.ListChildren(name, flags);
 }
 
 Status QemuDriver::CheckpointLookupByName(const driver::DomainRef& ref, std::string_view name,
-                                          unsigned) {
+                                          unsigned flags) {
+  if (Status ok = CheckFlags(flags, 0, "qemuDomainCheckpointLookupByName"); !ok) return ok;
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
@@ -193,7 +217,10 @@ Status QemuDriver::CheckpointLookupByName(const driver::DomainRef& ref, std::str
 }
 
 Result<std::string> QemuDriver::CheckpointGetParent(const driver::DomainRef& ref,
-                                                    std::string_view name, unsigned) {
+                                                    std::string_view name, unsigned flags) {
+  if (Status ok = CheckFlags(flags, 0, "qemuDomainCheckpointGetParent"); !ok) {
+    return std::unexpected(ok.error());
+  }
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
   if (!s) return std::unexpected(s.error());
   return s->checkpoints.ParentOf(name);
@@ -201,6 +228,11 @@ Result<std::string> QemuDriver::CheckpointGetParent(const driver::DomainRef& ref
 
 Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_view name,
                                     unsigned flags) {
+  if (Status ok = CheckFlags(flags, kDeleteChildren | kDeleteMetadataOnly | kDeleteChildrenOnly,
+                             "qemuDomainCheckpointDelete");
+      !ok) {
+    return ok;
+  }
   Result<CheckpointSession> opened = OpenCheckpointSession(layout_, ref, true);
   if (!opened) return std::unexpected(opened.error());
   CheckpointSession& s = *opened;

@@ -22,21 +22,31 @@ Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri&
     return Fail(ErrorCode::kOperationUnsupported, kErr,
                 fmt::format("the test driver serves only test:///default, not '{}'", uri.text));
   }
-  return std::make_unique<TestDriver>();
+  // libvirt's defaultPrivconn: shared while any connection holds it, rebuilt after the last
+  // one is gone.
+  static std::mutex open_mutex;
+  static std::weak_ptr<TestState> open_state;
+  std::lock_guard lock(open_mutex);
+  std::shared_ptr<TestState> state = open_state.lock();
+  if (!state) {
+    state = std::make_shared<TestState>();
+    open_state = state;
+  }
+  return std::make_unique<TestDriver>(std::move(state));
 }
 
-TestDriver::TestDriver() {
+TestState::TestState() {
   Result<conf::DomainDef> def = conf::DomainDef::Parse(kDefaultDomainXml);
   // The built-in XML is part of the program: failing to parse it is a build defect.
   if (!def) std::abort();
-  TestDomain dom{std::move(*def), 1, true, {}};
+  TestDomain dom{std::move(*def), 1, true};
   std::string name = dom.def.name();
-  domains_.emplace(std::move(name), std::move(dom));
+  domains.emplace(std::move(name), std::move(dom));
 }
 
-Result<TestDriver::TestDomain*> TestDriver::Find(const driver::DomainRef& ref) {
-  auto it = domains_.find(ref.name);
-  if (it == domains_.end() || (!ref.uuid.empty() && it->second.def.uuid() != ref.uuid)) {
+Result<TestDomain*> TestState::Find(const driver::DomainRef& ref) {
+  auto it = domains.find(ref.name);
+  if (it == domains.end() || (!ref.uuid.empty() && it->second.def.uuid() != ref.uuid)) {
     return Fail(ErrorCode::kNoDomain, kErr,
                 fmt::format("no domain with matching uuid '{}' ({})", ref.uuid, ref.name));
   }
@@ -44,8 +54,9 @@ Result<TestDriver::TestDomain*> TestDriver::Find(const driver::DomainRef& ref) {
 }
 
 Result<std::vector<driver::DomainRef>> TestDriver::ListDomains(unsigned flags) {
+  std::lock_guard lock(state_->mutex);
   std::vector<driver::DomainRef> out;
-  for (const auto& [name, d] : domains_) {
+  for (const auto& [name, d] : state_->domains) {
     if (driver::MatchesListFlags(flags, d.id >= 0, d.persistent, !d.checkpoints.empty())) {
       out.push_back(d.Ref());
     }
@@ -54,30 +65,35 @@ Result<std::vector<driver::DomainRef>> TestDriver::ListDomains(unsigned flags) {
 }
 
 Result<driver::DomainRef> TestDriver::LookupDomainByName(std::string_view name) {
-  auto it = domains_.find(name);
-  if (it == domains_.end()) {
-    return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching name '{}'", name));
+  std::lock_guard lock(state_->mutex);
+  auto it = state_->domains.find(name);
+  if (it == state_->domains.end()) {
+    // libvirt 9.0's testDomainLookupByName: the code's text alone.
+    return Fail(ErrorCode::kNoDomain, kErr, "");
   }
   return it->second.Ref();
 }
 
 Result<driver::DomainRef> TestDriver::LookupDomainByUuid(std::string_view uuid) {
+  std::lock_guard lock(state_->mutex);
   std::optional<std::string> canonical = conf::CanonicalUuid(uuid);
-  for (const auto& [name, d] : domains_) {
+  for (const auto& [name, d] : state_->domains) {
     if (canonical && d.def.uuid() == *canonical) return d.Ref();
   }
   return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching uuid '{}'", uuid));
 }
 
 Result<driver::DomainRef> TestDriver::LookupDomainById(int id) {
-  for (const auto& [name, d] : domains_) {
+  std::lock_guard lock(state_->mutex);
+  for (const auto& [name, d] : state_->domains) {
     if (d.id >= 0 && d.id == id) return d.Ref();
   }
   return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching id {}", id));
 }
 
 Result<DomainInfo> TestDriver::GetDomainInfo(const driver::DomainRef& ref) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   DomainInfo info;
   info.state = (*d)->id < 0   ? DomainState::kShutoff
@@ -96,7 +112,8 @@ Result<DomainInfo> TestDriver::GetDomainInfo(const driver::DomainRef& ref) {
 }
 
 Result<std::string> TestDriver::DomainGetXmlDesc(const driver::DomainRef& ref, unsigned flags) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   unsigned f = 0;
   if (flags & kXmlSecure) f |= conf::kDomainFormatSecure;
@@ -105,27 +122,29 @@ Result<std::string> TestDriver::DomainGetXmlDesc(const driver::DomainRef& ref, u
 }
 
 Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsigned) {
+  std::lock_guard lock(state_->mutex);
   Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
   if (!def) return std::unexpected(def.error());
   if (def->uuid().empty()) {
     // Redefining without a UUID keeps the domain's identity, as libvirt does.
-    auto existing = domains_.find(def->name());
-    def->set_uuid(existing != domains_.end() ? existing->second.def.uuid() : conf::GenerateUuid());
+    auto existing = state_->domains.find(def->name());
+    def->set_uuid(existing != state_->domains.end() ? existing->second.def.uuid()
+                                             : conf::GenerateUuid());
   } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
     def->set_uuid(*u);
   } else {
     return Fail(ErrorCode::kXmlError, kErr,
                 fmt::format("malformed uuid element '{}'", def->uuid()));
   }
-  for (auto& [name, d] : domains_) {
+  for (auto& [name, d] : state_->domains) {
     if (name != def->name() && d.def.uuid() == def->uuid()) {
       return Fail(ErrorCode::kOperationFailed, kErr,
                   fmt::format("domain '{}' already exists with uuid {}", name, d.def.uuid()));
     }
   }
   def->set_id(std::nullopt);
-  auto it = domains_.find(def->name());
-  if (it != domains_.end()) {
+  auto it = state_->domains.find(def->name());
+  if (it != state_->domains.end()) {
     if (it->second.def.uuid() != def->uuid()) {
       return Fail(ErrorCode::kOperationFailed, kErr,
                   fmt::format("domain '{}' is already defined with uuid {}", def->name(),
@@ -138,13 +157,14 @@ Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsi
     return it->second.Ref();
   }
   std::string name = def->name();
-  TestDomain dom{std::move(*def), -1, true, {}};
-  auto [pos, inserted] = domains_.emplace(std::move(name), std::move(dom));
+  TestDomain dom{std::move(*def), -1, true};
+  auto [pos, inserted] = state_->domains.emplace(std::move(name), std::move(dom));
   return pos->second.Ref();
 }
 
 Status TestDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   TestDomain& dom = **d;
   if (!dom.persistent) {
@@ -159,30 +179,32 @@ Status TestDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
     dom.persistent = false;  // stays running as a transient domain
     return {};
   }
-  domains_.erase(domains_.find(ref.name));
+  state_->domains.erase(state_->domains.find(ref.name));
   return {};
 }
 
 Result<driver::DomainRef> TestDriver::StartDomain(const driver::DomainRef& ref, unsigned) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   if ((*d)->id >= 0) {
     return Fail(ErrorCode::kOperationInvalid, kErr, "domain is already running");
   }
-  (*d)->id = next_id_++;
+  (*d)->id = state_->next_id++;
   (*d)->def.set_id((*d)->id);
   return (*d)->Ref();
 }
 
 Status TestDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   if ((*d)->id < 0) {
     return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
   }
   if (!(*d)->persistent) {
     // A transient domain ceases to exist when it stops, and its checkpoint metadata with it.
-    domains_.erase(domains_.find(ref.name));
+    state_->domains.erase(state_->domains.find(ref.name));
     return {};
   }
   (*d)->id = -1;
@@ -194,16 +216,21 @@ Status TestDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
 Status TestDriver::ShutdownDomain(const driver::DomainRef& ref, unsigned flags) {
   if (flags != 0)
     return std::unexpected(driver::UnsupportedFlags(flags, "testDomainShutdownFlags"));
-  Result<TestDomain*> d = Find(ref);
-  if (!d) return std::unexpected(d.error());
-  if ((*d)->id < 0) {
-    return Fail(ErrorCode::kInternalError, kErr, fmt::format("domain '{}' not running", ref.name));
+  {
+    std::lock_guard lock(state_->mutex);
+    Result<TestDomain*> d = state_->Find(ref);
+    if (!d) return std::unexpected(d.error());
+    if ((*d)->id < 0) {
+      return Fail(ErrorCode::kInternalError, kErr,
+                  fmt::format("domain '{}' not running", ref.name));
+    }
   }
   return DestroyDomain(ref, 0);  // the test guest powers off at once
 }
 
 Status TestDriver::RebootDomain(const driver::DomainRef& ref, unsigned) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   if ((*d)->id < 0) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
   (*d)->paused = false;  // on_reboot='restart': the guest comes back running
@@ -211,7 +238,8 @@ Status TestDriver::RebootDomain(const driver::DomainRef& ref, unsigned) {
 }
 
 Status TestDriver::SuspendDomain(const driver::DomainRef& ref) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   if ((*d)->id < 0 || (*d)->paused) {
     return Fail(ErrorCode::kInternalError, kErr, fmt::format("domain '{}' not running", ref.name));
@@ -221,7 +249,8 @@ Status TestDriver::SuspendDomain(const driver::DomainRef& ref) {
 }
 
 Status TestDriver::ResumeDomain(const driver::DomainRef& ref) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   if ((*d)->id < 0 || !(*d)->paused) {
     return Fail(ErrorCode::kInternalError, kErr, fmt::format("domain '{}' not paused", ref.name));
@@ -231,7 +260,8 @@ Status TestDriver::ResumeDomain(const driver::DomainRef& ref) {
 }
 
 Result<std::string> TestDriver::DomainGetOsType(const driver::DomainRef& ref) {
-  Result<TestDomain*> d = Find(ref);
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   return std::string("linux");  // libvirt's testDomainGetOSType, whatever the XML says
 }

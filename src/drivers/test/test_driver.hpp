@@ -1,16 +1,18 @@
-// The test driver behind test:///default: an in-memory hypervisor, fresh for every
-// connection, holding libvirt's default test domain ("test", running, id 1, one disk vda).
-// It is a full peer of the qemu driver for the API (domains, checkpoints), with libvirt's
-// test-driver behaviour: checkpoints are metadata only — nothing tracks blocks, QUIESCE is
-// accepted and does nothing, SIZE reports 1024 bytes per bitmap disk, REDEFINE_VALIDATE is
-// not accepted. Lifecycle as libvirt's test driver: shutdown stops the domain at once
-// (flags unsupported), reboot leaves it running (a paused one too), suspend / resume toggle
-// paused; CPU time is the current time, the OS type "linux", the version 2.
-// Not thread-safe by itself: the API serialises calls per connection.
+// The test driver behind test:///default: an in-memory hypervisor holding libvirt's default
+// test domain ("test", running, id 1, one disk vda). As in libvirt, one state serves every
+// open test:///default connection of the process (read-only ones included) and is dropped
+// when the last of them closes. It is a full peer of the qemu driver for the API (domains,
+// checkpoints), with libvirt 9.0's test-driver behaviour: checkpoints are metadata only,
+// QUIESCE is accepted and does nothing, SIZE adds nothing, REDEFINE_VALIDATE is refused.
+// Lifecycle as libvirt's test driver: shutdown stops the domain at once (flags
+// unsupported), reboot leaves it running (a paused one too), suspend / resume toggle paused;
+// CPU time is the current time, the OS type "linux", the version 2.
+// Thread-safe: every call holds the shared state's mutex (connections have their own locks).
 #pragma once
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "conf/domain_def.hpp"
@@ -24,9 +26,12 @@ namespace cairn::drivers::test {
 Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri& uri,
                                                        bool read_only);
 
+// What all open test:///default connections share.
+struct TestState;
+
 class TestDriver : public driver::Driver {
  public:
-  TestDriver();
+  explicit TestDriver(std::shared_ptr<TestState> state) : state_(std::move(state)) {}
 
   std::string_view Type() const override { return "Test"; }
   std::string Uri() const override { return "test:///default"; }
@@ -64,20 +69,27 @@ class TestDriver : public driver::Driver {
   Status CheckpointDelete(const driver::DomainRef& dom, std::string_view name,
                           unsigned flags) override;
 
-  struct TestDomain {
-    conf::DomainDef def;
-    int id = -1;  // -1 while shut off
-    bool persistent = true;
-    model::DomainCheckpoints checkpoints;
-    bool paused = false;  // running domain with its vCPUs stopped (suspend)
-    driver::DomainRef Ref() const { return {def.name(), def.uuid(), id}; }
-  };
-
  private:
-  Result<TestDomain*> Find(const driver::DomainRef& dom);
+  std::shared_ptr<TestState> state_;
+};
 
-  std::map<std::string, TestDomain, std::less<>> domains_;  // by name
-  int next_id_ = 2;
+struct TestDomain {
+  conf::DomainDef def;
+  int id = -1;  // -1 while shut off
+  bool persistent = true;
+  model::DomainCheckpoints checkpoints{ErrorDomain::kTest};
+  bool paused = false;  // running domain with its vCPUs stopped (suspend)
+  driver::DomainRef Ref() const { return {def.name(), def.uuid(), id}; }
+};
+
+struct TestState {
+  TestState();  // the default domain only
+  // The domain `ref` names, or VIR_ERR_NO_DOMAIN as libvirt's testDomObjFromDomain.
+  Result<TestDomain*> Find(const driver::DomainRef& ref);
+
+  std::mutex mutex;  // guards everything below
+  std::map<std::string, TestDomain, std::less<>> domains;  // by name
+  int next_id = 2;
 };
 
 // libvirt's default test domain, as `virsh -c test:///default dumpxml test` prints it.

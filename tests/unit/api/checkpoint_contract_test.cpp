@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -96,7 +97,8 @@ TEST_F(CheckpointContract, CreateXmlOnAnInactiveDomainIsRefusedByTheTestDriver) 
   ASSERT_TRUE(dom_->Destroy());
   auto cp = dom_->CheckpointCreateXml("<domaincheckpoint/>");
   ASSERT_FALSE(cp);
-  EXPECT_EQ(cp.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(cp.error().code(), ErrorCode::kOperationUnsupported);
+  EXPECT_EQ(cp.error().domain(), ErrorDomain::kTest);
 }
 
 TEST_F(CheckpointContract, XmlDescMustValidateAgainstTheSchema) {
@@ -156,7 +158,7 @@ TEST_F(CheckpointContract, QuiesceIsIncompatibleWithRedefine) {
   auto cp = dom_->CheckpointCreateXml("<domaincheckpoint/>", CC::kRedefine | CC::kQuiesce);
   ASSERT_FALSE(cp);
   EXPECT_EQ(cp.error().Text(),
-            "invalid argument: Flags 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE' and "
+            "Flags 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE' and "
             "'VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE' are mutually exclusive");
 }
 
@@ -172,11 +174,93 @@ TEST_F(CheckpointContract, RedefineValidateIsNotSupportedByTheTestDriver) {
   EXPECT_EQ(cp.error().detail(), "unsupported flags (0x4) in function testDomainCheckpointCreateXML");
 }
 
-TEST_F(CheckpointContract, UnknownCreateFlagBitsAreRejected) {
+TEST_F(CheckpointContract, UnknownCreateFlagBitsAreRejectedByTheDriverAsVirCheckFlags) {
   auto cp = dom_->CheckpointCreateXml("<domaincheckpoint/>", static_cast<CC>(1u << 7));
   ASSERT_FALSE(cp);
-  EXPECT_EQ(cp.error().detail(),
-            "unsupported flags (0x80) in function virDomainCheckpointCreateXML");
+  EXPECT_EQ(cp.error().code(), ErrorCode::kInvalidArg);
+  EXPECT_EQ(cp.error().domain(), ErrorDomain::kTest);
+  EXPECT_EQ(cp.error().Text(),
+            "unsupported flags (0x80) in function testDomainCheckpointCreateXML");
+}
+
+TEST_F(CheckpointContract, ConnectionsOfOneProcessShareTheTestDriverState) {
+  Checkpoint a = Create("a");
+  auto other = Connection::Open("test:///default");
+  auto ro = Connection::Open("test:///default", true);
+  ASSERT_TRUE(other && ro);
+  auto other_dom = other->LookupDomainByName("test");
+  auto ro_dom = ro->LookupDomainByName("test");
+  ASSERT_TRUE(other_dom && ro_dom);
+  EXPECT_EQ(Names(other_dom->ListAllCheckpoints()), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(Names(ro_dom->ListAllCheckpoints()), (std::vector<std::string>{"a"}));
+  auto b = other_dom->CheckpointCreateXml("<domaincheckpoint><name>b</name></domaincheckpoint>");
+  ASSERT_TRUE(b) << b.error().Text();
+  EXPECT_EQ(b->GetParent()->name(), "a");
+  EXPECT_EQ(Names(dom_->ListAllCheckpoints(CL::kTopological)),
+            (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(CheckpointContract, TheTestDriverStateIsDroppedWhenTheLastConnectionCloses) {
+  Create("a");
+  dom_.reset();
+  conn_.reset();
+  auto fresh = Connection::Open("test:///default");
+  ASSERT_TRUE(fresh);
+  EXPECT_TRUE(Names(fresh->LookupDomainByName("test")->ListAllCheckpoints()).empty());
+}
+
+TEST_F(CheckpointContract, ConnectionsInSeveralThreadsChangeOneStateSafely) {
+  constexpr int kThreads = 4, kEach = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t] {
+      auto c = Connection::Open("test:///default");
+      ASSERT_TRUE(c);
+      auto d = c->LookupDomainByName("test");
+      ASSERT_TRUE(d);
+      for (int i = 0; i < kEach; ++i) {
+        std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
+        auto cp = d->CheckpointCreateXml("<domaincheckpoint><name>" + name +
+                                         "</name></domaincheckpoint>");
+        EXPECT_TRUE(cp) << cp.error().Text();
+        EXPECT_TRUE(d->ListAllCheckpoints(CL::kTopological));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  // Each create took the previous one as parent: one chain through all of them.
+  EXPECT_EQ(Names(dom_->ListAllCheckpoints()).size(), std::size_t{kThreads * kEach});
+  EXPECT_EQ(Names(dom_->ListAllCheckpoints(CL::kRoots)).size(), 1u);
+  EXPECT_EQ(Names(dom_->ListAllCheckpoints(CL::kLeaves)).size(), 1u);
+}
+
+TEST_F(CheckpointContract, ReadOnlyConnectionRefusesDelete) {
+  Create("c1");
+  auto ro = Connection::Open("test:///default", true);
+  ASSERT_TRUE(ro);
+  auto cp = ro->LookupDomainByName("test")->CheckpointLookupByName("c1");
+  ASSERT_TRUE(cp) << cp.error().Text();
+  Status s = cp->Delete();
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kOperationDenied);
+  EXPECT_EQ(s.error().domain(), ErrorDomain::kDomainCheckpoint);
+  EXPECT_EQ(s.error().Text(),
+            "operation forbidden: read only access prevents virDomainCheckpointDelete");
+  EXPECT_TRUE(dom_->CheckpointLookupByName("c1"));
+}
+
+TEST_F(CheckpointContract, ReadOnlyConnectionRefusesSecureXml) {
+  Create("c1");
+  auto ro = Connection::Open("test:///default", true);
+  ASSERT_TRUE(ro);
+  auto cp = ro->LookupDomainByName("test")->CheckpointLookupByName("c1");
+  ASSERT_TRUE(cp) << cp.error().Text();
+  auto xml = cp->GetXmlDesc(CX::kSecure);
+  ASSERT_FALSE(xml);
+  EXPECT_EQ(xml.error().code(), ErrorCode::kOperationDenied);
+  EXPECT_EQ(xml.error().Text(),
+            "operation forbidden: virDomainCheckpointGetXMLDesc with secure flag");
+  EXPECT_TRUE(cp->GetXmlDesc());
 }
 
 TEST_F(CheckpointContract, ReadOnlyConnectionRefusesCreate) {
@@ -202,13 +286,22 @@ TEST_F(CheckpointContract, GetXmlDescIncludesTheDomainUnlessNoDomain) {
   EXPECT_EQ(cp.GetXmlDesc(CX::kNoDomain)->find("<domain "), std::string::npos);
 }
 
-TEST_F(CheckpointContract, GetXmlDescWithSizeAddsASizePerDisk) {
+TEST_F(CheckpointContract, GetXmlDescWithSizeAddsNothingOnTheTestDriver) {
   Checkpoint cp = Create("c1");
   auto xml = cp.GetXmlDesc(CX::kSize | CX::kNoDomain);
-  ASSERT_TRUE(xml);
-  EXPECT_NE(xml->find("<disk name='vda' checkpoint='bitmap' bitmap='c1' size='1024'/>"),
-            std::string::npos);
-  EXPECT_EQ(cp.GetXmlDesc(CX::kNoDomain)->find("size="), std::string::npos);
+  ASSERT_TRUE(xml) << xml.error().Text();
+  EXPECT_EQ(*xml, *cp.GetXmlDesc(CX::kNoDomain));
+  EXPECT_NE(xml->find("<disk name='vda' checkpoint='bitmap' bitmap='c1'/>"), std::string::npos);
+}
+
+TEST_F(CheckpointContract, PlainCreateIgnoresParentAndCreationTime) {
+  Create("c1");
+  auto cp = dom_->CheckpointCreateXml(
+      "<domaincheckpoint><name>c2</name><parent><name>nosuch</name></parent>"
+      "<creationTime>1</creationTime></domaincheckpoint>");
+  ASSERT_TRUE(cp) << cp.error().Text();
+  EXPECT_EQ(cp->GetParent()->name(), "c1");
+  EXPECT_EQ(cp->GetXmlDesc()->find("<creationTime>1</creationTime>"), std::string::npos);
 }
 
 TEST_F(CheckpointContract, ListAllCoversAllCheckpointsByDefault) {
@@ -220,6 +313,22 @@ TEST_F(CheckpointContract, ListAllCoversAllCheckpointsByDefault) {
 TEST_F(CheckpointContract, ListAllWithRootsListsOnlyCheckpointsWithoutParent) {
   MakeForest();
   EXPECT_EQ(Names(dom_->ListAllCheckpoints(CL::kRoots)), (std::vector<std::string>{"c1"}));
+}
+
+TEST_F(CheckpointContract, TopologicalListsSiblingsMostRecentlyLinkedFirstAsLibvirt) {
+  Create("hub");
+  for (const char* n : {"a", "b", "c"}) {
+    ASSERT_TRUE(dom_->CheckpointCreateXml(std::string("<domaincheckpoint><name>") + n +
+                                              "</name><parent><name>hub</name></parent>"
+                                              "<creationTime>5</creationTime></domaincheckpoint>",
+                                          CC::kRedefine));
+  }
+  EXPECT_EQ(Names(dom_->ListAllCheckpoints(CL::kTopological)),
+            (std::vector<std::string>{"hub", "c", "b", "a"}));
+  Checkpoint hub = *dom_->CheckpointLookupByName("hub");
+  EXPECT_EQ(Names(hub.ListAllChildren()), (std::vector<std::string>{"c", "b", "a"}));
+  EXPECT_EQ(Names(hub.ListAllChildren(CL::kTopological)),
+            (std::vector<std::string>{"c", "b", "a"}));
 }
 
 TEST_F(CheckpointContract, TopologicalPutsParentsBeforeChildren) {

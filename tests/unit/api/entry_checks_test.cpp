@@ -1,6 +1,5 @@
-// The contract checks of src/api in isolation. Read-only refusal of delete and of SECURE
-// XML is proven here: on test:///default every connection has its own state, so a
-// read-only connection never holds a checkpoint to try them on through the public API.
+// The contract checks of src/api in isolation. (Read-only refusal of delete and of SECURE
+// XML is proven through the public API: checkpoint_contract_test.cpp.)
 #include "api/entry_checks.hpp"
 
 #include <gtest/gtest.h>
@@ -22,7 +21,9 @@ TEST(EntryChecks, ReadOnlyConnectionIsOperationDeniedNamingTheFunction) {
 TEST(EntryChecks, NullArgumentIsInvalidArg) {
   Status s = RequireNonNull(std::string_view(), "name", "virDomainCheckpointLookupByName", kD);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().detail(), "name in virDomainCheckpointLookupByName must not be NULL");
+  EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArg);
+  // libvirt's virReportInvalidArg raises the bare text, without "invalid argument: ".
+  EXPECT_EQ(s.error().Text(), "name in virDomainCheckpointLookupByName must not be NULL");
   EXPECT_TRUE(RequireNonNull("", "name", "f", kD));
 }
 
@@ -32,7 +33,7 @@ TEST(EntryChecks, ExclusiveFlagsRefuseOnlyBothTogether) {
   EXPECT_TRUE(RequireExclusive(4, a, b, kD));
   Status s = RequireExclusive(5, a, b, kD);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().detail(), "Flags 'A' and 'B' are mutually exclusive");
+  EXPECT_EQ(s.error().Text(), "Flags 'A' and 'B' are mutually exclusive");
 }
 
 TEST(EntryChecks, RequiredFlagIsNeededOnlyWhenTheRequiringFlagIsSet) {
@@ -45,7 +46,7 @@ TEST(EntryChecks, RequiredFlagIsNeededOnlyWhenTheRequiringFlagIsSet) {
 TEST(EntryChecks, UnknownBitsAreNamedInHex) {
   Status s = RequireKnownFlags(0x13, 0x3, "virDomainCheckpointDelete", kD);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().detail(), "unsupported flags (0x10) in function virDomainCheckpointDelete");
+  EXPECT_EQ(s.error().Text(), "unsupported flags (0x10) in function virDomainCheckpointDelete");
 }
 
 }  // namespace

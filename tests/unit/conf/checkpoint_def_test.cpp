@@ -168,8 +168,21 @@ TEST(CheckpointParse, DiskWithoutNameFailsTheSchema) {
             ErrorCode::kXmlInvalidSchema);
 }
 
-TEST(CheckpointParse, MalformedXmlIsXmlError) {
-  EXPECT_EQ(ParseError("<domaincheckpoint>").code(), ErrorCode::kXmlError);
+TEST(CheckpointParse, MalformedXmlIsXmlDetailWithTheLineAndAPointerAsLibvirt) {
+  Error e = ParseError("<domaincheckpoint><name>x</name>");
+  EXPECT_EQ(e.code(), ErrorCode::kXmlDetail);
+  EXPECT_EQ(e.Text(),
+            "(domain_checkpoint):1: Premature end of data in tag domaincheckpoint line 1\n"
+            "<domaincheckpoint><name>x</name>\n"
+            "--------------------------------^");
+}
+
+TEST(CheckpointParse, WrongRootElementIsXmlErrorFromXml) {
+  Error e = ParseError("<domainsnapshot><name>s</name></domainsnapshot>");
+  EXPECT_EQ(e.code(), ErrorCode::kXmlError);
+  EXPECT_EQ(e.domain(), ErrorDomain::kXml);
+  EXPECT_EQ(e.Text(),
+            "XML error: expecting root element of 'domaincheckpoint', not 'domainsnapshot'");
 }
 
 TEST(CheckpointName, UnsafeNamesAreInvalidArg) {

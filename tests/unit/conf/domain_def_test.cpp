@@ -68,10 +68,10 @@ TEST(DomainDef, DiskWithoutTargetIsXmlError) {
   EXPECT_EQ(d.error().Text(), "XML error: missing target information for device");
 }
 
-TEST(DomainDef, MalformedXmlIsXmlErrorWithLine) {
+TEST(DomainDef, MalformedXmlIsXmlDetailWithLine) {
   Result<DomainDef> d = DomainDef::Parse("<domain>\n<name>x</nam>\n</domain>");
   ASSERT_FALSE(d.has_value());
-  EXPECT_EQ(d.error().code(), ErrorCode::kXmlError);
+  EXPECT_EQ(d.error().code(), ErrorCode::kXmlDetail);
   EXPECT_NE(d.error().detail().find("(domain_definition):2:"), std::string::npos)
       << d.error().detail();
 }

@@ -25,6 +25,48 @@ TEST_F(Offline, DiskListedAsNoGetsNoBitmap) {
   EXPECT_TRUE(BitmapsIn("vdb").empty());
 }
 
+TEST_F(Offline, PlainCreateIgnoresParentAndCreationTimeAsLibvirt) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  auto cp = dom_->CheckpointCreateXml(
+      "<domaincheckpoint><name>c2</name><parent><name>nosuch</name></parent>"
+      "<creationTime>1</creationTime></domaincheckpoint>");
+  ASSERT_TRUE(cp) << cp.error().Text();
+  EXPECT_EQ(cp->GetParent()->name(), "c1");
+  EXPECT_EQ(cp->GetXmlDesc()->find("<creationTime>1</creationTime>"), std::string::npos);
+  EXPECT_EQ(BitmapsIn("vda"), (std::set<std::string>{"c1", "c2"}));
+}
+
+TEST_F(Offline, UnknownFlagBitsAreRefusedAsQemusVirCheckFlags) {
+  auto cp = dom_->CheckpointCreateXml("<domaincheckpoint/>", static_cast<CheckpointCreateFlags>(0x8));
+  ASSERT_FALSE(cp);
+  EXPECT_EQ(cp.error().code(), ErrorCode::kInvalidArg);
+  EXPECT_EQ(cp.error().domain(), ErrorDomain::kQemu);
+  EXPECT_EQ(cp.error().Text(),
+            "unsupported flags (0x8) in function qemuDomainCheckpointCreateXML");
+  auto list = dom_->ListAllCheckpoints(static_cast<CheckpointListFlags>(0x100));
+  ASSERT_FALSE(list);
+  EXPECT_EQ(list.error().Text(),
+            "unsupported flags (0x100) in function qemuDomainListAllCheckpoints");
+}
+
+TEST_F(Offline, SiblingsListNewestFirstAcrossConnections) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>hub</name></domaincheckpoint>"));
+  for (const char* n : {"a", "b"}) {
+    ASSERT_TRUE(dom_->CheckpointCreateXml(
+        std::string("<domaincheckpoint><name>") + n + "</name><parent><name>hub</name></parent>"
+        "<creationTime>" + (n[0] == 'a' ? "2000000000" : "2000000001") +
+        "</creationTime></domaincheckpoint>",
+        CheckpointCreateFlags::kRedefine));
+  }
+  auto hub = Open().LookupDomainByName("vm1")->CheckpointLookupByName("hub");
+  ASSERT_TRUE(hub);
+  auto children = hub->ListAllChildren(CheckpointListFlags::kTopological);
+  ASSERT_TRUE(children);
+  ASSERT_EQ(children->size(), 2u);
+  EXPECT_EQ((*children)[0].name(), "b");
+  EXPECT_EQ((*children)[1].name(), "a");
+}
+
 TEST_F(Offline, CheckpointsSurviveANewConnection) {
   ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
   ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>"));

@@ -17,7 +17,8 @@ namespace {
 using Names = std::vector<std::string>;
 using ParentMap = std::map<std::string, std::optional<std::string>>;
 
-// c1 -> {c2 -> {c4, c5}, c3}, and a second root r.
+// c1 -> {c2 -> {c4, c5}, c3}, and a second root r, added in that order; as in libvirt,
+// siblings list most recently linked first: roots r, c1; c1's children c3, c2; c2's c5, c4.
 CheckpointTree SmallForest() {
   CheckpointTree tree;
   EXPECT_TRUE(tree.Add("c1", std::nullopt));
@@ -70,10 +71,11 @@ TEST(CheckpointTree, AddWithoutParentMakesRoot) {
   EXPECT_EQ(tree.Size(), 1u);
 }
 
-TEST(CheckpointTree, AddWithParentAppendsToItsChildren) {
+TEST(CheckpointTree, AddPutsTheNewNodeFirstAmongItsSiblingsAsLibvirt) {
   CheckpointTree tree = SmallForest();
   EXPECT_EQ(tree.ParentOf("c2"), "c1");
-  EXPECT_EQ(tree.ChildrenOf("c1"), (Names{"c2", "c3"}));
+  EXPECT_EQ(tree.ChildrenOf("c1"), (Names{"c3", "c2"}));
+  EXPECT_EQ(tree.Roots(), (Names{"r", "c1"}));
   EXPECT_EQ(tree.ChildCount("c2"), 2u);
 }
 
@@ -116,7 +118,7 @@ TEST(CheckpointTree, SetParentMovesSubtreeWithItsChildren) {
   CheckpointTree tree = SmallForest();
   ASSERT_TRUE(tree.SetParent("c2", "r"));
   EXPECT_EQ(tree.ParentOf("c2"), "r");
-  EXPECT_EQ(tree.ChildrenOf("c2"), (Names{"c4", "c5"}));
+  EXPECT_EQ(tree.ChildrenOf("c2"), (Names{"c5", "c4"}));
   EXPECT_EQ(tree.ChildrenOf("c1"), Names{"c3"});
 }
 
@@ -124,7 +126,7 @@ TEST(CheckpointTree, SetParentToNoneMakesRoot) {
   CheckpointTree tree = SmallForest();
   ASSERT_TRUE(tree.SetParent("c4", std::nullopt));
   EXPECT_EQ(tree.ParentOf("c4"), std::nullopt);
-  EXPECT_EQ(tree.Roots(), (Names{"c1", "r", "c4"}));
+  EXPECT_EQ(tree.Roots(), (Names{"c4", "r", "c1"}));
   EXPECT_EQ(tree.ChildrenOf("c2"), Names{"c5"});
 }
 
@@ -152,8 +154,9 @@ TEST(CheckpointTree, SetParentOfUnknownNameIsNoDomainCheckpoint) {
   EXPECT_EQ(e.detail(), "no domain checkpoint with matching name 'zz'");
 }
 
-TEST(CheckpointTree, SetParentUnchangedKeepsSiblingOrder) {
+TEST(CheckpointTree, SetParentUnchangedMovesTheNodeFirstAsLibvirtsRedefine) {
   CheckpointTree tree = SmallForest();
+  EXPECT_EQ(tree.ChildrenOf("c2"), (Names{"c5", "c4"}));
   ASSERT_TRUE(tree.SetParent("c4", "c2"));
   EXPECT_EQ(tree.ChildrenOf("c2"), (Names{"c4", "c5"}));
 }
@@ -174,17 +177,17 @@ TEST(CheckpointTree, RemoveReparentsChildrenToGrandparent) {
   EXPECT_FALSE(tree.Contains("c2"));
   EXPECT_EQ(tree.ParentOf("c4"), "c1");
   EXPECT_EQ(tree.ParentOf("c5"), "c1");
-  // The orphans keep their order, after the grandparent's existing children.
-  EXPECT_EQ(tree.ChildrenOf("c1"), (Names{"c3", "c4", "c5"}));
+  // The orphans keep their order, in front of the grandparent's existing children.
+  EXPECT_EQ(tree.ChildrenOf("c1"), (Names{"c5", "c4", "c3"}));
   EXPECT_EQ(tree.ChildCount("c1"), 3u);
 }
 
 TEST(CheckpointTree, RemoveRootMakesChildrenRoots) {
   CheckpointTree tree = SmallForest();
   ASSERT_TRUE(tree.Remove("c1"));
-  EXPECT_EQ(tree.Roots(), (Names{"r", "c2", "c3"}));
+  EXPECT_EQ(tree.Roots(), (Names{"c3", "c2", "r"}));
   EXPECT_EQ(tree.ParentOf("c2"), std::nullopt);
-  EXPECT_EQ(tree.ChildrenOf("c2"), (Names{"c4", "c5"}));
+  EXPECT_EQ(tree.ChildrenOf("c2"), (Names{"c5", "c4"}));
 }
 
 TEST(CheckpointTree, RemoveMiddleSiblingKeepsOthersLinked) {
@@ -192,10 +195,10 @@ TEST(CheckpointTree, RemoveMiddleSiblingKeepsOthersLinked) {
   ASSERT_TRUE(tree.Add("p", std::nullopt));
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(tree.Add(name, "p"));
   ASSERT_TRUE(tree.Remove("b"));
-  EXPECT_EQ(tree.ChildrenOf("p"), (Names{"a", "c"}));
+  EXPECT_EQ(tree.ChildrenOf("p"), (Names{"c", "a"}));
   ASSERT_TRUE(tree.Remove("c"));
   ASSERT_TRUE(tree.Add("d", "p"));
-  EXPECT_EQ(tree.ChildrenOf("p"), (Names{"a", "d"}));
+  EXPECT_EQ(tree.ChildrenOf("p"), (Names{"d", "a"}));
 }
 
 TEST(CheckpointTree, RemoveUnknownNameIsNoDomainCheckpoint) {
@@ -221,7 +224,7 @@ TEST(CheckpointTree, RemoveDescendantsKeepsTargetAsLeaf) {
             (std::set<std::string>{"c2", "c3", "c4", "c5"}));
   EXPECT_TRUE(tree.Contains("c1"));
   EXPECT_EQ(tree.ChildCount("c1"), 0u);
-  EXPECT_EQ(tree.ListAll(0), (Names{"c1", "r"}));
+  EXPECT_EQ(tree.ListAll(0), (Names{"r", "c1"}));
 }
 
 TEST(CheckpointTree, RemovedNamesListChildrenBeforeParents) {
@@ -241,32 +244,32 @@ TEST(CheckpointTree, RemoveWithDescendantsRemovesTargetLast) {
   ASSERT_TRUE(removed);
   ASSERT_EQ(removed->size(), 3u);
   EXPECT_EQ(removed->back(), "c2");
-  EXPECT_EQ(tree.ListAll(0), (Names{"c1", "c3", "r"}));
+  EXPECT_EQ(tree.ListAll(0), (Names{"r", "c1", "c3"}));
   EXPECT_EQ(tree.ChildrenOf("c1"), Names{"c3"});
 }
 
 TEST(CheckpointTree, NoFlagsListEverything) {
   CheckpointTree tree = SmallForest();
-  EXPECT_EQ(tree.ListAll(0), (Names{"c1", "c2", "c4", "c5", "c3", "r"}));
+  EXPECT_EQ(tree.ListAll(0), (Names{"r", "c1", "c3", "c2", "c5", "c4"}));
 }
 
 TEST(CheckpointTree, RootsNarrowListAll) {
   CheckpointTree tree = SmallForest();
-  EXPECT_EQ(tree.ListAll(kListRoots), (Names{"c1", "r"}));
+  EXPECT_EQ(tree.ListAll(kListRoots), (Names{"r", "c1"}));
   EXPECT_EQ(tree.ListAll(kListRoots | kListLeaves), Names{"r"});
   EXPECT_EQ(tree.ListAll(kListRoots | kListNoLeaves), Names{"c1"});
 }
 
 TEST(CheckpointTree, ListChildrenWithoutFlagsListsDirectChildren) {
   CheckpointTree tree = SmallForest();
-  EXPECT_EQ(tree.ListChildren("c1", 0), (Names{"c2", "c3"}));
+  EXPECT_EQ(tree.ListChildren("c1", 0), (Names{"c3", "c2"}));
   EXPECT_EQ(tree.ListChildren("c4", 0), Names{});
 }
 
 TEST(CheckpointTree, DescendantsWidenListChildren) {
   CheckpointTree tree = SmallForest();
-  EXPECT_EQ(tree.ListChildren("c1", kListDescendants), (Names{"c2", "c4", "c5", "c3"}));
-  EXPECT_EQ(tree.ListChildren("c2", kListDescendants | kListTopological), (Names{"c4", "c5"}));
+  EXPECT_EQ(tree.ListChildren("c1", kListDescendants), (Names{"c3", "c2", "c5", "c4"}));
+  EXPECT_EQ(tree.ListChildren("c2", kListDescendants | kListTopological), (Names{"c5", "c4"}));
 }
 
 TEST(CheckpointTree, ListChildrenOfUnknownNameIsNoDomainCheckpoint) {
@@ -278,8 +281,8 @@ TEST(CheckpointTree, ListChildrenOfUnknownNameIsNoDomainCheckpoint) {
 
 TEST(CheckpointTree, LeavesKeepNodesWithoutChildren) {
   CheckpointTree tree = SmallForest();
-  EXPECT_EQ(tree.Leaves(), (Names{"c4", "c5", "c3", "r"}));
-  EXPECT_EQ(tree.ListChildren("c1", kListDescendants | kListLeaves), (Names{"c4", "c5", "c3"}));
+  EXPECT_EQ(tree.Leaves(), (Names{"r", "c3", "c5", "c4"}));
+  EXPECT_EQ(tree.ListChildren("c1", kListDescendants | kListLeaves), (Names{"c3", "c5", "c4"}));
 }
 
 TEST(CheckpointTree, NoLeavesKeepNodesWithChildren) {
@@ -372,16 +375,16 @@ TEST(CheckpointTree, IsDescendantOfFollowsParentLinks) {
 TEST(CheckpointTree, MovedTreeKeepsLinksAndSourceIsEmpty) {
   CheckpointTree source = SmallForest();
   CheckpointTree moved(std::move(source));
-  EXPECT_EQ(moved.ListAll(0), (Names{"c1", "c2", "c4", "c5", "c3", "r"}));
+  EXPECT_EQ(moved.ListAll(0), (Names{"r", "c1", "c3", "c2", "c5", "c4"}));
   ASSERT_TRUE(moved.Remove("c2"));
-  EXPECT_EQ(moved.ChildrenOf("c1"), (Names{"c3", "c4", "c5"}));
+  EXPECT_EQ(moved.ChildrenOf("c1"), (Names{"c5", "c4", "c3"}));
   EXPECT_EQ(source.Size(), 0u);  // NOLINT(bugprone-use-after-move): documented as empty
   EXPECT_EQ(source.ListAll(0), Names{});
   ASSERT_TRUE(source.Add("c1", std::nullopt));
 
   CheckpointTree assigned;
   assigned = std::move(moved);
-  EXPECT_EQ(assigned.Roots(), (Names{"c1", "r"}));
+  EXPECT_EQ(assigned.Roots(), (Names{"r", "c1"}));
   EXPECT_EQ(moved.Roots(), Names{});  // NOLINT(bugprone-use-after-move)
 }
 
@@ -420,6 +423,25 @@ TEST(CheckpointTree, VirshCheckpointChainDeletesAsLibvirtDoes) {
 
   EXPECT_EQ(tree.RemoveWithDescendants("c3"), Names{"c3"});  // --children c3
   EXPECT_EQ(tree.Size(), 0u);
+}
+
+// The order virsh shows on libvirt 9.0 (tests/differential/cli/checkpoint_topological_order):
+// a hub's children a, b, c list c, b, a; redefining b in place puts it first; deleting a
+// puts its children x, leaf in front of the hub's remaining children.
+TEST(CheckpointTree, SiblingOrderFollowsLibvirtThroughRedefineAndDelete) {
+  CheckpointTree tree;
+  ASSERT_TRUE(tree.Add("hub", std::nullopt));
+  for (const char* n : {"a", "b", "c"}) ASSERT_TRUE(tree.Add(n, "hub"));
+  ASSERT_TRUE(tree.Add("r2", std::nullopt));
+  ASSERT_TRUE(tree.Add("leaf", "a"));
+  ASSERT_TRUE(tree.Add("x", "a"));
+  EXPECT_EQ(tree.ListAll(kListTopological), (Names{"r2", "hub", "c", "b", "a", "x", "leaf"}));
+  ASSERT_TRUE(tree.SetParent("b", "hub"));
+  EXPECT_EQ(tree.ChildrenOf("hub"), (Names{"b", "c", "a"}));
+  ASSERT_TRUE(tree.Remove("a"));
+  EXPECT_EQ(tree.ChildrenOf("hub"), (Names{"x", "leaf", "b", "c"}));
+  ASSERT_TRUE(tree.Remove("hub"));
+  EXPECT_EQ(tree.Roots(), (Names{"x", "leaf", "b", "c", "r2"}));
 }
 
 // Phase 2 of the same vector: redefinition must go parent first.

@@ -138,6 +138,27 @@ TEST(DomainCheckpoints, LoadRebuildsLinksAndPicksTheSingleLeafAsCurrent) {
   EXPECT_EQ(set.List(kListTopological), (std::vector<std::string>{"a", "b", "c"}));
 }
 
+TEST(DomainCheckpoints, LoadListsSiblingsNewestFirstAsTheirCreationDid) {
+  auto timed = [](const std::string& name, const std::string& parent, std::int64_t t) {
+    conf::CheckpointDef d = Def(name, parent);
+    d.creation_time = t;
+    return d;
+  };
+  DomainCheckpoints set;
+  set.Load({timed("b", "hub", 30), timed("hub", "", 10), timed("a", "hub", 20),
+            timed("c", "hub", 40), timed("r", "", 15)});
+  EXPECT_EQ(set.List(kListTopological), (std::vector<std::string>{"r", "hub", "c", "b", "a"}));
+}
+
+TEST(DomainCheckpoints, NotFoundCarriesTheDriversErrorDomain) {
+  DomainCheckpoints test_set(ErrorDomain::kTest);
+  EXPECT_EQ(test_set.Find("x").error().domain(), ErrorDomain::kTest);
+  Create(test_set, "a");
+  EXPECT_EQ(test_set.ParentOf("a").error().domain(), ErrorDomain::kTest);
+  EXPECT_EQ(test_set.ParentOf("a").error().Text(),
+            "Domain checkpoint not found: checkpoint 'a' does not have a parent");
+}
+
 TEST(DomainCheckpoints, LoadWithBranchesHasNoCurrent) {
   DomainCheckpoints set;
   set.Load({Def("a"), Def("b", "a"), Def("c", "a")});
