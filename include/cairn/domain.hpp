@@ -96,6 +96,14 @@ class Domain {
   // (one look at the images), in unspecified order. VIR_ERR_NO_SUPPORT from drivers
   // without bitmaps.
   Result<std::vector<CheckpointBitmapReport>> CheckCheckpointBitmaps() const;
+  // Cairn extension: whether a checkpoint change that a killed writer left unfinished (its
+  // journal) awaits completion. Only a connection that may not complete it sees true: a
+  // read-only one, or one without write access to the driver's state, or while another
+  // writer is still under way. Its listings then already show the checkpoints as the next
+  // call that may write (which completes the change) will leave them.
+  // Returns: true when pending; false on drivers without journals (test:///default).
+  // Errors: those of ListAllCheckpoints (the same look at the domain's checkpoint state).
+  Result<bool> CheckpointRepairPending() const;
 
   const std::shared_ptr<api::ConnectionState>& connection_state() const { return conn_; }
 

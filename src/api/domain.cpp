@@ -165,4 +165,9 @@ Result<std::vector<CheckpointBitmapReport>> Domain::CheckCheckpointBitmaps() con
   return conn_->driver->CheckAllCheckpointBitmaps(Ref(*this));
 }
 
+Result<bool> Domain::CheckpointRepairPending() const {
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->CheckpointRepairPending(Ref(*this));
+}
+
 }  // namespace cairn

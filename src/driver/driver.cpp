@@ -109,6 +109,7 @@ Result<std::vector<CheckpointBitmapState>> Driver::CheckpointCheckBitmaps(const 
 Result<std::vector<CheckpointBitmapReport>> Driver::CheckAllCheckpointBitmaps(const DomainRef&) {
   return std::unexpected(Unsupported("cairnDomainCheckCheckpointBitmaps"));
 }
+Result<bool> Driver::CheckpointRepairPending(const DomainRef&) { return false; }
 Status Driver::BackupBegin(const DomainRef&, std::string_view, std::string_view, unsigned) {
   return std::unexpected(Unsupported("virDomainBackupBegin"));
 }

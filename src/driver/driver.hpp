@@ -74,6 +74,9 @@ class Driver {
                                                                             std::string_view name);
   virtual Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(
       const DomainRef& dom);
+  // Whether this connection sees `dom`'s checkpoints as a pending repair will leave them
+  // (a journal it may not replay). Default: false, for drivers without journals.
+  virtual Result<bool> CheckpointRepairPending(const DomainRef& dom);
 
   // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
   // no checkpoint. GetJobStats takes JobStatsFlags bits.

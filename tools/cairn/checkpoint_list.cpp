@@ -137,6 +137,18 @@ void WarnAboutBrokenBitmaps(Session& s, const Domain& dom,
   }
 }
 
+// Cairn extension: a reader that may not complete a change a killed writer left in the
+// journal lists the checkpoints as that completion will leave them; say so, on stderr.
+// Drivers without journals answer "no", so nothing is printed there.
+void WarnAboutPendingRepair(Session& s, const Domain& dom) {
+  Result<bool> pending = dom.CheckpointRepairPending();
+  if (!pending || !*pending) return;
+  s.out().Warning(fmt::format(
+      "an interrupted checkpoint change on domain '{}' is pending: the list shows what its "
+      "repair will leave; the next command that may write to the domain's checkpoints repairs it",
+      dom.name()));
+}
+
 bool RunCheckpointList(Session& s, const ParsedCommand& cmd) {
   if (!CheckExclusions(s, cmd)) return false;
   const CheckpointListFlags flags = ListFlags(cmd);
@@ -157,6 +169,7 @@ bool RunCheckpointList(Session& s, const ParsedCommand& cmd) {
   } else {
     PrintTable(s, *list, cmd.Has("parent"));
   }
+  WarnAboutPendingRepair(s, *dom);
   WarnAboutBrokenBitmaps(s, *dom, *list);
   return true;
 }

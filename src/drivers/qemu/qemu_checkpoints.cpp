@@ -195,6 +195,14 @@ Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::Do
   return s->checkpoints.List(flags);
 }
 
+// Opened as the listing calls open it: a reader that may write replays the journal here and
+// sees nothing pending, as its listing already did.
+Result<bool> QemuDriver::CheckpointRepairPending(const driver::DomainRef& ref) {
+  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  if (!s) return std::unexpected(s.error());
+  return s->repair_pending;
+}
+
 Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(const driver::DomainRef& ref,
                                                                        std::string_view name,
                                                                        unsigned flags) {

@@ -78,6 +78,7 @@ class QemuDriver : public driver::Driver {
                                                                     std::string_view name) override;
   Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(
       const driver::DomainRef& dom) override;
+  Result<bool> CheckpointRepairPending(const driver::DomainRef& dom) override;
 
  private:
   std::string uri_;

@@ -74,6 +74,41 @@ TEST_F(ReadOnly, ListOverACreateWhoseBitmapsExistSeesItAndLeavesTheJournal) {
   EXPECT_FALSE(fs::exists(JournalPath()));
 }
 
+TEST_F(ReadOnly, ReaderOverAJournalIsToldARepairIsPending) {
+  Create("c1");
+  CreateAndCrashAt("checkpoint-create:bitmaps-added", "c2");
+  auto c = Connection::Open(Uri(), /*read_only=*/true);
+  ASSERT_TRUE(c) << c.error().Text();
+
+  auto pending = c->LookupDomainByName("vm1")->CheckpointRepairPending();
+
+  ASSERT_TRUE(pending) << pending.error().Text();
+  EXPECT_TRUE(*pending);
+  EXPECT_TRUE(fs::exists(JournalPath()));
+}
+
+TEST_F(ReadOnly, WriterRepairsSoNoRepairIsPendingAfterwards) {
+  Create("c1");
+  CreateAndCrashAt("checkpoint-create:bitmaps-added", "c2");
+
+  auto pending = Open().LookupDomainByName("vm1")->CheckpointRepairPending();
+
+  ASSERT_TRUE(pending) << pending.error().Text();
+  EXPECT_FALSE(*pending);
+  EXPECT_FALSE(fs::exists(JournalPath()));
+}
+
+TEST_F(ReadOnly, ReaderWithoutAJournalIsToldNoRepairIsPending) {
+  Create("c1");
+  auto c = Connection::Open(Uri(), /*read_only=*/true);
+  ASSERT_TRUE(c) << c.error().Text();
+
+  auto pending = c->LookupDomainByName("vm1")->CheckpointRepairPending();
+
+  ASSERT_TRUE(pending) << pending.error().Text();
+  EXPECT_FALSE(*pending);
+}
+
 TEST_F(ReadOnly, ListOverACreateWithoutBitmapsDoesNotSeeIt) {
   Create("c1");
   CreateAndCrashAt("checkpoint-create:journal-written", "c2");
