@@ -58,7 +58,7 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "--size adds to each disk size='BYTES': the bytes its bitmap marks as changed since "
        "the checkpoint, asked of the running QEMU or, for a shut-off domain, of a read-only "
        "qemu-storage-daemon on the images; a disk whose bitmap is missing or inconsistent "
-       "gets no size. The test driver reports 1024 per disk. --xpath prints only the nodes the "
+       "gets no size; the test driver adds nothing, as libvirt's. --xpath prints only the nodes the "
        "expression selects, each on its own "
        "line, or with --wrap under one <nodes> element."},
       {"checkpoint-edit",
@@ -68,10 +68,20 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
       {"checkpoint-info", "Prints Name, Domain, Parent (- for a root), Children and Descendants."},
       {"checkpoint-list",
        "Lists by name (case-insensitively) unless --topological, which puts every parent "
-       "before its children. --parent, --roots and --tree are mutually exclusive, as are "
+       "before its children and lists roots and children most recently created or "
+       "redefined first, as libvirt does. --parent, --roots and --tree are mutually exclusive, as are "
        "--tree and --name, --roots and --from; --leaves and --no-leaves cannot be used with "
        "--tree; --descendants needs --from. --from lists the children of a checkpoint (all "
-       "its descendants with --descendants), without the checkpoint itself unless --tree."},
+       "its descendants with --descendants), without the checkpoint itself unless --tree. "
+       "On a connection that may not write (-r, or no write access to the state root), a "
+       "checkpoint change left unfinished by a killed cairn is reported on stderr; the list "
+       "shows the checkpoints as its repair will leave them, and the next command that may "
+       "write performs that repair."},
+      {"start",
+       "On the qemu driver, each checkpoint whose bitmap can no longer serve an incremental "
+       "backup (left in-use by a QEMU that was killed, or added while it ran and never "
+       "written to the image) is named on stderr with its disk and the way out: delete the "
+       "checkpoint and take a full backup."},
       {"checkpoint-parent", "Fails for a checkpoint without a parent."},
       {"undefine",
        "On the test driver a running domain becomes transient. The qemu driver keeps no "
@@ -211,6 +221,18 @@ and none of them runs.
 After the error line for an unknown domain or checkpoint name, cairn adds a line
 "hint: did you mean 'NAME'?" when an existing name is close.
 \fBdominfo\fR prints no Security lines: Cairn has no security drivers.
+Error and warning lines show at most 1024 bytes of a message, and control characters in
+it as \exNN.
+The qemu driver refuses at \fBdefine\fR every part of a domain definition it does not
+honour (\fIunsupported configuration: <X> is not supported by Cairn's qemu driver\fR):
+it honours name, uuid, title, description, metadata, memory, currentMemory, vcpu
+(static), os (x86_64 hvm: type machine, kernel, initrd, cmdline, boot dev='hd'), features
+acpi, apic and pae, clock offset='utc', on_poweroff destroy, on_reboot restart or destroy,
+and as devices: emulator; disk (file or block; disk or cdrom; driver qemu, raw or qcow2,
+discard unmap or ignore; bus virtio, ide or sata; readonly; boot order); serial and
+console (unix, pipe, file or null); the guest agent channel (unix,
+org.qemu.guest_agent.0); memballoon model='none'. Names of domains and checkpoints are
+at most 239 bytes. XML may not carry a DTD, exceed 16 MiB, or mix text and elements.
 Commands read from a stdin that is not a terminal are run without virsh's banner and
 prompts.
 An \fB\-\-xpath\fR expression that is not valid, or does not select nodes, is an error.
