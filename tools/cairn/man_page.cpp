@@ -77,7 +77,13 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "checkpoint change left unfinished by a killed cairn is reported on stderr; the list "
        "shows the checkpoints as its repair will leave them, and the next command that may "
        "write performs that repair."},
+      {"backup-begin",
+       "On the qemu driver a shut-off domain can be backed up too (libvirt refuses): a "
+       "qemu-storage-daemon serves its images for the job's life, with the same XML, job "
+       "statistics and end, and quits when the job ends. Until then the domain cannot be "
+       "started or undefined; domjobinfo and domjobabort work on it as on a running domain."},
       {"start",
+       "Refused on the qemu driver while a backup job reads the shut-off domain's disks. "
        "On the qemu driver, each checkpoint whose bitmap can no longer serve an incremental "
        "backup (left in-use by a QEMU that was killed, or added while it ran and never "
        "written to the image) is named on stderr with its disk and the way out: delete the "
@@ -86,7 +92,8 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
       {"undefine",
        "On the test driver a running domain becomes transient. The qemu driver keeps no "
        "transient domains and refuses to undefine a running one (destroy it first). An "
-       "inactive domain that still has checkpoint metadata is refused unless "
+       "inactive domain whose backup job still runs, or that still has checkpoint metadata, is "
+       "refused, the latter unless "
        "--checkpoints-metadata is given, which discards that metadata (the bitmaps stay in "
        "the disk images); undefine removes ROOT/domains/NAME.xml and "
        "ROOT/checkpoints/NAME/."},
@@ -292,7 +299,8 @@ themselves live in the qcow2 images.
 .TP
 .B ROOT/run/NAME/
 Live state while NAME runs: pid, id, qmp.sock (QMP monitor), qga.sock (guest agent),
-qemu.log, backup.xml (the running backup job) and backup-completed.xml (ended jobs).
+qemu.log, backup.xml (the running backup job) and backup-completed.xml (ended jobs);
+qsd.pid and qsd-qmp.sock while a qemu\-storage\-daemon serves a shut-off NAME's backup.
 .TP
 .B ROOT/locks/NAME.lock
 The lock that lets one cairn process at a time change NAME.

@@ -259,7 +259,8 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
       ended && !ended->jobs.empty()) {
     r.started_ms = std::max(r.started_ms, ended->jobs.back().started_ms + 1);
   }
-  r.qemu_pid = dom.qemu->pid;
+  r.qemu_pid = runner_pid_;
+  r.storage_daemon = !dom.active();
   r.flags = flags_;
   r.nbd_server = !push;
   if (checkpoint_) {
@@ -408,7 +409,9 @@ Status BackupStart::Execute() {
       if (Status ok = tracker_.Save(); !ok) return ok;
     }
   }
-  if (flags_ & kBackupPreserveShutdownDomain) {
+  // A shut-off domain cannot shut down: the flag holds trivially (and the daemon has no
+  // set-action).
+  if ((flags_ & kBackupPreserveShutdownDomain) && !r.storage_daemon) {
     Result<json> held = qmp.Execute("set-action", {{"shutdown", "pause"}});
     if (!held) return std::unexpected(held.error());
   }

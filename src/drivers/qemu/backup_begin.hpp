@@ -1,5 +1,7 @@
-// BackupStart: virDomainBackupBegin on a running domain, one step after the other, under
-// the domain's lock, undone on any failure (the destructor rolls back unless the job runs).
+// BackupStart: virDomainBackupBegin, one step after the other, under the domain's lock,
+// undone on any failure (the destructor rolls back unless the job runs). The job runs in
+// the domain's QEMU, or for a shut-off domain in the storage daemon the caller started
+// (storage_daemon.hpp): the steps are the same QMP commands for both.
 //
 //   check everything (XML, disks, checkpoints and their bitmaps, stores, NBD address)
 //     -> record "starting" written          (from here on, failure = RollBackStart)
@@ -41,10 +43,15 @@ inline constexpr unsigned kNbdPortMax = 10872;
 
 class BackupStart {
  public:
-  // `session` (locked, for a running domain) and `tracker` (no job) outlive the object.
+  // `session` (locked) and `tracker` (no job; its Qmp() reaches the runner) outlive the
+  // object. `runner_pid`: the domain's QEMU, or the storage daemon of a shut-off domain.
   BackupStart(const StateLayout& layout, CheckpointSession& session, BackupTracker& tracker,
-              unsigned flags)
-      : layout_(layout), session_(session), tracker_(tracker), flags_(flags) {}
+              pid_t runner_pid, unsigned flags)
+      : layout_(layout),
+        session_(session),
+        tracker_(tracker),
+        runner_pid_(runner_pid),
+        flags_(flags) {}
   ~BackupStart();
   BackupStart(const BackupStart&) = delete;
   BackupStart& operator=(const BackupStart&) = delete;
@@ -59,6 +66,7 @@ class BackupStart {
   const StateLayout& layout_;
   CheckpointSession& session_;
   BackupTracker& tracker_;
+  pid_t runner_pid_;
   unsigned flags_;
   // One participating disk: where its record entry is, and what to create and attach.
   struct DiskPlan {

@@ -40,6 +40,7 @@ conf::XmlElement Bookkeeping(const BackupRecord& r) {
   job.SetAttribute("started", std::to_string(r.started_ms));
   if (r.copy_started_ms != 0) job.SetAttribute("copyStarted", std::to_string(r.copy_started_ms));
   job.SetAttribute("qemuPid", std::to_string(r.qemu_pid));
+  if (r.storage_daemon) job.SetAttribute("storageDaemon", "yes");
   job.SetAttribute("flags", std::to_string(r.flags));
   if (!r.checkpoint.empty()) job.SetAttribute("checkpoint", r.checkpoint);
   if (!r.checkpoint_parent.empty()) job.SetAttribute("checkpointParent", r.checkpoint_parent);
@@ -76,6 +77,7 @@ void ReadBookkeeping(const conf::XmlElement& priv, BackupRecord& r) {
     r.started_ms = Number<std::int64_t>(*job, "started");
     r.copy_started_ms = Number<std::int64_t>(*job, "copyStarted");
     r.qemu_pid = Number<pid_t>(*job, "qemuPid", -1);
+    r.storage_daemon = Yes(*job, "storageDaemon");
     r.flags = Number<unsigned>(*job, "flags");
     r.checkpoint = Text(*job, "checkpoint");
     r.checkpoint_parent = Text(*job, "checkpointParent");

@@ -56,6 +56,9 @@ struct BackupRecord {
   std::int64_t started_ms = 0;       // Unix milliseconds; names the job
   std::int64_t copy_started_ms = 0;  // when QEMU's transaction started the jobs (0: not yet)
   pid_t qemu_pid = -1;               // the QEMU that runs it: another pid means it died
+  // The domain was shut off: qemu_pid is the storage daemon Cairn started to run the job
+  // (storage_daemon.hpp), stopped when the job ends.
+  bool storage_daemon = false;
   unsigned flags = 0;                // BackupBegin's flags
   std::string checkpoint{};          // created at the same instant ("" = none)
   std::string checkpoint_parent{};   // the "current" checkpoint before it

@@ -10,6 +10,7 @@
 
 #include "drivers/qemu/backup_sparse.hpp"
 #include "drivers/qemu/qemu_command.hpp"
+#include "drivers/qemu/storage_daemon.hpp"
 #include "model/checkpoint_store.hpp"
 
 namespace cairn::drivers::qemu {
@@ -79,18 +80,26 @@ Result<BackupTracker> BackupTracker::Open(const StateLayout& layout, const Domai
   Result<std::optional<BackupRecord>> r = LoadBackupRecord(layout, domain.def.name());
   if (!r) return std::unexpected(r.error());
   t.record_ = std::move(*r);
+  t.storage_daemon_ = t.record_ ? t.record_->storage_daemon : false;
   return t;
 }
 
-bool BackupTracker::qemu_alive() const {
-  return domain_->qemu && record_ && domain_->qemu->pid == record_->qemu_pid;
+bool BackupTracker::runner_alive() const {
+  if (!record_) return false;
+  if (storage_daemon_) {
+    std::optional<pid_t> daemon = FindStorageDaemon(*layout_, domain_->def.name());
+    return daemon && *daemon == record_->qemu_pid;
+  }
+  return domain_->qemu && domain_->qemu->pid == record_->qemu_pid;
 }
 
 Status BackupTracker::Save() { return SaveBackupRecord(*layout_, domain_->def.name(), *record_); }
 
 Result<qmp::QmpClient*> BackupTracker::Qmp() {
   if (!qmp_) {
-    Result<qmp::QmpClient> c = qmp::QmpClient::Connect(layout_->QmpSocket(domain_->def.name()));
+    const std::string& name = domain_->def.name();
+    Result<qmp::QmpClient> c = qmp::QmpClient::Connect(
+        storage_daemon_ ? layout_->StorageDaemonQmpSocket(name) : layout_->QmpSocket(name));
     if (!c) return std::unexpected(c.error());
     qmp_.emplace(std::move(*c));
   }
@@ -122,19 +131,35 @@ Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
   return std::unexpected(cancelled.error());
 }
 
+Status BackupTracker::StopStorageDaemonOfJob() {
+  if (!storage_daemon_ || !record_) return {};
+  qmp_.reset();  // the daemon's monitor serves one client: the stop asks it to quit
+  return StopStorageDaemon(*layout_, domain_->def.name(), record_->qemu_pid);
+}
+
 Status BackupTracker::Refresh() {
-  if (!record_) return {};
+  if (!record_) {
+    // A daemon without a job: its begin died before writing the record.
+    if (domain_->storage_daemon) {
+      return StopStorageDaemon(*layout_, domain_->def.name(), *domain_->storage_daemon);
+    }
+    return {};
+  }
   BackupRecord& r = *record_;
-  if (!qemu_alive()) {
+  if (!runner_alive()) {
     for (conf::BackupDiskDef& d : r.def.disks) {
       if (!Ongoing(d.state)) continue;
       d.state = d.state == BackupDiskState::kCancelling ? BackupDiskState::kCancelled
                                                         : BackupDiskState::kFailed;
       if (BackupDiskJob* job = r.FindJob(d.name); job && job->error.empty()) {
-        job->error = fmt::format(
-            "domain '{}' stopped before the backup ended (guest shutdown "
-            "or destroy)",
-            domain_->def.name());
+        job->error =
+            storage_daemon_
+                ? fmt::format("the storage daemon serving shut-off domain '{}' stopped before "
+                              "the backup ended",
+                              domain_->def.name())
+                : fmt::format("domain '{}' stopped before the backup ended (guest shutdown "
+                              "or destroy)",
+                              domain_->def.name());
       }
     }
     if (r.phase == BackupPhase::kStarting) return RollBackStart();
@@ -283,7 +308,7 @@ Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
 
 Status BackupTracker::StopNbdServer() {
   if (!record_->nbd_server) return {};
-  if (qemu_alive()) {
+  if (runner_alive()) {
     Result<qmp::QmpClient*> q = Qmp();
     if (!q) return std::unexpected(q.error());
     (void)qmp::NbdServerStop(**q);  // "NBD server not running" is as good as stopped
@@ -322,11 +347,12 @@ Status BackupTracker::Terminate() {
                        : cancelled && r.push() ? JobType::kCancelled
                                                : JobType::kCompleted;
   if (Status ok = StopNbdServer(); !ok) return ok;
-  if (qemu_alive()) {
+  if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
     if (Status ok = Release(all); !ok) return ok;
   }
+  if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(type == JobType::kCompleted);
 
   // An unreadable history must not keep the job from ending: it only loses the statistics
@@ -360,7 +386,7 @@ Status BackupTracker::Terminate() {
 }
 
 void BackupTracker::ReleaseShutdownHold(unsigned flags) {
-  if (!(flags & kBackupPreserveShutdownDomain) || !qemu_alive()) return;
+  if (!(flags & kBackupPreserveShutdownDomain) || storage_daemon_ || !runner_alive()) return;
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return;
   (void)(*q)->Execute("set-action", {{"shutdown", "poweroff"}});
@@ -376,13 +402,13 @@ Status BackupTracker::RollBackStart() {
   // checkpoint code already replayed the creation forward and the checkpoint stands.
   // With QEMU gone its bitmaps may be in the images: the checkpoint code's replay decides.
   bool undo_checkpoint = false;
-  if (!r.checkpoint.empty() && qemu_alive()) {
+  if (!r.checkpoint.empty() && runner_alive()) {
     Result<std::optional<model::CheckpointIntent>> journal = store.ReadJournal();
     undo_checkpoint =
         journal && *journal && (*journal)->created && (*journal)->created->name == r.checkpoint;
   }
   if (Status ok = StopNbdServer(); !ok) return ok;
-  if (qemu_alive()) {
+  if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
     if (Status ok = Release(all); !ok) return ok;
@@ -399,6 +425,7 @@ Status BackupTracker::RollBackStart() {
       if (Status ok = qmp::Transaction(*qmp_, removals); !ok) return ok;
     }
   }
+  if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(false);
   if (undo_checkpoint) {
     std::error_code ec;

@@ -3,6 +3,9 @@
 // job advances whenever anyone looks, from any process. The caller holds the domain's lock
 // for the tracker's whole life; the tracker opens the QMP monitor only when it needs it and
 // closes it with itself (QEMU serves one monitor client at a time).
+// The job's runner is the domain's QEMU, or for a shut-off domain the storage daemon
+// BackupBegin started (storage_daemon.hpp), which speaks the same QMP; the job's end (or
+// roll-back) stops that daemon, and a daemon found without a job is stopped at the next look.
 //
 //   Refresh():
 //     no record ------------------------------------------------------------> nothing
@@ -44,7 +47,12 @@ class BackupTracker {
   // True while a job record exists (after Refresh(): a job that still runs).
   bool active() const { return record_.has_value(); }
   BackupRecord& record() { return *record_; }
-  bool qemu_alive() const;
+  // Whether the process that runs the job (QEMU, or the storage daemon) is still the one
+  // that began it.
+  bool runner_alive() const;
+  // For BackupBegin on a shut-off domain: the job runs in the domain's storage daemon,
+  // already started, and Qmp() speaks to it.
+  void UseStorageDaemon() { storage_daemon_ = true; }
 
   Status Refresh();
   // The running job's statistics (after Refresh()).
@@ -78,12 +86,15 @@ class BackupTracker {
   // it while the job ran completes now (QEMU quits). Best effort.
   void ReleaseShutdownHold(unsigned flags);
   void RemoveCreatedFiles(bool keep_push_targets);
+  // The job is over: its storage daemon (if any) quits, writing new persistent bitmaps.
+  Status StopStorageDaemonOfJob();
   Status Terminate();
 
   const StateLayout* layout_;
   const DomainRecord* domain_;
   std::optional<BackupRecord> record_;
   std::optional<qmp::QmpClient> qmp_;
+  bool storage_daemon_ = false;  // the runner is the storage daemon, not QEMU
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
 };
 

@@ -121,8 +121,15 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
                       {},
                       nullptr,
                       false};
-  s.bitmaps =
-      s.domain.active() ? OnlineBitmaps(s.domain.def, layout) : OfflineBitmaps(s.domain.def);
+  // A shut-off domain's images held by the storage daemon of its backup are changed
+  // through that daemon, as a running domain's through QEMU.
+  if (s.domain.active()) {
+    s.bitmaps = OnlineBitmaps(s.domain.def, layout.QmpSocket(ref.name));
+  } else if (s.domain.storage_daemon) {
+    s.bitmaps = OnlineBitmaps(s.domain.def, layout.StorageDaemonQmpSocket(ref.name));
+  } else {
+    s.bitmaps = OfflineBitmaps(s.domain.def);
+  }
 
   // A journal that cannot be read cannot be replayed: a reader reads what is stored, a
   // writer is told the way out.

@@ -44,7 +44,9 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
                                                 const driver::DomainRef& ref, bool lock_domain,
                                                 bool read_only = false);
 
-// Live bitmaps of a running domain, over its QMP socket.
-std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def, const StateLayout& layout);
+// Live bitmaps of a running domain, over the QMP socket of its QEMU (or of the storage
+// daemon serving a shut-off domain's backup).
+std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def,
+                                           std::filesystem::path qmp_socket);
 
 }  // namespace cairn::drivers::qemu

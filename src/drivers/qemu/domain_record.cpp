@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "drivers/qemu/storage_daemon.hpp"
 #include "util/atomic_file.hpp"
 
 namespace cairn::drivers::qemu {
@@ -23,8 +24,9 @@ Result<DomainRecord> LoadDomain(const StateLayout& layout, std::string_view name
   if (!text) return std::unexpected(text.error());
   Result<conf::DomainDef> def = conf::DomainDef::Parse(*text);
   if (!def) return std::unexpected(def.error());
-  DomainRecord rec{std::move(*def), FindRunningQemu(layout, name)};
+  DomainRecord rec{std::move(*def), FindRunningQemu(layout, name), std::nullopt};
   if (rec.qemu) rec.def.set_id(rec.qemu->id);
+  if (!rec.qemu) rec.storage_daemon = FindStorageDaemon(layout, name);
   return rec;
 }
 

@@ -1,5 +1,7 @@
 // DomainRecord: one domain of a state root as a call sees it — its persistent definition
-// and, if it runs, its QEMU. Loading notices a QEMU that died (the domain reads as shut off).
+// and, if it runs, its QEMU; if it is shut off while a backup job reads its disks, the
+// storage daemon serving them. Loading notices a process that died (the domain reads as
+// shut off, without a daemon).
 #pragma once
 
 #include <optional>
@@ -17,6 +19,7 @@ namespace cairn::drivers::qemu {
 struct DomainRecord {
   conf::DomainDef def;
   std::optional<RunningQemu> qemu;
+  std::optional<pid_t> storage_daemon;  // only while shut off (storage_daemon.hpp)
 
   bool active() const { return qemu.has_value(); }
   driver::DomainRef Ref() const { return {def.name(), def.uuid(), qemu ? qemu->id : -1}; }

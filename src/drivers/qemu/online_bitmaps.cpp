@@ -34,8 +34,8 @@ namespace {
 
 class OnlineDiskBitmaps : public DiskBitmaps {
  public:
-  OnlineDiskBitmaps(const conf::DomainDef& def, const StateLayout& layout)
-      : def_(def), socket_(layout.QmpSocket(def.name())) {}
+  OnlineDiskBitmaps(const conf::DomainDef& def, std::filesystem::path socket)
+      : def_(def), socket_(std::move(socket)) {}
 
   Result<std::vector<DiskBitmapView>> Query() override {
     Result<qmp::QmpClient*> qmp = Client();
@@ -106,8 +106,9 @@ class OnlineDiskBitmaps : public DiskBitmaps {
 
 }  // namespace
 
-std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def, const StateLayout& layout) {
-  return std::make_unique<OnlineDiskBitmaps>(def, layout);
+std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def,
+                                           std::filesystem::path qmp_socket) {
+  return std::make_unique<OnlineDiskBitmaps>(def, std::move(qmp_socket));
 }
 
 }  // namespace cairn::drivers::qemu

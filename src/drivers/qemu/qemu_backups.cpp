@@ -1,5 +1,8 @@
 // The qemu driver's backup entry points. Each takes the domain's lock, brings the job record
-// up to date with QEMU (BackupTracker::Refresh), then does its part.
+// up to date with QEMU (BackupTracker::Refresh), then does its part. A shut-off domain's
+// backup runs in a storage daemon started for it; libvirt refuses one ("cannot perform disk
+// backup for inactive domain"), so there its job queries answer "no job" rather than
+// libvirt's "domain is not running".
 #include <fmt/format.h>
 
 #include "conf/backup_def.hpp"
@@ -8,6 +11,7 @@
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
+#include "drivers/qemu/storage_daemon.hpp"
 #include "util/file_lock.hpp"
 
 namespace cairn::drivers::qemu {
@@ -55,9 +59,23 @@ auto WithRefreshedJob(const StateLayout& layout, const driver::DomainRef& ref, b
   return part(*d, *tracker);
 }
 
-Error DomainNotRunning() {
-  return Error(ErrorCode::kOperationInvalid, kErr, "domain is not running");
-}
+// Stops the storage daemon started for a begin unless the job it serves got running.
+class StorageDaemonGuard {
+ public:
+  StorageDaemonGuard(const StateLayout& layout, std::string name, pid_t pid)
+      : layout_(layout), name_(std::move(name)), pid_(pid) {}
+  ~StorageDaemonGuard() {
+    if (pid_ > 0) (void)StopStorageDaemon(layout_, name_, pid_);
+  }
+  StorageDaemonGuard(const StorageDaemonGuard&) = delete;
+  StorageDaemonGuard& operator=(const StorageDaemonGuard&) = delete;
+  void Keep() { pid_ = -1; }
+
+ private:
+  const StateLayout& layout_;
+  std::string name_;
+  pid_t pid_;
+};
 
 }  // namespace
 
@@ -77,18 +95,27 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
   Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
   if (!s) return std::unexpected(s.error());
   s->bitmaps.reset();  // it may hold the QMP monitor, which the backup needs
-  if (!s->domain.active()) {
-    return Fail(ErrorCode::kOperationUnsupported, kErr,
-                "cannot perform disk backup for inactive domain");
-  }
   Result<BackupTracker> tracker = BackupTracker::Open(layout_, s->domain);
   if (!tracker) return std::unexpected(tracker.error());
   if (Status ok = tracker->Refresh(); !ok) return ok;
   if (tracker->active()) {
     return Fail(ErrorCode::kOperationInvalid, kErr, "another backup job is already running");
   }
-  BackupStart start(layout_, *s, *tracker, flags);
-  return start.Run(std::move(*def), std::move(checkpoint));
+  // A shut-off domain's disks are served for the job's life by a storage daemon, which the
+  // job's end stops; a begin that fails stops it at once.
+  std::optional<StorageDaemonGuard> daemon;
+  pid_t runner = s->domain.active() ? s->domain.qemu->pid : -1;
+  if (!s->domain.active()) {
+    Result<pid_t> pid = StartStorageDaemon(s->domain.def, layout_);
+    if (!pid) return std::unexpected(pid.error());
+    daemon.emplace(layout_, ref.name, *pid);
+    tracker->UseStorageDaemon();
+    runner = *pid;
+  }
+  BackupStart start(layout_, *s, *tracker, runner, flags);
+  if (Status ok = start.Run(std::move(*def), std::move(checkpoint)); !ok) return ok;
+  if (daemon) daemon->Keep();
+  return {};
 }
 
 Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, unsigned) {
@@ -102,10 +129,9 @@ Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, u
 Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned flags) {
   return WithRefreshedJob(layout_, ref, read_only_,
                           [&](LockedDomain& d, BackupTracker& tracker) -> Result<JobStats> {
-                            if (!(flags & kStatsCompleted)) {
-                              if (!d.domain.active()) return std::unexpected(DomainNotRunning());
-                              return tracker.LiveStats();
-                            }
+                            // A shut-off domain may run a job too (in its storage daemon):
+                            // without one it has none, as a running domain without one.
+                            if (!(flags & kStatsCompleted)) return tracker.LiveStats();
                             // libvirt: the completed job only while no job runs — a poller must
                             // never take the previous job's end for the one it started.
                             if (tracker.active()) return JobStats{};
@@ -138,11 +164,8 @@ Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
   if (!d) return std::unexpected(d.error());
   Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
   if (!tracker) return std::unexpected(tracker.error());
-  if (!d->domain.active()) {
-    // Settle a job whose QEMU is gone (so its end is recorded), then answer as libvirt does.
-    if (Status ok = tracker->Refresh(); !ok) return ok;
-    return std::unexpected(DomainNotRunning());
-  }
+  // A job whose QEMU is gone is settled (its end recorded); a shut-off domain's job runs in
+  // its storage daemon and is aborted there.
   return tracker->Abort();
 }
 

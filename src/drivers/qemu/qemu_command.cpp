@@ -15,16 +15,6 @@ namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 
-// QEMU's option parser treats ',' as a separator; a literal comma is written twice.
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    out += c;
-    if (c == ',') out += ',';
-  }
-  return out;
-}
-
 const conf::XmlElement* FindAgentChannel(const conf::XmlElement& devices) {
   for (const conf::XmlElement& c : devices.children()) {
     if (c.name() != "channel") continue;
@@ -38,33 +28,11 @@ const conf::XmlElement* FindAgentChannel(const conf::XmlElement& devices) {
 Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, int index,
                const conf::XmlElement& element) {
   const std::string fmt_node = DiskNodeName(disk.target);
-  const std::string file_node = DiskFileNodeName(disk.target);
   const bool cdrom = disk.device == "cdrom";
-  std::string format = disk.format.empty() ? "raw" : disk.format;
-  if (format != "raw" && format != "qcow2") {
-    return Fail(ErrorCode::kConfigUnsupported, kErr,
-                fmt::format("disk '{}': format '{}' is not supported", disk.target, format));
-  }
-  bool has_media = !disk.empty();
-  if (has_media) {
-    std::string driver = disk.type == "block" ? "host_device" : "file";
-    if (disk.type != "file" && disk.type != "block" && !disk.type.empty()) {
-      return Fail(ErrorCode::kConfigUnsupported, kErr,
-                  fmt::format("disk '{}': type '{}' is not supported", disk.target, disk.type));
-    }
-    const char* ro = (disk.readonly || cdrom) ? "on" : "off";
-    std::string discard = "unmap";  // <driver discard='unmap|ignore'>, as QEMU spells them
-    if (const conf::XmlElement* drv = element.Child("driver")) {
-      if (const std::string* d = drv->Attribute("discard")) discard = *d;
-    }
-    argv.push_back("-blockdev");
-    argv.push_back(fmt::format("driver={},node-name={},filename={},read-only={},"
-                               "cache.direct=off,discard={}",
-                               driver, file_node, Escape(disk.source), ro, discard));
-    argv.push_back("-blockdev");
-    argv.push_back(fmt::format("driver={},node-name={},file={},read-only={}", format, fmt_node,
-                               file_node, ro));
-  }
+  Result<std::vector<std::string>> blockdevs = DiskBlockdevs(disk, element);
+  if (!blockdevs) return std::unexpected(blockdevs.error());
+  for (std::string& b : *blockdevs) argv.insert(argv.end(), {"-blockdev", std::move(b)});
+  const bool has_media = !disk.empty();
   std::string bus = disk.bus.empty() ? (cdrom ? "ide" : "virtio") : disk.bus;
   std::string device;
   if (bus == "virtio") {
@@ -89,6 +57,54 @@ Status AddDisk(std::vector<std::string>& argv, const conf::DomainDiskDef& disk, 
 }
 
 }  // namespace
+
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    out += c;
+    if (c == ',') out += ',';
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> DiskBlockdevs(const conf::DomainDiskDef& disk,
+                                               const conf::XmlElement& element) {
+  const std::string format = disk.format.empty() ? "raw" : disk.format;
+  if (format != "raw" && format != "qcow2") {
+    return Fail(ErrorCode::kConfigUnsupported, kErr,
+                fmt::format("disk '{}': format '{}' is not supported", disk.target, format));
+  }
+  if (disk.empty()) return std::vector<std::string>{};
+  if (disk.type != "file" && disk.type != "block" && !disk.type.empty()) {
+    return Fail(ErrorCode::kConfigUnsupported, kErr,
+                fmt::format("disk '{}': type '{}' is not supported", disk.target, disk.type));
+  }
+  const std::string driver = disk.type == "block" ? "host_device" : "file";
+  const char* ro = (disk.readonly || disk.device == "cdrom") ? "on" : "off";
+  std::string discard = "unmap";  // <driver discard='unmap|ignore'>, as QEMU spells them
+  if (const conf::XmlElement* drv = element.Child("driver")) {
+    if (const std::string* d = drv->Attribute("discard")) discard = *d;
+  }
+  return std::vector<std::string>{
+      fmt::format("driver={},node-name={},filename={},read-only={},cache.direct=off,discard={}",
+                  driver, DiskFileNodeName(disk.target), Escape(disk.source), ro, discard),
+      fmt::format("driver={},node-name={},file={},read-only={}", format,
+                  DiskNodeName(disk.target), DiskFileNodeName(disk.target), ro)};
+}
+
+Result<std::vector<std::string>> AllDiskBlockdevs(const conf::DomainDef& def) {
+  std::vector<std::string> out;
+  const conf::XmlElement* devices = def.element().Child("devices");
+  if (devices == nullptr) return out;
+  std::size_t parsed_disk = 0;
+  for (const conf::XmlElement& dev : devices->children()) {
+    if (dev.name() != "disk") continue;
+    Result<std::vector<std::string>> b = DiskBlockdevs(def.disks()[parsed_disk++], dev);
+    if (!b) return std::unexpected(b.error());
+    out.insert(out.end(), b->begin(), b->end());
+  }
+  return out;
+}
 
 std::string QemuNameOption(std::string_view name) {
   return fmt::format("guest={},debug-threads=on", Escape(name));

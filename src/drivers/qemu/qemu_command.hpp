@@ -14,6 +14,10 @@
 
 namespace cairn::drivers::qemu {
 
+// A value inside a QEMU option ("path=..."): QEMU's option parser treats ',' as a
+// separator, so a literal comma is written twice.
+std::string Escape(std::string_view s);
+
 // The value of QEMU's -name option for domain `name` ("guest=a,,b,debug-threads=on": QEMU's
 // option syntax doubles a literal comma). The command line is built with it and a running
 // QEMU is recognised by it, argument for argument, so the two can never disagree.
@@ -26,6 +30,16 @@ bool IsCommandLineOf(const std::vector<std::string>& argv, std::string_view name
 // The block node QMP addresses for a disk's format layer ("disk-vda") and its file.
 std::string DiskNodeName(std::string_view target);
 std::string DiskFileNodeName(std::string_view target);
+
+// The two block nodes of a disk with media (its file, then its format layer named
+// DiskNodeName), as the value of a -blockdev option; none for an empty drive. QEMU and the
+// storage daemon that serves a shut-off domain's backup open a disk identically with them.
+// `element` is the disk's <disk> element. An unsupported format or type is
+// VIR_ERR_CONFIG_UNSUPPORTED.
+Result<std::vector<std::string>> DiskBlockdevs(const conf::DomainDiskDef& disk,
+                                               const conf::XmlElement& element);
+// DiskBlockdevs of every disk of `def`, in order.
+Result<std::vector<std::string>> AllDiskBlockdevs(const conf::DomainDef& def);
 
 struct QemuCommandOptions {
   bool kvm = false;  // use KVM (only when /dev/kvm really works); TCG otherwise

@@ -50,6 +50,22 @@ std::filesystem::path SessionRoot() {
   return std::filesystem::path(home != nullptr ? home : "/root") / ".local/state/cairn";
 }
 
+// A shut-off domain whose disks a backup job reads (through its storage daemon) can neither
+// start (QEMU could not lock the images) nor go until the job ends. A job that has ended
+// without anyone looking is settled first, which stops the daemon.
+Status NoBackupWhileShutOff(const StateLayout& layout, const DomainRecord& rec,
+                            std::string_view what) {
+  if (rec.active()) return {};
+  Result<BackupTracker> tracker = BackupTracker::Open(layout, rec);
+  if (!tracker) return std::unexpected(tracker.error());
+  if (Status ok = tracker->Refresh(); !ok) return ok;
+  if (!tracker->active()) return {};
+  return Fail(ErrorCode::kOperationInvalid, kErr,
+              fmt::format("cannot {} domain '{}' while a backup job reads its disks: wait for "
+                          "the job to end, or abort it with 'domjobabort {}'",
+                          what, rec.def.name(), rec.def.name()));
+}
+
 bool HasCheckpoints(const StateLayout& layout, std::string_view name) {
   model::CheckpointStore store(layout.CheckpointDir(name));
   Result<std::vector<conf::CheckpointDef>> defs = store.LoadAll();
@@ -216,6 +232,7 @@ Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
                 "cannot undefine a running domain: destroy it first (Cairn keeps no transient "
                 "domains)");
   }
+  if (Status ok = NoBackupWhileShutOff(layout_, *rec, "undefine"); !ok) return ok;
   if (!cps->empty() && !(flags & kUndefineCheckpointsMetadata)) {
     return Fail(ErrorCode::kOperationInvalid, kErr,
                 fmt::format("cannot delete inactive domain with {} checkpoints", cps->size()));
@@ -231,6 +248,7 @@ Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, 
   Result<DomainRecord> rec = LoadDomain(layout_, ref);
   if (!rec) return std::unexpected(rec.error());
   if (rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is already running");
+  if (Status ok = NoBackupWhileShutOff(layout_, *rec, "start"); !ok) return std::unexpected(ok.error());
   // Ids: the smallest positive number no running domain of this root uses.
   std::set<int> used;
   if (Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_)) {

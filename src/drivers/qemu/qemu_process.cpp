@@ -6,41 +6,21 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-#include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "drivers/qemu/qemu_command.hpp"
 #include "util/atomic_file.hpp"
 #include "util/child_process.hpp"
+#include "util/process_table.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
 
-std::optional<long> ReadNumber(const std::filesystem::path& p) {
-  Result<std::string> text = util::ReadFile(p);
-  if (!text) return std::nullopt;
-  long v = 0;
-  const char* b = text->data();
-  const char* e = b + text->size();
-  while (e > b && (e[-1] == '\n' || e[-1] == ' ')) --e;
-  auto [end, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || end != e) return std::nullopt;
-  return v;
-}
-
 // The pid is ours only if that process is a QEMU started for this domain.
 bool IsQemuOf(pid_t pid, std::string_view name) {
-  std::ifstream in(fmt::format("/proc/{}/cmdline", pid), std::ios::binary);
-  if (!in) return false;
-  std::vector<std::string> argv;
-  for (std::string arg; std::getline(in, arg, '\0');) argv.push_back(std::move(arg));
-  return IsCommandLineOf(argv, name);
+  return util::ProcessExists(pid) && IsCommandLineOf(util::ProcessCommandLine(pid), name);
 }
-
-bool Alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
 void ClearRunState(const StateLayout& layout, std::string_view name) {
   std::error_code ec;
@@ -53,15 +33,15 @@ void ClearRunState(const StateLayout& layout, std::string_view name) {
 }  // namespace
 
 std::optional<RunningQemu> FindRunningQemu(const StateLayout& layout, std::string_view name) {
-  std::optional<long> pid = ReadNumber(layout.PidFile(name));
+  std::optional<long> pid = util::ReadNumberFile(layout.PidFile(name));
   if (!pid) return std::nullopt;
-  if (!Alive(static_cast<pid_t>(*pid)) || !IsQemuOf(static_cast<pid_t>(*pid), name)) {
+  if (!IsQemuOf(static_cast<pid_t>(*pid), name)) {
     ClearRunState(layout, name);
     return std::nullopt;
   }
   RunningQemu q;
   q.pid = static_cast<pid_t>(*pid);
-  q.id = static_cast<int>(ReadNumber(layout.IdFile(name)).value_or(-1));
+  q.id = static_cast<int>(util::ReadNumberFile(layout.IdFile(name)).value_or(-1));
   return q;
 }
 
@@ -94,17 +74,11 @@ Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& lay
 
 Status StopQemu(const StateLayout& layout, std::string_view name, const RunningQemu& qemu,
                 std::chrono::milliseconds grace) {
-  auto gone_by = [&](std::chrono::steady_clock::time_point deadline) {
-    while (Alive(qemu.pid) && IsQemuOf(qemu.pid, name)) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
-  };
+  auto ours = [&] { return IsQemuOf(qemu.pid, name); };
   ::kill(qemu.pid, SIGTERM);
-  if (!gone_by(std::chrono::steady_clock::now() + grace)) {
+  if (!util::WaitUntilGone(ours, grace)) {
     ::kill(qemu.pid, SIGKILL);
-    if (!gone_by(std::chrono::steady_clock::now() + std::chrono::seconds(5))) {
+    if (!util::WaitUntilGone(ours, std::chrono::seconds(5))) {
       return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
                   fmt::format("QEMU process {} of domain '{}' does not die", qemu.pid, name));
     }

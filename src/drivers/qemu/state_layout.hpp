@@ -1,7 +1,8 @@
 // StateLayout: where the qemu driver keeps everything for one state root (DESIGN.md):
 //   ROOT/domains/NAME.xml          persistent definition
 //   ROOT/checkpoints/NAME/CP.xml   checkpoint metadata (+ .journal while a change runs)
-//   ROOT/run/NAME/                 live state: pid, id, qmp.sock, qga.sock, qemu.log
+//   ROOT/run/NAME/                 live state: pid, id, qmp.sock, qga.sock, qemu.log;
+//                                  qsd.pid, qsd-qmp.sock while a storage daemon serves it
 //   ROOT/locks/NAME.lock           one writer per domain (flock)
 // Domain names become path components, so they are validated like checkpoint names.
 #pragma once
@@ -29,6 +30,13 @@ class StateLayout {
   std::filesystem::path PidFile(std::string_view name) const { return RunDir(name) / "pid"; }
   std::filesystem::path IdFile(std::string_view name) const { return RunDir(name) / "id"; }
   std::filesystem::path LogFile(std::string_view name) const { return RunDir(name) / "qemu.log"; }
+  // The qemu-storage-daemon serving a shut-off domain's disks for a backup job.
+  std::filesystem::path StorageDaemonQmpSocket(std::string_view name) const {
+    return RunDir(name) / "qsd-qmp.sock";
+  }
+  std::filesystem::path StorageDaemonPidFile(std::string_view name) const {
+    return RunDir(name) / "qsd.pid";
+  }
 
   // Creates the top-level directories (idempotent).
   Status Prepare() const;

@@ -25,8 +25,9 @@ cat >pull.xml <<XML
 </domainbackup>
 XML
 c "define dom.xml" | cook
-# The job commands on the shut-off domain, then with it running and no job, fail as
-# libvirt 9's qemu driver does (all but domjobinfo --completed, which finds no job).
+# The job commands on the shut-off domain find no job (a shut-off domain can run one here;
+# libvirt's says "domain is not running"), then with it running and no job, they fail as
+# libvirt 9's qemu driver does (all but domjobinfo, which finds no job).
 c "domjobinfo vm"
 c "domjobinfo vm --completed"
 c "domjobabort vm"

@@ -13,11 +13,19 @@
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "qemu_fixture.hpp"
 #include "drivers/qemu/test_hooks.hpp"
 #include "qmp/qmp_client.hpp"
 
 namespace cairn::test {
+
+struct Extent {
+  std::uint64_t offset;
+  std::uint64_t length;
+  bool operator==(const Extent&) const = default;
+};
 
 class BackupTest : public QemuRootTest {
  protected:
@@ -118,6 +126,39 @@ class BackupTest : public QemuRootTest {
     std::string text = out->out + out->err;
     while (!text.empty() && text.back() == '\n') text.pop_back();
     return text;
+  }
+
+  // Pull backups, read the way third-party tools read them: nbdcopy for the data,
+  // nbdinfo --map for the qemu:dirty-bitmap:NAME context of an incremental backup.
+  std::string Socket() const { return Path("nbd.sock"); }
+  std::string NbdUri(const std::string& export_name) const {
+    return "nbd+unix:///" + export_name + "?socket=" + Socket();
+  }
+  std::string UnixServer() const { return "<server transport='unix' socket='" + Socket() + "'/>"; }
+
+  // The whole export, copied into a raw file.
+  std::string Read(const std::string& uri, const std::string& name) {
+    std::string out = Path(name + ".read.raw");
+    Run({"nbdcopy", uri, out});
+    return out;
+  }
+
+  // The dirty extents of an export's bitmap context, merged.
+  std::vector<Extent> Dirty(const std::string& uri, const std::string& bitmap) {
+    auto out = util::RunCommand({"nbdinfo", "--json", "--map=qemu:dirty-bitmap:" + bitmap, uri});
+    EXPECT_TRUE(out && out->status.Success()) << (out ? out->err : out.error().Text());
+    std::vector<Extent> dirty;
+    if (!out || !out->status.Success()) return dirty;
+    for (const auto& e : nlohmann::json::parse(out->out)) {
+      if (e.at("type").get<int>() != 1) continue;
+      std::uint64_t off = e.at("offset"), len = e.at("length");
+      if (!dirty.empty() && dirty.back().offset + dirty.back().length == off) {
+        dirty.back().length += len;
+      } else {
+        dirty.push_back({off, len});
+      }
+    }
+    return dirty;
   }
 
   static bool Exists(const std::string& path) { return std::filesystem::exists(path); }

@@ -4,18 +4,10 @@
 // ends with AbortJob as completed, and scratch files go unless the user supplied them.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "backup_fixture.hpp"
 
 namespace cairn::test {
 namespace {
-
-struct Extent {
-  std::uint64_t offset;
-  std::uint64_t length;
-  bool operator==(const Extent&) const = default;
-};
 
 class PullBackup : public BackupTest {
  protected:
@@ -25,37 +17,6 @@ class PullBackup : public BackupTest {
     WriteOffline("vda", 0xab, 0, 2 << 20);
     WriteOffline("vdb", 0x5a, 8 << 20, 1 << 20);
     StartVm();
-  }
-
-  std::string Socket() const { return Path("nbd.sock"); }
-  std::string NbdUri(const std::string& export_name) const {
-    return "nbd+unix:///" + export_name + "?socket=" + Socket();
-  }
-  std::string UnixServer() const { return "<server transport='unix' socket='" + Socket() + "'/>"; }
-
-  // The whole export, copied into a raw file.
-  std::string Read(const std::string& uri, const std::string& name) {
-    std::string out = Path(name + ".read.raw");
-    Run({"nbdcopy", uri, out});
-    return out;
-  }
-
-  // The dirty extents of an export's bitmap context, merged.
-  std::vector<Extent> Dirty(const std::string& uri, const std::string& bitmap) {
-    auto out = util::RunCommand({"nbdinfo", "--json", "--map=qemu:dirty-bitmap:" + bitmap, uri});
-    EXPECT_TRUE(out && out->status.Success()) << (out ? out->err : out.error().Text());
-    std::vector<Extent> dirty;
-    if (!out || !out->status.Success()) return dirty;
-    for (const auto& e : nlohmann::json::parse(out->out)) {
-      if (e.at("type").get<int>() != 1) continue;
-      std::uint64_t off = e.at("offset"), len = e.at("length");
-      if (!dirty.empty() && dirty.back().offset + dirty.back().length == off) {
-        dirty.back().length += len;
-      } else {
-        dirty.push_back({off, len});
-      }
-    }
-    return dirty;
   }
 };
 

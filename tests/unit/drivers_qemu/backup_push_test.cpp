@@ -277,23 +277,6 @@ TEST_F(PushBackup, NoJobMeansNoBackupXml) {
   EXPECT_EQ(dom_->GetJobStats()->type, JobType::kNone);
 }
 
-TEST_F(PushBackup, InactiveDomainCannotBeBackedUp) {
-  ASSERT_TRUE(dom_->Destroy());
-  Status s = Vm().BackupBegin("<domainbackup/>");
-  ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code(), ErrorCode::kOperationUnsupported);
-  EXPECT_EQ(s.error().detail(), "cannot perform disk backup for inactive domain");
-  // And there is no job to look at or abort: libvirt's answer for a shut-off domain.
-  auto stats = Vm().GetJobStats();
-  ASSERT_FALSE(stats);
-  EXPECT_EQ(stats.error().code(), ErrorCode::kOperationInvalid);
-  EXPECT_EQ(stats.error().detail(), "domain is not running");
-  Status abort = Vm().AbortJob();
-  ASSERT_FALSE(abort);
-  EXPECT_EQ(abort.error().code(), ErrorCode::kOperationInvalid);
-  EXPECT_EQ(abort.error().detail(), "domain is not running");
-}
-
 TEST_F(PushBackup, ABackupOfNoDiskIsRefusedAndLeavesNoCheckpoint) {
   Status s = dom_->BackupBegin(
       "<domainbackup><disks><disk name='vda' backup='no'/><disk name='vdb' backup='no'/>"
