@@ -92,6 +92,7 @@ class Error {
   ErrorCode code() const { return code_; }
   ErrorDomain domain() const { return domain_; }
   const std::string& detail() const { return detail_; }
+  MessageForm form() const { return form_; }
 
   // The full message, as virsh prints it after "error: ".
   std::string Text() const;
