@@ -1,0 +1,70 @@
+// A client of cairnd: its calls, in order, on a worker of its own.
+#include "daemon/client_session.hpp"
+
+namespace cairn::daemon {
+
+ClientSession::ClientSession(RemoteDispatch::Options options)
+    : dispatch_(std::move(options), [this](const rpc::PacketHeader& h, std::string payload) {
+        std::lock_guard<std::mutex> lock(sink_mutex_);
+        if (sink_open_ && channel_) (void)channel_->Send(h, payload);
+      }) {}
+
+Result<std::unique_ptr<ClientSession>> ClientSession::Start(util::UniqueFd socket,
+                                                            RemoteDispatch::Options options) {
+  std::unique_ptr<ClientSession> s(new ClientSession(std::move(options)));
+  ClientSession* self = s.get();
+  Result<std::unique_ptr<rpc::RpcChannel>> ch = rpc::RpcChannel::Start(
+      std::move(socket), [self](rpc::Packet p) { self->Enqueue(std::move(p)); },
+      [self](const Error&) { self->Stop(); });
+  if (!ch) return std::unexpected(ch.error());
+  s->channel_ = std::move(*ch);
+  s->worker_ = std::thread([self] { self->Work(); });
+  return s;
+}
+
+ClientSession::~ClientSession() {
+  Stop();
+  if (worker_.joinable()) worker_.join();
+  dispatch_.Shutdown();
+  {
+    std::lock_guard<std::mutex> lock(sink_mutex_);
+    sink_open_ = false;
+  }
+  channel_.reset();  // joins the reader, whose last act may be Stop()
+}
+
+void ClientSession::Enqueue(rpc::Packet packet) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  calls_.push_back(std::move(packet));
+  wake_.notify_one();
+}
+
+void ClientSession::Stop() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stopping_ = true;
+  wake_.notify_one();
+}
+
+void ClientSession::Work() {
+  for (;;) {
+    rpc::Packet call;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !calls_.empty(); });
+      if (calls_.empty()) break;
+      call = std::move(calls_.front());
+      calls_.pop_front();
+    }
+    // Only calls are answered; anything else a client sends is dropped, as libvirtd does.
+    if (call.header.type != rpc::PacketType::kCall) continue;
+    RemoteDispatch::Reply reply = dispatch_.Handle(call);
+    (void)channel_->Send(rpc::ReplyTo(call.header, reply.status), reply.payload);
+    if (dispatch_.closing()) {
+      channel_->Close();
+      break;
+    }
+  }
+  finished_ = true;
+}
+
+}  // namespace cairn::daemon

@@ -1,0 +1,52 @@
+// daemon/rpc_server.hpp — RpcServer: cairnd's listening sockets and its clients.
+//
+// It listens on a read-write and a read-only unix socket (libvirtd's libvirt-sock and
+// libvirt-sock-ro), accepts clients until Stop(), starts a ClientSession for each (those of
+// the read-only socket can only open read-only connections) and reaps finished ones. A
+// socket path that exists is replaced only if it is a socket nobody listens on (a crashed
+// daemon's); the sockets go when the server does. Run() blocks on the calling thread; Stop()
+// may be called from any thread or a signal handler's thread.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "daemon/client_session.hpp"
+#include "util/unique_fd.hpp"
+
+namespace cairn::daemon {
+
+struct ServerOptions {
+  std::string uri;                     // the connection every client gets (qemu:///embed?root=)
+  std::filesystem::path socket;        // read-write
+  std::filesystem::path socket_ro;     // read-only
+  unsigned socket_mode = 0700;         // of the read-write socket
+  unsigned socket_ro_mode = 0777;
+};
+
+class RpcServer {
+ public:
+  static Result<std::unique_ptr<RpcServer>> Listen(ServerOptions options);
+  ~RpcServer();
+  RpcServer(const RpcServer&) = delete;
+  RpcServer& operator=(const RpcServer&) = delete;
+
+  // Serves until Stop(); returns once every client is gone.
+  Status Run();
+  void Stop();
+
+ private:
+  explicit RpcServer(ServerOptions options) : options_(std::move(options)) {}
+
+  ServerOptions options_;
+  util::UniqueFd rw_, ro_;
+  util::UniqueFd wake_read_, wake_write_;  // a pipe that interrupts poll() for Stop()
+  std::atomic<bool> stopping_{false};
+  std::vector<std::unique_ptr<ClientSession>> clients_;
+};
+
+}  // namespace cairn::daemon

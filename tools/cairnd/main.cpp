@@ -1,0 +1,85 @@
+// cairnd: the daemon that serves Cairn's qemu driver for one state root over libvirt's RPC
+// protocol, so that libvirt's own clients (virsh, python3-libvirt, backup tools) work
+// against it with -c 'qemu+unix:///system?socket=PATH'.
+//
+//   cairnd --root DIR --listen DIR [--socket-mode OCTAL]
+//   cairnd                 qemu:///system: state in /var/lib/cairn, sockets in /run/cairn
+//
+// The sockets are LISTEN/cairn-sock (read-write, mode 0700 unless --socket-mode) and
+// LISTEN/cairn-sock-ro (read-only, world-connectable), as libvirtd's libvirt-sock and
+// libvirt-sock-ro. SIGTERM or SIGINT stops it; clients then see end of file.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "daemon/rpc_server.hpp"
+
+namespace {
+
+int Usage() {
+  std::fputs("usage: cairnd [--root DIR] [--listen DIR] [--socket-mode OCTAL]\n", stderr);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::filesystem::path root = "/var/lib/cairn";
+  std::filesystem::path listen = "/run/cairn";
+  unsigned mode = 0700;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if ((a == "--root" || a == "--listen" || a == "--socket-mode") && i + 1 < argc) {
+      std::string v = argv[++i];
+      if (a == "--root") root = v;
+      if (a == "--listen") listen = v;
+      if (a == "--socket-mode") mode = static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 8));
+    } else if (a == "--help" || a == "-h") {
+      Usage();
+      return 0;
+    } else {
+      return Usage();
+    }
+  }
+  if (root.is_relative()) root = std::filesystem::absolute(root);
+  std::error_code ec;
+  std::filesystem::create_directories(listen, ec);
+  std::filesystem::create_directories(root, ec);
+
+  // The signals are taken by a thread of ours, never by a handler amid a call.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  cairn::daemon::ServerOptions options{
+      .uri = "qemu:///embed?root=" + root.string(),
+      .socket = listen / "cairn-sock",
+      .socket_ro = listen / "cairn-sock-ro",
+      .socket_mode = mode,
+  };
+  auto server = cairn::daemon::RpcServer::Listen(options);
+  if (!server) {
+    std::fprintf(stderr, "cairnd: %s\n", server.error().Text().c_str());
+    return 1;
+  }
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    (*server)->Stop();
+  });
+  waiter.detach();
+  cairn::Status ran = (*server)->Run();
+  if (!ran) {
+    std::fprintf(stderr, "cairnd: %s\n", ran.error().Text().c_str());
+    return 1;
+  }
+  return 0;
+}
