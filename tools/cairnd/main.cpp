@@ -2,13 +2,16 @@
 // protocol, so that libvirt's own clients (virsh, python3-libvirt, backup tools) work
 // against it with -c 'qemu+unix:///system?socket=PATH'.
 //
-//   cairnd --root DIR --listen DIR [--socket-mode OCTAL]
+//   cairnd --root DIR --listen DIR [--socket-mode OCTAL] [--socket-group GROUP]
 //   cairnd                 qemu:///system: state in /var/lib/cairn, sockets in /run/cairn
 //
-// The sockets are LISTEN/cairn-sock (read-write, mode 0700 unless --socket-mode) and
-// LISTEN/cairn-sock-ro (read-only, world-connectable), as libvirtd's libvirt-sock and
-// libvirt-sock-ro. SIGTERM or SIGINT stops it; clients then see end of file.
+// The sockets are LISTEN/cairn-sock (read-write, mode 0700 unless --socket-mode, owned by
+// GROUP with --socket-group, as libvirtd's unix_sock_group) and LISTEN/cairn-sock-ro
+// (read-only, world-connectable), as libvirtd's libvirt-sock and libvirt-sock-ro. SIGTERM or
+// SIGINT stops it; clients then see end of file.
+#include <grp.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,7 +25,9 @@
 namespace {
 
 int Usage() {
-  std::fputs("usage: cairnd [--root DIR] [--listen DIR] [--socket-mode OCTAL]\n", stderr);
+  std::fputs(
+      "usage: cairnd [--root DIR] [--listen DIR] [--socket-mode OCTAL] [--socket-group GROUP]\n",
+      stderr);
   return 2;
 }
 
@@ -32,13 +37,24 @@ int main(int argc, char** argv) {
   std::filesystem::path root = "/var/lib/cairn";
   std::filesystem::path listen = "/run/cairn";
   unsigned mode = 0700;
+  std::string group;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
-    if ((a == "--root" || a == "--listen" || a == "--socket-mode") && i + 1 < argc) {
+    if ((a == "--root" || a == "--listen" || a == "--socket-mode" || a == "--socket-group") &&
+        i + 1 < argc) {
       std::string v = argv[++i];
       if (a == "--root") root = v;
       if (a == "--listen") listen = v;
-      if (a == "--socket-mode") mode = static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 8));
+      if (a == "--socket-group") group = v;
+      if (a == "--socket-mode") {
+        char* end = nullptr;
+        mode = static_cast<unsigned>(std::strtoul(v.c_str(), &end, 8));
+        if (v.empty() || *end != '\0' || mode > 0777) {
+          std::fprintf(stderr, "cairnd: --socket-mode wants an octal mode such as 0770, not '%s'\n",
+                       v.c_str());
+          return 2;
+        }
+      }
     } else if (a == "--help" || a == "-h") {
       Usage();
       return 0;
@@ -69,6 +85,14 @@ int main(int argc, char** argv) {
   if (!server) {
     std::fprintf(stderr, "cairnd: %s\n", server.error().Text().c_str());
     return 1;
+  }
+  if (!group.empty()) {
+    const struct group* g = ::getgrnam(group.c_str());
+    if (g == nullptr || ::chown(options.socket.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
+      std::fprintf(stderr, "cairnd: cannot give '%s' to group '%s'%s\n", options.socket.c_str(),
+                   group.c_str(), g == nullptr ? ": no such group" : "");
+      return 1;
+    }
   }
   std::thread waiter([&] {
     int sig = 0;
