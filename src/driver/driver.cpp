@@ -15,7 +15,12 @@ bool MatchesListFlags(unsigned flags, bool active, bool persistent, bool has_che
 }
 
 Error Unsupported(std::string_view entry_point) {
-  return Error(ErrorCode::kNoSupport, ErrorDomain::kNone, std::string(entry_point));
+  // libvirt raises it in the file of the entry point, whose error domain it carries.
+  const ErrorDomain domain = entry_point.starts_with("virDomainCheckpoint")
+                                 ? ErrorDomain::kDomainCheckpoint
+                             : entry_point.starts_with("virDomain") ? ErrorDomain::kDomain
+                                                                    : ErrorDomain::kNone;
+  return Error(ErrorCode::kNoSupport, domain, std::string(entry_point));
 }
 
 Error UnsupportedFlags(unsigned flags, std::string_view function, ErrorDomain domain) {

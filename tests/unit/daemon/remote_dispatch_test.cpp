@@ -33,15 +33,22 @@ TEST(RemoteDispatch, ConnectionSetUpAsVirshDoesIt) {
   auto auth = d.Handle(Call(RemoteProc::kAuthList));
   ASSERT_EQ(auth.status, PacketStatus::kOk);
   EXPECT_EQ(DecodeFromBytes<AuthListRet>(auth.payload)->types.items, std::vector<std::int32_t>{0});
-  for (std::int32_t f : {10, 14, 15, 9}) {
+  // Before CONNECT_OPEN libvirtd answers only the keepalive feature, as virsh asks it.
+  auto keepalive = d.Handle(Call(RemoteProc::kConnectSupportsFeature, SupportsFeatureArgs{10}));
+  ASSERT_EQ(keepalive.status, PacketStatus::kOk);
+  EXPECT_EQ(DecodeFromBytes<IntRet>(keepalive.payload)->value, 1);
+  EXPECT_EQ(ErrorOf(d.Handle(Call(RemoteProc::kConnectSupportsFeature, SupportsFeatureArgs{14})))
+                .message,
+            "internal error: hypervisor connection not open");
+  auto before = ErrorOf(d.Handle(Call(RemoteProc::kConnectGetType)));
+  EXPECT_EQ(before.message, "internal error: hypervisor connection not open");
+  ASSERT_EQ(d.Handle(Call(RemoteProc::kConnectOpen, ConnectOpenArgs{"test:///default", 0})).status,
+            PacketStatus::kOk);
+  for (std::int32_t f : {14, 15, 9}) {
     auto r = d.Handle(Call(RemoteProc::kConnectSupportsFeature, SupportsFeatureArgs{f}));
     ASSERT_EQ(r.status, PacketStatus::kOk);
     EXPECT_EQ(DecodeFromBytes<IntRet>(r.payload)->value, f == 9 ? 0 : 1) << f;
   }
-  auto before = ErrorOf(d.Handle(Call(RemoteProc::kConnectGetType)));
-  EXPECT_EQ(before.message, "internal error: connection not open");
-  ASSERT_EQ(d.Handle(Call(RemoteProc::kConnectOpen, ConnectOpenArgs{"test:///default", 0})).status,
-            PacketStatus::kOk);
   auto type = d.Handle(Call(RemoteProc::kConnectGetType));
   EXPECT_EQ(DecodeFromBytes<StringRet>(type.payload)->value, "TEST");
   auto lib = d.Handle(Call(RemoteProc::kConnectGetLibVersion));
@@ -55,6 +62,10 @@ TEST(RemoteDispatch, UnservedProceduresAreNoSupportNotRpcErrors) {
   auto e = ErrorOf(d.Handle(Call(static_cast<RemoteProc>(122))));
   EXPECT_EQ(e.code, static_cast<int>(ErrorCode::kNoSupport));
   EXPECT_EQ(e.message, "this function is not supported by the connection driver: procedure 122");
+  // A number libvirt never assigned is libvirtd's RPC error.
+  auto unknown = ErrorOf(d.Handle(Call(static_cast<RemoteProc>(9999))));
+  EXPECT_EQ(unknown.code, static_cast<int>(ErrorCode::kRpc));
+  EXPECT_EQ(unknown.message, "unknown procedure: 9999");
   Packet other = Call(RemoteProc::kAuthList);
   other.header.program = 0x20008087;  // QEMU's program
   EXPECT_EQ(ErrorOf(d.Handle(other)).code, static_cast<int>(ErrorCode::kRpc));
