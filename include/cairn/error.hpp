@@ -38,6 +38,7 @@ enum class ErrorCode : int {
   kSystemError = 38,            // VIR_ERR_SYSTEM_ERROR
   kRpc = 39,                    // VIR_ERR_RPC
   kNoDomain = 42,               // VIR_ERR_NO_DOMAIN
+  kAuthFailed = 45,             // VIR_ERR_AUTH_FAILED
   kOperationInvalid = 55,       // VIR_ERR_OPERATION_INVALID
   kConfigUnsupported = 67,      // VIR_ERR_CONFIG_UNSUPPORTED
   kOperationTimeout = 68,       // VIR_ERR_OPERATION_TIMEOUT
@@ -66,6 +67,7 @@ enum class ErrorDomain : int {
   kConf = 9,               // VIR_FROM_CONF
   kQemu = 10,              // VIR_FROM_QEMU
   kTest = 12,              // VIR_FROM_TEST
+  kRemote = 13,            // VIR_FROM_REMOTE
   kStorage = 18,           // VIR_FROM_STORAGE
   kDomain = 20,            // VIR_FROM_DOMAIN
   kSecurity = 24,          // VIR_FROM_SECURITY

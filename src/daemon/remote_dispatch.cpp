@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "conf/uuid.hpp"  // from libcairn
 #include "rpc/remote_protocol.hpp"
 #include "rpc/xdr_codec.hpp"
 
@@ -16,28 +15,6 @@ using namespace cairn::rpc;
 
 // The libvirt API level Cairn implements; clients gate features on it.
 constexpr std::uint64_t kLibvirtApiLevel = 9'000'000;
-
-std::string UuidText(const std::string& raw) {
-  std::string hex;
-  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
-  return hex.size() == 32 ? fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4),
-                                        hex.substr(12, 4), hex.substr(16, 4), hex.substr(20))
-                          : hex;
-}
-
-std::string UuidRaw(const std::string& text) {
-  std::string raw;
-  std::optional<std::string> canonical = conf::CanonicalUuid(text);
-  if (!canonical) return std::string(kUuidBytes, '\0');
-  std::string hex;
-  for (char c : *canonical) {
-    if (c != '-') hex += c;
-  }
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  }
-  return raw;
-}
 
 RemoteDomain HandleOf(const Domain& d) { return {d.name(), UuidRaw(d.uuid()), d.id()}; }
 RemoteCheckpoint HandleOf(const Checkpoint& c) { return {c.name(), HandleOf(c.domain())}; }

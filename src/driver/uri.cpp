@@ -105,7 +105,9 @@ Result<std::unique_ptr<Driver>> OpenDriver(const ConnectUri& uri, bool read_only
   {
     Registry& r = TheRegistry();
     std::lock_guard lock(r.mutex);
-    auto it = r.factories.find(uri.scheme);
+    // libvirt's rule: a transport (qemu+unix) or a socket names a daemon, whatever the driver.
+    const bool remote = uri.scheme.find('+') != std::string::npos || uri.query.contains("socket");
+    auto it = r.factories.find(remote ? std::string("remote") : uri.scheme);
     if (it != r.factories.end()) factory = it->second;
   }
   if (!factory) {

@@ -33,7 +33,9 @@ using DriverFactory =
 // Registers a driver for a scheme (called once per driver at start-up).
 void RegisterDriver(std::string scheme, DriverFactory factory);
 
-// Opens the driver for `uri`. No driver for the scheme: VIR_ERR_NO_CONNECT naming the URI.
+// Opens the driver for `uri`: the one registered for its scheme, or the one registered as
+// "remote" when the URI names a daemon (a +transport scheme, or a socket= parameter).
+// No driver for it: VIR_ERR_NO_CONNECT naming the URI.
 Result<std::unique_ptr<Driver>> OpenDriver(const ConnectUri& uri, bool read_only);
 
 }  // namespace cairn::driver

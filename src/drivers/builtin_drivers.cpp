@@ -3,6 +3,7 @@
 
 #include "driver/uri.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
+#include "drivers/remote/remote_driver.hpp"
 #include "drivers/test/test_driver.hpp"
 
 namespace cairn::drivers {
@@ -10,6 +11,7 @@ namespace cairn::drivers {
 void RegisterBuiltinDrivers() {
   driver::RegisterDriver("test", test::OpenTestDriver);
   driver::RegisterDriver("qemu", qemu::OpenQemuDriver);
+  driver::RegisterDriver("remote", remote::OpenRemoteDriver);
 }
 
 }  // namespace cairn::drivers

@@ -22,6 +22,35 @@ auto GetOptional(XdrReader& r, Get get) -> Result<std::optional<typename decltyp
 
 }  // namespace
 
+std::string UuidText(std::string_view raw) {
+  std::string hex;
+  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
+  if (hex.size() != 32) return hex;
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20));
+}
+
+std::string UuidRaw(std::string_view text) {
+  std::string raw;
+  int high = -1;
+  for (char c : text) {
+    if (c == '-') continue;
+    const int v = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (v < 0) return std::string(kUuidBytes, '\0');
+    if (high < 0) {
+      high = v;
+    } else {
+      raw += static_cast<char>(high << 4 | v);
+      high = -1;
+    }
+  }
+  if (raw.size() != kUuidBytes || high >= 0) return std::string(kUuidBytes, '\0');
+  return raw;
+}
+
 void Put(XdrWriter& w, const RemoteDomain& d) {
   w.PutString(d.name);
   std::string uuid = d.uuid;

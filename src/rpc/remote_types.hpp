@@ -56,6 +56,11 @@ struct RemoteError {
   bool operator==(const RemoteError&) const = default;
 };
 
+// A UUID's 16 raw bytes as libvirt writes it (lower-case 8-4-4-4-12), and back; text that is
+// not 32 hex digits (dashes ignored) gives 16 zero bytes.
+std::string UuidText(std::string_view raw);
+std::string UuidRaw(std::string_view text);
+
 void Put(XdrWriter& w, const RemoteDomain& d);
 void Put(XdrWriter& w, const RemoteCheckpoint& c);
 void Put(XdrWriter& w, const TypedParam& p);

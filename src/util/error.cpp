@@ -42,6 +42,7 @@ constexpr CodeText kTexts[] = {
     {ErrorCode::kSystemError, "system call error", "%s"},
     {ErrorCode::kRpc, "RPC error", "%s"},
     {ErrorCode::kNoDomain, "Domain not found", "Domain not found: %s"},
+    {ErrorCode::kAuthFailed, "authentication failed", "authentication failed: %s"},
     {ErrorCode::kOperationInvalid, "Requested operation is not valid",
      "Requested operation is not valid: %s"},
     {ErrorCode::kConfigUnsupported, "unsupported configuration", "unsupported configuration: %s"},

@@ -1,0 +1,30 @@
+// RemoteDriver: a connection served by a daemon over libvirt's RPC protocol — cairnd, or
+// libvirt's own libvirtd — as libvirt's remote driver does it. Every Driver call is one
+// REMOTE procedure (or two, where the protocol needs it); errors are the daemon's, with
+// their codes, domains and messages. Cairn's own extensions (bitmap health, repair state)
+// are not part of the protocol and fail with VIR_ERR_NO_SUPPORT; job-completed events are
+// not delivered yet (they need the subscription seam).
+//
+// URIs: DRIVER+unix:///PATH[?socket=SOCKET] and DRIVER:///PATH?socket=SOCKET (libvirt's
+// forms). Without socket= a qemu URI goes to cairnd's default: /run/cairn/cairn-sock for
+// /system, $XDG_RUNTIME_DIR/cairn/cairn-sock for /session. The daemon is asked to open the
+// URI without its transport and without the parameters the client consumes
+// ("qemu+unix:///system?socket=X" opens "qemu:///system"), as libvirt's client does.
+// Thread rule: calls may come from several threads (RpcClient matches replies by serial).
+#pragma once
+
+#include <memory>
+
+#include "cairn/error.hpp"
+#include "driver/driver.hpp"
+#include "driver/uri.hpp"
+
+namespace cairn::drivers::remote {
+
+// Whether `uri` names a daemon (a +transport scheme or a socket= parameter).
+bool IsRemoteUri(const driver::ConnectUri& uri);
+
+Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUri& uri,
+                                                         bool read_only);
+
+}  // namespace cairn::drivers::remote
