@@ -30,5 +30,9 @@ start_private_libvirtd() {
 
 stop_private_libvirtd() {
   [ -n "${LIBVIRTD_PID:-}" ] && kill "$LIBVIRTD_PID" 2>/dev/null && wait "$LIBVIRTD_PID" 2>/dev/null
+  # A session daemon leaves its QEMU processes running when it stops.
+  for pidfile in "${LIBVIRTD_DIR:-/nonexistent}"/libvirt/runtime/libvirt/qemu/run/*.pid; do
+    [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
+  done
   [ -n "${LIBVIRTD_DIR:-}" ] && rm -rf "$LIBVIRTD_DIR"
 }
