@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cairn/backup.hpp"
+#include "cairn/checkpoint_bitmaps.hpp"
 #include "cairn/connection.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
@@ -19,7 +20,6 @@
 namespace cairn {
 
 class Checkpoint;
-struct CheckpointBitmapReport;
 
 class Domain {
  public:

@@ -10,10 +10,11 @@
 #include <string_view>
 #include <vector>
 
-#include "cairn/backup.hpp"
-#include "cairn/checkpoint.hpp"
+#include "cairn/checkpoint_bitmaps.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
+#include "cairn/flags.hpp"
+#include "cairn/job_stats.hpp"
 
 namespace cairn::driver {
 
@@ -78,7 +79,7 @@ class Driver {
   // (a journal it may not replay). Default: false, for drivers without journals.
   virtual Result<bool> CheckpointRepairPending(const DomainRef& dom);
 
-  // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
+  // Backup jobs (job model: cairn/backup.hpp; values: cairn/job_stats.hpp). `checkpoint_xml` with data() == nullptr means
   // no checkpoint. GetJobStats takes JobStatsFlags bits.
   virtual Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
                              std::string_view checkpoint_xml, unsigned flags);

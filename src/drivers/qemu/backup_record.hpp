@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cairn/backup.hpp"
+#include "cairn/job_stats.hpp"
 #include "conf/backup_def.hpp"
 #include "drivers/qemu/state_layout.hpp"
 
