@@ -11,7 +11,6 @@
 #include "api/entry_checks.hpp"
 #include "cairn/domain.hpp"
 #include "driver/uri.hpp"
-#include "drivers/builtin_drivers.hpp"
 
 namespace cairn {
 namespace {
@@ -33,8 +32,6 @@ bool LooksLikeUuid(std::string_view s) {
 }  // namespace
 
 Result<Connection> Connection::Open(std::string_view uri, bool read_only) {
-  static std::once_flag registered;
-  std::call_once(registered, drivers::RegisterBuiltinDrivers);
   std::string text = uri.empty() ? driver::DefaultUri() : std::string(uri);
   Result<driver::ConnectUri> parsed = driver::ParseConnectUri(text);
   if (!parsed) return std::unexpected(parsed.error());
