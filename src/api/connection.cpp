@@ -52,7 +52,9 @@ Result<unsigned long> Connection::HypervisorVersion() const {
 bool Connection::read_only() const { return state_->read_only; }
 
 Result<std::vector<Domain>> Connection::ListAllDomains(ListDomainsFlags flags) const {
-  constexpr unsigned kKnown = 0x3u | 0xcu | (1u << 14) | (1u << 15);
+  using F = ListDomainsFlags;
+  constexpr unsigned kKnown = Bits(F::kActive | F::kInactive | F::kPersistent | F::kTransient |
+                                   F::kHasCheckpoint | F::kNoCheckpoint);
   if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virConnectListAllDomains", kDom);
       !ok) {
     return std::unexpected(ok.error());

@@ -12,6 +12,14 @@
 namespace cairn::api {
 
 struct ConnectionState {
+  ConnectionState() = default;
+  ConnectionState(const ConnectionState&) = delete;
+  ConnectionState& operator=(const ConnectionState&) = delete;
+  // The last handle is gone: the driver ends its connection (Driver::Close) before it goes.
+  ~ConnectionState() {
+    if (driver) (void)driver->Close();
+  }
+
   std::unique_ptr<driver::Driver> driver;
   bool read_only = false;
   std::mutex mutex;

@@ -2,10 +2,18 @@
 // every rule of the contract (arguments, read-only connections, flag combinations, unknown
 // bits); a driver only does the work, or says what it cannot do. Every default method
 // fails with VIR_ERR_NO_SUPPORT naming the public entry point, like libvirt's
-// virReportUnsupportedError. Domains are identified by value (DomainRef), never by a
-// pointer into the driver, so the interface works across processes as well as in one.
+// virReportUnsupportedError. Everything crossing it is a value that could cross a socket:
+// domains are identified by value (DomainRef), never by a pointer into the driver; optional
+// documents are std::optional; flags are `unsigned` holding the bits of cairn/flags.hpp (the
+// public enums' values, which are libvirt's), never bits of a driver's own.
+//
+// Thread rule: calls on one Driver are serialised by its caller (src/api holds the
+// connection's lock around each one); a driver need not be thread-safe for them. A job-event
+// subscription's callback runs on a thread of the driver's, concurrently with those calls,
+// and must not call back into the same Driver.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +41,10 @@ using cairn::DomainState;
 class Driver {
  public:
   virtual ~Driver() = default;
+
+  // Ends the connection to the hypervisor (remote: CONNECT_CLOSE). Called once, before the
+  // driver is destroyed; no call follows it. Default: nothing to release.
+  virtual Status Close();
 
   // The hypervisor's name as virsh shows it ("Test", "QEMU") and the canonical URI.
   virtual std::string_view Type() const = 0;
@@ -79,10 +91,10 @@ class Driver {
   // (a journal it may not replay). Default: false, for drivers without journals.
   virtual Result<bool> CheckpointRepairPending(const DomainRef& dom);
 
-  // Backup jobs (job model: cairn/backup.hpp; values: cairn/job_stats.hpp). `checkpoint_xml` with data() == nullptr means
-  // no checkpoint. GetJobStats takes JobStatsFlags bits.
+  // Backup jobs (job model: cairn/backup.hpp; values: cairn/job_stats.hpp). No
+  // `checkpoint_xml`: the backup creates no checkpoint. GetJobStats takes JobStatsFlags bits.
   virtual Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
-                             std::string_view checkpoint_xml, unsigned flags);
+                             const std::optional<std::string>& checkpoint_xml, unsigned flags);
   virtual Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags);
   virtual Result<JobStats> GetJobStats(const DomainRef& dom, unsigned flags);
   virtual Status AbortJob(const DomainRef& dom);
@@ -105,6 +117,10 @@ Error Unsupported(std::string_view entry_point);
 // bare message, from the driver's error domain (VIR_FROM_TEST, VIR_FROM_QEMU).
 Error UnsupportedFlags(unsigned flags, std::string_view function,
                        ErrorDomain domain = ErrorDomain::kNone);
+
+// A driver opened read-only refuses whatever would change state (or show secrets), as the
+// public API does first: VIR_ERR_OPERATION_DENIED "read only access prevents FUNCTION".
+Status RequireWritable(bool read_only, std::string_view function, ErrorDomain domain);
 
 // libvirt's virCheckFlags, as every driver entry point starts: refuses the bits of `flags`
 // outside `accepted`, naming the driver function ("testDomainCheckpointDelete").

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/flags.hpp"
 #include "cairn/job_stats.hpp"
 #include "conf/backup_def.hpp"
 #include "drivers/qemu/state_layout.hpp"
@@ -21,10 +22,11 @@
 namespace cairn::drivers::qemu {
 
 // BackupBegin's flags (libvirt's virDomainBackupBeginFlags), kept in the record.
-inline constexpr unsigned kBackupReuseExternal = 1u << 0;
+inline constexpr unsigned kBackupReuseExternal = Bits(BackupBeginFlags::kReuseExternal);
 // A guest shutting down while the job runs pauses the VM (QMP set-action shutdown=pause);
 // the shutdown completes (QEMU quits) when the job ends.
-inline constexpr unsigned kBackupPreserveShutdownDomain = 1u << 1;
+inline constexpr unsigned kBackupPreserveShutdownDomain =
+    Bits(BackupBeginFlags::kPreserveShutdownDomain);
 
 // starting: BackupBegin is between writing the record and the job running; whoever finds a
 //           record in this phase (under the lock) knows its begin died, and rolls it back.

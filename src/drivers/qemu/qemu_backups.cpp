@@ -18,7 +18,8 @@ namespace cairn::drivers::qemu {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kStatsCompleted = 1u << 0, kStatsKeepCompleted = 1u << 1;
+constexpr unsigned kStatsCompleted = Bits(JobStatsFlags::kCompleted),
+                   kStatsKeepCompleted = Bits(JobStatsFlags::kKeepCompleted);
 
 // The domain's lock and record, held for one call (no lock for a read-only look).
 struct LockedDomain {
@@ -80,15 +81,16 @@ class StorageDaemonGuard {
 }  // namespace
 
 Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view backup_xml,
-                               std::string_view checkpoint_xml, unsigned flags) {
+                               const std::optional<std::string>& checkpoint_xml,
+                               unsigned flags) {
   if (unsigned bad = flags & ~(kBackupReuseExternal | kBackupPreserveShutdownDomain); bad != 0) {
     return std::unexpected(driver::UnsupportedFlags(bad, "virDomainBackupBegin"));
   }
   Result<conf::BackupDef> def = conf::ParseBackupXml(backup_xml, 0);
   if (!def) return std::unexpected(def.error());
   std::optional<conf::CheckpointDef> checkpoint;
-  if (checkpoint_xml.data() != nullptr) {
-    Result<conf::CheckpointDef> cp = conf::ParseCheckpointXml(checkpoint_xml, 0);
+  if (checkpoint_xml) {
+    Result<conf::CheckpointDef> cp = conf::ParseCheckpointXml(*checkpoint_xml, 0);
     if (!cp) return std::unexpected(cp.error());
     checkpoint = std::move(*cp);
   }

@@ -14,7 +14,6 @@ namespace {
 using namespace cairn::rpc;
 using driver::DomainRef;
 
-constexpr std::uint32_t kConnectReadOnly = 1;
 
 // The parameters libvirt's client consumes itself and never forwards (remote_driver.c).
 bool ConsumedParameter(std::string_view key) {
@@ -95,7 +94,13 @@ class RemoteDriver : public driver::Driver {
  public:
   RemoteDriver(std::unique_ptr<RpcClient> client, std::string uri, std::string type)
       : client_(std::move(client)), uri_(std::move(uri)), type_(std::move(type)) {}
-  ~RemoteDriver() override { (void)Call<VoidRet>(RemoteProc::kConnectClose, VoidArgs{}); }
+  ~RemoteDriver() override { (void)Close(); }
+
+  Status Close() override {
+    if (closed_) return {};
+    closed_ = true;
+    return Void(Call<VoidRet>(RemoteProc::kConnectClose, VoidArgs{}));
+  }
 
   template <typename Ret, typename Args>
   Result<Ret> Call(RemoteProc p, const Args& a) {
@@ -216,9 +221,8 @@ class RemoteDriver : public driver::Driver {
   }
 
   Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
-                     std::string_view checkpoint_xml, unsigned flags) override {
-    BackupBeginArgs a{Handle(dom), std::string(backup_xml), std::nullopt, flags};
-    if (checkpoint_xml.data() != nullptr) a.checkpoint_xml = std::string(checkpoint_xml);
+                     const std::optional<std::string>& checkpoint_xml, unsigned flags) override {
+    BackupBeginArgs a{Handle(dom), std::string(backup_xml), checkpoint_xml, flags};
     return Void(Call<VoidRet>(RemoteProc::kDomainBackupBegin, a));
   }
   Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags) override {
@@ -260,6 +264,7 @@ class RemoteDriver : public driver::Driver {
   std::unique_ptr<RpcClient> client_;
   std::string uri_;
   std::string type_;
+  bool closed_ = false;
 };
 
 }  // namespace
@@ -296,7 +301,7 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
                             *socket));
   }
   auto open = c.Call<VoidRet>(RemoteProc::kConnectOpen,
-                              ConnectOpenArgs{OpenName(uri), read_only ? kConnectReadOnly : 0});
+                              ConnectOpenArgs{OpenName(uri), read_only ? Bits(ConnectFlags::kReadOnly) : 0u});
   if (!open) return std::unexpected(open.error());
   auto type = c.Call<StringRet>(RemoteProc::kConnectGetType, VoidArgs{});
   if (!type) return std::unexpected(type.error());
