@@ -50,8 +50,11 @@ struct JobStats {
   std::optional<std::uint64_t> disk_temp_total{};
   std::optional<bool> success{};        // ended jobs only
   std::optional<std::string> errmsg{};  // failed jobs: the first error, e.g. QEMU's
-  // Cairn's own, not a libvirt key: when the job started, in milliseconds since the Unix
-  // epoch (0 when there is no job). Together with the domain it names the job.
+  // Cairn's own, not libvirt keys. `sequence`: the job's number among its domain's jobs (1,
+  // 2, ... in the order they began; 0 when there is no job or the driver does not number
+  // them, as over a daemon). Together with the domain it names the job. `started_ms`: when
+  // the job started, in milliseconds since the Unix epoch (0 when there is no job).
+  std::uint64_t sequence = 0;
   std::int64_t started_ms = 0;
 
   std::uint64_t disk_remaining() const {

@@ -55,7 +55,8 @@ struct BackupDiskJob {
 struct BackupRecord {
   conf::BackupDef def;  // aligned; def.disks[i].state is each disk's state
   BackupPhase phase = BackupPhase::kStarting;
-  std::int64_t started_ms = 0;       // Unix milliseconds; names the job
+  std::uint64_t sequence = 0;        // with the domain, names the job (NextJobSequence)
+  std::int64_t started_ms = 0;       // Unix milliseconds
   std::int64_t copy_started_ms = 0;  // when QEMU's transaction started the jobs (0: not yet)
   pid_t qemu_pid = -1;               // the QEMU that runs it: another pid means it died
   // The domain was shut off: qemu_pid is the storage daemon Cairn started to run the job
@@ -85,6 +86,11 @@ Result<std::optional<BackupRecord>> LoadBackupRecord(const StateLayout& layout,
 Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
                         const BackupRecord& record);
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain);
+
+// The number of the domain's next job: one more than the last ended job's (1 for the first).
+// The history lives in the domain's run directory, so numbering starts again at 1 when that
+// is cleared; a watcher that saw a higher number knows the history restarted.
+std::uint64_t NextJobSequence(const StateLayout& layout, std::string_view domain);
 
 // The jobs that ended, oldest first: back() is the last, which GetJobStats(kCompleted) reports
 // until a reader consumes it (`last_consumed`, set by a read without KEEP_COMPLETED). The
