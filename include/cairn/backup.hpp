@@ -19,11 +19,12 @@
 // Jobs advance when someone looks: every GetJobStats, AbortJob, BackupGetXmlDesc and
 // BackupBegin first brings the record up to date with QEMU (finishing a job QEMU ended:
 // detaching images, removing scratch files, keeping the final statistics). A registered
-// job-completed callback makes the library look every kEventPollInterval in a thread of its
-// own, so a push backup also finishes with nobody asking.
+// job-completed callback makes the driver watch the domain's jobs in a thread of its own
+// (qemu: it hears QEMU's job events, and looks at least every kEventPollInterval), so a
+// push backup also finishes with nobody asking, and the callback hears of it within
+// milliseconds.
 #pragma once
 
-#include <chrono>
 #include <functional>
 
 #include "cairn/error.hpp"
@@ -33,9 +34,6 @@ namespace cairn {
 
 class Connection;
 class Domain;
-
-// How often a connection with job-completed callbacks looks at its domains' jobs.
-inline constexpr std::chrono::milliseconds kEventPollInterval{200};
 
 // Called once per ended job with the domain and its completed-job statistics (what
 // GetJobStats(kCompleted) returns). Runs on a thread of the library's, never concurrently

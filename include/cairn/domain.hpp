@@ -110,6 +110,7 @@ class Domain {
  private:
   friend class Connection;
   friend class Checkpoint;
+  friend struct api::Handles;
   Domain(std::shared_ptr<api::ConnectionState> conn, std::string name, std::string uuid, int id)
       : conn_(std::move(conn)), name_(std::move(name)), uuid_(std::move(uuid)), id_(id) {}
 

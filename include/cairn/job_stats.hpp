@@ -3,6 +3,7 @@
 // only, shared by the public API (backup.hpp, domain.hpp) and the drivers; no handles.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,6 +62,11 @@ struct JobStats {
     return disk_total.value_or(0) - disk_processed.value_or(0);
   }
 };
+
+// The longest a driver that cannot hear a job's end (a job in a storage daemon, a QEMU
+// started without an event monitor) takes to notice it: it looks this often. Jobs it can hear
+// are reported within milliseconds of their end.
+inline constexpr std::chrono::milliseconds kEventPollInterval{200};
 
 // One libvirt typed parameter, as virDomainGetJobStats returns it.
 struct TypedParam {

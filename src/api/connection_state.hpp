@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "cairn/domain.hpp"
 #include "driver/driver.hpp"
 
 namespace cairn::api {
@@ -23,6 +24,13 @@ struct ConnectionState {
   std::unique_ptr<driver::Driver> driver;
   bool read_only = false;
   std::mutex mutex;
+};
+
+// Makes handles from the driver's values, for the parts of src/api that are not the
+// handles' own methods (the job-event fan-out).
+struct Handles {
+  static Domain MakeDomain(const std::shared_ptr<ConnectionState>& conn,
+                           const driver::DomainRef& ref);
 };
 
 }  // namespace cairn::api

@@ -138,7 +138,8 @@ Result<JobStats> Driver::GetJobStats(const DomainRef&, unsigned) {
 Status Driver::AbortJob(const DomainRef&) {
   return std::unexpected(Unsupported("virDomainAbortJob"));
 }
-Result<std::vector<JobStats>> Driver::EndedJobs(const DomainRef&) {
+Result<std::unique_ptr<JobEventSubscription>> Driver::SubscribeJobEvents(
+    const std::optional<DomainRef>&, JobEventCallback) {
   return std::unexpected(Unsupported("virConnectDomainEventRegisterAny"));
 }
 

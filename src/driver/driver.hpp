@@ -13,6 +13,8 @@
 // and must not call back into the same Driver.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,23 @@ using cairn::CheckpointBitmapReport;
 using cairn::CheckpointBitmapState;
 using cairn::DomainInfo;
 using cairn::DomainState;
+
+// One ended job: its domain, and how it ended (JobStats.sequence names it, where the driver
+// numbers jobs).
+struct JobEndedEvent {
+  DomainRef domain;
+  JobStats stats;
+};
+using JobEventCallback = std::function<void(const JobEndedEvent& event)>;
+
+// A live subscription to job events (Driver::SubscribeJobEvents). Destroying it ends the
+// subscription: when the destructor returns, its callback is not running and is not called
+// again. It must not be destroyed from inside its own callback. It must not outlive the Driver
+// that made it.
+class JobEventSubscription {
+ public:
+  virtual ~JobEventSubscription() = default;
+};
 
 class Driver {
  public:
@@ -98,11 +117,16 @@ class Driver {
   virtual Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags);
   virtual Result<JobStats> GetJobStats(const DomainRef& dom, unsigned flags);
   virtual Status AbortJob(const DomainRef& dom);
-  // The domain's recently ended jobs, oldest first (each as GetJobStats(kCompleted) gave it),
-  // after bringing the running one up to date; whether a reader consumed them does not
-  // matter. The job-completed event is made of these: every job not reported yet is, even
-  // when several ended between two looks.
-  virtual Result<std::vector<JobStats>> EndedJobs(const DomainRef& dom);
+  // Job-completed events: calls `callback` once for every job of `dom` (nullopt: of every
+  // domain) that ends after this call returns, with GetJobStats(kCompleted)'s values, in the
+  // order a domain's jobs end, even when several end close together. Callbacks come on a
+  // thread of the driver's, one at a time per subscription; they must return quickly and
+  // not call into this Driver (src/api queues them for its own thread). How a driver learns
+  // of a job's end is its own: the qemu driver hears QEMU's job events on a monitor of its
+  // own, the remote driver the daemon's pushed VIR_DOMAIN_EVENT_ID_JOB_COMPLETED.
+  // Returns the subscription, which unsubscribes when destroyed. Default: VIR_ERR_NO_SUPPORT.
+  virtual Result<std::unique_ptr<JobEventSubscription>> SubscribeJobEvents(
+      const std::optional<DomainRef>& dom, JobEventCallback callback);
 };
 
 // Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,

@@ -10,6 +10,7 @@
 #include "drivers/qemu/backup_begin.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_lock.hpp"
+#include "drivers/qemu/job_event_source.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
 #include "util/file_lock.hpp"
@@ -159,6 +160,15 @@ Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref
                             if (!ended) return std::unexpected(ended.error());
                             return std::move(ended->jobs);
                           });
+}
+
+Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEvents(
+    const std::optional<driver::DomainRef>& dom, driver::JobEventCallback callback) {
+  // The source looks from its own thread, with a driver of its own.
+  Result<std::unique_ptr<JobEventSource>> source = JobEventSource::Start(
+      std::make_unique<QemuDriver>(uri_, layout_, read_only_), dom, std::move(callback));
+  if (!source) return std::unexpected(source.error());
+  return std::unique_ptr<driver::JobEventSubscription>(std::move(*source));
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {

@@ -132,5 +132,25 @@ TEST_F(BackupEvents, JobsEndedBeforeRegisteringAreNotReported) {
   ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
 }
 
+// Jobs are named by a per-domain number: each job's event carries the number its completed
+// statistics carry, and the numbers follow one another.
+TEST_F(BackupEvents, EachEventCarriesItsJobsNumberInOrder) {
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, &*dom_, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  std::vector<std::uint64_t> numbers;
+  for (const char* suffix : {"1", "2", "3"}) {
+    ASSERT_TRUE(Vm().BackupBegin(Push(suffix)));
+    numbers.push_back(WaitForJobEnd().sequence);
+  }
+  ASSERT_TRUE(heard.WaitFor(3));
+  EXPECT_GE(numbers[0], 1u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(numbers[i], numbers[0] + i) << "job " << i;
+    EXPECT_EQ(heard.events[i].second.sequence, numbers[i]) << "job " << i;
+  }
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
 }  // namespace
 }  // namespace cairn::test
