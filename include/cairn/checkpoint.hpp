@@ -11,31 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "cairn/checkpoint_bitmaps.hpp"
 #include "cairn/domain.hpp"
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"
 
 namespace cairn {
-
-// The state of one bitmap a checkpoint relies on (a Cairn extension; libvirt has no call
-// for it and only fails later, at backup time or on redefine-validate).
-enum class BitmapHealth {
-  kOk,            // present, persistent, recording
-  kMissing,       // the image has no bitmap of that name
-  kInconsistent,  // left "in-use" by a QEMU that died, or not recording: unusable
-};
-
-struct CheckpointBitmapState {
-  std::string disk;    // target ("vda")
-  std::string bitmap;  // bitmap name
-  BitmapHealth health = BitmapHealth::kOk;
-};
-
-// The bitmap health of one checkpoint, as Domain::CheckCheckpointBitmaps reports it.
-struct CheckpointBitmapReport {
-  std::string checkpoint;
-  std::vector<CheckpointBitmapState> bitmaps;
-};
 
 class Checkpoint {
  public:

@@ -20,6 +20,7 @@ namespace cairn {
 
 namespace api {
 struct ConnectionState;
+struct Handles;
 }  // namespace api
 
 class Domain;

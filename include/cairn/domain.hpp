@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cairn/backup.hpp"
+#include "cairn/checkpoint_bitmaps.hpp"
 #include "cairn/connection.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
@@ -19,7 +20,6 @@
 namespace cairn {
 
 class Checkpoint;
-struct CheckpointBitmapReport;
 
 class Domain {
  public:
@@ -110,6 +110,7 @@ class Domain {
  private:
   friend class Connection;
   friend class Checkpoint;
+  friend struct api::Handles;
   Domain(std::shared_ptr<api::ConnectionState> conn, std::string name, std::string uuid, int id)
       : conn_(std::move(conn)), name_(std::move(name)), uuid_(std::move(uuid)), id_(id) {}
 

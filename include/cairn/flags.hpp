@@ -10,6 +10,12 @@
 
 namespace cairn {
 
+// virConnectFlags (the subset Cairn honours): how a connection is opened.
+enum class ConnectFlags : unsigned {
+  kNone = 0,
+  kReadOnly = 1u << 0,  // VIR_CONNECT_RO, as virConnectOpenReadOnly
+};
+
 // virDomainCheckpointCreateFlags.
 enum class CheckpointCreateFlags : unsigned {
   kNone = 0,
@@ -98,7 +104,7 @@ enum class JobStatsFlags : unsigned {
 };
 
 template <typename E>
-concept CairnFlags = std::is_same_v<E, CheckpointCreateFlags> ||
+concept CairnFlags = std::is_same_v<E, ConnectFlags> || std::is_same_v<E, CheckpointCreateFlags> ||
     std::is_same_v<E, CheckpointXmlFlags> || std::is_same_v<E, CheckpointListFlags> ||
     std::is_same_v<E, CheckpointDeleteFlags> || std::is_same_v<E, ListDomainsFlags> ||
     std::is_same_v<E, UndefineFlags> || std::is_same_v<E, DomainXmlFlags> ||

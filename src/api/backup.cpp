@@ -48,8 +48,11 @@ Status Domain::BackupBegin(std::string_view backup_xml, std::string_view checkpo
   if (ok) ok = api::RequireWritable(conn_->read_only, kFn, kErr);
   if (ok) ok = api::RequireKnownFlags(Bits(flags), kKnown, kFn, kErr);
   if (!ok) return ok;
+  // A C caller's NULL (data() == nullptr) is "no checkpoint"; the seam says it by value.
+  std::optional<std::string> checkpoint;
+  if (checkpoint_xml.data() != nullptr) checkpoint.emplace(checkpoint_xml);
   std::lock_guard lock(conn_->mutex);
-  return conn_->driver->BackupBegin(Ref(*this), backup_xml, checkpoint_xml, Bits(flags));
+  return conn_->driver->BackupBegin(Ref(*this), backup_xml, checkpoint, Bits(flags));
 }
 
 Result<std::string> Domain::BackupGetXmlDesc(unsigned flags) const {

@@ -11,7 +11,6 @@
 #include "api/entry_checks.hpp"
 #include "cairn/domain.hpp"
 #include "driver/uri.hpp"
-#include "drivers/builtin_drivers.hpp"
 
 namespace cairn {
 namespace {
@@ -33,8 +32,6 @@ bool LooksLikeUuid(std::string_view s) {
 }  // namespace
 
 Result<Connection> Connection::Open(std::string_view uri, bool read_only) {
-  static std::once_flag registered;
-  std::call_once(registered, drivers::RegisterBuiltinDrivers);
   std::string text = uri.empty() ? driver::DefaultUri() : std::string(uri);
   Result<driver::ConnectUri> parsed = driver::ParseConnectUri(text);
   if (!parsed) return std::unexpected(parsed.error());
@@ -55,7 +52,9 @@ Result<unsigned long> Connection::HypervisorVersion() const {
 bool Connection::read_only() const { return state_->read_only; }
 
 Result<std::vector<Domain>> Connection::ListAllDomains(ListDomainsFlags flags) const {
-  constexpr unsigned kKnown = 0x3u | 0xcu | (1u << 14) | (1u << 15);
+  using F = ListDomainsFlags;
+  constexpr unsigned kKnown = Bits(F::kActive | F::kInactive | F::kPersistent | F::kTransient |
+                                   F::kHasCheckpoint | F::kNoCheckpoint);
   if (Status ok = api::RequireKnownFlags(Bits(flags), kKnown, "virConnectListAllDomains", kDom);
       !ok) {
     return std::unexpected(ok.error());

@@ -7,14 +7,30 @@
 #include <mutex>
 #include <string>
 
+#include "cairn/domain.hpp"
 #include "driver/driver.hpp"
 
 namespace cairn::api {
 
 struct ConnectionState {
+  ConnectionState() = default;
+  ConnectionState(const ConnectionState&) = delete;
+  ConnectionState& operator=(const ConnectionState&) = delete;
+  // The last handle is gone: the driver ends its connection (Driver::Close) before it goes.
+  ~ConnectionState() {
+    if (driver) (void)driver->Close();
+  }
+
   std::unique_ptr<driver::Driver> driver;
   bool read_only = false;
   std::mutex mutex;
+};
+
+// Makes handles from the driver's values, for the parts of src/api that are not the
+// handles' own methods (the job-event fan-out).
+struct Handles {
+  static Domain MakeDomain(const std::shared_ptr<ConnectionState>& conn,
+                           const driver::DomainRef& ref);
 };
 
 }  // namespace cairn::api

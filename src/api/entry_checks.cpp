@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "driver/driver.hpp"
+
 namespace cairn::api {
 
 Status RequireNonNull(std::string_view arg, std::string_view arg_name, std::string_view function,
@@ -13,9 +15,7 @@ Status RequireNonNull(std::string_view arg, std::string_view arg_name, std::stri
 }
 
 Status RequireWritable(bool read_only, std::string_view function, ErrorDomain domain) {
-  if (!read_only) return {};
-  return Fail(ErrorCode::kOperationDenied, domain,
-              fmt::format("read only access prevents {}", function));
+  return driver::RequireWritable(read_only, function, domain);  // one message for both layers
 }
 
 Status RequireExclusive(unsigned flags, FlagName a, FlagName b, ErrorDomain domain) {

@@ -1,12 +1,12 @@
-// The job-completed event: one process-wide thread looks at the jobs of every domain some
-// callback watches, every kEventPollInterval, and calls the callbacks of jobs that ended.
-// Looking is what finishes a job (the driver brings its record up to date on every
-// GetJobStats), so a push backup ends even when nobody else asks. The thread runs only while
-// callbacks are registered; callbacks run on it, with no lock of ours held.
+// The job-completed event: each registration is one driver subscription
+// (Driver::SubscribeJobEvents); this file only fans their events out to the callbacks. The
+// drivers deliver on threads of their own (the remote driver on its socket's reader), where a
+// callback could neither call back into Cairn nor deregister itself, so events are queued and
+// one process-wide thread calls the callbacks, one at a time, with no lock of ours held.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,31 +17,23 @@
 #include "cairn/domain.hpp"
 
 namespace cairn {
+namespace api {
+
+Domain Handles::MakeDomain(const std::shared_ptr<ConnectionState>& conn,
+                           const driver::DomainRef& ref) {
+  return Domain(conn, ref.name, ref.uuid, ref.id);
+}
+
+}  // namespace api
+
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kDomain;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// The recently ended jobs of `dom`, oldest first (never consuming the completed statistics).
-Result<std::vector<JobStats>> EndedJobs(const Domain& dom) {
-  const auto& conn = dom.connection_state();
-  std::lock_guard lock(conn->mutex);
-  return conn->driver->EndedJobs({dom.name(), dom.uuid(), dom.id()});
-}
-
 struct Registration {
-  Connection conn;
-  std::optional<Domain> domain;  // nullopt: every domain of conn
+  Connection conn;  // declared first: destroyed last, after the subscription
   std::shared_ptr<JobCompletedCallback> callback;
-  std::int64_t since_ms = 0;
-  // domain uuid -> started_ms of the last job reported (jobs are named by their start, which
-  // grows from one job of a domain to the next: one runs at a time)
-  std::map<std::string, std::int64_t> reported;
+  std::unique_ptr<driver::JobEventSubscription> subscription;  // null while subscribing
 };
 
 class JobEventHub {
@@ -51,92 +43,75 @@ class JobEventHub {
     return *hub;
   }
 
-  int Add(Registration r) {
+  // Reserves an id whose events are delivered from now on.
+  int Reserve(const Connection& conn, JobCompletedCallback callback) {
     std::lock_guard lock(mutex_);
     int id = next_id_++;
-    registrations_.emplace(id, std::move(r));
+    registrations_.emplace(
+        id, Registration{conn, std::make_shared<JobCompletedCallback>(std::move(callback)), {}});
+    return id;
+  }
+
+  // Gives registration `id` its subscription; leaves it with the caller, to end, if `id`
+  // was deregistered meanwhile.
+  void Attach(int id, std::unique_ptr<driver::JobEventSubscription>& subscription) {
+    std::lock_guard lock(mutex_);
+    if (auto it = registrations_.find(id); it != registrations_.end()) {
+      it->second.subscription = std::move(subscription);
+    }
+  }
+
+  // Takes registration `id` of `conn` out; nullopt if there is none.
+  std::optional<Registration> Take(const api::ConnectionState* conn, int id) {
+    std::lock_guard lock(mutex_);
+    auto it = registrations_.find(id);
+    if (it == registrations_.end() || it->second.conn.state().get() != conn) return std::nullopt;
+    std::optional<Registration> out(std::move(it->second));
+    registrations_.erase(it);
+    return out;
+  }
+
+  // Called on a driver's thread: queue it, never block on a callback.
+  void Enqueue(int id, const driver::JobEndedEvent& event) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({id, event});
     if (!running_) {
       running_ = true;
       std::thread([this] { Run(); }).detach();
     }
-    return id;
-  }
-
-  bool Remove(const api::ConnectionState* conn, int id) {
-    std::lock_guard lock(mutex_);
-    auto it = registrations_.find(id);
-    if (it == registrations_.end() || it->second.conn.state().get() != conn) return false;
-    registrations_.erase(it);
-    wake_.notify_all();
-    return true;
+    wake_.notify_one();
   }
 
  private:
-  struct Due {
-    std::shared_ptr<JobCompletedCallback> callback;
-    Domain domain;
-    JobStats stats;
+  struct Queued {
+    int id;
+    driver::JobEndedEvent event;
   };
 
   void Run() {
     std::unique_lock lock(mutex_);
-    while (!registrations_.empty()) {
-      std::map<int, Registration> snapshot = registrations_;
-      lock.unlock();
-      std::vector<Due> due = Poll(snapshot);
-      for (Due& d : due) (*d.callback)(d.domain, d.stats);
+    for (;;) {
+      wake_.wait(lock, [this] { return !queue_.empty(); });
+      Queued q = std::move(queue_.front());
+      queue_.pop_front();
+      auto it = registrations_.find(q.id);
+      if (it == registrations_.end()) continue;  // deregistered since
+      {
+        std::shared_ptr<JobCompletedCallback> callback = it->second.callback;
+        Domain dom = api::Handles::MakeDomain(it->second.conn.state(), q.event.domain);
+        lock.unlock();
+        (*callback)(dom, q.event.stats);
+        // `dom` may hold the last reference to its connection (deregistered meanwhile): it
+        // goes, closing the driver, before we lock again.
+      }
       lock.lock();
-      wake_.wait_for(lock, kEventPollInterval, [this] { return registrations_.empty(); });
     }
-    running_ = false;
-  }
-
-  // Looks at every watched domain once; returns the callbacks to call.
-  std::vector<Due> Poll(const std::map<int, Registration>& snapshot) {
-    std::map<std::string, std::pair<Domain, std::vector<JobStats>>> seen;  // each looked at once
-    std::vector<Due> due;
-    for (const auto& [id, reg] : snapshot) {
-      std::vector<Domain> domains;
-      if (reg.domain) {
-        domains.push_back(*reg.domain);
-      } else if (Result<std::vector<Domain>> all = reg.conn.ListAllDomains()) {
-        domains = std::move(*all);
-      }
-      for (const Domain& dom : domains) {
-        std::string key = fmt::format("{}:{}", fmt::ptr(reg.conn.state().get()), dom.uuid());
-        auto it = seen.find(key);
-        if (it == seen.end()) {
-          Result<std::vector<JobStats>> ended = EndedJobs(dom);
-          if (!ended) continue;
-          it = seen.emplace(key, std::make_pair(dom, std::move(*ended))).first;
-        }
-        for (const JobStats& stats : it->second.second) {
-          if (stats.started_ms + static_cast<std::int64_t>(stats.time_elapsed_ms) < reg.since_ms) {
-            continue;  // ended before the callback was registered
-          }
-          if (!MarkReported(id, dom.uuid(), stats.started_ms)) continue;
-          due.push_back({reg.callback, it->second.first, stats});
-        }
-      }
-    }
-    return due;
-  }
-
-  // True the first time registration `id` sees this job of this domain, given that it sees
-  // a domain's jobs in the order they started.
-  bool MarkReported(int id, const std::string& uuid, std::int64_t started_ms) {
-    std::lock_guard lock(mutex_);
-    auto it = registrations_.find(id);
-    if (it == registrations_.end()) return false;  // deregistered meanwhile
-    auto [pos, fresh] = it->second.reported.emplace(uuid, started_ms);
-    if (!fresh && pos->second >= started_ms) return false;
-    pos->second = started_ms;
-    return true;
   }
 
   std::mutex mutex_;
   std::condition_variable wake_;
   std::map<int, Registration> registrations_;
+  std::deque<Queued> queue_;
   int next_id_ = 0;
   bool running_ = false;
 };
@@ -149,33 +124,37 @@ Result<int> RegisterJobCompletedCallback(const Connection& conn, const Domain* d
     return Fail(ErrorCode::kInvalidArg, kErr,
                 "cb in virConnectDomainEventRegisterAny must not be NULL");
   }
-  // The driver must be able to report jobs at all: ask once, now.
-  std::optional<Domain> probe;
-  if (domain != nullptr) {
-    probe = *domain;
-  } else {
-    Result<std::vector<Domain>> all = conn.ListAllDomains();
-    if (!all) return std::unexpected(all.error());
-    if (!all->empty()) probe = all->front();
+  std::optional<driver::DomainRef> which;
+  if (domain != nullptr) which = driver::DomainRef{domain->name(), domain->uuid(), domain->id()};
+  JobEventHub& hub = JobEventHub::Get();
+  const int id = hub.Reserve(conn, std::move(callback));
+  Result<std::unique_ptr<driver::JobEventSubscription>> sub;
+  {
+    std::lock_guard lock(conn.state()->mutex);
+    sub = conn.state()->driver->SubscribeJobEvents(
+        which, [id, &hub](const driver::JobEndedEvent& e) { hub.Enqueue(id, e); });
   }
-  if (probe) {
-    if (Result<std::vector<JobStats>> ok = EndedJobs(*probe); !ok) {
-      return std::unexpected(ok.error());
-    }
+  if (!sub) {
+    (void)hub.Take(conn.state().get(), id);
+    return std::unexpected(sub.error());
   }
-  Registration r{conn,
-                 domain ? std::optional<Domain>(*domain) : std::nullopt,
-                 std::make_shared<JobCompletedCallback>(std::move(callback)),
-                 NowMs(),
-                 {}};
-  return JobEventHub::Get().Add(std::move(r));
+  hub.Attach(id, *sub);
+  if (*sub) {  // deregistered meanwhile (by another thread guessing the id): end it here
+    std::lock_guard lock(conn.state()->mutex);
+    sub->reset();
+  }
+  return id;
 }
 
 Status DeregisterEventCallback(const Connection& conn, int callback_id) {
-  if (!JobEventHub::Get().Remove(conn.state().get(), callback_id)) {
+  std::optional<Registration> r = JobEventHub::Get().Take(conn.state().get(), callback_id);
+  if (!r) {
     return Fail(ErrorCode::kInvalidArg, kErr,
                 fmt::format("could not find event callback {} for deletion", callback_id));
   }
+  // Ending a subscription is a driver call: serialised with the connection's others.
+  std::lock_guard lock(conn.state()->mutex);
+  r->subscription.reset();
   return {};
 }
 

@@ -10,8 +10,10 @@ bool MatchesListFlags(unsigned flags, bool active, bool persistent, bool has_che
     if ((flags & (yes | no)) == 0) return true;
     return ((flags & yes) && value) || ((flags & no) && !value);
   };
-  return group(1u << 0, 1u << 1, active) && group(1u << 2, 1u << 3, persistent) &&
-         group(1u << 14, 1u << 15, has_checkpoints);
+  using F = ListDomainsFlags;
+  return group(Bits(F::kActive), Bits(F::kInactive), active) &&
+         group(Bits(F::kPersistent), Bits(F::kTransient), persistent) &&
+         group(Bits(F::kHasCheckpoint), Bits(F::kNoCheckpoint), has_checkpoints);
 }
 
 Error Unsupported(std::string_view entry_point) {
@@ -29,6 +31,12 @@ Error UnsupportedFlags(unsigned flags, std::string_view function, ErrorDomain do
                MessageForm::kBare);
 }
 
+Status RequireWritable(bool read_only, std::string_view function, ErrorDomain domain) {
+  if (!read_only) return {};
+  return Fail(ErrorCode::kOperationDenied, domain,
+              fmt::format("read only access prevents {}", function));
+}
+
 Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function,
                   ErrorDomain domain) {
   if (unsigned extra = flags & ~accepted) {
@@ -36,6 +44,8 @@ Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function,
   }
   return {};
 }
+
+Status Driver::Close() { return {}; }
 
 Result<std::vector<DomainRef>> Driver::ListDomains(unsigned) {
   return std::unexpected(Unsupported("virConnectListAllDomains"));
@@ -115,7 +125,8 @@ Result<std::vector<CheckpointBitmapReport>> Driver::CheckAllCheckpointBitmaps(co
   return std::unexpected(Unsupported("cairnDomainCheckCheckpointBitmaps"));
 }
 Result<bool> Driver::CheckpointRepairPending(const DomainRef&) { return false; }
-Status Driver::BackupBegin(const DomainRef&, std::string_view, std::string_view, unsigned) {
+Status Driver::BackupBegin(const DomainRef&, std::string_view, const std::optional<std::string>&,
+                           unsigned) {
   return std::unexpected(Unsupported("virDomainBackupBegin"));
 }
 Result<std::string> Driver::BackupGetXmlDesc(const DomainRef&, unsigned) {
@@ -127,7 +138,8 @@ Result<JobStats> Driver::GetJobStats(const DomainRef&, unsigned) {
 Status Driver::AbortJob(const DomainRef&) {
   return std::unexpected(Unsupported("virDomainAbortJob"));
 }
-Result<std::vector<JobStats>> Driver::EndedJobs(const DomainRef&) {
+Result<std::unique_ptr<JobEventSubscription>> Driver::SubscribeJobEvents(
+    const std::optional<DomainRef>&, JobEventCallback) {
   return std::unexpected(Unsupported("virConnectDomainEventRegisterAny"));
 }
 

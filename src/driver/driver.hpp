@@ -2,18 +2,29 @@
 // every rule of the contract (arguments, read-only connections, flag combinations, unknown
 // bits); a driver only does the work, or says what it cannot do. Every default method
 // fails with VIR_ERR_NO_SUPPORT naming the public entry point, like libvirt's
-// virReportUnsupportedError. Domains are identified by value (DomainRef), never by a
-// pointer into the driver, so the interface works across processes as well as in one.
+// virReportUnsupportedError. Everything crossing it is a value that could cross a socket:
+// domains are identified by value (DomainRef), never by a pointer into the driver; optional
+// documents are std::optional; flags are `unsigned` holding the bits of cairn/flags.hpp (the
+// public enums' values, which are libvirt's), never bits of a driver's own.
+//
+// Thread rule: calls on one Driver are serialised by its caller (src/api holds the
+// connection's lock around each one); a driver need not be thread-safe for them. A job-event
+// subscription's callback runs on a thread of the driver's, concurrently with those calls,
+// and must not call back into the same Driver.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "cairn/backup.hpp"
-#include "cairn/checkpoint.hpp"
+#include "cairn/checkpoint_bitmaps.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
+#include "cairn/flags.hpp"
+#include "cairn/job_stats.hpp"
 
 namespace cairn::driver {
 
@@ -29,9 +40,30 @@ using cairn::CheckpointBitmapState;
 using cairn::DomainInfo;
 using cairn::DomainState;
 
+// One ended job: its domain, and how it ended (JobStats.sequence names it, where the driver
+// numbers jobs).
+struct JobEndedEvent {
+  DomainRef domain;
+  JobStats stats;
+};
+using JobEventCallback = std::function<void(const JobEndedEvent& event)>;
+
+// A live subscription to job events (Driver::SubscribeJobEvents). Destroying it ends the
+// subscription: when the destructor returns, its callback is not running and is not called
+// again. It must not be destroyed from inside its own callback. It must not outlive the Driver
+// that made it.
+class JobEventSubscription {
+ public:
+  virtual ~JobEventSubscription() = default;
+};
+
 class Driver {
  public:
   virtual ~Driver() = default;
+
+  // Ends the connection to the hypervisor (remote: CONNECT_CLOSE). Called once, before the
+  // driver is destroyed; no call follows it. Default: nothing to release.
+  virtual Status Close();
 
   // The hypervisor's name as virsh shows it ("Test", "QEMU") and the canonical URI.
   virtual std::string_view Type() const = 0;
@@ -78,18 +110,23 @@ class Driver {
   // (a journal it may not replay). Default: false, for drivers without journals.
   virtual Result<bool> CheckpointRepairPending(const DomainRef& dom);
 
-  // Backup jobs (job model: cairn/backup.hpp). `checkpoint_xml` with data() == nullptr means
-  // no checkpoint. GetJobStats takes JobStatsFlags bits.
+  // Backup jobs (job model: cairn/backup.hpp; values: cairn/job_stats.hpp). No
+  // `checkpoint_xml`: the backup creates no checkpoint. GetJobStats takes JobStatsFlags bits.
   virtual Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
-                             std::string_view checkpoint_xml, unsigned flags);
+                             const std::optional<std::string>& checkpoint_xml, unsigned flags);
   virtual Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags);
   virtual Result<JobStats> GetJobStats(const DomainRef& dom, unsigned flags);
   virtual Status AbortJob(const DomainRef& dom);
-  // The domain's recently ended jobs, oldest first (each as GetJobStats(kCompleted) gave it),
-  // after bringing the running one up to date; whether a reader consumed them does not
-  // matter. The job-completed event is made of these: every job not reported yet is, even
-  // when several ended between two looks.
-  virtual Result<std::vector<JobStats>> EndedJobs(const DomainRef& dom);
+  // Job-completed events: calls `callback` once for every job of `dom` (nullopt: of every
+  // domain) that ends after this call returns, with GetJobStats(kCompleted)'s values, in the
+  // order a domain's jobs end, even when several end close together. Callbacks come on a
+  // thread of the driver's, one at a time per subscription; they must return quickly and
+  // not call into this Driver (src/api queues them for its own thread). How a driver learns
+  // of a job's end is its own: the qemu driver hears QEMU's job events on a monitor of its
+  // own, the remote driver the daemon's pushed VIR_DOMAIN_EVENT_ID_JOB_COMPLETED.
+  // Returns the subscription, which unsubscribes when destroyed. Default: VIR_ERR_NO_SUPPORT.
+  virtual Result<std::unique_ptr<JobEventSubscription>> SubscribeJobEvents(
+      const std::optional<DomainRef>& dom, JobEventCallback callback);
 };
 
 // Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,
@@ -104,6 +141,10 @@ Error Unsupported(std::string_view entry_point);
 // bare message, from the driver's error domain (VIR_FROM_TEST, VIR_FROM_QEMU).
 Error UnsupportedFlags(unsigned flags, std::string_view function,
                        ErrorDomain domain = ErrorDomain::kNone);
+
+// A driver opened read-only refuses whatever would change state (or show secrets), as the
+// public API does first: VIR_ERR_OPERATION_DENIED "read only access prevents FUNCTION".
+Status RequireWritable(bool read_only, std::string_view function, ErrorDomain domain);
 
 // libvirt's virCheckFlags, as every driver entry point starts: refuses the bits of `flags`
 // outside `accepted`, naming the driver function ("testDomainCheckpointDelete").

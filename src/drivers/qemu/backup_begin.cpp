@@ -253,12 +253,7 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
   BackupRecord r;
   r.phase = BackupPhase::kStarting;
   r.started_ms = NowMs();
-  // A job is known by its start (the event thread reports each start once, in order): never
-  // at or before the last ended job's, even if the clock stepped back.
-  if (Result<EndedBackups> ended = LoadEndedBackups(layout_, dom.def.name());
-      ended && !ended->jobs.empty()) {
-    r.started_ms = std::max(r.started_ms, ended->jobs.back().started_ms + 1);
-  }
+  r.sequence = NextJobSequence(layout_, dom.def.name());  // names the job, for its events
   r.qemu_pid = runner_pid_;
   r.storage_daemon = !dom.active();
   r.flags = flags_;

@@ -38,6 +38,7 @@ conf::XmlElement Bookkeeping(const BackupRecord& r) {
   conf::XmlElement job("job");
   job.SetAttribute("phase", r.phase == BackupPhase::kRunning ? "running" : "starting");
   job.SetAttribute("started", std::to_string(r.started_ms));
+  job.SetAttribute("sequence", std::to_string(r.sequence));
   if (r.copy_started_ms != 0) job.SetAttribute("copyStarted", std::to_string(r.copy_started_ms));
   job.SetAttribute("qemuPid", std::to_string(r.qemu_pid));
   if (r.storage_daemon) job.SetAttribute("storageDaemon", "yes");
@@ -75,6 +76,7 @@ void ReadBookkeeping(const conf::XmlElement& priv, BackupRecord& r) {
   if (const conf::XmlElement* job = priv.Child("job")) {
     r.phase = Text(*job, "phase") == "running" ? BackupPhase::kRunning : BackupPhase::kStarting;
     r.started_ms = Number<std::int64_t>(*job, "started");
+    r.sequence = Number<std::uint64_t>(*job, "sequence");
     r.copy_started_ms = Number<std::int64_t>(*job, "copyStarted");
     r.qemu_pid = Number<pid_t>(*job, "qemuPid", -1);
     r.storage_daemon = Yes(*job, "storageDaemon");
@@ -132,6 +134,7 @@ conf::XmlElement EndedJob(const JobStats& s) {
   conf::XmlElement e{std::string(kEndedJob)};
   e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
   e.SetAttribute("started", std::to_string(s.started_ms));
+  e.SetAttribute("sequence", std::to_string(s.sequence));
   e.SetAttribute("elapsed", std::to_string(s.time_elapsed_ms));
   SetOptional(e, "diskTotal", s.disk_total);
   SetOptional(e, "diskProcessed", s.disk_processed);
@@ -151,6 +154,7 @@ JobStats ReadEndedJob(const conf::XmlElement& e) {
   s.type = static_cast<JobType>(Number<int>(e, "type"));
   s.operation = JobOperation::kBackup;
   s.started_ms = Number<std::int64_t>(e, "started");
+  s.sequence = Number<std::uint64_t>(e, "sequence");
   s.time_elapsed_ms = Number<std::uint64_t>(e, "elapsed");
   s.disk_total = GetOptional(e, "diskTotal");
   s.disk_processed = GetOptional(e, "diskProcessed");
@@ -230,7 +234,18 @@ Result<EndedBackups> LoadEndedBackups(const StateLayout& layout, std::string_vie
     }
   }
   ended.last_consumed = Yes(*root, "consumed");
+  // A history written before jobs were numbered: number it in order, ending at its length.
+  for (std::size_t i = 0; i < ended.jobs.size(); ++i) {
+    if (ended.jobs[i].sequence == 0) ended.jobs[i].sequence = i + 1;
+  }
   return ended;
+}
+
+std::uint64_t NextJobSequence(const StateLayout& layout, std::string_view domain) {
+  Result<EndedBackups> ended = LoadEndedBackups(layout, domain);
+  // An unreadable history is replaced when the job ends; numbering restarts with it.
+  if (!ended || ended->jobs.empty()) return 1;
+  return ended->jobs.back().sequence + 1;
 }
 
 Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,

@@ -14,17 +14,19 @@
 #include <string>
 #include <vector>
 
-#include "cairn/backup.hpp"
+#include "cairn/flags.hpp"
+#include "cairn/job_stats.hpp"
 #include "conf/backup_def.hpp"
 #include "drivers/qemu/state_layout.hpp"
 
 namespace cairn::drivers::qemu {
 
 // BackupBegin's flags (libvirt's virDomainBackupBeginFlags), kept in the record.
-inline constexpr unsigned kBackupReuseExternal = 1u << 0;
+inline constexpr unsigned kBackupReuseExternal = Bits(BackupBeginFlags::kReuseExternal);
 // A guest shutting down while the job runs pauses the VM (QMP set-action shutdown=pause);
 // the shutdown completes (QEMU quits) when the job ends.
-inline constexpr unsigned kBackupPreserveShutdownDomain = 1u << 1;
+inline constexpr unsigned kBackupPreserveShutdownDomain =
+    Bits(BackupBeginFlags::kPreserveShutdownDomain);
 
 // starting: BackupBegin is between writing the record and the job running; whoever finds a
 //           record in this phase (under the lock) knows its begin died, and rolls it back.
@@ -53,7 +55,8 @@ struct BackupDiskJob {
 struct BackupRecord {
   conf::BackupDef def;  // aligned; def.disks[i].state is each disk's state
   BackupPhase phase = BackupPhase::kStarting;
-  std::int64_t started_ms = 0;       // Unix milliseconds; names the job
+  std::uint64_t sequence = 0;        // with the domain, names the job (NextJobSequence)
+  std::int64_t started_ms = 0;       // Unix milliseconds
   std::int64_t copy_started_ms = 0;  // when QEMU's transaction started the jobs (0: not yet)
   pid_t qemu_pid = -1;               // the QEMU that runs it: another pid means it died
   // The domain was shut off: qemu_pid is the storage daemon Cairn started to run the job
@@ -83,6 +86,11 @@ Result<std::optional<BackupRecord>> LoadBackupRecord(const StateLayout& layout,
 Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
                         const BackupRecord& record);
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain);
+
+// The number of the domain's next job: one more than the last ended job's (1 for the first).
+// The history lives in the domain's run directory, so numbering starts again at 1 when that
+// is cleared; a watcher that saw a higher number knows the history restarted.
+std::uint64_t NextJobSequence(const StateLayout& layout, std::string_view domain);
 
 // The jobs that ended, oldest first: back() is the last, which GetJobStats(kCompleted) reports
 // until a reader consumes it (`last_consumed`, set by a read without KEEP_COMPLETED). The

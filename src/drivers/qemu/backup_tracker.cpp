@@ -225,6 +225,7 @@ JobStats BackupTracker::LiveStats() const {
   const BackupRecord& r = *record_;
   s.type = JobType::kUnbounded;
   s.operation = JobOperation::kBackup;
+  s.sequence = r.sequence;
   s.started_ms = r.started_ms;
   s.time_elapsed_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, NowMs() - r.started_ms));
   std::uint64_t done = 0, total = 0;

@@ -28,7 +28,7 @@
 #include <optional>
 #include <vector>
 
-#include "cairn/backup.hpp"
+#include "cairn/job_stats.hpp"
 #include "drivers/qemu/backup_record.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "qmp/qmp_client.hpp"

@@ -10,6 +10,7 @@
 #include "drivers/qemu/backup_begin.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_lock.hpp"
+#include "drivers/qemu/job_event_source.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
 #include "util/file_lock.hpp"
@@ -18,7 +19,8 @@ namespace cairn::drivers::qemu {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kStatsCompleted = 1u << 0, kStatsKeepCompleted = 1u << 1;
+constexpr unsigned kStatsCompleted = Bits(JobStatsFlags::kCompleted),
+                   kStatsKeepCompleted = Bits(JobStatsFlags::kKeepCompleted);
 
 // The domain's lock and record, held for one call (no lock for a read-only look).
 struct LockedDomain {
@@ -80,15 +82,16 @@ class StorageDaemonGuard {
 }  // namespace
 
 Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view backup_xml,
-                               std::string_view checkpoint_xml, unsigned flags) {
+                               const std::optional<std::string>& checkpoint_xml,
+                               unsigned flags) {
   if (unsigned bad = flags & ~(kBackupReuseExternal | kBackupPreserveShutdownDomain); bad != 0) {
     return std::unexpected(driver::UnsupportedFlags(bad, "virDomainBackupBegin"));
   }
   Result<conf::BackupDef> def = conf::ParseBackupXml(backup_xml, 0);
   if (!def) return std::unexpected(def.error());
   std::optional<conf::CheckpointDef> checkpoint;
-  if (checkpoint_xml.data() != nullptr) {
-    Result<conf::CheckpointDef> cp = conf::ParseCheckpointXml(checkpoint_xml, 0);
+  if (checkpoint_xml) {
+    Result<conf::CheckpointDef> cp = conf::ParseCheckpointXml(*checkpoint_xml, 0);
     if (!cp) return std::unexpected(cp.error());
     checkpoint = std::move(*cp);
   }
@@ -157,6 +160,15 @@ Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref
                             if (!ended) return std::unexpected(ended.error());
                             return std::move(ended->jobs);
                           });
+}
+
+Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEvents(
+    const std::optional<driver::DomainRef>& dom, driver::JobEventCallback callback) {
+  // The source looks from its own thread, with a driver of its own.
+  Result<std::unique_ptr<JobEventSource>> source = JobEventSource::Start(
+      std::make_unique<QemuDriver>(uri_, layout_, read_only_), dom, std::move(callback));
+  if (!source) return std::unexpected(source.error());
+  return std::unique_ptr<driver::JobEventSubscription>(std::move(*source));
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {

@@ -15,13 +15,19 @@ namespace cairn::drivers::qemu {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kCreateRedefine = 1u << 0, kCreateQuiesce = 1u << 1,
-                   kCreateRedefineValidate = 1u << 2;
-constexpr unsigned kXmlSecure = 1u << 0, kXmlNoDomain = 1u << 1, kXmlSize = 1u << 2;
-constexpr unsigned kDeleteChildren = 1u << 0, kDeleteMetadataOnly = 1u << 1,
-                   kDeleteChildrenOnly = 1u << 2;
+constexpr unsigned kCreateRedefine = Bits(CheckpointCreateFlags::kRedefine),
+                   kCreateQuiesce = Bits(CheckpointCreateFlags::kQuiesce),
+                   kCreateRedefineValidate = Bits(CheckpointCreateFlags::kRedefineValidate);
+constexpr unsigned kXmlSecure = Bits(CheckpointXmlFlags::kSecure),
+                   kXmlNoDomain = Bits(CheckpointXmlFlags::kNoDomain),
+                   kXmlSize = Bits(CheckpointXmlFlags::kSize);
+constexpr unsigned kDeleteChildren = Bits(CheckpointDeleteFlags::kChildren),
+                   kDeleteMetadataOnly = Bits(CheckpointDeleteFlags::kMetadataOnly),
+                   kDeleteChildrenOnly = Bits(CheckpointDeleteFlags::kChildrenOnly);
 // ROOTS (= DESCENDANTS for children), TOPOLOGICAL, LEAVES, NO_LEAVES.
-constexpr unsigned kListFlags = 0xfu;
+constexpr unsigned kListFlags =
+    Bits(CheckpointListFlags::kRoots | CheckpointListFlags::kTopological |
+         CheckpointListFlags::kLeaves | CheckpointListFlags::kNoLeaves);
 
 // libvirt's virCheckFlags at the top of each qemu-driver entry point.
 Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) {

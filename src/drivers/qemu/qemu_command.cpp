@@ -170,6 +170,7 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
       "-smp", std::to_string(def.vcpus()),
       "-nodefaults", "-no-user-config", "-display", "none", "-nic", "none",
       "-qmp", fmt::format("unix:{},server=on,wait=off", Escape(layout.QmpSocket(def.name()).string())),
+      "-qmp", fmt::format("unix:{},server=on,wait=off", Escape(layout.EventSocket(def.name()).string())),
       "-pidfile", layout.PidFile(def.name()).string(),
       "-daemonize",
   };

@@ -38,9 +38,11 @@ DomainState RunState(const StateLayout& layout, std::string_view name) {
 }
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kHasCheckpoint = 1u << 14, kNoCheckpoint = 1u << 15;
-constexpr unsigned kUndefineCheckpointsMetadata = 1u << 4;
-constexpr unsigned kXmlSecure = 1u << 0, kXmlInactive = 1u << 1;
+constexpr unsigned kHasCheckpoint = Bits(ListDomainsFlags::kHasCheckpoint),
+                   kNoCheckpoint = Bits(ListDomainsFlags::kNoCheckpoint);
+constexpr unsigned kUndefineCheckpointsMetadata = Bits(UndefineFlags::kCheckpointsMetadata);
+constexpr unsigned kXmlSecure = Bits(DomainXmlFlags::kSecure),
+                   kXmlInactive = Bits(DomainXmlFlags::kInactive);
 
 std::filesystem::path SessionRoot() {
   if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x == '/') {

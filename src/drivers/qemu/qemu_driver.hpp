@@ -69,11 +69,15 @@ class QemuDriver : public driver::Driver {
   // Backups (qemu_backups.cpp; the job lives in ROOT/run/NAME/backup.xml, see
   // backup_tracker.hpp and backup_begin.hpp).
   Status BackupBegin(const driver::DomainRef& dom, std::string_view backup_xml,
-                     std::string_view checkpoint_xml, unsigned flags) override;
+                     const std::optional<std::string>& checkpoint_xml, unsigned flags) override;
   Result<std::string> BackupGetXmlDesc(const driver::DomainRef& dom, unsigned flags) override;
   Result<JobStats> GetJobStats(const driver::DomainRef& dom, unsigned flags) override;
   Status AbortJob(const driver::DomainRef& dom) override;
-  Result<std::vector<JobStats>> EndedJobs(const driver::DomainRef& dom) override;
+  Result<std::unique_ptr<driver::JobEventSubscription>> SubscribeJobEvents(
+      const std::optional<driver::DomainRef>& dom, driver::JobEventCallback callback) override;
+  // The domain's recently ended jobs, oldest first (as GetJobStats(kCompleted) gave each),
+  // after bringing the running one up to date: what the job-event source reports from.
+  Result<std::vector<JobStats>> EndedJobs(const driver::DomainRef& dom);
   Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const driver::DomainRef& dom,
                                                                     std::string_view name) override;
   Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(

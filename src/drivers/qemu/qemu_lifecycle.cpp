@@ -17,7 +17,11 @@ namespace cairn::drivers::qemu {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kAcpiPowerBtn = 1u << 0, kGuestAgent = 1u << 1;
+// The same bits in ShutdownFlags and RebootFlags (cairn/flags.hpp).
+constexpr unsigned kAcpiPowerBtn = Bits(ShutdownFlags::kAcpiPowerBtn),
+                   kGuestAgent = Bits(ShutdownFlags::kGuestAgent);
+static_assert(kAcpiPowerBtn == Bits(RebootFlags::kAcpiPowerBtn) &&
+              kGuestAgent == Bits(RebootFlags::kGuestAgent));
 
 // The domain's monitor, with the domain locked for the call; fails for a shut-off domain.
 struct RunningDomain {

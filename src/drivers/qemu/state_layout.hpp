@@ -26,6 +26,10 @@ class StateLayout {
   std::filesystem::path RunDir(std::string_view name) const;
   std::filesystem::path LockFile(std::string_view name) const;
   std::filesystem::path QmpSocket(std::string_view name) const { return RunDir(name) / "qmp.sock"; }
+  // A second QMP monitor, for the job-event source only (job_event_source.hpp).
+  std::filesystem::path EventSocket(std::string_view name) const {
+    return RunDir(name) / "events.sock";
+  }
   std::filesystem::path AgentSocket(std::string_view name) const { return RunDir(name) / "qga.sock"; }
   std::filesystem::path PidFile(std::string_view name) const { return RunDir(name) / "pid"; }
   std::filesystem::path IdFile(std::string_view name) const { return RunDir(name) / "id"; }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <map>
 #include <mutex>
 
 #include "rpc/rpc_client.hpp"
@@ -14,7 +15,6 @@ namespace {
 using namespace cairn::rpc;
 using driver::DomainRef;
 
-constexpr std::uint32_t kConnectReadOnly = 1;
 
 // The parameters libvirt's client consumes itself and never forwards (remote_driver.c).
 bool ConsumedParameter(std::string_view key) {
@@ -61,10 +61,9 @@ RemoteCheckpoint Handle(const DomainRef& d, std::string_view name) {
   return {std::string(name), Handle(d)};
 }
 
-JobStats StatsOf(const GetJobStatsRet& r) {
+JobStats StatsOfParams(const std::vector<rpc::TypedParam>& params) {
   JobStats s;
-  s.type = static_cast<JobType>(r.type);
-  for (const rpc::TypedParam& p : r.params.items) {
+  for (const rpc::TypedParam& p : params) {
     auto u64 = [&]() -> std::optional<std::uint64_t> {
       if (auto* v = std::get_if<std::uint64_t>(&p.value)) return *v;
       if (auto* v = std::get_if<std::int64_t>(&p.value)) return static_cast<std::uint64_t>(*v);
@@ -91,11 +90,84 @@ JobStats StatsOf(const GetJobStatsRet& r) {
   return s;
 }
 
+JobStats StatsOf(const GetJobStatsRet& r) {
+  JobStats s = StatsOfParams(r.params.items);
+  s.type = static_cast<JobType>(r.type);
+  return s;
+}
+
+// Where the daemon's job-completed events go: its callback ids, each to one subscription's
+// callback. Shared by the socket's reader thread (which delivers) and the driver.
+struct EventRoutes {
+  std::mutex mutex;  // held while a callback runs: an unsubscribed one is never running
+  std::map<std::int32_t, driver::JobEventCallback> callbacks;
+  // Events for an id whose registration reply has not been routed yet (the daemon may send
+  // one right behind the reply). The lock is never held across a call: the reader thread
+  // that delivers is also the one that reads the replies.
+  std::map<std::int32_t, std::vector<driver::JobEndedEvent>> early;
+  static constexpr std::size_t kEarlyKept = 64;
+
+  void Route(std::int32_t id, driver::JobEventCallback callback) {
+    std::lock_guard lock(mutex);
+    auto queued = early.extract(id);
+    if (!queued.empty()) {
+      for (const driver::JobEndedEvent& e : queued.mapped()) callback(e);
+    }
+    callbacks[id] = std::move(callback);
+  }
+
+  // On the reader thread: one MESSAGE of the REMOTE program.
+  void Deliver(const Packet& p) {
+    if (p.header.procedure != static_cast<std::int32_t>(RemoteProc::kDomainEventCallbackJobCompleted)) {
+      return;  // Cairn subscribes to no other event
+    }
+    Result<JobCompletedEvent> ev = DecodeFromBytes<JobCompletedEvent>(p.payload);
+    if (!ev) return;
+    driver::JobEndedEvent out{Ref(ev->dom), StatsOfParams(ev->params.items)};
+    // The event carries no job type: how the job ended is its success.
+    out.stats.type = out.stats.success.value_or(true) ? JobType::kCompleted : JobType::kFailed;
+    if (out.stats.operation == JobOperation::kUnknown) out.stats.operation = JobOperation::kBackup;
+    std::lock_guard lock(mutex);
+    if (auto it = callbacks.find(ev->callback_id); it != callbacks.end()) {
+      it->second(out);
+    } else if (auto& q = early[ev->callback_id]; q.size() < kEarlyKept) {
+      q.push_back(std::move(out));
+    }
+  }
+};
+
+class RemoteDriver;
+
+// One daemon-side registration (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY); destroying it
+// stops delivery, then deregisters it with the daemon.
+class RemoteJobSubscription : public driver::JobEventSubscription {
+ public:
+  RemoteJobSubscription(RemoteDriver* driver, std::shared_ptr<EventRoutes> routes,
+                        std::int32_t callback_id)
+      : driver_(driver), routes_(std::move(routes)), callback_id_(callback_id) {}
+  ~RemoteJobSubscription() override;
+
+ private:
+  RemoteDriver* driver_;
+  std::shared_ptr<EventRoutes> routes_;
+  std::int32_t callback_id_;
+};
+
 class RemoteDriver : public driver::Driver {
  public:
-  RemoteDriver(std::unique_ptr<RpcClient> client, std::string uri, std::string type)
-      : client_(std::move(client)), uri_(std::move(uri)), type_(std::move(type)) {}
-  ~RemoteDriver() override { (void)Call<VoidRet>(RemoteProc::kConnectClose, VoidArgs{}); }
+  RemoteDriver(std::unique_ptr<RpcClient> client, std::shared_ptr<EventRoutes> routes,
+               std::string uri, std::string type)
+      : client_(std::move(client)),
+        routes_(std::move(routes)),
+        uri_(std::move(uri)),
+        type_(std::move(type)) {}
+  ~RemoteDriver() override { (void)Close(); }
+
+  Status Close() override {
+    if (closed_) return {};
+    closed_ = true;
+    return Void(Call<VoidRet>(RemoteProc::kConnectClose, VoidArgs{}));
+  }
 
   template <typename Ret, typename Args>
   Result<Ret> Call(RemoteProc p, const Args& a) {
@@ -216,9 +288,8 @@ class RemoteDriver : public driver::Driver {
   }
 
   Status BackupBegin(const DomainRef& dom, std::string_view backup_xml,
-                     std::string_view checkpoint_xml, unsigned flags) override {
-    BackupBeginArgs a{Handle(dom), std::string(backup_xml), std::nullopt, flags};
-    if (checkpoint_xml.data() != nullptr) a.checkpoint_xml = std::string(checkpoint_xml);
+                     const std::optional<std::string>& checkpoint_xml, unsigned flags) override {
+    BackupBeginArgs a{Handle(dom), std::string(backup_xml), checkpoint_xml, flags};
     return Void(Call<VoidRet>(RemoteProc::kDomainBackupBegin, a));
   }
   Result<std::string> BackupGetXmlDesc(const DomainRef& dom, unsigned flags) override {
@@ -231,6 +302,23 @@ class RemoteDriver : public driver::Driver {
   }
   Status AbortJob(const DomainRef& dom) override {
     return Void(Call<VoidRet>(RemoteProc::kDomainAbortJob, DomainArgs{Handle(dom)}));
+  }
+
+  // The daemon pushes VIR_DOMAIN_EVENT_ID_JOB_COMPLETED (libvirt's modern registration,
+  // the only one that has it): its callback id routes each event to `callback`.
+  Result<std::unique_ptr<driver::JobEventSubscription>> SubscribeJobEvents(
+      const std::optional<DomainRef>& dom, driver::JobEventCallback callback) override {
+    EventRegisterAnyArgs a{kEventIdJobCompleted, std::nullopt};
+    if (dom) a.dom = Handle(*dom);
+    auto r = Call<IntRet>(RemoteProc::kConnectDomainEventCallbackRegisterAny, a);
+    if (!r) return std::unexpected(r.error());
+    routes_->Route(r->value, std::move(callback));
+    return std::unique_ptr<driver::JobEventSubscription>(
+        std::make_unique<RemoteJobSubscription>(this, routes_, r->value));
+  }
+  Status Deregister(std::int32_t callback_id) {
+    return Void(Call<VoidRet>(RemoteProc::kConnectDomainEventCallbackDeregisterAny,
+                              EventDeregisterAnyArgs{callback_id}));
   }
 
  private:
@@ -258,9 +346,19 @@ class RemoteDriver : public driver::Driver {
   }
 
   std::unique_ptr<RpcClient> client_;
+  std::shared_ptr<EventRoutes> routes_;
   std::string uri_;
   std::string type_;
+  bool closed_ = false;
 };
+
+RemoteJobSubscription::~RemoteJobSubscription() {
+  {
+    std::lock_guard lock(routes_->mutex);
+    routes_->callbacks.erase(callback_id_);
+  }
+  (void)driver_->Deregister(callback_id_);
+}
 
 }  // namespace
 
@@ -282,7 +380,9 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
   }
   Result<std::string> socket = SocketPath(uri);
   if (!socket) return std::unexpected(socket.error());
-  Result<std::unique_ptr<RpcClient>> client = RpcClient::ConnectUnix(*socket);
+  auto routes = std::make_shared<EventRoutes>();
+  Result<std::unique_ptr<RpcClient>> client =
+      RpcClient::ConnectUnix(*socket, [routes](const Packet& p) { routes->Deliver(p); });
   if (!client) return std::unexpected(client.error());
   RpcClient& c = **client;
   auto auth = c.Call<AuthListRet>(RemoteProc::kAuthList, VoidArgs{});
@@ -296,14 +396,15 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
                             *socket));
   }
   auto open = c.Call<VoidRet>(RemoteProc::kConnectOpen,
-                              ConnectOpenArgs{OpenName(uri), read_only ? kConnectReadOnly : 0});
+                              ConnectOpenArgs{OpenName(uri), read_only ? Bits(ConnectFlags::kReadOnly) : 0u});
   if (!open) return std::unexpected(open.error());
   auto type = c.Call<StringRet>(RemoteProc::kConnectGetType, VoidArgs{});
   if (!type) return std::unexpected(type.error());
   // Cairn's name for the test driver (libvirt's wire says "TEST").
   std::string name = type->value == "TEST" ? "Test" : type->value;
   return std::unique_ptr<driver::Driver>(
-      std::make_unique<RemoteDriver>(std::move(*client), uri.text, std::move(name)));
+      std::make_unique<RemoteDriver>(std::move(*client), std::move(routes), uri.text,
+                                     std::move(name)));
 }
 
 }  // namespace cairn::drivers::remote

@@ -2,8 +2,9 @@
 // libvirt's own libvirtd — as libvirt's remote driver does it. Every Driver call is one
 // REMOTE procedure (or two, where the protocol needs it); errors are the daemon's, with
 // their codes, domains and messages. Cairn's own extensions (bitmap health, repair state)
-// are not part of the protocol and fail with VIR_ERR_NO_SUPPORT; job-completed events are
-// not delivered yet (they need the subscription seam).
+// are not part of the protocol and fail with VIR_ERR_NO_SUPPORT. Job-completed events are
+// the daemon's pushed VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, delivered on the socket's reader
+// thread (their statistics carry no job number: JobStats.sequence is 0).
 //
 // URIs: DRIVER+unix:///PATH[?socket=SOCKET] and DRIVER:///PATH?socket=SOCKET (libvirt's
 // forms). Without socket= a qemu URI goes to cairnd's default: /run/cairn/cairn-sock for

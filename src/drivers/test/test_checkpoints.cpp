@@ -9,12 +9,18 @@ namespace cairn::drivers::test {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kTest;
-constexpr unsigned kCreateRedefine = 1u << 0, kCreateQuiesce = 1u << 1;
-constexpr unsigned kXmlSecure = 1u << 0, kXmlNoDomain = 1u << 1, kXmlSize = 1u << 2;
-constexpr unsigned kDeleteChildren = 1u << 0, kDeleteMetadataOnly = 1u << 1,
-                   kDeleteChildrenOnly = 1u << 2;
+constexpr unsigned kCreateRedefine = Bits(CheckpointCreateFlags::kRedefine),
+                   kCreateQuiesce = Bits(CheckpointCreateFlags::kQuiesce);
+constexpr unsigned kXmlSecure = Bits(CheckpointXmlFlags::kSecure),
+                   kXmlNoDomain = Bits(CheckpointXmlFlags::kNoDomain),
+                   kXmlSize = Bits(CheckpointXmlFlags::kSize);
+constexpr unsigned kDeleteChildren = Bits(CheckpointDeleteFlags::kChildren),
+                   kDeleteMetadataOnly = Bits(CheckpointDeleteFlags::kMetadataOnly),
+                   kDeleteChildrenOnly = Bits(CheckpointDeleteFlags::kChildrenOnly);
 // ROOTS (= DESCENDANTS for children), TOPOLOGICAL, LEAVES, NO_LEAVES.
-constexpr unsigned kListFlags = 0xfu;
+constexpr unsigned kListFlags =
+    Bits(CheckpointListFlags::kRoots | CheckpointListFlags::kTopological |
+         CheckpointListFlags::kLeaves | CheckpointListFlags::kNoLeaves);
 
 // libvirt's virCheckFlags at the top of each test-driver entry point.
 Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) {
@@ -39,6 +45,7 @@ Status PrepareRedefinition(conf::CheckpointDef& def, const conf::DomainDef& live
 
 Result<std::string> TestDriver::CheckpointCreateXml(const driver::DomainRef& ref,
                                                     std::string_view xml, unsigned flags) {
+  if (Status ok = Writable("virDomainCheckpointCreateXML"); !ok) return std::unexpected(ok.error());
   std::lock_guard lock(state_->mutex);
   // REDEFINE_VALIDATE is not among them: libvirt 9.0's test driver refuses it.
   if (Status ok = CheckFlags(flags, kCreateRedefine | kCreateQuiesce,
@@ -91,6 +98,11 @@ Result<std::string> TestDriver::CheckpointGetXmlDesc(const driver::DomainRef& re
                              "testDomainCheckpointGetXMLDesc");
       !ok) {
     return std::unexpected(ok.error());
+  }
+  if (flags & kXmlSecure) {
+    if (Status ok = Writable("virDomainCheckpointGetXMLDesc"); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> found = state_->Find(ref);
@@ -151,6 +163,7 @@ Result<std::string> TestDriver::CheckpointGetParent(const driver::DomainRef& ref
 
 Status TestDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_view name,
                                     unsigned flags) {
+  if (Status ok = Writable("virDomainCheckpointDelete"); !ok) return ok;
   std::lock_guard lock(state_->mutex);
   if (Status ok = CheckFlags(flags, kDeleteChildren | kDeleteMetadataOnly | kDeleteChildrenOnly,
                              "testDomainCheckpointDelete");

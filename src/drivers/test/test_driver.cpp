@@ -12,12 +12,14 @@ namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kTest;
 
-constexpr unsigned kUndefineCheckpointsMetadata = 1u << 4;
-constexpr unsigned kXmlSecure = 1u << 0, kXmlInactive = 1u << 1;
+constexpr unsigned kUndefineCheckpointsMetadata = Bits(UndefineFlags::kCheckpointsMetadata);
+constexpr unsigned kXmlSecure = Bits(DomainXmlFlags::kSecure),
+                   kXmlInactive = Bits(DomainXmlFlags::kInactive);
 
 }  // namespace
 
-Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri& uri, bool) {
+Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri& uri,
+                                                       bool read_only) {
   if (!uri.host.empty() || uri.path != "/default") {
     return Fail(ErrorCode::kOperationUnsupported, kErr,
                 fmt::format("the test driver serves only test:///default, not '{}'", uri.text));
@@ -32,7 +34,11 @@ Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri&
     state = std::make_shared<TestState>();
     open_state = state;
   }
-  return std::make_unique<TestDriver>(std::move(state));
+  return std::make_unique<TestDriver>(std::move(state), read_only);
+}
+
+Status TestDriver::Writable(std::string_view function) const {
+  return driver::RequireWritable(read_only_, function, kErr);
 }
 
 TestState::TestState() {
@@ -112,6 +118,9 @@ Result<DomainInfo> TestDriver::GetDomainInfo(const driver::DomainRef& ref) {
 }
 
 Result<std::string> TestDriver::DomainGetXmlDesc(const driver::DomainRef& ref, unsigned flags) {
+  if (flags & kXmlSecure) {
+    if (Status ok = Writable("virDomainGetXMLDesc"); !ok) return std::unexpected(ok.error());
+  }
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
@@ -122,6 +131,7 @@ Result<std::string> TestDriver::DomainGetXmlDesc(const driver::DomainRef& ref, u
 }
 
 Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsigned) {
+  if (Status ok = Writable("virDomainDefineXML"); !ok) return std::unexpected(ok.error());
   std::lock_guard lock(state_->mutex);
   Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
   if (!def) return std::unexpected(def.error());
@@ -163,6 +173,7 @@ Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsi
 }
 
 Status TestDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) {
+  if (Status ok = Writable("virDomainUndefineFlags"); !ok) return ok;
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
@@ -184,6 +195,7 @@ Status TestDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
 }
 
 Result<driver::DomainRef> TestDriver::StartDomain(const driver::DomainRef& ref, unsigned) {
+  if (Status ok = Writable("virDomainCreateWithFlags"); !ok) return std::unexpected(ok.error());
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
@@ -196,6 +208,7 @@ Result<driver::DomainRef> TestDriver::StartDomain(const driver::DomainRef& ref, 
 }
 
 Status TestDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
+  if (Status ok = Writable("virDomainDestroyFlags"); !ok) return ok;
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
@@ -214,6 +227,7 @@ Status TestDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
 }
 
 Status TestDriver::ShutdownDomain(const driver::DomainRef& ref, unsigned flags) {
+  if (Status ok = Writable("virDomainShutdownFlags"); !ok) return ok;
   if (flags != 0)
     return std::unexpected(driver::UnsupportedFlags(flags, "testDomainShutdownFlags"));
   {
@@ -229,6 +243,7 @@ Status TestDriver::ShutdownDomain(const driver::DomainRef& ref, unsigned flags) 
 }
 
 Status TestDriver::RebootDomain(const driver::DomainRef& ref, unsigned) {
+  if (Status ok = Writable("virDomainReboot"); !ok) return ok;
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
@@ -238,6 +253,7 @@ Status TestDriver::RebootDomain(const driver::DomainRef& ref, unsigned) {
 }
 
 Status TestDriver::SuspendDomain(const driver::DomainRef& ref) {
+  if (Status ok = Writable("virDomainSuspend"); !ok) return ok;
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
@@ -249,6 +265,7 @@ Status TestDriver::SuspendDomain(const driver::DomainRef& ref) {
 }
 
 Status TestDriver::ResumeDomain(const driver::DomainRef& ref) {
+  if (Status ok = Writable("virDomainResume"); !ok) return ok;
   std::lock_guard lock(state_->mutex);
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());

@@ -22,7 +22,8 @@
 
 namespace cairn::drivers::test {
 
-// Opens test:///default. Any other path: VIR_ERR_OPERATION_UNSUPPORTED naming it.
+// Opens test:///default (read-only: a TestDriver that refuses changes). Any other path:
+// VIR_ERR_OPERATION_UNSUPPORTED naming it.
 Result<std::unique_ptr<driver::Driver>> OpenTestDriver(const driver::ConnectUri& uri,
                                                        bool read_only);
 
@@ -31,7 +32,10 @@ struct TestState;
 
 class TestDriver : public driver::Driver {
  public:
-  explicit TestDriver(std::shared_ptr<TestState> state) : state_(std::move(state)) {}
+  // `read_only`: every call that changes state (or asks for secure XML) is refused with
+  // VIR_ERR_OPERATION_DENIED, whoever calls it.
+  TestDriver(std::shared_ptr<TestState> state, bool read_only)
+      : state_(std::move(state)), read_only_(read_only) {}
 
   std::string_view Type() const override { return "Test"; }
   std::string Uri() const override { return "test:///default"; }
@@ -70,7 +74,10 @@ class TestDriver : public driver::Driver {
                           unsigned flags) override;
 
  private:
+  Status Writable(std::string_view function) const;
+
   std::shared_ptr<TestState> state_;
+  bool read_only_ = false;
 };
 
 struct TestDomain {

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "backup_fixture.hpp"
+#include "util/child_process.hpp"
 
 namespace cairn::test {
 namespace {
@@ -130,6 +131,67 @@ TEST_F(BackupEvents, JobsEndedBeforeRegisteringAreNotReported) {
   std::this_thread::sleep_for(3 * kEventPollInterval);
   EXPECT_EQ(heard.size(), 0u);
   ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
+// Jobs are named by a per-domain number: each job's event carries the number its completed
+// statistics carry, and the numbers follow one another.
+TEST_F(BackupEvents, EachEventCarriesItsJobsNumberInOrder) {
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*conn_, &*dom_, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  std::vector<std::uint64_t> numbers;
+  for (const char* suffix : {"1", "2", "3"}) {
+    ASSERT_TRUE(Vm().BackupBegin(Push(suffix)));
+    numbers.push_back(WaitForJobEnd().sequence);
+  }
+  ASSERT_TRUE(heard.WaitFor(3));
+  EXPECT_GE(numbers[0], 1u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(numbers[i], numbers[0] + i) << "job " << i;
+    EXPECT_EQ(heard.events[i].second.sequence, numbers[i]) << "job " << i;
+  }
+  ASSERT_TRUE(DeregisterEventCallback(*conn_, *id));
+}
+
+// Cairn's client through cairnd: the daemon pushes VIR_DOMAIN_EVENT_ID_JOB_COMPLETED and
+// the remote driver delivers it to a callback registered on the remote connection.
+TEST_F(BackupEvents, ThroughCairndTheDaemonsPushedEventIsDelivered) {
+  auto listen = util::TempDir::Create("cairnd");  // a socket path has at most 107 bytes
+  ASSERT_TRUE(listen) << listen.error().Text();
+  auto daemon = util::ChildProcess::Spawn(
+      {CAIRND_PATH, "--root", Root(), "--listen", listen->path().string()},
+      {.out = util::Redirect::Null(), .err = util::Redirect::Null()});
+  ASSERT_TRUE(daemon) << daemon.error().Text();
+  const std::string uri =
+      "qemu+unix:///system?socket=" + (listen->path() / "cairn-sock").string();
+  std::optional<Connection> remote;
+  for (int i = 0; i < 200 && !remote; ++i) {  // until cairnd listens
+    if (auto c = Connection::Open(uri)) {
+      remote.emplace(std::move(*c));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  ASSERT_TRUE(remote) << "cairnd did not start";
+  auto vm = remote->LookupDomainByName("vm1");
+  ASSERT_TRUE(vm) << vm.error().Text();
+
+  Heard heard;
+  auto id = RegisterJobCompletedCallback(*remote, &*vm, heard.Callback());
+  ASSERT_TRUE(id) << id.error().Text();
+  ASSERT_TRUE(vm->BackupBegin(Push("1")));
+  ASSERT_TRUE(heard.WaitFor(1));
+  EXPECT_EQ(heard.events[0].first, "vm1");
+  const JobStats& s = heard.events[0].second;
+  EXPECT_EQ(s.type, JobType::kCompleted);
+  EXPECT_EQ(s.operation, JobOperation::kBackup);
+  EXPECT_EQ(s.success, true);
+  EXPECT_EQ(s.disk_total, kDiskSize);
+  ASSERT_TRUE(DeregisterEventCallback(*remote, *id));
+  ASSERT_TRUE(vm->BackupBegin(Push("2")));
+  WaitForJobEnd();
+  std::this_thread::sleep_for(3 * kEventPollInterval);
+  EXPECT_EQ(heard.size(), 1u);
 }
 
 }  // namespace

@@ -98,6 +98,36 @@ TEST_F(EndedBackupsFile, AFileOfOneJobFromBeforeTheHistoryReads) {
   EXPECT_TRUE(ended->last_consumed);
 }
 
+TEST_F(EndedBackupsFile, JobNumbersRoundTripAndTheNextJobFollowsTheLast) {
+  EXPECT_EQ(NextJobSequence(*layout_, "vm1"), 1u);  // no history: the first job
+  EndedBackups saved;
+  for (std::uint64_t n : {7u, 8u}) {
+    saved.jobs.push_back(Job(static_cast<std::int64_t>(n) * 1000));
+    saved.jobs.back().sequence = n;
+  }
+  ASSERT_TRUE(SaveEndedBackups(*layout_, "vm1", saved));
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_TRUE(ended) << ended.error().Text();
+  ASSERT_EQ(ended->jobs.size(), 2u);
+  EXPECT_EQ(ended->jobs[0].sequence, 7u);
+  EXPECT_EQ(ended->jobs[1].sequence, 8u);
+  EXPECT_EQ(NextJobSequence(*layout_, "vm1"), 9u);
+}
+
+TEST_F(EndedBackupsFile, AHistoryFromBeforeJobNumbersIsNumberedInOrder) {
+  std::ofstream(CompletedBackupPath(*layout_, "vm1"))
+      << "<completedBackups consumed='no'>"
+         "<completedBackup type='3' started='5' elapsed='9' success='yes'/>"
+         "<completedBackup type='4' started='6' elapsed='1' success='no'/>"
+         "</completedBackups>\n";
+  auto ended = LoadEndedBackups(*layout_, "vm1");
+  ASSERT_TRUE(ended) << ended.error().Text();
+  ASSERT_EQ(ended->jobs.size(), 2u);
+  EXPECT_EQ(ended->jobs[0].sequence, 1u);
+  EXPECT_EQ(ended->jobs[1].sequence, 2u);
+  EXPECT_EQ(NextJobSequence(*layout_, "vm1"), 3u);
+}
+
 TEST_F(EndedBackupsFile, AnUnreadableFileIsAnInternalErrorNamingIt) {
   std::ofstream(CompletedBackupPath(*layout_, "vm1")) << "<completedBackups";
   auto ended = LoadEndedBackups(*layout_, "vm1");
