@@ -156,10 +156,10 @@ Status PrepareServer(conf::BackupDef& def) {
 
 // The checkpoint an incremental disk starts from: it exists, covers the disk, and its
 // bitmap is there, persistent, recording and consistent.
-Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
+Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const DomainSession& s,
                                                  const qmp::BlockNodeInfo& node,
                                                  const conf::BackupDiskDef& d) {
-  Result<const conf::CheckpointDef*> cp = s.checkpoints.Find(d.incremental);
+  Result<const conf::CheckpointDef*> cp = s.checkpoints().Find(d.incremental);
   if (!cp) {
     return Fail(ErrorCode::kNoDomainCheckpoint, kErr,
                 fmt::format("Checkpoint '{}' for incremental backup of disk '{}' not found",
@@ -222,7 +222,7 @@ Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> 
 }
 
 Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
-  const DomainRecord& dom = session_.domain;
+  const DomainRecord& dom = session_.domain();
   Result<qmp::QmpClient*> q = tracker_.Qmp();
   if (!q) return std::unexpected(q.error());
   Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**q);
@@ -243,9 +243,9 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
   }
   if (checkpoint) {
     if (Status ok = PrepareNewCheckpoint(*checkpoint, session_); !ok) return ok;
-    if (Status ok = CheckNoStaleBitmap(*checkpoint, ViewsOfNodes(dom.def, *nodes), dom); !ok) {
-      return ok;
-    }
+    Result<std::vector<DiskBitmapView>> views = session_.bitmaps().Query();
+    if (!views) return std::unexpected(views.error());
+    if (Status ok = CheckNoStaleBitmap(*checkpoint, *views, dom); !ok) return ok;
     checkpoint_ = std::move(checkpoint);
   }
   const bool reuse = flags_ & kBackupReuseExternal;
@@ -386,7 +386,7 @@ Status BackupStart::Execute() {
   }
   if (!push) {
     const conf::BackupServerDef& s = *r.def.server;
-    const std::string own_socket = NbdSocketPath(layout_, session_.domain.def.name()).string();
+    const std::string own_socket = NbdSocketPath(layout_, session_.domain().def.name()).string();
     if (s.transport == "unix") {
       std::error_code ec;
       std::filesystem::remove(own_socket, ec);  // a crashed begin's; nobody else's
@@ -421,7 +421,7 @@ Status BackupStart::Execute() {
     model::CheckpointIntent intent;
     intent.kind = model::CheckpointIntent::Kind::kCreate;
     intent.created = *checkpoint_;
-    if (Status ok = session_.store.WriteJournal(intent); !ok) return ok;
+    if (Status ok = session_.store().WriteJournal(intent); !ok) return ok;
   }
   std::vector<qmp::TransactionAction> actions;
   for (const DiskPlan& p : plans_) {
@@ -482,7 +482,7 @@ Status BackupStart::Execute() {
     }
   }
   if (checkpoint_) {
-    if (Status ok = session_.store.Save(*checkpoint_); !ok) return ok;
+    if (Status ok = session_.store().Save(*checkpoint_); !ok) return ok;
   }
   CrashPoint("backup-begin:checkpoint-saved");
 
@@ -495,9 +495,9 @@ Status BackupStart::Execute() {
   CrashPoint("backup-begin:running");
 
   if (checkpoint_) {
-    (void)session_.store.WriteCurrent(checkpoint_->name);
-    (void)session_.store.ClearJournal();
-    session_.checkpoints.CommitCreate(std::move(*checkpoint_));
+    (void)session_.store().WriteCurrent(checkpoint_->name);
+    (void)session_.store().ClearJournal();
+    session_.checkpoints().CommitCreate(std::move(*checkpoint_));
   }
   return {};
 }

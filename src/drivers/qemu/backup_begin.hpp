@@ -32,7 +32,7 @@
 #include "conf/backup_def.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
-#include "drivers/qemu/checkpoint_session.hpp"
+#include "drivers/qemu/domain_session.hpp"
 
 namespace cairn::drivers::qemu {
 
@@ -45,7 +45,7 @@ class BackupStart {
  public:
   // `session` (locked) and `tracker` (no job; its Qmp() reaches the runner) outlive the
   // object. `runner_pid`: the domain's QEMU, or the storage daemon of a shut-off domain.
-  BackupStart(const StateLayout& layout, CheckpointSession& session, BackupTracker& tracker,
+  BackupStart(const StateLayout& layout, DomainSession& session, BackupTracker& tracker,
               pid_t runner_pid, unsigned flags)
       : layout_(layout),
         session_(session),
@@ -64,7 +64,7 @@ class BackupStart {
   Status Execute();
 
   const StateLayout& layout_;
-  CheckpointSession& session_;
+  DomainSession& session_;
   BackupTracker& tracker_;
   pid_t runner_pid_;
   unsigned flags_;
