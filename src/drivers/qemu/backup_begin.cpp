@@ -212,8 +212,10 @@ std::string FileDriver(const conf::BackupDiskDef& d) {
 
 BackupStart::~BackupStart() {
   // A failure after the record was written: undo everything (the record stays for the next
-  // look if even that fails).
+  // look if even that fails). The checkpoint's roll-back is the job's (RollBackStart), now
+  // or at that next look.
   if (recorded_ && !committed_ && tracker_.active()) (void)tracker_.RollBackStart();
+  if (checkpoint_) checkpoint_->LeaveToNextLook();
 }
 
 Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
@@ -242,11 +244,9 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
     if (Status ok = PrepareServer(def); !ok) return ok;
   }
   if (checkpoint) {
-    if (Status ok = PrepareNewCheckpoint(*checkpoint, session_); !ok) return ok;
-    Result<std::vector<DiskBitmapView>> views = session_.bitmaps().Query();
-    if (!views) return std::unexpected(views.error());
-    if (Status ok = CheckNoStaleBitmap(*checkpoint, *views, dom); !ok) return ok;
-    checkpoint_ = std::move(checkpoint);
+    Result<CheckpointCreation> c = CheckpointCreation::Prepare(session_, std::move(*checkpoint));
+    if (!c) return std::unexpected(c.error());
+    checkpoint_.emplace(std::move(*c));
   }
   const bool reuse = flags_ & kBackupReuseExternal;
 
@@ -264,8 +264,8 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
   r.flags = flags_;
   r.nbd_server = !push;
   if (checkpoint_) {
-    r.checkpoint = checkpoint_->name;
-    r.checkpoint_parent = checkpoint_->parent;
+    r.checkpoint = checkpoint_->def().name;
+    r.checkpoint_parent = checkpoint_->def().parent;
   }
   std::set<std::string> export_names;
   for (conf::BackupDiskDef& d : def.disks) {
@@ -418,10 +418,7 @@ Status BackupStart::Execute() {
   CrashPoint("backup-begin:nodes-attached");
 
   if (checkpoint_) {
-    model::CheckpointIntent intent;
-    intent.kind = model::CheckpointIntent::Kind::kCreate;
-    intent.created = *checkpoint_;
-    if (Status ok = session_.store().WriteJournal(intent); !ok) return ok;
+    if (Status ok = checkpoint_->WriteJournal(); !ok) return ok;
   }
   std::vector<qmp::TransactionAction> actions;
   for (const DiskPlan& p : plans_) {
@@ -431,11 +428,7 @@ Status BackupStart::Execute() {
     }
   }
   if (checkpoint_) {
-    for (const conf::CheckpointDiskDef& d : checkpoint_->disks) {
-      if (d.type != conf::CheckpointDiskType::kBitmap) continue;
-      qmp::BlockDirtyBitmapAdd add;
-      add.node = DiskNodeName(d.name);
-      add.name = d.bitmap;
+    for (qmp::TransactionAction& add : checkpoint_->BitmapActions()) {
       actions.push_back(std::move(add));
     }
   }
@@ -469,6 +462,7 @@ Status BackupStart::Execute() {
     actions.push_back(std::move(backup));
   }
   if (Status ok = qmp::Transaction(qmp, actions); !ok) return ok;
+  if (checkpoint_) checkpoint_->BitmapsAdded();
   r.copy_started_ms = NowMs();
   CrashPoint("backup-begin:transaction-done");
 
@@ -482,7 +476,7 @@ Status BackupStart::Execute() {
     }
   }
   if (checkpoint_) {
-    if (Status ok = session_.store().Save(*checkpoint_); !ok) return ok;
+    if (Status ok = checkpoint_->SaveMetadata(); !ok) return ok;
   }
   CrashPoint("backup-begin:checkpoint-saved");
 
@@ -494,11 +488,7 @@ Status BackupStart::Execute() {
   committed_ = true;
   CrashPoint("backup-begin:running");
 
-  if (checkpoint_) {
-    (void)session_.store().WriteCurrent(checkpoint_->name);
-    (void)session_.store().ClearJournal();
-    session_.checkpoints().CommitCreate(std::move(*checkpoint_));
-  }
+  if (checkpoint_) checkpoint_->Commit();
   return {};
 }
 

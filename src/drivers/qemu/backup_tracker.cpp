@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "drivers/qemu/backup_sparse.hpp"
+#include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
-#include "model/checkpoint_store.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -132,6 +132,7 @@ Status BackupTracker::Refresh() {
   if (!record_) {
     // A daemon without a job: its begin died before writing the record.
     if (domain().storage_daemon) {
+      session_->CloseMonitor();  // its monitor serves one client: the stop asks it to quit
       return StopStorageDaemon(layout(), domain().def.name(), *domain().storage_daemon);
     }
     return {};
@@ -387,48 +388,21 @@ void BackupTracker::ReleaseShutdownHold(unsigned flags) {
 
 Status BackupTracker::RollBackStart() {
   BackupRecord& r = *record_;
-  const std::string& name = domain().def.name();
-  model::CheckpointStore store(layout().CheckpointDir(name));
-  // The checkpoint is ours to undo only while its creation journal is there: without it, the
-  // checkpoint code already replayed the creation forward and the checkpoint stands.
-  // With QEMU gone its bitmaps may be in the images: the checkpoint code's replay decides.
-  bool undo_checkpoint = false;
-  if (!r.checkpoint.empty() && runner_alive()) {
-    Result<std::optional<model::CheckpointIntent>> journal = store.ReadJournal();
-    undo_checkpoint =
-        journal && *journal && (*journal)->created && (*journal)->created->name == r.checkpoint;
-  }
   if (Status ok = StopNbdServer(); !ok) return ok;
   if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
     if (Status ok = Release(all); !ok) return ok;
-    if (undo_checkpoint) {
-      Result<qmp::QmpClient*> q = Qmp();
-      if (!q) return std::unexpected(q.error());
-      Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**q);
-      if (!nodes) return std::unexpected(nodes.error());
-      std::vector<qmp::TransactionAction> removals;
-      for (const conf::DomainDiskDef& disk : domain().def.disks()) {
-        const qmp::BlockNodeInfo* node = qmp::FindNode(*nodes, DiskNodeName(disk.target));
-        if (node != nullptr && node->FindBitmap(r.checkpoint) != nullptr) {
-          removals.push_back(qmp::BlockDirtyBitmapRemove{node->node_name, r.checkpoint});
-        }
-      }
-      if (Status ok = qmp::Transaction(**q, removals); !ok) return ok;
+    // The checkpoint made with the job goes while its creation journal is there: without
+    // it, the checkpoint code already replayed the creation forward and the checkpoint
+    // stands. With the runner gone its bitmaps may be in the images: that replay decides.
+    if (!r.checkpoint.empty()) {
+      if (Status ok = CheckpointCreation::Undo(*session_, r.checkpoint); !ok) return ok;
     }
   }
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(false);
-  if (undo_checkpoint) {
-    std::error_code ec;
-    if (std::filesystem::exists(store.dir() / (r.checkpoint + ".xml"), ec)) {
-      if (Status ok = store.Remove(r.checkpoint); !ok) return ok;
-    }
-    if (store.ReadCurrent() == r.checkpoint) (void)store.WriteCurrent(r.checkpoint_parent);
-    if (Status ok = store.ClearJournal(); !ok) return ok;
-  }
-  if (Status ok = RemoveBackupRecord(layout(), name); !ok) return ok;
+  if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
   ReleaseShutdownHold(r.flags);
   record_.reset();
   return {};

@@ -10,13 +10,6 @@ namespace {
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 }  // namespace
 
-const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target) {
-  for (const DiskBitmapView& v : views) {
-    if (v.target == target) return &v;
-  }
-  return nullptr;
-}
-
 namespace {
 
 // The --diskspec options that leave `left_out` out and keep every other disk as `def` has

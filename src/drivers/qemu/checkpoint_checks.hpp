@@ -13,9 +13,6 @@
 
 namespace cairn::drivers::qemu {
 
-// The view of disk `target`, or nullptr.
-const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target);
-
 // Fills in a parsed new checkpoint (creation time, default name, the domain's inactive
 // definition, disks aligned with the domain's) and checks it: every bitmap disk is a qcow2
 // image and its bitmap carries the checkpoint's name (VIR_ERR_CONFIG_UNSUPPORTED); the

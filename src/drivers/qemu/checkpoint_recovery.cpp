@@ -3,51 +3,26 @@
 
 #include <algorithm>
 
+#include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/domain_session.hpp"
 
 namespace cairn::drivers::qemu {
-namespace {
-
-// Splits `wanted` into the bitmaps the images hold and those they do not.
-void Partition(const std::vector<DiskBitmapView>& views, const std::vector<BitmapRef>& wanted,
-               std::vector<BitmapRef>* present, std::vector<BitmapRef>* absent) {
-  for (const BitmapRef& b : wanted) {
-    bool found = false;
-    for (const DiskBitmapView& v : views) {
-      if (v.target == b.target && v.Find(b.name) != nullptr) found = true;
-    }
-    (found ? present : absent)->push_back(b);
-  }
-}
-
-}  // namespace
 
 Status ReplayCheckpointJournal(DomainSession& s, const model::CheckpointIntent& intent) {
-  Result<std::vector<DiskBitmapView>> views = s.bitmaps().Query();
-  if (!views) return std::unexpected(views.error());
   if (intent.kind == model::CheckpointIntent::Kind::kCreate) {
     if (!intent.created) return s.store().ClearJournal();
-    std::vector<BitmapRef> present, absent;
-    Partition(*views, BitmapsOf(*intent.created), &present, &absent);
-    // A name the store cannot keep (a journal from a Cairn without the limit) can only go back.
-    const bool storable = s.store().CheckStorable(intent.created->name).has_value();
-    if (absent.empty() && storable) {
-      if (Status ok = s.store().Save(*intent.created); !ok) return ok;  // forward
-      if (Status ok = s.store().WriteCurrent(intent.created->name); !ok) return ok;
-    } else if (!present.empty()) {
-      if (Status ok = s.bitmaps().Remove(present); !ok) return ok;  // back
-    }
-    return s.store().ClearJournal();
+    return CheckpointCreation::Recover(s, *intent.created);
   }
   // A delete always goes forward: its bitmaps may already be gone.
+  Result<std::vector<DiskBitmapView>> views = s.bitmaps().Query();
+  if (!views) return std::unexpected(views.error());
   Result<std::vector<conf::CheckpointDef>> defs = s.store().LoadAll();
   if (!defs) return std::unexpected(defs.error());
   std::vector<BitmapRef> remove;
   for (const std::string& name : intent.removed) {
     for (const conf::CheckpointDef& d : *defs) {
       if (d.name != name) continue;
-      std::vector<BitmapRef> present, absent;
-      Partition(*views, BitmapsOf(d), &present, &absent);
+      std::vector<BitmapRef> present = PresentBitmaps(*views, BitmapsOf(d));
       remove.insert(remove.end(), present.begin(), present.end());
     }
   }
@@ -77,9 +52,8 @@ void ProjectCheckpointJournal(const model::CheckpointIntent& intent,
                               std::vector<conf::CheckpointDef>* defs, std::string* current) {
   if (intent.kind == model::CheckpointIntent::Kind::kCreate) {
     if (!intent.created || !views) return;
-    std::vector<BitmapRef> present, absent;
-    Partition(*views, BitmapsOf(*intent.created), &present, &absent);
-    if (!absent.empty()) return;
+    const std::vector<BitmapRef> wanted = BitmapsOf(*intent.created);
+    if (PresentBitmaps(*views, wanted).size() != wanted.size()) return;
     std::erase_if(*defs, [&](const conf::CheckpointDef& d) {
       return d.name == intent.created->name;
     });

@@ -43,6 +43,11 @@ struct BitmapRef {
 
 // The bitmaps a checkpoint relies on: one per disk it tracks with checkpoint='bitmap'.
 std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def);
+// The view of disk `target`, or nullptr.
+const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target);
+// Those of `wanted` that `views` show, in the order asked.
+std::vector<BitmapRef> PresentBitmaps(const std::vector<DiskBitmapView>& views,
+                                      const std::vector<BitmapRef>& wanted);
 
 class DiskBitmaps {
  public:

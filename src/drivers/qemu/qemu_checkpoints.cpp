@@ -4,6 +4,7 @@
 
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/checkpoint_checks.hpp"
+#include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/crash_point.hpp"
 #include "drivers/qemu/guest_agent.hpp"
@@ -98,52 +99,34 @@ Result<std::string> Create(DomainSession& s, const StateLayout& layout, std::str
   }
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, 0);
   if (!def) return std::unexpected(def.error());
-  if (Status ok = PrepareNewCheckpoint(*def, s); !ok) return std::unexpected(ok.error());
-  Result<std::vector<DiskBitmapView>> views = s.bitmaps().Query();
-  if (!views) return std::unexpected(views.error());
-  if (Status ok = CheckNoStaleBitmap(*def, *views, s.domain()); !ok) {
-    return std::unexpected(ok.error());
-  }
-
-  model::CheckpointIntent intent;
-  intent.kind = model::CheckpointIntent::Kind::kCreate;
-  intent.created = *def;
-  if (Status ok = s.store().WriteJournal(intent); !ok) {
-    return std::unexpected(ok.error());
-  }
-  CrashPoint("checkpoint-create:journal-written");
+  Result<CheckpointCreation> creation = CheckpointCreation::Prepare(s, std::move(*def));
+  if (!creation) return std::unexpected(creation.error());
+  const std::string name = creation->def().name;
+  const std::string change = fmt::format("creating checkpoint '{}'", name);
+  if (Status ok = creation->WriteJournal(); !ok) return std::unexpected(ok.error());
   {
     // QUIESCE: filesystems frozen for the instant of the transaction, thawed on every path.
+    // A failure before the bitmaps exist rolls the creation back (its destructor).
     std::optional<FrozenGuest> frozen;
     if (flags & kCreateQuiesce) {
       Result<FrozenGuest> f = FrozenGuest::Freeze(AgentSocketPath(s.domain().def, layout));
-      if (!f) {
-        (void)s.store().ClearJournal();
-        return std::unexpected(f.error());
-      }
+      if (!f) return std::unexpected(f.error());
       frozen.emplace(std::move(*f));
     }
-    Status added = s.bitmaps().Add(BitmapsOf(*def));
+    Status added = creation->AddBitmaps();
     Status thawed = frozen ? frozen->Thaw() : Status();
-    if (!added) {
-      (void)s.store().ClearJournal();
-      return std::unexpected(added.error());
-    }
+    if (!added) return std::unexpected(added.error());
     if (!thawed) {
-      return WillBeCompleted(thawed.error(), fmt::format("creating checkpoint '{}'", def->name),
-                             s);
+      creation->LeaveToNextLook();
+      return WillBeCompleted(thawed.error(), change, s);
     }
   }
-  CrashPoint("checkpoint-create:bitmaps-added");
-  if (Status ok = s.store().Save(*def); !ok) {
-    // The bitmaps exist; the journal finishes the job on the next call.
-    return WillBeCompleted(ok.error(), fmt::format("creating checkpoint '{}'", def->name), s);
+  if (Status ok = creation->SaveMetadata(); !ok) {
+    // The bitmaps exist: the journal finishes the job on the next call.
+    creation->LeaveToNextLook();
+    return WillBeCompleted(ok.error(), change, s);
   }
-  CrashPoint("checkpoint-create:metadata-saved");
-  (void)s.store().WriteCurrent(def->name);
-  (void)s.store().ClearJournal();
-  std::string name = def->name;
-  s.checkpoints().CommitCreate(std::move(*def));
+  creation->Commit();
   return name;
 }
 
