@@ -156,10 +156,10 @@ Status PrepareServer(conf::BackupDef& def) {
 
 // The checkpoint an incremental disk starts from: it exists, covers the disk, and its
 // bitmap is there, persistent, recording and consistent.
-Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const CheckpointSession& s,
+Result<const qmp::DirtyBitmapInfo*> SourceBitmap(const DomainSession& s,
                                                  const qmp::BlockNodeInfo& node,
                                                  const conf::BackupDiskDef& d) {
-  Result<const conf::CheckpointDef*> cp = s.checkpoints.Find(d.incremental);
+  Result<const conf::CheckpointDef*> cp = s.checkpoints().Find(d.incremental);
   if (!cp) {
     return Fail(ErrorCode::kNoDomainCheckpoint, kErr,
                 fmt::format("Checkpoint '{}' for incremental backup of disk '{}' not found",
@@ -212,8 +212,10 @@ std::string FileDriver(const conf::BackupDiskDef& d) {
 
 BackupStart::~BackupStart() {
   // A failure after the record was written: undo everything (the record stays for the next
-  // look if even that fails).
+  // look if even that fails). The checkpoint's roll-back is the job's (RollBackStart), now
+  // or at that next look.
   if (recorded_ && !committed_ && tracker_.active()) (void)tracker_.RollBackStart();
+  if (checkpoint_) checkpoint_->LeaveToNextLook();
 }
 
 Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
@@ -222,7 +224,7 @@ Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> 
 }
 
 Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
-  const DomainRecord& dom = session_.domain;
+  const DomainRecord& dom = session_.domain();
   Result<qmp::QmpClient*> q = tracker_.Qmp();
   if (!q) return std::unexpected(q.error());
   Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**q);
@@ -242,11 +244,9 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
     if (Status ok = PrepareServer(def); !ok) return ok;
   }
   if (checkpoint) {
-    if (Status ok = PrepareNewCheckpoint(*checkpoint, session_); !ok) return ok;
-    if (Status ok = CheckNoStaleBitmap(*checkpoint, ViewsOfNodes(dom.def, *nodes), dom); !ok) {
-      return ok;
-    }
-    checkpoint_ = std::move(checkpoint);
+    Result<CheckpointCreation> c = CheckpointCreation::Prepare(session_, std::move(*checkpoint));
+    if (!c) return std::unexpected(c.error());
+    checkpoint_.emplace(std::move(*c));
   }
   const bool reuse = flags_ & kBackupReuseExternal;
 
@@ -259,8 +259,8 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
   r.flags = flags_;
   r.nbd_server = !push;
   if (checkpoint_) {
-    r.checkpoint = checkpoint_->name;
-    r.checkpoint_parent = checkpoint_->parent;
+    r.checkpoint = checkpoint_->def().name;
+    r.checkpoint_parent = checkpoint_->def().parent;
   }
   std::set<std::string> export_names;
   for (conf::BackupDiskDef& d : def.disks) {
@@ -381,7 +381,7 @@ Status BackupStart::Execute() {
   }
   if (!push) {
     const conf::BackupServerDef& s = *r.def.server;
-    const std::string own_socket = NbdSocketPath(layout_, session_.domain.def.name()).string();
+    const std::string own_socket = NbdSocketPath(layout_, session_.domain().def.name()).string();
     if (s.transport == "unix") {
       std::error_code ec;
       std::filesystem::remove(own_socket, ec);  // a crashed begin's; nobody else's
@@ -413,10 +413,7 @@ Status BackupStart::Execute() {
   CrashPoint("backup-begin:nodes-attached");
 
   if (checkpoint_) {
-    model::CheckpointIntent intent;
-    intent.kind = model::CheckpointIntent::Kind::kCreate;
-    intent.created = *checkpoint_;
-    if (Status ok = session_.store.WriteJournal(intent); !ok) return ok;
+    if (Status ok = checkpoint_->WriteJournal(); !ok) return ok;
   }
   std::vector<qmp::TransactionAction> actions;
   for (const DiskPlan& p : plans_) {
@@ -426,11 +423,7 @@ Status BackupStart::Execute() {
     }
   }
   if (checkpoint_) {
-    for (const conf::CheckpointDiskDef& d : checkpoint_->disks) {
-      if (d.type != conf::CheckpointDiskType::kBitmap) continue;
-      qmp::BlockDirtyBitmapAdd add;
-      add.node = DiskNodeName(d.name);
-      add.name = d.bitmap;
+    for (qmp::TransactionAction& add : checkpoint_->BitmapActions()) {
       actions.push_back(std::move(add));
     }
   }
@@ -464,6 +457,7 @@ Status BackupStart::Execute() {
     actions.push_back(std::move(backup));
   }
   if (Status ok = qmp::Transaction(qmp, actions); !ok) return ok;
+  if (checkpoint_) checkpoint_->BitmapsAdded();
   r.copy_started_ms = NowMs();
   CrashPoint("backup-begin:transaction-done");
 
@@ -477,7 +471,7 @@ Status BackupStart::Execute() {
     }
   }
   if (checkpoint_) {
-    if (Status ok = session_.store.Save(*checkpoint_); !ok) return ok;
+    if (Status ok = checkpoint_->SaveMetadata(); !ok) return ok;
   }
   CrashPoint("backup-begin:checkpoint-saved");
 
@@ -489,11 +483,7 @@ Status BackupStart::Execute() {
   committed_ = true;
   CrashPoint("backup-begin:running");
 
-  if (checkpoint_) {
-    (void)session_.store.WriteCurrent(checkpoint_->name);
-    (void)session_.store.ClearJournal();
-    session_.checkpoints.CommitCreate(std::move(*checkpoint_));
-  }
+  if (checkpoint_) checkpoint_->Commit();
   return {};
 }
 

@@ -11,16 +11,18 @@
 //     -> images attached (blockdev-add), pull: NBD server started (unix: QEMU's socket in
 //        the run directory, the user's path made a link to it where nothing is)
 //     -> PRESERVE_SHUTDOWN_DOMAIN: a guest shutdown now pauses the VM (set-action)
-//     -> checkpoint journal written (when a checkpoint comes with the backup)
+//     -> checkpoint journal written (when a checkpoint comes with the backup: the steps of
+//        CheckpointCreation, checkpoint_creation.hpp, whose bitmap actions join ...)
 //     -> ONE transaction: checkpoint bitmaps + temporary bitmap copies + backup jobs
 //        (the point in time of the backup and of the new checkpoint)
 //     -> pull: every disk exported (with its dirty bitmap when incremental)
 //     -> checkpoint metadata saved
-//     -> record "running"                   (the job exists; Commit)
-//     -> checkpoint made current, journal cleared
+//     -> record "running"                   (the job exists)
+//     -> checkpoint committed: made current, journal cleared
 //
 // A cairn process killed in between leaves a "starting" record: the next look at the job
 // (any process, under the lock) rolls it back the same way (BackupTracker::RollBackStart).
+// Once the record exists its roll-back owns the checkpoint's too (CheckpointCreation::Undo).
 #pragma once
 
 #include <cstdint>
@@ -32,7 +34,8 @@
 #include "conf/backup_def.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
-#include "drivers/qemu/checkpoint_session.hpp"
+#include "drivers/qemu/checkpoint_creation.hpp"
+#include "drivers/qemu/domain_session.hpp"
 
 namespace cairn::drivers::qemu {
 
@@ -45,7 +48,7 @@ class BackupStart {
  public:
   // `session` (locked) and `tracker` (no job; its Qmp() reaches the runner) outlive the
   // object. `runner_pid`: the domain's QEMU, or the storage daemon of a shut-off domain.
-  BackupStart(const StateLayout& layout, CheckpointSession& session, BackupTracker& tracker,
+  BackupStart(const StateLayout& layout, DomainSession& session, BackupTracker& tracker,
               pid_t runner_pid, unsigned flags)
       : layout_(layout),
         session_(session),
@@ -64,7 +67,7 @@ class BackupStart {
   Status Execute();
 
   const StateLayout& layout_;
-  CheckpointSession& session_;
+  DomainSession& session_;
   BackupTracker& tracker_;
   pid_t runner_pid_;
   unsigned flags_;
@@ -79,7 +82,7 @@ class BackupStart {
     bool create_file = false;      // the store is a file Cairn creates (never over one)
   };
 
-  std::optional<conf::CheckpointDef> checkpoint_;
+  std::optional<CheckpointCreation> checkpoint_;
   std::vector<DiskPlan> plans_;
   bool recorded_ = false;   // the "starting" record exists: failure must roll back
   bool committed_ = false;  // the job runs

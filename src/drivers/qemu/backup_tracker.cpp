@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "drivers/qemu/backup_sparse.hpp"
+#include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
-#include "model/checkpoint_store.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -69,15 +69,15 @@ Error NoActiveJob() {
   return Error(ErrorCode::kOperationInvalid, ErrorDomain::kQemu, "no job is active on the domain");
 }
 
-Status SettleBackupBeforeStop(const StateLayout& layout, const DomainRecord& domain) {
-  Result<BackupTracker> tracker = BackupTracker::Open(layout, domain);
+Status SettleBackupBeforeStop(DomainSession& session) {
+  Result<BackupTracker> tracker = BackupTracker::Open(session);
   if (!tracker) return std::unexpected(tracker.error());
   return tracker->Refresh();
 }
 
-Result<BackupTracker> BackupTracker::Open(const StateLayout& layout, const DomainRecord& domain) {
-  BackupTracker t(layout, domain);
-  Result<std::optional<BackupRecord>> r = LoadBackupRecord(layout, domain.def.name());
+Result<BackupTracker> BackupTracker::Open(DomainSession& session) {
+  BackupTracker t(session);
+  Result<std::optional<BackupRecord>> r = LoadBackupRecord(session.layout(), session.name());
   if (!r) return std::unexpected(r.error());
   t.record_ = std::move(*r);
   t.storage_daemon_ = t.record_ ? t.record_->storage_daemon : false;
@@ -87,24 +87,13 @@ Result<BackupTracker> BackupTracker::Open(const StateLayout& layout, const Domai
 bool BackupTracker::runner_alive() const {
   if (!record_) return false;
   if (storage_daemon_) {
-    std::optional<pid_t> daemon = FindStorageDaemon(*layout_, domain_->def.name());
+    std::optional<pid_t> daemon = FindStorageDaemon(layout(), domain().def.name());
     return daemon && *daemon == record_->qemu_pid;
   }
-  return domain_->qemu && domain_->qemu->pid == record_->qemu_pid;
+  return domain().qemu && domain().qemu->pid == record_->qemu_pid;
 }
 
-Status BackupTracker::Save() { return SaveBackupRecord(*layout_, domain_->def.name(), *record_); }
-
-Result<qmp::QmpClient*> BackupTracker::Qmp() {
-  if (!qmp_) {
-    const std::string& name = domain_->def.name();
-    Result<qmp::QmpClient> c = qmp::QmpClient::Connect(
-        storage_daemon_ ? layout_->StorageDaemonQmpSocket(name) : layout_->QmpSocket(name));
-    if (!c) return std::unexpected(c.error());
-    qmp_.emplace(std::move(*c));
-  }
-  return &*qmp_;
-}
+Status BackupTracker::Save() { return SaveBackupRecord(layout(), domain().def.name(), *record_); }
 
 Status BackupTracker::QueryJobs() {
   Result<qmp::QmpClient*> q = Qmp();
@@ -123,7 +112,9 @@ const qmp::JobInfo* BackupTracker::FindQemuJob(std::string_view id) const {
 }
 
 Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
-  Status cancelled = qmp::BlockJobCancel(*qmp_, id, force);
+  Result<qmp::QmpClient*> q = Qmp();
+  if (!q) return std::unexpected(q.error());
+  Status cancelled = qmp::BlockJobCancel(**q, id, force);
   if (cancelled) return true;
   if (Status ok = QueryJobs(); !ok) return std::unexpected(cancelled.error());
   const qmp::JobInfo* job = FindQemuJob(id);
@@ -133,15 +124,16 @@ Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
 
 Status BackupTracker::StopStorageDaemonOfJob() {
   if (!storage_daemon_ || !record_) return {};
-  qmp_.reset();  // the daemon's monitor serves one client: the stop asks it to quit
-  return StopStorageDaemon(*layout_, domain_->def.name(), record_->qemu_pid);
+  session_->CloseMonitor();  // the daemon's monitor serves one client: the stop asks it to quit
+  return StopStorageDaemon(layout(), domain().def.name(), record_->qemu_pid);
 }
 
 Status BackupTracker::Refresh() {
   if (!record_) {
     // A daemon without a job: its begin died before writing the record.
-    if (domain_->storage_daemon) {
-      return StopStorageDaemon(*layout_, domain_->def.name(), *domain_->storage_daemon);
+    if (domain().storage_daemon) {
+      session_->CloseMonitor();  // its monitor serves one client: the stop asks it to quit
+      return StopStorageDaemon(layout(), domain().def.name(), *domain().storage_daemon);
     }
     return {};
   }
@@ -156,10 +148,10 @@ Status BackupTracker::Refresh() {
             storage_daemon_
                 ? fmt::format("the storage daemon serving shut-off domain '{}' stopped before "
                               "the backup ended",
-                              domain_->def.name())
+                              domain().def.name())
                 : fmt::format("domain '{}' stopped before the backup ended (guest shutdown "
                               "or destroy)",
-                              domain_->def.name());
+                              domain().def.name());
       }
     }
     if (r.phase == BackupPhase::kStarting) return RollBackStart();
@@ -322,7 +314,7 @@ Status BackupTracker::StopNbdServer() {
         SymlinkId(def.server->socket) == record_->nbd_socket_id) {
       std::filesystem::remove(def.server->socket, ec);
     }
-    std::filesystem::remove(NbdSocketPath(*layout_, domain_->def.name()), ec);
+    std::filesystem::remove(NbdSocketPath(layout(), domain().def.name()), ec);
   }
   return {};
 }
@@ -358,7 +350,7 @@ Status BackupTracker::Terminate() {
 
   // An unreadable history must not keep the job from ending: it only loses the statistics
   // of earlier jobs, which a new history replaces.
-  Result<EndedBackups> history = LoadEndedBackups(*layout_, domain_->def.name());
+  Result<EndedBackups> history = LoadEndedBackups(layout(), domain().def.name());
   if (!history) history = EndedBackups{};
   JobStats& done = history->jobs.emplace_back(LiveStats());
   history->last_consumed = false;
@@ -379,8 +371,8 @@ Status BackupTracker::Terminate() {
       break;
     }
   }
-  if (Status ok = SaveEndedBackups(*layout_, domain_->def.name(), *history); !ok) return ok;
-  if (Status ok = RemoveBackupRecord(*layout_, domain_->def.name()); !ok) return ok;
+  if (Status ok = SaveEndedBackups(layout(), domain().def.name(), *history); !ok) return ok;
+  if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
   ReleaseShutdownHold(r.flags);
   record_.reset();
   return {};
@@ -397,46 +389,21 @@ void BackupTracker::ReleaseShutdownHold(unsigned flags) {
 
 Status BackupTracker::RollBackStart() {
   BackupRecord& r = *record_;
-  const std::string& name = domain_->def.name();
-  model::CheckpointStore store(layout_->CheckpointDir(name));
-  // The checkpoint is ours to undo only while its creation journal is there: without it, the
-  // checkpoint code already replayed the creation forward and the checkpoint stands.
-  // With QEMU gone its bitmaps may be in the images: the checkpoint code's replay decides.
-  bool undo_checkpoint = false;
-  if (!r.checkpoint.empty() && runner_alive()) {
-    Result<std::optional<model::CheckpointIntent>> journal = store.ReadJournal();
-    undo_checkpoint =
-        journal && *journal && (*journal)->created && (*journal)->created->name == r.checkpoint;
-  }
   if (Status ok = StopNbdServer(); !ok) return ok;
   if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
     if (Status ok = Release(all); !ok) return ok;
-    if (undo_checkpoint) {
-      Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(*qmp_);
-      if (!nodes) return std::unexpected(nodes.error());
-      std::vector<qmp::TransactionAction> removals;
-      for (const conf::DomainDiskDef& disk : domain_->def.disks()) {
-        const qmp::BlockNodeInfo* node = qmp::FindNode(*nodes, DiskNodeName(disk.target));
-        if (node != nullptr && node->FindBitmap(r.checkpoint) != nullptr) {
-          removals.push_back(qmp::BlockDirtyBitmapRemove{node->node_name, r.checkpoint});
-        }
-      }
-      if (Status ok = qmp::Transaction(*qmp_, removals); !ok) return ok;
+    // The checkpoint made with the job goes while its creation journal is there: without
+    // it, the checkpoint code already replayed the creation forward and the checkpoint
+    // stands. With the runner gone its bitmaps may be in the images: that replay decides.
+    if (!r.checkpoint.empty()) {
+      if (Status ok = CheckpointCreation::Undo(*session_, r.checkpoint); !ok) return ok;
     }
   }
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(false);
-  if (undo_checkpoint) {
-    std::error_code ec;
-    if (std::filesystem::exists(store.dir() / (r.checkpoint + ".xml"), ec)) {
-      if (Status ok = store.Remove(r.checkpoint); !ok) return ok;
-    }
-    if (store.ReadCurrent() == r.checkpoint) (void)store.WriteCurrent(r.checkpoint_parent);
-    if (Status ok = store.ClearJournal(); !ok) return ok;
-  }
-  if (Status ok = RemoveBackupRecord(*layout_, name); !ok) return ok;
+  if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
   ReleaseShutdownHold(r.flags);
   record_.reset();
   return {};

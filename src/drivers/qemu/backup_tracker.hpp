@@ -1,8 +1,9 @@
 // BackupTracker: one call's view of a domain's backup job — its record (backup_record.hpp)
 // brought up to date with what QEMU says. Every backup entry point works through it, so a
-// job advances whenever anyone looks, from any process. The caller holds the domain's lock
-// for the tracker's whole life; the tracker opens the QMP monitor only when it needs it and
-// closes it with itself (QEMU serves one monitor client at a time).
+// job advances whenever anyone looks, from any process. It works inside the call's
+// DomainSession (domain_session.hpp), which outlives it: the session's lock is held for the
+// tracker's whole life (a read-only look has none and only reads), and QMP goes through the
+// monitor the session lends.
 // The job's runner is the domain's QEMU, or for a shut-off domain the storage daemon
 // BackupBegin started (storage_daemon.hpp), which speaks the same QMP; the job's end (or
 // roll-back) stops that daemon, and a daemon found without a job is stopped at the next look.
@@ -30,7 +31,7 @@
 
 #include "cairn/job_stats.hpp"
 #include "drivers/qemu/backup_record.hpp"
-#include "drivers/qemu/domain_record.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "qmp/qmp_client.hpp"
 #include "qmp/qmp_commands.hpp"
 
@@ -38,8 +39,8 @@ namespace cairn::drivers::qemu {
 
 class BackupTracker {
  public:
-  // Loads the domain's record (if any). The domain's lock must be held.
-  static Result<BackupTracker> Open(const StateLayout& layout, const DomainRecord& domain);
+  // Loads the domain's job record (if any).
+  static Result<BackupTracker> Open(DomainSession& session);
 
   BackupTracker(BackupTracker&&) noexcept = default;
   BackupTracker& operator=(BackupTracker&&) noexcept = default;
@@ -50,9 +51,12 @@ class BackupTracker {
   // Whether the process that runs the job (QEMU, or the storage daemon) is still the one
   // that began it.
   bool runner_alive() const;
-  // For BackupBegin on a shut-off domain: the job runs in the domain's storage daemon,
-  // already started, and Qmp() speaks to it.
-  void UseStorageDaemon() { storage_daemon_ = true; }
+  // For BackupBegin on a shut-off domain: the job runs in the domain's storage daemon `pid`,
+  // already started, and the session's monitor is now its.
+  void UseStorageDaemon(pid_t pid) {
+    storage_daemon_ = true;
+    session_->UseStorageDaemon(pid);
+  }
 
   Status Refresh();
   // The running job's statistics (after Refresh()).
@@ -65,12 +69,13 @@ class BackupTracker {
   void Adopt(BackupRecord record) { record_ = std::move(record); }
   Status Save();
 
-  // The monitor, connected on first use.
-  Result<qmp::QmpClient*> Qmp();
+  // The session's monitor, connected on first use.
+  Result<qmp::QmpClient*> Qmp() { return session_->Monitor(); }
 
  private:
-  BackupTracker(const StateLayout& layout, const DomainRecord& domain)
-      : layout_(&layout), domain_(&domain) {}
+  explicit BackupTracker(DomainSession& session) : session_(&session) {}
+  const StateLayout& layout() const { return session_->layout(); }
+  const DomainRecord& domain() const { return session_->domain(); }
 
   Status QueryJobs();
   const qmp::JobInfo* FindQemuJob(std::string_view id) const;
@@ -90,10 +95,8 @@ class BackupTracker {
   Status StopStorageDaemonOfJob();
   Status Terminate();
 
-  const StateLayout* layout_;
-  const DomainRecord* domain_;
+  DomainSession* session_;
   std::optional<BackupRecord> record_;
-  std::optional<qmp::QmpClient> qmp_;
   bool storage_daemon_ = false;  // the runner is the storage daemon, not QEMU
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
 };
@@ -101,7 +104,7 @@ class BackupTracker {
 // For whoever is about to stop the domain's QEMU (destroy, shutdown), holding the domain's
 // lock: records what QEMU already finished, so that a push backup that completed with nobody
 // looking counts as completed and keeps its targets instead of failing with the domain.
-Status SettleBackupBeforeStop(const StateLayout& layout, const DomainRecord& domain);
+Status SettleBackupBeforeStop(DomainSession& session);
 
 // A pull backup's unix socket: QEMU binds it in the domain's run directory, and the path
 // the user gave becomes a symbolic link to it, made only where nothing is. QEMU unlinks

@@ -10,13 +10,6 @@ namespace {
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 }  // namespace
 
-const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target) {
-  for (const DiskBitmapView& v : views) {
-    if (v.target == target) return &v;
-  }
-  return nullptr;
-}
-
 namespace {
 
 // The --diskspec options that leave `left_out` out and keep every other disk as `def` has
@@ -57,16 +50,16 @@ Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& d
 
 }  // namespace
 
-Status PrepareNewCheckpoint(conf::CheckpointDef& def, const CheckpointSession& s) {
+Status PrepareNewCheckpoint(conf::CheckpointDef& def, const DomainSession& s) {
   def.creation_time = util::NowUnixSeconds();
   if (def.name.empty()) def.name = std::to_string(def.creation_time);
   Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
-      s.domain.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
+      s.domain().def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
   if (!inactive) return std::unexpected(inactive.error());
   def.domain = std::move(*inactive);
   if (Status ok = conf::AlignCheckpointDisks(def, *def.domain); !ok) return ok;
-  if (Status ok = CheckBitmapDisks(def, s.domain.def); !ok) return ok;
-  return s.checkpoints.PlanCreate(def);
+  if (Status ok = CheckBitmapDisks(def, s.domain().def); !ok) return ok;
+  return s.checkpoints().PlanCreate(def);
 }
 
 // A bitmap that already carries the new checkpoint's name, with no checkpoint behind it:

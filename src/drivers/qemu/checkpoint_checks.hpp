@@ -8,19 +8,16 @@
 
 #include "cairn/error.hpp"
 #include "conf/checkpoint_def.hpp"
-#include "drivers/qemu/checkpoint_session.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/disk_bitmaps.hpp"
 
 namespace cairn::drivers::qemu {
-
-// The view of disk `target`, or nullptr.
-const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target);
 
 // Fills in a parsed new checkpoint (creation time, default name, the domain's inactive
 // definition, disks aligned with the domain's) and checks it: every bitmap disk is a qcow2
 // image and its bitmap carries the checkpoint's name (VIR_ERR_CONFIG_UNSUPPORTED); the
 // name is new and the parent rules hold (DomainCheckpoints::PlanCreate).
-Status PrepareNewCheckpoint(conf::CheckpointDef& def, const CheckpointSession& s);
+Status PrepareNewCheckpoint(conf::CheckpointDef& def, const DomainSession& s);
 
 // A bitmap that already carries the new checkpoint's name, with no checkpoint behind it
 // (left by a metadata-only delete or lost metadata): VIR_ERR_OPERATION_FAILED naming it and

@@ -16,10 +16,6 @@
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
 
-namespace cairn::qmp {
-struct BlockNodeInfo;
-}
-
 namespace cairn::drivers::qemu {
 
 struct BitmapState {
@@ -47,6 +43,11 @@ struct BitmapRef {
 
 // The bitmaps a checkpoint relies on: one per disk it tracks with checkpoint='bitmap'.
 std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def);
+// The view of disk `target`, or nullptr.
+const DiskBitmapView* ViewOf(const std::vector<DiskBitmapView>& views, std::string_view target);
+// Those of `wanted` that `views` show, in the order asked.
+std::vector<BitmapRef> PresentBitmaps(const std::vector<DiskBitmapView>& views,
+                                      const std::vector<BitmapRef>& wanted);
 
 class DiskBitmaps {
  public:
@@ -59,12 +60,7 @@ class DiskBitmaps {
   virtual Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) = 0;
 };
 
-// The bitmaps of a running domain's checkpointable disks (qcow2, with media), read from
-// QEMU's query-named-block-nodes answer `nodes`: what Online DiskBitmaps::Query returns,
-// for a caller that already holds the monitor and the answer.
-std::vector<DiskBitmapView> ViewsOfNodes(const conf::DomainDef& def,
-                                         const std::vector<qmp::BlockNodeInfo>& nodes);
-
+// Online: DomainSession::bitmaps() (domain_session.hpp).
 // Offline: qemu-img for add/remove/list, a read-only qemu-storage-daemon for dirty counts.
 std::unique_ptr<DiskBitmaps> OfflineBitmaps(const conf::DomainDef& def);
 

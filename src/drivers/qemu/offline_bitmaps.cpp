@@ -154,21 +154,6 @@ class OfflineDiskBitmaps : public DiskBitmaps {
 
 }  // namespace
 
-const BitmapState* DiskBitmapView::Find(std::string_view name) const {
-  for (const BitmapState& b : bitmaps) {
-    if (b.name == name) return &b;
-  }
-  return nullptr;
-}
-
-std::vector<BitmapRef> BitmapsOf(const conf::CheckpointDef& def) {
-  std::vector<BitmapRef> out;
-  for (const conf::CheckpointDiskDef& d : def.disks) {
-    if (d.type == conf::CheckpointDiskType::kBitmap) out.push_back({d.name, d.bitmap});
-  }
-  return out;
-}
-
 std::unique_ptr<DiskBitmaps> OfflineBitmaps(const conf::DomainDef& def) {
   return std::make_unique<OfflineDiskBitmaps>(def);
 }

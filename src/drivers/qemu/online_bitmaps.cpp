@@ -1,14 +1,19 @@
-// DiskBitmaps of a running domain, through its QMP monitor. Adding and removing bitmaps of
-// several disks is one `transaction`, so all disks change at the same instant or none does.
+// DiskBitmaps of a running domain, through the monitor its session lends. Adding and removing
+// bitmaps of several disks is one `transaction`, so all disks change at the same instant or
+// none does.
 #include <fmt/format.h>
 
-#include "drivers/qemu/checkpoint_session.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "qmp/qmp_client.hpp"
 #include "qmp/qmp_commands.hpp"
 
 namespace cairn::drivers::qemu {
 
+namespace {
+
+// The bitmaps of the domain's checkpointable disks (qcow2, with media), read from QEMU's
+// query-named-block-nodes answer `nodes`.
 std::vector<DiskBitmapView> ViewsOfNodes(const conf::DomainDef& def,
                                          const std::vector<qmp::BlockNodeInfo>& nodes) {
   std::vector<DiskBitmapView> out;
@@ -30,15 +35,13 @@ std::vector<DiskBitmapView> ViewsOfNodes(const conf::DomainDef& def,
   return out;
 }
 
-namespace {
-
 class OnlineDiskBitmaps : public DiskBitmaps {
  public:
-  OnlineDiskBitmaps(const conf::DomainDef& def, std::filesystem::path socket)
-      : def_(def), socket_(std::move(socket)) {}
+  OnlineDiskBitmaps(const conf::DomainDef& def, LentMonitor& monitor)
+      : def_(def), monitor_(monitor) {}
 
   Result<std::vector<DiskBitmapView>> Query() override {
-    Result<qmp::QmpClient*> qmp = Client();
+    Result<qmp::QmpClient*> qmp = monitor_.Get();
     if (!qmp) return std::unexpected(qmp.error());
     Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**qmp);
     if (!nodes) return std::unexpected(nodes.error());
@@ -83,32 +86,21 @@ class OnlineDiskBitmaps : public DiskBitmaps {
   }
 
  private:
-  Result<qmp::QmpClient*> Client() {
-    if (!client_) {
-      Result<qmp::QmpClient> c = qmp::QmpClient::Connect(socket_);
-      if (!c) return std::unexpected(c.error());
-      client_.emplace(std::move(*c));
-    }
-    return &*client_;
-  }
-
   Status Run(const std::vector<qmp::TransactionAction>& actions) {
     if (actions.empty()) return {};
-    Result<qmp::QmpClient*> qmp = Client();
+    Result<qmp::QmpClient*> qmp = monitor_.Get();
     if (!qmp) return std::unexpected(qmp.error());
     return qmp::Transaction(**qmp, actions);
   }
 
   conf::DomainDef def_;
-  std::filesystem::path socket_;
-  std::optional<qmp::QmpClient> client_;
+  LentMonitor& monitor_;
 };
 
 }  // namespace
 
-std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def,
-                                           std::filesystem::path qmp_socket) {
-  return std::make_unique<OnlineDiskBitmaps>(def, std::move(qmp_socket));
+std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def, LentMonitor& monitor) {
+  return std::make_unique<OnlineDiskBitmaps>(def, monitor);
 }
 
 }  // namespace cairn::drivers::qemu

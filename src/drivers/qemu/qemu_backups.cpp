@@ -9,11 +9,10 @@
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/backup_begin.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
-#include "drivers/qemu/domain_lock.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/job_event_source.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
-#include "util/file_lock.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -22,43 +21,21 @@ constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr unsigned kStatsCompleted = Bits(JobStatsFlags::kCompleted),
                    kStatsKeepCompleted = Bits(JobStatsFlags::kKeepCompleted);
 
-// The domain's lock and record, held for one call (no lock for a read-only look).
-struct LockedDomain {
-  std::optional<util::FileLock> lock;
-  DomainRecord domain;
-};
-
-Result<LockedDomain> Lock(const StateLayout& layout, const driver::DomainRef& ref) {
-  Result<util::FileLock> lock = LockDomain(layout, ref.name);
-  if (!lock) return std::unexpected(lock.error());
-  Result<DomainRecord> rec = LoadDomain(layout, ref);
-  if (!rec) return std::unexpected(rec.error());
-  return LockedDomain{std::move(*lock), std::move(*rec)};
-}
-
-// The domain's record without its lock, for a read-only look.
-Result<LockedDomain> Look(const StateLayout& layout, const driver::DomainRef& ref) {
-  Result<DomainRecord> rec = LoadDomain(layout, ref);
-  if (!rec) return std::unexpected(rec.error());
-  return LockedDomain{std::nullopt, std::move(*rec)};
-}
-
 // Takes the domain's lock, brings its job record up to date with QEMU, then answers with
-// `part(domain, tracker)`: the start every reading entry point shares. A read-only
-// connection takes no lock and refreshes nothing (a refresh may settle or roll back a job):
-// it answers from the record as last written.
+// `part(tracker)`: the start every reading entry point shares. A read-only connection takes
+// no lock and refreshes nothing (a refresh may settle or roll back a job): it answers from
+// the record as last written.
 template <typename Part>
 auto WithRefreshedJob(const StateLayout& layout, const driver::DomainRef& ref, bool read_only,
-                      Part part)
-    -> decltype(part(std::declval<LockedDomain&>(), std::declval<BackupTracker&>())) {
-  Result<LockedDomain> d = read_only ? Look(layout, ref) : Lock(layout, ref);
-  if (!d) return std::unexpected(d.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(layout, d->domain);
+                      Part part) -> decltype(part(std::declval<BackupTracker&>())) {
+  Result<DomainSession> s = DomainSession::Open(layout, ref, {.lock = !read_only});
+  if (!s) return std::unexpected(s.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(*s);
   if (!tracker) return std::unexpected(tracker.error());
   if (!read_only) {
     if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
   }
-  return part(*d, *tracker);
+  return part(*tracker);
 }
 
 // Stops the storage daemon started for a begin unless the job it serves got running.
@@ -95,10 +72,10 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
     if (!cp) return std::unexpected(cp.error());
     checkpoint = std::move(*cp);
   }
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
+  Result<DomainSession> s =
+      DomainSession::Open(layout_, ref, {.lock = true, .checkpoints = true});
   if (!s) return std::unexpected(s.error());
-  s->bitmaps.reset();  // it may hold the QMP monitor, which the backup needs
-  Result<BackupTracker> tracker = BackupTracker::Open(layout_, s->domain);
+  Result<BackupTracker> tracker = BackupTracker::Open(*s);
   if (!tracker) return std::unexpected(tracker.error());
   if (Status ok = tracker->Refresh(); !ok) return ok;
   if (tracker->active()) {
@@ -107,12 +84,12 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
   // A shut-off domain's disks are served for the job's life by a storage daemon, which the
   // job's end stops; a begin that fails stops it at once.
   std::optional<StorageDaemonGuard> daemon;
-  pid_t runner = s->domain.active() ? s->domain.qemu->pid : -1;
-  if (!s->domain.active()) {
-    Result<pid_t> pid = StartStorageDaemon(s->domain.def, layout_);
+  pid_t runner = s->domain().active() ? s->domain().qemu->pid : -1;
+  if (!s->domain().active()) {
+    Result<pid_t> pid = StartStorageDaemon(s->domain().def, layout_);
     if (!pid) return std::unexpected(pid.error());
     daemon.emplace(layout_, ref.name, *pid);
-    tracker->UseStorageDaemon();
+    tracker->UseStorageDaemon(*pid);
     runner = *pid;
   }
   BackupStart start(layout_, *s, *tracker, runner, flags);
@@ -123,7 +100,7 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
 
 Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, unsigned) {
   return WithRefreshedJob(layout_, ref, read_only_,
-                          [](LockedDomain&, BackupTracker& tracker) -> Result<std::string> {
+                          [](BackupTracker& tracker) -> Result<std::string> {
                             if (!tracker.active()) return std::unexpected(NoBackupJob());
                             return conf::FormatBackupXml(tracker.record().def, 0);
                           });
@@ -131,7 +108,7 @@ Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, u
 
 Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned flags) {
   return WithRefreshedJob(layout_, ref, read_only_,
-                          [&](LockedDomain& d, BackupTracker& tracker) -> Result<JobStats> {
+                          [&](BackupTracker& tracker) -> Result<JobStats> {
                             // A shut-off domain may run a job too (in its storage daemon):
                             // without one it has none, as a running domain without one.
                             if (!(flags & kStatsCompleted)) return tracker.LiveStats();
@@ -155,7 +132,7 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
 
 Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref) {
   return WithRefreshedJob(layout_, ref, read_only_,
-                          [&](LockedDomain&, BackupTracker&) -> Result<std::vector<JobStats>> {
+                          [&](BackupTracker&) -> Result<std::vector<JobStats>> {
                             Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
                             if (!ended) return std::unexpected(ended.error());
                             return std::move(ended->jobs);
@@ -172,9 +149,9 @@ Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEv
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
-  Result<LockedDomain> d = Lock(layout_, ref);
-  if (!d) return std::unexpected(d.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(layout_, d->domain);
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
+  if (!s) return std::unexpected(s.error());
+  Result<BackupTracker> tracker = BackupTracker::Open(*s);
   if (!tracker) return std::unexpected(tracker.error());
   // A job whose QEMU is gone is settled (its end recorded); a shut-off domain's job runs in
   // its storage daemon and is aborted there.

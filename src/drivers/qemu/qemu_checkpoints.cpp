@@ -1,10 +1,11 @@
 // The qemu driver's checkpoint entry points: bitmaps in the images, metadata in the store,
-// both changed under the domain lock with the journal protocol of checkpoint_session.hpp.
+// both changed under the domain lock with the journal protocol of domain_session.hpp.
 #include <fmt/format.h>
 
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/checkpoint_checks.hpp"
-#include "drivers/qemu/checkpoint_session.hpp"
+#include "drivers/qemu/checkpoint_creation.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/crash_point.hpp"
 #include "drivers/qemu/guest_agent.hpp"
 #include "drivers/qemu/qemu_command.hpp"
@@ -29,19 +30,28 @@ constexpr unsigned kListFlags =
     Bits(CheckpointListFlags::kRoots | CheckpointListFlags::kTopological |
          CheckpointListFlags::kLeaves | CheckpointListFlags::kNoLeaves);
 
+// A checkpoint call's session: a change holds the lock; a read takes none (DomainSession).
+Result<DomainSession> OpenToChange(const StateLayout& layout, const driver::DomainRef& ref) {
+  return DomainSession::Open(layout, ref, {.lock = true, .checkpoints = true});
+}
+Result<DomainSession> OpenToRead(const StateLayout& layout, const driver::DomainRef& ref,
+                                 bool read_only) {
+  return DomainSession::Open(layout, ref, {.checkpoints = true, .read_only = read_only});
+}
+
 // libvirt's virCheckFlags at the top of each qemu-driver entry point.
 Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) {
   return driver::CheckFlags(flags, accepted, function, kErr);
 }
 
-Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigned flags) {
+Result<std::string> Redefine(DomainSession& s, std::string_view xml, unsigned flags) {
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, conf::kCheckpointParseRedefine);
   if (!def) return std::unexpected(def.error());
   if (def->domain) {
-    if (def->domain->uuid() != s.domain.def.uuid()) {
+    if (def->domain->uuid() != s.domain().def.uuid()) {
       return Fail(ErrorCode::kInvalidArg, ErrorDomain::kDomain,
                   fmt::format("definition for checkpoint {} must use uuid {}", def->name,
-                              s.domain.def.uuid()));
+                              s.domain().def.uuid()));
     }
     if (Status ok = conf::AlignCheckpointDisks(*def, *def->domain); !ok) {
       return std::unexpected(ok.error());
@@ -49,98 +59,80 @@ Result<std::string> Redefine(CheckpointSession& s, std::string_view xml, unsigne
   } else {
     conf::FillDefaultBitmapNames(*def);
   }
-  if (Result<bool> plan = s.checkpoints.PlanRedefine(*def); !plan) {
+  if (Result<bool> plan = s.checkpoints().PlanRedefine(*def); !plan) {
     return std::unexpected(plan.error());
   }
   if (flags & kCreateRedefineValidate) {
-    Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
+    Result<std::vector<DiskBitmapView>> views = s.bitmaps().Query();
     if (!views) return std::unexpected(views.error());
     if (Status ok = ValidateBitmaps(*def, *views); !ok) return std::unexpected(ok.error());
   }
-  if (Status ok = s.store.Save(*def); !ok) return std::unexpected(ok.error());
+  if (Status ok = s.store().Save(*def); !ok) return std::unexpected(ok.error());
   std::string name = def->name;
-  const std::string before = s.checkpoints.current();
-  s.checkpoints.CommitRedefine(std::move(*def));
-  if (s.checkpoints.current() != before) (void)s.store.WriteCurrent(s.checkpoints.current());
-  if (Status ok = s.store.Commit(); !ok) return std::unexpected(ok.error());
+  const std::string before = s.checkpoints().current();
+  s.checkpoints().CommitRedefine(std::move(*def));
+  if (s.checkpoints().current() != before) (void)s.store().WriteCurrent(s.checkpoints().current());
+  if (Status ok = s.store().Commit(); !ok) return std::unexpected(ok.error());
   return name;
 }
 
 // A failure after a change's point of no return: the journal holds it, and the next call on
 // the domain completes it, so the message must not leave the caller thinking it was undone.
 std::unexpected<Error> WillBeCompleted(const Error& e, std::string_view change,
-                                       const CheckpointSession& s) {
+                                       const DomainSession& s) {
   return std::unexpected(Error(
       e.code(), e.domain(),
       fmt::format("{}; {} is past its point of no return and will be completed by the next "
                   "command on domain '{}'",
-                  e.detail(), change, s.domain.def.name())));
+                  e.detail(), change, s.domain().def.name())));
 }
 
 // QUIESCE needs a running domain with a guest-agent channel; checked before anything moves.
-Status CheckQuiesce(const CheckpointSession& s, const StateLayout& layout) {
-  if (!s.domain.active()) {
+Status CheckQuiesce(const DomainSession& s, const StateLayout& layout) {
+  if (!s.domain().active()) {
     return Fail(ErrorCode::kOperationInvalid, kErr, "cannot quiesce a domain that is not running");
   }
-  if (AgentSocketPath(s.domain.def, layout).empty()) {
+  if (AgentSocketPath(s.domain().def, layout).empty()) {
     return Fail(ErrorCode::kArgumentUnsupported, kErr, "QEMU guest agent is not configured");
   }
   return {};
 }
 
-Result<std::string> Create(CheckpointSession& s, const StateLayout& layout, std::string_view xml,
+Result<std::string> Create(DomainSession& s, const StateLayout& layout, std::string_view xml,
                            unsigned flags) {
   if (flags & kCreateQuiesce) {
     if (Status ok = CheckQuiesce(s, layout); !ok) return std::unexpected(ok.error());
   }
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, 0);
   if (!def) return std::unexpected(def.error());
-  if (Status ok = PrepareNewCheckpoint(*def, s); !ok) return std::unexpected(ok.error());
-  Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
-  if (!views) return std::unexpected(views.error());
-  if (Status ok = CheckNoStaleBitmap(*def, *views, s.domain); !ok) {
-    return std::unexpected(ok.error());
-  }
-
-  model::CheckpointIntent intent;
-  intent.kind = model::CheckpointIntent::Kind::kCreate;
-  intent.created = *def;
-  if (Status ok = s.store.WriteJournal(intent); !ok) {
-    return std::unexpected(ok.error());
-  }
-  CrashPoint("checkpoint-create:journal-written");
+  Result<CheckpointCreation> creation = CheckpointCreation::Prepare(s, std::move(*def));
+  if (!creation) return std::unexpected(creation.error());
+  const std::string name = creation->def().name;
+  const std::string change = fmt::format("creating checkpoint '{}'", name);
+  if (Status ok = creation->WriteJournal(); !ok) return std::unexpected(ok.error());
   {
     // QUIESCE: filesystems frozen for the instant of the transaction, thawed on every path.
+    // A failure before the bitmaps exist rolls the creation back (its destructor).
     std::optional<FrozenGuest> frozen;
     if (flags & kCreateQuiesce) {
-      Result<FrozenGuest> f = FrozenGuest::Freeze(AgentSocketPath(s.domain.def, layout));
-      if (!f) {
-        (void)s.store.ClearJournal();
-        return std::unexpected(f.error());
-      }
+      Result<FrozenGuest> f = FrozenGuest::Freeze(AgentSocketPath(s.domain().def, layout));
+      if (!f) return std::unexpected(f.error());
       frozen.emplace(std::move(*f));
     }
-    Status added = s.bitmaps->Add(BitmapsOf(*def));
+    Status added = creation->AddBitmaps();
     Status thawed = frozen ? frozen->Thaw() : Status();
-    if (!added) {
-      (void)s.store.ClearJournal();
-      return std::unexpected(added.error());
-    }
+    if (!added) return std::unexpected(added.error());
     if (!thawed) {
-      return WillBeCompleted(thawed.error(), fmt::format("creating checkpoint '{}'", def->name),
-                             s);
+      creation->LeaveToNextLook();
+      return WillBeCompleted(thawed.error(), change, s);
     }
   }
-  CrashPoint("checkpoint-create:bitmaps-added");
-  if (Status ok = s.store.Save(*def); !ok) {
-    // The bitmaps exist; the journal finishes the job on the next call.
-    return WillBeCompleted(ok.error(), fmt::format("creating checkpoint '{}'", def->name), s);
+  if (Status ok = creation->SaveMetadata(); !ok) {
+    // The bitmaps exist: the journal finishes the job on the next call.
+    creation->LeaveToNextLook();
+    return WillBeCompleted(ok.error(), change, s);
   }
-  CrashPoint("checkpoint-create:metadata-saved");
-  (void)s.store.WriteCurrent(def->name);
-  (void)s.store.ClearJournal();
-  std::string name = def->name;
-  s.checkpoints.CommitCreate(std::move(*def));
+  creation->Commit();
   return name;
 }
 
@@ -153,7 +145,7 @@ Result<std::string> QemuDriver::CheckpointCreateXml(const driver::DomainRef& ref
       !ok) {
     return std::unexpected(ok.error());
   }
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, true);
+  Result<DomainSession> s = OpenToChange(layout_, ref);
   if (!s) return std::unexpected(s.error());
   if (flags & kCreateRedefine) return Redefine(*s, xml, flags);
   return Create(*s, layout_, xml, flags);
@@ -166,14 +158,14 @@ Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& re
       !ok) {
     return std::unexpected(ok.error());
   }
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  Result<DomainSession> s = OpenToRead(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  Result<const conf::CheckpointDef*> def = s->checkpoints().Find(name);
   if (!def) return std::unexpected(def.error());
   if (!(flags & kXmlSize)) return conf::FormatCheckpointXml(**def, flags);
   conf::CheckpointDef sized = **def;
   std::vector<BitmapRef> wanted;
-  Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+  Result<std::vector<DiskBitmapView>> views = s->bitmaps().Query();
   if (!views) return std::unexpected(views.error());
   for (const BitmapRef& b : BitmapsOf(sized)) {
     const DiskBitmapView* v = ViewOf(*views, b.target);
@@ -181,7 +173,7 @@ Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& re
       wanted.push_back(b);  // a missing or broken bitmap simply gets no size, as in libvirt
     }
   }
-  Result<std::vector<std::uint64_t>> bytes = s->bitmaps->DirtyBytes(wanted);
+  Result<std::vector<std::uint64_t>> bytes = s->bitmaps().DirtyBytes(wanted);
   if (!bytes) return std::unexpected(bytes.error());
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     for (conf::CheckpointDiskDef& d : sized.disks) {
@@ -196,17 +188,17 @@ Result<std::vector<std::string>> QemuDriver::ListAllCheckpoints(const driver::Do
   if (Status ok = CheckFlags(flags, kListFlags, "qemuDomainListAllCheckpoints"); !ok) {
     return std::unexpected(ok.error());
   }
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  Result<DomainSession> s = OpenToRead(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  return s->checkpoints.List(flags);
+  return s->checkpoints().List(flags);
 }
 
 // Opened as the listing calls open it: a reader that may write replays the journal here and
 // sees nothing pending, as its listing already did.
 Result<bool> QemuDriver::CheckpointRepairPending(const driver::DomainRef& ref) {
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  Result<DomainSession> s = OpenToRead(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  return s->repair_pending;
+  return s->repair_pending();
 }
 
 Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(const driver::DomainRef& ref,
@@ -215,17 +207,17 @@ Result<std::vector<std::string>> QemuDriver::CheckpointListAllChildren(const dri
   if (Status ok = CheckFlags(flags, kListFlags, "qemuDomainCheckpointListAllChildren"); !ok) {
     return std::unexpected(ok.error());
   }
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  Result<DomainSession> s = OpenToRead(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  return s->checkpoints.ListChildren(name, flags);
+  return s->checkpoints().ListChildren(name, flags);
 }
 
 Status QemuDriver::CheckpointLookupByName(const driver::DomainRef& ref, std::string_view name,
                                           unsigned flags) {
   if (Status ok = CheckFlags(flags, 0, "qemuDomainCheckpointLookupByName"); !ok) return ok;
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  Result<DomainSession> s = OpenToRead(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  Result<const conf::CheckpointDef*> def = s->checkpoints.Find(name);
+  Result<const conf::CheckpointDef*> def = s->checkpoints().Find(name);
   if (!def) return std::unexpected(def.error());
   return {};
 }
@@ -235,9 +227,9 @@ Result<std::string> QemuDriver::CheckpointGetParent(const driver::DomainRef& ref
   if (Status ok = CheckFlags(flags, 0, "qemuDomainCheckpointGetParent"); !ok) {
     return std::unexpected(ok.error());
   }
-  Result<CheckpointSession> s = OpenCheckpointSession(layout_, ref, false, read_only_);
+  Result<DomainSession> s = OpenToRead(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  return s->checkpoints.ParentOf(name);
+  return s->checkpoints().ParentOf(name);
 }
 
 Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_view name,
@@ -247,11 +239,11 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
       !ok) {
     return ok;
   }
-  Result<CheckpointSession> opened = OpenCheckpointSession(layout_, ref, true);
+  Result<DomainSession> opened = OpenToChange(layout_, ref);
   if (!opened) return std::unexpected(opened.error());
-  CheckpointSession& s = *opened;
+  DomainSession& s = *opened;
   Result<model::DeletePlan> plan =
-      s.checkpoints.PlanDelete(name, flags & kDeleteChildren, flags & kDeleteChildrenOnly);
+      s.checkpoints().PlanDelete(name, flags & kDeleteChildren, flags & kDeleteChildrenOnly);
   if (!plan) return std::unexpected(plan.error());
 
   model::CheckpointIntent intent{.kind = model::CheckpointIntent::Kind::kDelete,
@@ -259,44 +251,44 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
                                  .removed = plan->removed,
                                  .reparented = {},
                                  .new_current = plan->new_current};
-  const std::string new_parent = s.checkpoints.tree().ParentOf(plan->target).value_or("");
+  const std::string new_parent = s.checkpoints().tree().ParentOf(plan->target).value_or("");
   for (const std::string& child : plan->reparented) {
     intent.reparented.emplace_back(child, new_parent);
   }
   std::vector<BitmapRef> remove;
   if (!(flags & kDeleteMetadataOnly)) {
-    Result<std::vector<DiskBitmapView>> views = s.bitmaps->Query();
+    Result<std::vector<DiskBitmapView>> views = s.bitmaps().Query();
     if (!views) return std::unexpected(views.error());
     for (const std::string& gone : plan->removed) {
-      for (const BitmapRef& b : BitmapsOf(**s.checkpoints.Find(gone))) {
+      for (const BitmapRef& b : BitmapsOf(**s.checkpoints().Find(gone))) {
         const DiskBitmapView* v = ViewOf(*views, b.target);
         // A bitmap already gone is no reason to keep its metadata (libvirt refuses here).
         if (v != nullptr && v->Find(b.name) != nullptr) remove.push_back(b);
       }
     }
   }
-  if (Status ok = s.store.WriteJournal(intent); !ok) return ok;
+  if (Status ok = s.store().WriteJournal(intent); !ok) return ok;
   CrashPoint("checkpoint-delete:journal-written");
   if (!remove.empty()) {
-    if (Status ok = s.bitmaps->Remove(remove); !ok) {
-      (void)s.store.ClearJournal();
+    if (Status ok = s.bitmaps().Remove(remove); !ok) {
+      (void)s.store().ClearJournal();
       return ok;
     }
   }
   CrashPoint("checkpoint-delete:bitmaps-removed");
   const std::string change = fmt::format("deleting checkpoint '{}'", plan->target);
   for (const std::string& child : plan->reparented) {
-    conf::CheckpointDef def = **s.checkpoints.Find(child);
+    conf::CheckpointDef def = **s.checkpoints().Find(child);
     def.parent = new_parent;
-    if (Status ok = s.store.Save(def); !ok) return WillBeCompleted(ok.error(), change, s);
+    if (Status ok = s.store().Save(def); !ok) return WillBeCompleted(ok.error(), change, s);
   }
   for (const std::string& gone : plan->removed) {
-    if (Status ok = s.store.Remove(gone); !ok) return WillBeCompleted(ok.error(), change, s);
+    if (Status ok = s.store().Remove(gone); !ok) return WillBeCompleted(ok.error(), change, s);
   }
   CrashPoint("checkpoint-delete:metadata-removed");
-  s.checkpoints.CommitDelete(*plan);
-  if (plan->new_current) (void)s.store.WriteCurrent(s.checkpoints.current());
-  return s.store.ClearJournal();
+  s.checkpoints().CommitDelete(*plan);
+  if (plan->new_current) (void)s.store().WriteCurrent(s.checkpoints().current());
+  return s.store().ClearJournal();
 }
 
 namespace {
@@ -327,20 +319,20 @@ namespace {
 // it would then report missing). When a journal appeared meanwhile, look again; the next
 // open then sees the change's outcome.
 struct SessionWithBitmaps {
-  CheckpointSession session;
+  DomainSession session;
   std::vector<DiskBitmapView> views;
 };
 
 Result<SessionWithBitmaps> OpenWithBitmaps(const StateLayout& layout,
                                            const driver::DomainRef& ref, bool read_only) {
   for (int attempt = 0;; ++attempt) {
-    Result<CheckpointSession> s = OpenCheckpointSession(layout, ref, false, read_only);
+    Result<DomainSession> s = OpenToRead(layout, ref, read_only);
     if (!s) return std::unexpected(s.error());
-    Result<std::vector<DiskBitmapView>> views = s->bitmaps->Query();
+    Result<std::vector<DiskBitmapView>> views = s->bitmaps().Query();
     if (!views) return std::unexpected(views.error());
-    Result<std::optional<model::CheckpointIntent>> journal = s->store.ReadJournal();
+    Result<std::optional<model::CheckpointIntent>> journal = s->store().ReadJournal();
     if (!journal) return std::unexpected(journal.error());
-    if (!*journal || s->repair_pending || attempt == 2) {
+    if (!*journal || s->repair_pending() || attempt == 2) {
       return SessionWithBitmaps{std::move(*s), std::move(*views)};
     }
   }
@@ -352,7 +344,7 @@ Result<std::vector<CheckpointBitmapState>> QemuDriver::CheckpointCheckBitmaps(
     const driver::DomainRef& ref, std::string_view name) {
   Result<SessionWithBitmaps> s = OpenWithBitmaps(layout_, ref, read_only_);
   if (!s) return std::unexpected(s.error());
-  Result<const conf::CheckpointDef*> def = s->session.checkpoints.Find(name);
+  Result<const conf::CheckpointDef*> def = s->session.checkpoints().Find(name);
   if (!def) return std::unexpected(def.error());
   return HealthOf(**def, s->views);
 }
@@ -361,11 +353,11 @@ Result<std::vector<CheckpointBitmapReport>> QemuDriver::CheckAllCheckpointBitmap
     const driver::DomainRef& ref) {
   Result<SessionWithBitmaps> opened = OpenWithBitmaps(layout_, ref, read_only_);
   if (!opened) return std::unexpected(opened.error());
-  CheckpointSession* s = &opened->session;
+  DomainSession* s = &opened->session;
   const std::vector<DiskBitmapView>* views = &opened->views;
   std::vector<CheckpointBitmapReport> out;
-  for (const std::string& name : s->checkpoints.List(0)) {
-    out.push_back({name, HealthOf(**s->checkpoints.Find(name), *views)});
+  for (const std::string& name : s->checkpoints().List(0)) {
+    out.push_back({name, HealthOf(**s->checkpoints().Find(name), *views)});
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/domain_support.hpp"
 #include "drivers/qemu/qemu_version.hpp"
 #include "model/checkpoint_store.hpp"
@@ -25,12 +26,11 @@ namespace {
 // The state of a running domain as QEMU sees it: paused when a guest shutdown is held for a
 // backup (PRESERVE_SHUTDOWN_DOMAIN) or an I/O error stopped the VM, crashed after a guest
 // panic. A monitor that does not answer quickly leaves the answer "running".
-DomainState RunState(const StateLayout& layout, std::string_view name) {
+DomainState RunState(DomainSession& session) {
   constexpr std::chrono::milliseconds kPatience{500};
-  Result<qmp::QmpClient> qmp = qmp::QmpClient::Connect(layout.QmpSocket(name), kPatience);
+  Result<qmp::QmpClient*> qmp = session.Monitor(kPatience);
   if (!qmp) return DomainState::kRunning;
-  qmp->set_command_timeout(kPatience);
-  Result<qmp::VmStatus> status = qmp::QueryStatus(*qmp);
+  Result<qmp::VmStatus> status = qmp::QueryStatus(**qmp);
   if (!status || status->running) return DomainState::kRunning;
   if (status->status == "guest-panicked") return DomainState::kCrashed;
   if (status->status == "suspended") return DomainState::kPmSuspended;
@@ -55,10 +55,10 @@ std::filesystem::path SessionRoot() {
 // A shut-off domain whose disks a backup job reads (through its storage daemon) can neither
 // start (QEMU could not lock the images) nor go until the job ends. A job that has ended
 // without anyone looking is settled first, which stops the daemon.
-Status NoBackupWhileShutOff(const StateLayout& layout, const DomainRecord& rec,
-                            std::string_view what) {
+Status NoBackupWhileShutOff(DomainSession& session, std::string_view what) {
+  const DomainRecord& rec = session.domain();
   if (rec.active()) return {};
-  Result<BackupTracker> tracker = BackupTracker::Open(layout, rec);
+  Result<BackupTracker> tracker = BackupTracker::Open(session);
   if (!tracker) return std::unexpected(tracker.error());
   if (Status ok = tracker->Refresh(); !ok) return ok;
   if (!tracker->active()) return {};
@@ -147,21 +147,23 @@ Result<driver::DomainRef> QemuDriver::LookupDomainById(int id) {
 }
 
 Result<DomainInfo> QemuDriver::GetDomainInfo(const driver::DomainRef& ref) {
-  Result<DomainRecord> rec = LoadDomain(layout_, ref);
-  if (!rec) return std::unexpected(rec.error());
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {});
+  if (!s) return std::unexpected(s.error());
+  const DomainRecord& rec = s->domain();
   DomainInfo info;
-  info.state = rec->active() ? RunState(layout_, rec->def.name()) : DomainState::kShutoff;
-  info.max_memory_kib = rec->def.memory_kib();
-  info.memory_kib = rec->def.current_memory_kib();
-  info.vcpus = rec->def.vcpus();
+  info.state = rec.active() ? RunState(*s) : DomainState::kShutoff;
+  info.max_memory_kib = rec.def.memory_kib();
+  info.memory_kib = rec.def.current_memory_kib();
+  info.vcpus = rec.def.vcpus();
   info.persistent = true;
   return info;
 }
 
 Result<std::string> QemuDriver::DomainGetOsType(const driver::DomainRef& ref) {
-  Result<DomainRecord> rec = LoadDomain(layout_, ref);
-  if (!rec) return std::unexpected(rec.error());
-  if (const conf::XmlElement* os = rec->def.element().Child("os")) {
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {});
+  if (!s) return std::unexpected(s.error());
+  const DomainRecord& rec = s->domain();
+  if (const conf::XmlElement* os = rec.def.element().Child("os")) {
     if (std::optional<std::string> type = os->ChildText("type")) return *type;
   }
   return std::string("hvm");
@@ -172,12 +174,13 @@ Result<unsigned long> QemuDriver::HypervisorVersion() {
 }
 
 Result<std::string> QemuDriver::DomainGetXmlDesc(const driver::DomainRef& ref, unsigned flags) {
-  Result<DomainRecord> rec = LoadDomain(layout_, ref);
-  if (!rec) return std::unexpected(rec.error());
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {});
+  if (!s) return std::unexpected(s.error());
+  const DomainRecord& rec = s->domain();
   unsigned f = 0;
   if (flags & kXmlSecure) f |= conf::kDomainFormatSecure;
-  if ((flags & kXmlInactive) || !rec->active()) f |= conf::kDomainFormatInactive;
-  return rec->def.Format(f);
+  if ((flags & kXmlInactive) || !rec.active()) f |= conf::kDomainFormatInactive;
+  return rec.def.Format(f);
 }
 
 Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsigned) {
@@ -222,19 +225,18 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
 }
 
 Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) {
-  Result<util::FileLock> lock = LockDomain(layout_, ref.name);
-  if (!lock) return std::unexpected(lock.error());
-  Result<DomainRecord> rec = LoadDomain(layout_, ref);
-  if (!rec) return std::unexpected(rec.error());
-  model::CheckpointStore store(layout_.CheckpointDir(ref.name));
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
+  if (!s) return std::unexpected(s.error());
+  const DomainRecord& rec = s->domain();
+  const model::CheckpointStore& store = s->store();
   Result<std::vector<conf::CheckpointDef>> cps = store.LoadAll();
   if (!cps) return std::unexpected(cps.error());
-  if (rec->active()) {
+  if (rec.active()) {
     return Fail(ErrorCode::kOperationInvalid, kErr,
                 "cannot undefine a running domain: destroy it first (Cairn keeps no transient "
                 "domains)");
   }
-  if (Status ok = NoBackupWhileShutOff(layout_, *rec, "undefine"); !ok) return ok;
+  if (Status ok = NoBackupWhileShutOff(*s, "undefine"); !ok) return ok;
   if (!cps->empty() && !(flags & kUndefineCheckpointsMetadata)) {
     return Fail(ErrorCode::kOperationInvalid, kErr,
                 fmt::format("cannot delete inactive domain with {} checkpoints", cps->size()));
@@ -245,12 +247,11 @@ Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
 }
 
 Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, unsigned) {
-  Result<util::FileLock> lock = LockDomain(layout_, ref.name);
-  if (!lock) return std::unexpected(lock.error());
-  Result<DomainRecord> rec = LoadDomain(layout_, ref);
-  if (!rec) return std::unexpected(rec.error());
-  if (rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is already running");
-  if (Status ok = NoBackupWhileShutOff(layout_, *rec, "start"); !ok) return std::unexpected(ok.error());
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
+  if (!s) return std::unexpected(s.error());
+  const DomainRecord& rec = s->domain();
+  if (rec.active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is already running");
+  if (Status ok = NoBackupWhileShutOff(*s, "start"); !ok) return std::unexpected(ok.error());
   // Ids: the smallest positive number no running domain of this root uses.
   std::set<int> used;
   if (Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_)) {
@@ -260,21 +261,21 @@ Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, 
   }
   int id = 1;
   while (used.count(id)) ++id;
-  Result<RunningQemu> q = StartQemu(rec->def, layout_, id);
+  Result<RunningQemu> q = StartQemu(rec.def, layout_, id);
   if (!q) return std::unexpected(q.error());
-  return driver::DomainRef{rec->def.name(), rec->def.uuid(), q->id};
+  return driver::DomainRef{rec.def.name(), rec.def.uuid(), q->id};
 }
 
 Status QemuDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
-  Result<util::FileLock> lock = LockDomain(layout_, ref.name);
-  if (!lock) return std::unexpected(lock.error());
-  Result<DomainRecord> rec = LoadDomain(layout_, ref);
-  if (!rec) return std::unexpected(rec.error());
-  if (!rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
+  if (!s) return std::unexpected(s.error());
+  const DomainRecord& rec = s->domain();
+  if (!rec.active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
   // A push backup QEMU finished while nobody looked must count as completed, not fail with
   // the domain; settling it first is best effort (a failure there must not block destroy).
-  (void)SettleBackupBeforeStop(layout_, *rec);
-  return StopQemu(layout_, ref.name, *rec->qemu);
+  (void)SettleBackupBeforeStop(*s);
+  s->CloseMonitor();
+  return StopQemu(layout_, ref.name, *rec.qemu);
 }
 
 }  // namespace cairn::drivers::qemu

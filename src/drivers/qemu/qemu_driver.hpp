@@ -4,7 +4,8 @@
 // number of cairn processes see one truth, and each change takes the domain's lock.
 // Checkpoints are persistent dirty bitmaps, one per checkpointed disk, named after the
 // checkpoint; on a running domain they are changed over QMP, on a shut-off domain offline
-// in the image files (see checkpoint_ops.hpp).
+// in the image files. Every call works through one DomainSession (domain_session.hpp);
+// checkpoints come into being through CheckpointCreation (checkpoint_creation.hpp).
 #pragma once
 
 #include <memory>

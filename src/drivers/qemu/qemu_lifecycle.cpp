@@ -7,11 +7,10 @@
 // with the backup job, so resume says so (VIR_ERR_OPERATION_INVALID) and changes nothing.
 #include <fmt/format.h>
 
-#include "drivers/qemu/domain_record.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "qmp/qmp_client.hpp"
 #include "qmp/qmp_commands.hpp"
-#include "util/file_lock.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -23,21 +22,22 @@ constexpr unsigned kAcpiPowerBtn = Bits(ShutdownFlags::kAcpiPowerBtn),
 static_assert(kAcpiPowerBtn == Bits(RebootFlags::kAcpiPowerBtn) &&
               kGuestAgent == Bits(RebootFlags::kGuestAgent));
 
-// The domain's monitor, with the domain locked for the call; fails for a shut-off domain.
+// The domain's session (locked for the call) and the monitor it lends; fails for a shut-off
+// domain. The monitor lives apart from the session, so `qmp` stays valid as it moves.
 struct RunningDomain {
-  util::FileLock lock;
-  qmp::QmpClient qmp;
+  DomainSession session;
+  qmp::QmpClient& qmp;
 };
 
 Result<RunningDomain> OpenRunning(const StateLayout& layout, const driver::DomainRef& ref) {
-  Result<util::FileLock> lock = util::FileLock::Acquire(layout.LockFile(ref.name));
-  if (!lock) return std::unexpected(lock.error());
-  Result<DomainRecord> rec = LoadDomain(layout, ref);
-  if (!rec) return std::unexpected(rec.error());
-  if (!rec->active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
-  Result<qmp::QmpClient> qmp = qmp::QmpClient::Connect(layout.QmpSocket(ref.name));
+  Result<DomainSession> s = DomainSession::Open(layout, ref, {.lock = true});
+  if (!s) return std::unexpected(s.error());
+  if (!s->domain().active()) {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  }
+  Result<qmp::QmpClient*> qmp = s->Monitor();
   if (!qmp) return std::unexpected(qmp.error());
-  return RunningDomain{std::move(*lock), std::move(*qmp)};
+  return RunningDomain{std::move(*s), **qmp};
 }
 
 Status Run(qmp::QmpClient& qmp, std::string_view command) {
