@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
 #include "drivers/qemu/backup_tracker.hpp"
 #include "drivers/qemu/domain_lock.hpp"
@@ -186,32 +187,14 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
   if (!def) return std::unexpected(def.error());
   if (Status ok = ValidateDomainName(def->name()); !ok) return std::unexpected(ok.error());
   if (Status ok = CheckQemuSupport(*def); !ok) return std::unexpected(ok.error());
-  if (def->uuid().empty()) {
-    // Redefining without a UUID keeps the domain's identity, as libvirt does.
-    Result<DomainRecord> existing = LoadDomain(layout_, def->name());
-    def->set_uuid(existing ? existing->def.uuid() : conf::GenerateUuid());
-  } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
-    def->set_uuid(*u);
-  } else {
-    return Fail(ErrorCode::kXmlError, kErr,
-                fmt::format("malformed uuid element '{}'", def->uuid()));
-  }
-  def->set_id(std::nullopt);
   Result<util::FileLock> lock = LockDomain(layout_, def->name());
   if (!lock) return std::unexpected(lock.error());
   Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
   if (!all) return std::unexpected(all.error());
-  for (const DomainRecord& d : *all) {
-    if (d.def.name() == def->name() && d.def.uuid() != def->uuid()) {
-      return Fail(
-          ErrorCode::kOperationFailed, kErr,
-          fmt::format("domain '{}' is already defined with uuid {}", d.def.name(), d.def.uuid()));
-    }
-    if (d.def.name() != def->name() && d.def.uuid() == def->uuid()) {
-      return Fail(
-          ErrorCode::kOperationFailed, kErr,
-          fmt::format("domain '{}' already exists with uuid {}", d.def.name(), d.def.uuid()));
-    }
+  std::vector<conf::DomainIdentity> defined;
+  for (const DomainRecord& d : *all) defined.push_back({d.def.name(), d.def.uuid()});
+  if (Status ok = conf::SettleDomainIdentity(*def, defined, kErr); !ok) {
+    return std::unexpected(ok.error());
   }
   if (Status ok = util::WriteFileAtomically(layout_.DomainXml(def->name()),
                                             def->Format(conf::kDomainFormatSecure));
