@@ -31,12 +31,6 @@ using nlohmann::json;
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // What is at a store path: nothing, a dangling symbolic link, or the file a link leads to.
 enum class PathKind { kNothing, kDanglingLink, kBlockDevice, kOther };
 
@@ -252,7 +246,7 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
 
   BackupRecord r;
   r.phase = BackupPhase::kStarting;
-  r.started_ms = NowMs();
+  r.started_ms = util::NowUnixMillis();
   // A job is known by its start (the event thread reports each start once, in order): never
   // at or before the last ended job's, even if the clock stepped back.
   if (Result<EndedBackups> ended = LoadEndedBackups(layout_, dom.def.name());
@@ -358,14 +352,11 @@ Status BackupStart::Execute() {
       r.FindJob(p.target)->created = true;
       if (Status ok = tracker_.Save(); !ok) return ok;
     }
-    Result<util::CommandOutput> out = util::RunCommand(
-        {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)});
-    if (!out) return std::unexpected(out.error());
-    if (!out->status.Success()) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("cannot create '{}' for backup of '{}': {}", d.store_path, p.target,
-                              out->err));
-    }
+    Result<std::string> made = util::RunProgram(
+        {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)}, kErr,
+        fmt::format("cannot create '{}' for backup of '{}': qemu-img create", d.store_path,
+                    p.target));
+    if (!made) return std::unexpected(made.error());
   }
   CrashPoint("backup-begin:storage-created");
 
@@ -463,7 +454,7 @@ Status BackupStart::Execute() {
   }
   if (Status ok = qmp::Transaction(qmp, actions); !ok) return ok;
   if (checkpoint_) checkpoint_->BitmapsAdded();
-  r.copy_started_ms = NowMs();
+  r.copy_started_ms = util::NowUnixMillis();
   CrashPoint("backup-begin:transaction-done");
 
   if (!push) {

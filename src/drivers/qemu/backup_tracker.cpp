@@ -12,6 +12,7 @@
 #include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
+#include "util/time.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -25,17 +26,11 @@ constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr milliseconds kCancelWait{30'000};
 constexpr std::string_view kCancelledByQemu = "Operation canceled";
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms): the
 // target's last write, but never before QEMU started copying — a job with nothing to copy
 // (an incremental with nothing dirty, into a reused file) writes nothing and ends at once.
 std::int64_t EndOfJob(const BackupRecord& r, const conf::BackupDiskDef& d) {
-  const std::int64_t now = NowMs();
+  const std::int64_t now = util::NowUnixMillis();
   if (!r.push() || d.type != conf::BackupStoreType::kFile || d.store_path.empty()) return now;
   struct stat st;
   if (::stat(d.store_path.c_str(), &st) != 0) return now;
@@ -218,7 +213,7 @@ JobStats BackupTracker::LiveStats() const {
   s.type = JobType::kUnbounded;
   s.operation = JobOperation::kBackup;
   s.started_ms = r.started_ms;
-  s.time_elapsed_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, NowMs() - r.started_ms));
+  s.time_elapsed_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, util::NowUnixMillis() - r.started_ms));
   std::uint64_t done = 0, total = 0;
   for (const BackupDiskJob& job : r.disks) {
     const qmp::JobInfo* q = FindQemuJob(job.job_id);
