@@ -208,7 +208,7 @@ BackupStart::~BackupStart() {
   // A failure after the record was written: undo everything (the record stays for the next
   // look if even that fails). The checkpoint's roll-back is the job's (RollBackStart), now
   // or at that next look.
-  if (recorded_ && !committed_ && tracker_.active()) (void)tracker_.RollBackStart();
+  if (recorded_ && !committed_ && job_.active()) (void)job_.RollBackStart();
   if (checkpoint_) checkpoint_->LeaveToNextLook();
 }
 
@@ -219,7 +219,7 @@ Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> 
 
 Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
   const DomainRecord& dom = session_.domain();
-  Result<qmp::QmpClient*> q = tracker_.Qmp();
+  Result<qmp::QmpClient*> q = job_.Qmp();
   if (!q) return std::unexpected(q.error());
   Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**q);
   if (!nodes) return std::unexpected(nodes.error());
@@ -330,15 +330,15 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
     return Fail(ErrorCode::kConfigUnsupported, kErr, "no disks selected for backup");
   }
   r.def = std::move(def);
-  tracker_.Adopt(std::move(r));
+  job_.SetRecord(std::move(r));
   return {};
 }
 
 Status BackupStart::Execute() {
-  BackupRecord& r = tracker_.record();
+  BackupRecord& r = job_.record();
   const bool push = r.push();
   const bool reuse = flags_ & kBackupReuseExternal;
-  if (Status ok = tracker_.Save(); !ok) return ok;
+  if (Status ok = job_.Save(); !ok) return ok;
   recorded_ = true;
   CrashPoint("backup-begin:record-written");
 
@@ -350,7 +350,7 @@ Status BackupStart::Execute() {
       if (Status ok = CreateStoreFile(d); !ok) return ok;
       // Recorded at once: from here on the file is Cairn's to remove, and only from here.
       r.FindJob(p.target)->created = true;
-      if (Status ok = tracker_.Save(); !ok) return ok;
+      if (Status ok = job_.Save(); !ok) return ok;
     }
     Result<std::string> made = util::RunProgram(
         {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)}, kErr,
@@ -360,7 +360,7 @@ Status BackupStart::Execute() {
   }
   CrashPoint("backup-begin:storage-created");
 
-  Result<qmp::QmpClient*> q = tracker_.Qmp();
+  Result<qmp::QmpClient*> q = job_.Qmp();
   if (!q) return std::unexpected(q.error());
   qmp::QmpClient& qmp = **q;
   for (const DiskPlan& p : plans_) {
@@ -397,7 +397,7 @@ Status BackupStart::Execute() {
                                 std::strerror(errno)));
       }
       r.nbd_socket_id = SymlinkId(s.socket);
-      if (Status ok = tracker_.Save(); !ok) return ok;
+      if (Status ok = job_.Save(); !ok) return ok;
     }
   }
   // A shut-off domain cannot shut down: the flag holds trivially (and the daemon has no
@@ -475,7 +475,7 @@ Status BackupStart::Execute() {
   for (conf::BackupDiskDef& d : r.def.disks) {
     if (d.backup) d.state = conf::BackupDiskState::kRunning;
   }
-  if (Status ok = tracker_.Save(); !ok) return ok;
+  if (Status ok = job_.Save(); !ok) return ok;
   committed_ = true;
   CrashPoint("backup-begin:running");
 

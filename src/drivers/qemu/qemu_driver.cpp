@@ -9,7 +9,7 @@
 
 #include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
-#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "drivers/qemu/domain_session.hpp"
@@ -57,10 +57,10 @@ std::filesystem::path SessionRoot() {
 Status NoBackupWhileShutOff(DomainSession& session, std::string_view what) {
   const DomainRecord& rec = session.domain();
   if (rec.active()) return {};
-  Result<BackupTracker> tracker = BackupTracker::Open(session);
-  if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return ok;
-  if (!tracker->active()) return {};
+  Result<BackupJob> job = BackupJob::Open(session);
+  if (!job) return std::unexpected(job.error());
+  if (Status ok = job->Refresh(); !ok) return ok;
+  if (!job->active()) return {};
   return Fail(ErrorCode::kOperationInvalid, kErr,
               fmt::format("cannot {} domain '{}' while a backup job reads its disks: wait for "
                           "the job to end, or abort it with 'domjobabort {}'",
@@ -254,7 +254,7 @@ Status QemuDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
   if (!rec.active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
   // A push backup QEMU finished while nobody looked must count as completed, not fail with
   // the domain; settling it first is best effort (a failure there must not block destroy).
-  (void)SettleBackupBeforeStop(*s);
+  (void)UpdateBackupJobBeforeStop(*s);
   s->CloseMonitor();
   return StopQemu(layout_, ref.name, *rec.qemu);
 }

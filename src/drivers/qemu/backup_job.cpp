@@ -1,5 +1,5 @@
-// BackupTracker: following a backup job in QEMU, ending it, and undoing a start.
-#include "drivers/qemu/backup_tracker.hpp"
+// BackupJob: following a backup job in QEMU, ending it, and undoing a start.
+#include "drivers/qemu/backup_job.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -64,14 +64,14 @@ Error NoActiveJob() {
   return Error(ErrorCode::kOperationInvalid, ErrorDomain::kQemu, "no job is active on the domain");
 }
 
-Status SettleBackupBeforeStop(DomainSession& session) {
-  Result<BackupTracker> tracker = BackupTracker::Open(session);
-  if (!tracker) return std::unexpected(tracker.error());
-  return tracker->Refresh();
+Status UpdateBackupJobBeforeStop(DomainSession& session) {
+  Result<BackupJob> job = BackupJob::Open(session);
+  if (!job) return std::unexpected(job.error());
+  return job->Refresh();
 }
 
-Result<BackupTracker> BackupTracker::Open(DomainSession& session) {
-  BackupTracker t(session);
+Result<BackupJob> BackupJob::Open(DomainSession& session) {
+  BackupJob t(session);
   Result<std::optional<BackupRecord>> r = LoadBackupRecord(session.layout(), session.name());
   if (!r) return std::unexpected(r.error());
   t.record_ = std::move(*r);
@@ -79,7 +79,7 @@ Result<BackupTracker> BackupTracker::Open(DomainSession& session) {
   return t;
 }
 
-bool BackupTracker::runner_alive() const {
+bool BackupJob::runner_alive() const {
   if (!record_) return false;
   if (storage_daemon_) {
     std::optional<pid_t> daemon = FindStorageDaemon(layout(), domain().def.name());
@@ -88,9 +88,9 @@ bool BackupTracker::runner_alive() const {
   return domain().qemu && domain().qemu->pid == record_->qemu_pid;
 }
 
-Status BackupTracker::Save() { return SaveBackupRecord(layout(), domain().def.name(), *record_); }
+Status BackupJob::Save() { return SaveBackupRecord(layout(), domain().def.name(), *record_); }
 
-Status BackupTracker::QueryJobs() {
+Status BackupJob::QueryJobs() {
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
   Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(**q);
@@ -99,14 +99,14 @@ Status BackupTracker::QueryJobs() {
   return {};
 }
 
-const qmp::JobInfo* BackupTracker::FindQemuJob(std::string_view id) const {
+const qmp::JobInfo* BackupJob::FindQemuJob(std::string_view id) const {
   for (const qmp::JobInfo& j : jobs_) {
     if (j.id == id) return &j;
   }
   return nullptr;
 }
 
-Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
+Result<bool> BackupJob::CancelQemuJob(std::string_view id, bool force) {
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
   Status cancelled = qmp::BlockJobCancel(**q, id, force);
@@ -117,13 +117,13 @@ Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
   return std::unexpected(cancelled.error());
 }
 
-Status BackupTracker::StopStorageDaemonOfJob() {
+Status BackupJob::StopStorageDaemonOfJob() {
   if (!storage_daemon_ || !record_) return {};
   session_->CloseMonitor();  // the daemon's monitor serves one client: the stop asks it to quit
   return StopStorageDaemon(layout(), domain().def.name(), record_->qemu_pid);
 }
 
-Status BackupTracker::Refresh() {
+Status BackupJob::Refresh() {
   if (!record_) {
     // A daemon without a job: its begin died before writing the record.
     if (domain().storage_daemon) {
@@ -150,7 +150,7 @@ Status BackupTracker::Refresh() {
       }
     }
     if (r.phase == BackupPhase::kStarting) return RollBackStart();
-    return Terminate();
+    return End();
   }
   if (r.phase == BackupPhase::kStarting) return RollBackStart();
   if (Status ok = QueryJobs(); !ok) return ok;
@@ -198,15 +198,15 @@ Status BackupTracker::Refresh() {
       changed = true;
     }
   }
-  if (!ongoing) return Terminate();
+  if (!ongoing) return End();
   if (changed) {
     if (Status ok = Save(); !ok) return ok;
   }
   // A finished push disk lets go of its target now, while the others still copy.
-  return Release(ended_push);
+  return DetachDisks(ended_push);
 }
 
-JobStats BackupTracker::LiveStats() const {
+JobStats BackupJob::LiveStats() const {
   JobStats s;
   if (!record_) return s;
   const BackupRecord& r = *record_;
@@ -228,7 +228,7 @@ JobStats BackupTracker::LiveStats() const {
   return s;
 }
 
-Status BackupTracker::Abort() {
+Status BackupJob::Abort() {
   if (Status ok = Refresh(); !ok) return ok;
   if (!record_) return std::unexpected(NoActiveJob());
   BackupRecord& r = *record_;
@@ -252,7 +252,7 @@ Status BackupTracker::Abort() {
   return Refresh();
 }
 
-Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
+Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks) {
   if (disks.empty()) return {};
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
@@ -293,7 +293,7 @@ Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
   return {};
 }
 
-Status BackupTracker::StopNbdServer() {
+Status BackupJob::StopNbdServer() {
   if (!record_->nbd_server) return {};
   if (runner_alive()) {
     Result<qmp::QmpClient*> q = Qmp();
@@ -313,7 +313,7 @@ Status BackupTracker::StopNbdServer() {
   return {};
 }
 
-void BackupTracker::RemoveCreatedFiles(bool keep_push_targets) {
+void BackupJob::RemoveCreatedFiles(bool keep_push_targets) {
   for (const BackupDiskJob& job : record_->disks) {
     const conf::BackupDiskDef* d = record_->FindDisk(job.target);
     if (!job.created || d == nullptr || d->store_path.empty()) continue;
@@ -323,7 +323,7 @@ void BackupTracker::RemoveCreatedFiles(bool keep_push_targets) {
   }
 }
 
-Status BackupTracker::Terminate() {
+Status BackupJob::End() {
   BackupRecord& r = *record_;
   bool failed = false, cancelled = false;
   for (const conf::BackupDiskDef& d : r.def.disks) {
@@ -337,7 +337,7 @@ Status BackupTracker::Terminate() {
   if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
-    if (Status ok = Release(all); !ok) return ok;
+    if (Status ok = DetachDisks(all); !ok) return ok;
   }
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(type == JobType::kCompleted);
@@ -367,12 +367,12 @@ Status BackupTracker::Terminate() {
   }
   if (Status ok = SaveEndedBackups(layout(), domain().def.name(), *history); !ok) return ok;
   if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
-  ReleaseShutdownHold(r.flags);
+  LiftShutdownHold(r.flags);
   record_.reset();
   return {};
 }
 
-void BackupTracker::ReleaseShutdownHold(unsigned flags) {
+void BackupJob::LiftShutdownHold(unsigned flags) {
   if (!(flags & kBackupPreserveShutdownDomain) || storage_daemon_ || !runner_alive()) return;
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return;
@@ -381,13 +381,13 @@ void BackupTracker::ReleaseShutdownHold(unsigned flags) {
   if (status && status->status == "shutdown") (void)qmp::Quit(**q);
 }
 
-Status BackupTracker::RollBackStart() {
+Status BackupJob::RollBackStart() {
   BackupRecord& r = *record_;
   if (Status ok = StopNbdServer(); !ok) return ok;
   if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
-    if (Status ok = Release(all); !ok) return ok;
+    if (Status ok = DetachDisks(all); !ok) return ok;
     // The checkpoint made with the job goes while its creation journal is there: without
     // it, the checkpoint code already replayed the creation forward and the checkpoint
     // stands. With the runner gone its bitmaps may be in the images: that replay decides.
@@ -398,7 +398,7 @@ Status BackupTracker::RollBackStart() {
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(false);
   if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
-  ReleaseShutdownHold(r.flags);
+  LiftShutdownHold(r.flags);
   record_.reset();
   return {};
 }
