@@ -269,4 +269,15 @@ Result<CommandOutput> RunCommand(const std::vector<std::string>& argv) {
   return output;
 }
 
+Result<std::string> RunProgram(const std::vector<std::string>& argv, ErrorDomain domain,
+                               std::string_view what) {
+  Result<CommandOutput> out = RunCommand(argv);
+  if (!out) return std::unexpected(out.error());
+  if (out->status.Success()) return std::move(out->out);
+  std::string msg = std::move(out->err);
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  return Fail(ErrorCode::kOperationFailed, domain,
+              fmt::format("{} {}: {}", what, out->status.Describe(), msg));
+}
+
 }  // namespace cairn::util

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cairn/error.hpp"
@@ -108,5 +109,12 @@ struct CommandOutput {
 // an error here: the caller reads `status`. Fails with kSystemError naming the program if it
 // cannot be started, read from or waited for.
 Result<CommandOutput> RunCommand(const std::vector<std::string>& argv);
+
+// RunCommand for a program whose failure is the caller's: its standard output when it exits
+// with status 0; otherwise kOperationFailed in `domain`, "<what> <how it ended>: <its
+// stderr without trailing newlines>" ("qemu-img info exited with status 1: Could not open
+// 'x'"). Starting it can fail as RunCommand does.
+Result<std::string> RunProgram(const std::vector<std::string>& argv, ErrorDomain domain,
+                               std::string_view what);
 
 }  // namespace cairn::util

@@ -11,6 +11,8 @@ namespace cairn::util {
 
 // Seconds since the Unix epoch, now.
 int64_t NowUnixSeconds();
+// Milliseconds since the Unix epoch, now (job start and end times).
+int64_t NowUnixMillis();
 
 // "2024-03-05 14:07:09 +0100": local time as `virsh checkpoint-list` prints a creation time.
 // A time the C library cannot convert (far outside its range) is printed as the bare number.

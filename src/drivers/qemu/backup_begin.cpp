@@ -31,12 +31,6 @@ using nlohmann::json;
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // What is at a store path: nothing, a dangling symbolic link, or the file a link leads to.
 enum class PathKind { kNothing, kDanglingLink, kBlockDevice, kOther };
 
@@ -214,7 +208,7 @@ BackupStart::~BackupStart() {
   // A failure after the record was written: undo everything (the record stays for the next
   // look if even that fails). The checkpoint's roll-back is the job's (RollBackStart), now
   // or at that next look.
-  if (recorded_ && !committed_ && tracker_.active()) (void)tracker_.RollBackStart();
+  if (recorded_ && !committed_ && job_.active()) (void)job_.RollBackStart();
   if (checkpoint_) checkpoint_->LeaveToNextLook();
 }
 
@@ -225,7 +219,7 @@ Status BackupStart::Run(conf::BackupDef def, std::optional<conf::CheckpointDef> 
 
 Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef> checkpoint) {
   const DomainRecord& dom = session_.domain();
-  Result<qmp::QmpClient*> q = tracker_.Qmp();
+  Result<qmp::QmpClient*> q = job_.Qmp();
   if (!q) return std::unexpected(q.error());
   Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(**q);
   if (!nodes) return std::unexpected(nodes.error());
@@ -252,7 +246,7 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
 
   BackupRecord r;
   r.phase = BackupPhase::kStarting;
-  r.started_ms = NowMs();
+  r.started_ms = util::NowUnixMillis();
   r.sequence = NextJobSequence(layout_, dom.def.name());  // names the job, for its events
   r.qemu_pid = runner_pid_;
   r.storage_daemon = !dom.active();
@@ -331,15 +325,15 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
     return Fail(ErrorCode::kConfigUnsupported, kErr, "no disks selected for backup");
   }
   r.def = std::move(def);
-  tracker_.Adopt(std::move(r));
+  job_.SetRecord(std::move(r));
   return {};
 }
 
 Status BackupStart::Execute() {
-  BackupRecord& r = tracker_.record();
+  BackupRecord& r = job_.record();
   const bool push = r.push();
   const bool reuse = flags_ & kBackupReuseExternal;
-  if (Status ok = tracker_.Save(); !ok) return ok;
+  if (Status ok = job_.Save(); !ok) return ok;
   recorded_ = true;
   CrashPoint("backup-begin:record-written");
 
@@ -351,20 +345,17 @@ Status BackupStart::Execute() {
       if (Status ok = CreateStoreFile(d); !ok) return ok;
       // Recorded at once: from here on the file is Cairn's to remove, and only from here.
       r.FindJob(p.target)->created = true;
-      if (Status ok = tracker_.Save(); !ok) return ok;
+      if (Status ok = job_.Save(); !ok) return ok;
     }
-    Result<util::CommandOutput> out = util::RunCommand(
-        {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)});
-    if (!out) return std::unexpected(out.error());
-    if (!out->status.Success()) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("cannot create '{}' for backup of '{}': {}", d.store_path, p.target,
-                              out->err));
-    }
+    Result<std::string> made = util::RunProgram(
+        {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)}, kErr,
+        fmt::format("cannot create '{}' for backup of '{}': qemu-img create", d.store_path,
+                    p.target));
+    if (!made) return std::unexpected(made.error());
   }
   CrashPoint("backup-begin:storage-created");
 
-  Result<qmp::QmpClient*> q = tracker_.Qmp();
+  Result<qmp::QmpClient*> q = job_.Qmp();
   if (!q) return std::unexpected(q.error());
   qmp::QmpClient& qmp = **q;
   for (const DiskPlan& p : plans_) {
@@ -401,7 +392,7 @@ Status BackupStart::Execute() {
                                 std::strerror(errno)));
       }
       r.nbd_socket_id = SymlinkId(s.socket);
-      if (Status ok = tracker_.Save(); !ok) return ok;
+      if (Status ok = job_.Save(); !ok) return ok;
     }
   }
   // A shut-off domain cannot shut down: the flag holds trivially (and the daemon has no
@@ -458,7 +449,7 @@ Status BackupStart::Execute() {
   }
   if (Status ok = qmp::Transaction(qmp, actions); !ok) return ok;
   if (checkpoint_) checkpoint_->BitmapsAdded();
-  r.copy_started_ms = NowMs();
+  r.copy_started_ms = util::NowUnixMillis();
   CrashPoint("backup-begin:transaction-done");
 
   if (!push) {
@@ -479,7 +470,7 @@ Status BackupStart::Execute() {
   for (conf::BackupDiskDef& d : r.def.disks) {
     if (d.backup) d.state = conf::BackupDiskState::kRunning;
   }
-  if (Status ok = tracker_.Save(); !ok) return ok;
+  if (Status ok = job_.Save(); !ok) return ok;
   committed_ = true;
   CrashPoint("backup-begin:running");
 

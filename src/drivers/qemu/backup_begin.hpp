@@ -21,7 +21,7 @@
 //     -> checkpoint committed: made current, journal cleared
 //
 // A cairn process killed in between leaves a "starting" record: the next look at the job
-// (any process, under the lock) rolls it back the same way (BackupTracker::RollBackStart).
+// (any process, under the lock) rolls it back the same way (BackupJob::RollBackStart).
 // Once the record exists its roll-back owns the checkpoint's too (CheckpointCreation::Undo).
 #pragma once
 
@@ -33,7 +33,7 @@
 
 #include "conf/backup_def.hpp"
 #include "conf/checkpoint_def.hpp"
-#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/domain_session.hpp"
 
@@ -46,13 +46,13 @@ inline constexpr unsigned kNbdPortMax = 10872;
 
 class BackupStart {
  public:
-  // `session` (locked) and `tracker` (no job; its Qmp() reaches the runner) outlive the
+  // `session` (locked) and `job` (none recorded yet; its Qmp() reaches the runner) outlive the
   // object. `runner_pid`: the domain's QEMU, or the storage daemon of a shut-off domain.
-  BackupStart(const StateLayout& layout, DomainSession& session, BackupTracker& tracker,
+  BackupStart(const StateLayout& layout, DomainSession& session, BackupJob& job,
               pid_t runner_pid, unsigned flags)
       : layout_(layout),
         session_(session),
-        tracker_(tracker),
+        job_(job),
         runner_pid_(runner_pid),
         flags_(flags) {}
   ~BackupStart();
@@ -68,7 +68,7 @@ class BackupStart {
 
   const StateLayout& layout_;
   DomainSession& session_;
-  BackupTracker& tracker_;
+  BackupJob& job_;
   pid_t runner_pid_;
   unsigned flags_;
   // One participating disk: where its record entry is, and what to create and attach.

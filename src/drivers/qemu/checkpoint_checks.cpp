@@ -3,14 +3,10 @@
 
 #include <fmt/format.h>
 
-#include "util/time.hpp"
-
 namespace cairn::drivers::qemu {
 namespace {
-constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-}  // namespace
 
-namespace {
+constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 
 // The --diskspec options that leave `left_out` out and keep every other disk as `def` has
 // it: naming one disk leaves every unnamed one out (libvirt's rule), so each is named.
@@ -26,6 +22,8 @@ std::string DiskspecWithout(const conf::CheckpointDef& def, const conf::DomainDe
   }
   return specs;
 }
+
+}  // namespace
 
 // Every bitmap disk must be a qcow2 image, and the bitmap must carry the checkpoint's name.
 Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& domain) {
@@ -46,20 +44,6 @@ Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& d
     }
   }
   return {};
-}
-
-}  // namespace
-
-Status PrepareNewCheckpoint(conf::CheckpointDef& def, const DomainSession& s) {
-  def.creation_time = util::NowUnixSeconds();
-  if (def.name.empty()) def.name = std::to_string(def.creation_time);
-  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
-      s.domain().def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
-  if (!inactive) return std::unexpected(inactive.error());
-  def.domain = std::move(*inactive);
-  if (Status ok = conf::AlignCheckpointDisks(def, *def.domain); !ok) return ok;
-  if (Status ok = CheckBitmapDisks(def, s.domain().def); !ok) return ok;
-  return s.checkpoints().PlanCreate(def);
 }
 
 // A bitmap that already carries the new checkpoint's name, with no checkpoint behind it:

@@ -13,11 +13,10 @@
 
 namespace cairn::drivers::qemu {
 
-// Fills in a parsed new checkpoint (creation time, default name, the domain's inactive
-// definition, disks aligned with the domain's) and checks it: every bitmap disk is a qcow2
-// image and its bitmap carries the checkpoint's name (VIR_ERR_CONFIG_UNSUPPORTED); the
-// name is new and the parent rules hold (DomainCheckpoints::PlanCreate).
-Status PrepareNewCheckpoint(conf::CheckpointDef& def, const DomainSession& s);
+// What QEMU needs of a new checkpoint (after conf::PrepareNewCheckpoint): every bitmap disk
+// is a qcow2 image and its bitmap carries the checkpoint's name (VIR_ERR_CONFIG_UNSUPPORTED,
+// with the --diskspec options that leave the disk out).
+Status CheckBitmapDisks(const conf::CheckpointDef& def, const conf::DomainDef& domain);
 
 // A bitmap that already carries the new checkpoint's name, with no checkpoint behind it
 // (left by a metadata-only delete or lost metadata): VIR_ERR_OPERATION_FAILED naming it and

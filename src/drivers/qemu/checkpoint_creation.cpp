@@ -1,6 +1,7 @@
 // CheckpointCreation: the steps of checkpoint_creation.hpp's diagram, and their recovery.
 #include "drivers/qemu/checkpoint_creation.hpp"
 
+#include "conf/checkpoint_rules.hpp"
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/crash_point.hpp"
 #include "drivers/qemu/qemu_command.hpp"
@@ -9,7 +10,13 @@ namespace cairn::drivers::qemu {
 
 Result<CheckpointCreation> CheckpointCreation::Prepare(DomainSession& session,
                                                        conf::CheckpointDef def) {
-  if (Status ok = PrepareNewCheckpoint(def, session); !ok) return std::unexpected(ok.error());
+  if (Status ok = conf::PrepareNewCheckpoint(def, session.domain().def); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (Status ok = CheckBitmapDisks(def, session.domain().def); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (Status ok = session.checkpoints().PlanCreate(def); !ok) return std::unexpected(ok.error());
   Result<std::vector<DiskBitmapView>> views = session.bitmaps().Query();
   if (!views) return std::unexpected(views.error());
   if (Status ok = CheckNoStaleBitmap(def, *views, session.domain()); !ok) {

@@ -41,7 +41,8 @@ namespace cairn::drivers::qemu {
 
 class CheckpointCreation {
  public:
-  // Fills in and checks `def` (PrepareNewCheckpoint, CheckNoStaleBitmap); nothing written.
+  // Fills in and checks `def` (conf::PrepareNewCheckpoint, CheckBitmapDisks, the tree rules
+  // of DomainCheckpoints::PlanCreate, CheckNoStaleBitmap); nothing written.
   static Result<CheckpointCreation> Prepare(DomainSession& session, conf::CheckpointDef def);
 
   CheckpointCreation(CheckpointCreation&& other) noexcept;

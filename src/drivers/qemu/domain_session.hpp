@@ -20,7 +20,7 @@
 // Thread rule: one thread uses a session; sessions of different calls share nothing but the
 // files, which the lock orders. The monitor and the bitmaps live apart from the session, so
 // what refers to them stays valid when it moves; what refers to the session itself (a
-// BackupTracker) must not outlive it nor see it move.
+// BackupJob) must not outlive it nor see it move.
 #pragma once
 
 #include <sys/types.h>

@@ -14,18 +14,11 @@ namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 
+// qemu-img SUBCOMMAND ARGS...: its output, or its failure in its own words.
 Result<std::string> QemuImg(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"qemu-img"};
   argv.insert(argv.end(), args.begin(), args.end());
-  Result<util::CommandOutput> out = util::RunCommand(argv);
-  if (!out) return std::unexpected(out.error());
-  if (!out->status.Success()) {
-    std::string msg = out->err;
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("qemu-img {} failed: {}", args.front(), msg));
-  }
-  return out->out;
+  return util::RunProgram(argv, kErr, "qemu-img " + args.front());
 }
 
 class OfflineDiskBitmaps : public DiskBitmaps {

@@ -1,5 +1,5 @@
 // The qemu driver's backup entry points. Each takes the domain's lock, brings the job record
-// up to date with QEMU (BackupTracker::Refresh), then does its part. A shut-off domain's
+// up to date with QEMU (BackupJob::Refresh), then does its part. A shut-off domain's
 // backup runs in a storage daemon started for it; libvirt refuses one ("cannot perform disk
 // backup for inactive domain"), so there its job queries answer "no job" rather than
 // libvirt's "domain is not running".
@@ -8,7 +8,7 @@
 #include "conf/backup_def.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "drivers/qemu/backup_begin.hpp"
-#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/job_event_source.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
@@ -22,20 +22,20 @@ constexpr unsigned kStatsCompleted = Bits(JobStatsFlags::kCompleted),
                    kStatsKeepCompleted = Bits(JobStatsFlags::kKeepCompleted);
 
 // Takes the domain's lock, brings its job record up to date with QEMU, then answers with
-// `part(tracker)`: the start every reading entry point shares. A read-only connection takes
+// `part(job)`: the start every reading entry point shares. A read-only connection takes
 // no lock and refreshes nothing (a refresh may settle or roll back a job): it answers from
 // the record as last written.
 template <typename Part>
 auto WithRefreshedJob(const StateLayout& layout, const driver::DomainRef& ref, bool read_only,
-                      Part part) -> decltype(part(std::declval<BackupTracker&>())) {
+                      Part part) -> decltype(part(std::declval<BackupJob&>())) {
   Result<DomainSession> s = DomainSession::Open(layout, ref, {.lock = !read_only});
   if (!s) return std::unexpected(s.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(*s);
-  if (!tracker) return std::unexpected(tracker.error());
+  Result<BackupJob> job = BackupJob::Open(*s);
+  if (!job) return std::unexpected(job.error());
   if (!read_only) {
-    if (Status ok = tracker->Refresh(); !ok) return std::unexpected(ok.error());
+    if (Status ok = job->Refresh(); !ok) return std::unexpected(ok.error());
   }
-  return part(*tracker);
+  return part(*job);
 }
 
 // Stops the storage daemon started for a begin unless the job it serves got running.
@@ -75,10 +75,10 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
   Result<DomainSession> s =
       DomainSession::Open(layout_, ref, {.lock = true, .checkpoints = true});
   if (!s) return std::unexpected(s.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(*s);
-  if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return ok;
-  if (tracker->active()) {
+  Result<BackupJob> job = BackupJob::Open(*s);
+  if (!job) return std::unexpected(job.error());
+  if (Status ok = job->Refresh(); !ok) return ok;
+  if (job->active()) {
     return Fail(ErrorCode::kOperationInvalid, kErr, "another backup job is already running");
   }
   // A shut-off domain's disks are served for the job's life by a storage daemon, which the
@@ -89,10 +89,10 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
     Result<pid_t> pid = StartStorageDaemon(s->domain().def, layout_);
     if (!pid) return std::unexpected(pid.error());
     daemon.emplace(layout_, ref.name, *pid);
-    tracker->UseStorageDaemon(*pid);
+    job->UseStorageDaemon(*pid);
     runner = *pid;
   }
-  BackupStart start(layout_, *s, *tracker, runner, flags);
+  BackupStart start(layout_, *s, *job, runner, flags);
   if (Status ok = start.Run(std::move(*def), std::move(checkpoint)); !ok) return ok;
   if (daemon) daemon->Keep();
   return {};
@@ -100,21 +100,21 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
 
 Result<std::string> QemuDriver::BackupGetXmlDesc(const driver::DomainRef& ref, unsigned) {
   return WithRefreshedJob(layout_, ref, read_only_,
-                          [](BackupTracker& tracker) -> Result<std::string> {
-                            if (!tracker.active()) return std::unexpected(NoBackupJob());
-                            return conf::FormatBackupXml(tracker.record().def, 0);
+                          [](BackupJob& job) -> Result<std::string> {
+                            if (!job.active()) return std::unexpected(NoBackupJob());
+                            return conf::FormatBackupXml(job.record().def, 0);
                           });
 }
 
 Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned flags) {
   return WithRefreshedJob(layout_, ref, read_only_,
-                          [&](BackupTracker& tracker) -> Result<JobStats> {
+                          [&](BackupJob& job) -> Result<JobStats> {
                             // A shut-off domain may run a job too (in its storage daemon):
                             // without one it has none, as a running domain without one.
-                            if (!(flags & kStatsCompleted)) return tracker.LiveStats();
+                            if (!(flags & kStatsCompleted)) return job.LiveStats();
                             // libvirt: the completed job only while no job runs — a poller must
                             // never take the previous job's end for the one it started.
-                            if (tracker.active()) return JobStats{};
+                            if (job.active()) return JobStats{};
 
                             Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
                             if (!ended) return std::unexpected(ended.error());
@@ -132,7 +132,7 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
 
 Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref) {
   return WithRefreshedJob(layout_, ref, read_only_,
-                          [&](BackupTracker&) -> Result<std::vector<JobStats>> {
+                          [&](BackupJob&) -> Result<std::vector<JobStats>> {
                             Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
                             if (!ended) return std::unexpected(ended.error());
                             return std::move(ended->jobs);
@@ -151,11 +151,11 @@ Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEv
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
   Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
   if (!s) return std::unexpected(s.error());
-  Result<BackupTracker> tracker = BackupTracker::Open(*s);
-  if (!tracker) return std::unexpected(tracker.error());
+  Result<BackupJob> job = BackupJob::Open(*s);
+  if (!job) return std::unexpected(job.error());
   // A job whose QEMU is gone is settled (its end recorded); a shut-off domain's job runs in
   // its storage daemon and is aborted there.
-  return tracker->Abort();
+  return job->Abort();
 }
 
 }  // namespace cairn::drivers::qemu

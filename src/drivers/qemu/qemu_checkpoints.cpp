@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include "conf/checkpoint_def.hpp"
+#include "conf/checkpoint_rules.hpp"
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/checkpoint_creation.hpp"
-#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/crash_point.hpp"
+#include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/guest_agent.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
@@ -47,17 +48,8 @@ Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) 
 Result<std::string> Redefine(DomainSession& s, std::string_view xml, unsigned flags) {
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, conf::kCheckpointParseRedefine);
   if (!def) return std::unexpected(def.error());
-  if (def->domain) {
-    if (def->domain->uuid() != s.domain().def.uuid()) {
-      return Fail(ErrorCode::kInvalidArg, ErrorDomain::kDomain,
-                  fmt::format("definition for checkpoint {} must use uuid {}", def->name,
-                              s.domain().def.uuid()));
-    }
-    if (Status ok = conf::AlignCheckpointDisks(*def, *def->domain); !ok) {
-      return std::unexpected(ok.error());
-    }
-  } else {
-    conf::FillDefaultBitmapNames(*def);
+  if (Status ok = conf::PrepareCheckpointRedefinition(*def, s.domain().def); !ok) {
+    return std::unexpected(ok.error());
   }
   if (Result<bool> plan = s.checkpoints().PlanRedefine(*def); !plan) {
     return std::unexpected(plan.error());

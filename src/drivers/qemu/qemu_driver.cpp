@@ -7,8 +7,9 @@
 #include <cstdlib>
 #include <set>
 
+#include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
-#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "drivers/qemu/domain_session.hpp"
@@ -58,10 +59,10 @@ std::filesystem::path SessionRoot() {
 Status NoBackupWhileShutOff(DomainSession& session, std::string_view what) {
   const DomainRecord& rec = session.domain();
   if (rec.active()) return {};
-  Result<BackupTracker> tracker = BackupTracker::Open(session);
-  if (!tracker) return std::unexpected(tracker.error());
-  if (Status ok = tracker->Refresh(); !ok) return ok;
-  if (!tracker->active()) return {};
+  Result<BackupJob> job = BackupJob::Open(session);
+  if (!job) return std::unexpected(job.error());
+  if (Status ok = job->Refresh(); !ok) return ok;
+  if (!job->active()) return {};
   return Fail(ErrorCode::kOperationInvalid, kErr,
               fmt::format("cannot {} domain '{}' while a backup job reads its disks: wait for "
                           "the job to end, or abort it with 'domjobabort {}'",
@@ -188,32 +189,14 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
   if (!def) return std::unexpected(def.error());
   if (Status ok = ValidateDomainName(def->name()); !ok) return std::unexpected(ok.error());
   if (Status ok = CheckQemuSupport(*def); !ok) return std::unexpected(ok.error());
-  if (def->uuid().empty()) {
-    // Redefining without a UUID keeps the domain's identity, as libvirt does.
-    Result<DomainRecord> existing = LoadDomain(layout_, def->name());
-    def->set_uuid(existing ? existing->def.uuid() : conf::GenerateUuid());
-  } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
-    def->set_uuid(*u);
-  } else {
-    return Fail(ErrorCode::kXmlError, kErr,
-                fmt::format("malformed uuid element '{}'", def->uuid()));
-  }
-  def->set_id(std::nullopt);
   Result<util::FileLock> lock = LockDomain(layout_, def->name());
   if (!lock) return std::unexpected(lock.error());
   Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
   if (!all) return std::unexpected(all.error());
-  for (const DomainRecord& d : *all) {
-    if (d.def.name() == def->name() && d.def.uuid() != def->uuid()) {
-      return Fail(
-          ErrorCode::kOperationFailed, kErr,
-          fmt::format("domain '{}' is already defined with uuid {}", d.def.name(), d.def.uuid()));
-    }
-    if (d.def.name() != def->name() && d.def.uuid() == def->uuid()) {
-      return Fail(
-          ErrorCode::kOperationFailed, kErr,
-          fmt::format("domain '{}' already exists with uuid {}", d.def.name(), d.def.uuid()));
-    }
+  std::vector<conf::DomainIdentity> defined;
+  for (const DomainRecord& d : *all) defined.push_back({d.def.name(), d.def.uuid()});
+  if (Status ok = conf::SettleDomainIdentity(*def, defined, kErr); !ok) {
+    return std::unexpected(ok.error());
   }
   if (Status ok = util::WriteFileAtomically(layout_.DomainXml(def->name()),
                                             def->Format(conf::kDomainFormatSecure));
@@ -273,7 +256,7 @@ Status QemuDriver::DestroyDomain(const driver::DomainRef& ref, unsigned) {
   if (!rec.active()) return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
   // A push backup QEMU finished while nobody looked must count as completed, not fail with
   // the domain; settling it first is best effort (a failure there must not block destroy).
-  (void)SettleBackupBeforeStop(*s);
+  (void)UpdateBackupJobBeforeStop(*s);
   s->CloseMonitor();
   return StopQemu(layout_, ref.name, *rec.qemu);
 }

@@ -68,7 +68,7 @@ class QemuDriver : public driver::Driver {
                           unsigned flags) override;
 
   // Backups (qemu_backups.cpp; the job lives in ROOT/run/NAME/backup.xml, see
-  // backup_tracker.hpp and backup_begin.hpp).
+  // backup_job.hpp and backup_begin.hpp).
   Status BackupBegin(const driver::DomainRef& dom, std::string_view backup_xml,
                      const std::optional<std::string>& checkpoint_xml, unsigned flags) override;
   Result<std::string> BackupGetXmlDesc(const driver::DomainRef& dom, unsigned flags) override;

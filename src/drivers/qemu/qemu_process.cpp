@@ -53,14 +53,9 @@ Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& lay
   ClearRunState(layout, name);
   Result<std::vector<std::string>> argv = BuildQemuCommand(def, layout, {.kvm = WantKvm(def)});
   if (!argv) return std::unexpected(argv.error());
-  Result<util::CommandOutput> out = util::RunCommand(*argv);
+  Result<std::string> out = util::RunProgram(*argv, ErrorDomain::kQemu,
+                                             fmt::format("QEMU for domain '{}'", name));
   if (!out) return std::unexpected(out.error());
-  if (!out->status.Success()) {
-    std::string msg = out->err;
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
-                fmt::format("QEMU for domain '{}' {}: {}", name, out->status.Describe(), msg));
-  }
   if (Status ok = util::WriteFileAtomically(layout.IdFile(name), std::to_string(id) + "\n"); !ok) {
     return std::unexpected(ok.error());
   }

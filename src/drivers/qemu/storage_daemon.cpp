@@ -59,15 +59,9 @@ Result<pid_t> StartStorageDaemon(const conf::DomainDef& def, const StateLayout& 
                            Escape(layout.StorageDaemonQmpSocket(name).string())),
                "--monitor", "chardev=qmp", "--pidfile",
                layout.StorageDaemonPidFile(name).string(), "--daemonize"});
-  Result<util::CommandOutput> out = util::RunCommand(argv);
+  Result<std::string> out = util::RunProgram(
+      argv, kErr, fmt::format("qemu-storage-daemon for shut-off domain '{}'", name));
   if (!out) return std::unexpected(out.error());
-  if (!out->status.Success()) {
-    std::string msg = out->err;
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("qemu-storage-daemon for shut-off domain '{}' {}: {}", name,
-                            out->status.Describe(), msg));
-  }
   std::optional<pid_t> pid = FindStorageDaemon(layout, name);
   if (!pid) {
     return Fail(ErrorCode::kOperationFailed, kErr,

@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "conf/checkpoint_def.hpp"
+#include "conf/checkpoint_rules.hpp"
 #include "drivers/test/test_driver.hpp"
-#include "util/time.hpp"
 
 namespace cairn::drivers::test {
 namespace {
@@ -25,20 +25,6 @@ constexpr unsigned kListFlags =
 // libvirt's virCheckFlags at the top of each test-driver entry point.
 Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) {
   return driver::CheckFlags(flags, accepted, function, kErr);
-}
-
-// A redefinition that carries a domain must be for this domain, and is aligned against it.
-Status PrepareRedefinition(conf::CheckpointDef& def, const conf::DomainDef& live) {
-  if (def.domain) {
-    if (def.domain->uuid() != live.uuid()) {
-      return Fail(ErrorCode::kInvalidArg, ErrorDomain::kDomain,
-                  fmt::format("definition for checkpoint {} must use uuid {}", def.name,
-                              live.uuid()));
-    }
-    return conf::AlignCheckpointDisks(def, *def.domain);
-  }
-  conf::FillDefaultBitmapNames(def);
-  return {};
 }
 
 }  // namespace
@@ -67,7 +53,9 @@ Result<std::string> TestDriver::CheckpointCreateXml(const driver::DomainRef& ref
   if (!def) return std::unexpected(def.error());
 
   if (redefine) {
-    if (Status ok = PrepareRedefinition(*def, dom.def); !ok) return std::unexpected(ok.error());
+    if (Status ok = conf::PrepareCheckpointRedefinition(*def, dom.def); !ok) {
+      return std::unexpected(ok.error());
+    }
     if (Result<bool> plan = dom.checkpoints.PlanRedefine(*def); !plan) {
       return std::unexpected(plan.error());
     }
@@ -77,13 +65,7 @@ Result<std::string> TestDriver::CheckpointCreateXml(const driver::DomainRef& ref
   }
 
   // QUIESCE: the test driver has no guest to freeze; like libvirt's, it accepts the flag.
-  def->creation_time = util::NowUnixSeconds();
-  if (def->name.empty()) def->name = std::to_string(def->creation_time);
-  Result<conf::DomainDef> inactive = conf::DomainDef::Parse(
-      dom.def.Format(conf::kDomainFormatSecure | conf::kDomainFormatInactive));
-  if (!inactive) return std::unexpected(inactive.error());
-  def->domain = std::move(*inactive);
-  if (Status ok = conf::AlignCheckpointDisks(*def, *def->domain); !ok) {
+  if (Status ok = conf::PrepareNewCheckpoint(*def, dom.def); !ok) {
     return std::unexpected(ok.error());
   }
   if (Status ok = dom.checkpoints.PlanCreate(*def); !ok) return std::unexpected(ok.error());

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
 
 namespace cairn::drivers::test {
@@ -135,31 +136,13 @@ Result<driver::DomainRef> TestDriver::DefineDomainXml(std::string_view xml, unsi
   std::lock_guard lock(state_->mutex);
   Result<conf::DomainDef> def = conf::DomainDef::Parse(xml);
   if (!def) return std::unexpected(def.error());
-  if (def->uuid().empty()) {
-    // Redefining without a UUID keeps the domain's identity, as libvirt does.
-    auto existing = state_->domains.find(def->name());
-    def->set_uuid(existing != state_->domains.end() ? existing->second.def.uuid()
-                                             : conf::GenerateUuid());
-  } else if (std::optional<std::string> u = conf::CanonicalUuid(def->uuid())) {
-    def->set_uuid(*u);
-  } else {
-    return Fail(ErrorCode::kXmlError, kErr,
-                fmt::format("malformed uuid element '{}'", def->uuid()));
+  std::vector<conf::DomainIdentity> defined;
+  for (const auto& [name, d] : state_->domains) defined.push_back({name, d.def.uuid()});
+  if (Status ok = conf::SettleDomainIdentity(*def, defined, kErr); !ok) {
+    return std::unexpected(ok.error());
   }
-  for (auto& [name, d] : state_->domains) {
-    if (name != def->name() && d.def.uuid() == def->uuid()) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("domain '{}' already exists with uuid {}", name, d.def.uuid()));
-    }
-  }
-  def->set_id(std::nullopt);
   auto it = state_->domains.find(def->name());
   if (it != state_->domains.end()) {
-    if (it->second.def.uuid() != def->uuid()) {
-      return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("domain '{}' is already defined with uuid {}", def->name(),
-                              it->second.def.uuid()));
-    }
     int id = it->second.id;
     it->second.def = std::move(*def);
     if (id >= 0) it->second.def.set_id(id);

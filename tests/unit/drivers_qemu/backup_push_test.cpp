@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "backup_fixture.hpp"
-#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/backup_job.hpp"
 #include "util/file_lock.hpp"
 
 namespace cairn::test {

@@ -1,5 +1,5 @@
-// BackupTracker: following a backup job in QEMU, ending it, and undoing a start.
-#include "drivers/qemu/backup_tracker.hpp"
+// BackupJob: following a backup job in QEMU, ending it, and undoing a start.
+#include "drivers/qemu/backup_job.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,6 +12,7 @@
 #include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
+#include "util/time.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -25,17 +26,11 @@ constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr milliseconds kCancelWait{30'000};
 constexpr std::string_view kCancelledByQemu = "Operation canceled";
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms): the
 // target's last write, but never before QEMU started copying — a job with nothing to copy
 // (an incremental with nothing dirty, into a reused file) writes nothing and ends at once.
 std::int64_t EndOfJob(const BackupRecord& r, const conf::BackupDiskDef& d) {
-  const std::int64_t now = NowMs();
+  const std::int64_t now = util::NowUnixMillis();
   if (!r.push() || d.type != conf::BackupStoreType::kFile || d.store_path.empty()) return now;
   struct stat st;
   if (::stat(d.store_path.c_str(), &st) != 0) return now;
@@ -69,14 +64,14 @@ Error NoActiveJob() {
   return Error(ErrorCode::kOperationInvalid, ErrorDomain::kQemu, "no job is active on the domain");
 }
 
-Status SettleBackupBeforeStop(DomainSession& session) {
-  Result<BackupTracker> tracker = BackupTracker::Open(session);
-  if (!tracker) return std::unexpected(tracker.error());
-  return tracker->Refresh();
+Status UpdateBackupJobBeforeStop(DomainSession& session) {
+  Result<BackupJob> job = BackupJob::Open(session);
+  if (!job) return std::unexpected(job.error());
+  return job->Refresh();
 }
 
-Result<BackupTracker> BackupTracker::Open(DomainSession& session) {
-  BackupTracker t(session);
+Result<BackupJob> BackupJob::Open(DomainSession& session) {
+  BackupJob t(session);
   Result<std::optional<BackupRecord>> r = LoadBackupRecord(session.layout(), session.name());
   if (!r) return std::unexpected(r.error());
   t.record_ = std::move(*r);
@@ -84,7 +79,7 @@ Result<BackupTracker> BackupTracker::Open(DomainSession& session) {
   return t;
 }
 
-bool BackupTracker::runner_alive() const {
+bool BackupJob::runner_alive() const {
   if (!record_) return false;
   if (storage_daemon_) {
     std::optional<pid_t> daemon = FindStorageDaemon(layout(), domain().def.name());
@@ -93,9 +88,9 @@ bool BackupTracker::runner_alive() const {
   return domain().qemu && domain().qemu->pid == record_->qemu_pid;
 }
 
-Status BackupTracker::Save() { return SaveBackupRecord(layout(), domain().def.name(), *record_); }
+Status BackupJob::Save() { return SaveBackupRecord(layout(), domain().def.name(), *record_); }
 
-Status BackupTracker::QueryJobs() {
+Status BackupJob::QueryJobs() {
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
   Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(**q);
@@ -104,14 +99,14 @@ Status BackupTracker::QueryJobs() {
   return {};
 }
 
-const qmp::JobInfo* BackupTracker::FindQemuJob(std::string_view id) const {
+const qmp::JobInfo* BackupJob::FindQemuJob(std::string_view id) const {
   for (const qmp::JobInfo& j : jobs_) {
     if (j.id == id) return &j;
   }
   return nullptr;
 }
 
-Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
+Result<bool> BackupJob::CancelQemuJob(std::string_view id, bool force) {
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
   Status cancelled = qmp::BlockJobCancel(**q, id, force);
@@ -122,13 +117,13 @@ Result<bool> BackupTracker::CancelQemuJob(std::string_view id, bool force) {
   return std::unexpected(cancelled.error());
 }
 
-Status BackupTracker::StopStorageDaemonOfJob() {
+Status BackupJob::StopStorageDaemonOfJob() {
   if (!storage_daemon_ || !record_) return {};
   session_->CloseMonitor();  // the daemon's monitor serves one client: the stop asks it to quit
   return StopStorageDaemon(layout(), domain().def.name(), record_->qemu_pid);
 }
 
-Status BackupTracker::Refresh() {
+Status BackupJob::Refresh() {
   if (!record_) {
     // A daemon without a job: its begin died before writing the record.
     if (domain().storage_daemon) {
@@ -155,7 +150,7 @@ Status BackupTracker::Refresh() {
       }
     }
     if (r.phase == BackupPhase::kStarting) return RollBackStart();
-    return Terminate();
+    return End();
   }
   if (r.phase == BackupPhase::kStarting) return RollBackStart();
   if (Status ok = QueryJobs(); !ok) return ok;
@@ -203,15 +198,15 @@ Status BackupTracker::Refresh() {
       changed = true;
     }
   }
-  if (!ongoing) return Terminate();
+  if (!ongoing) return End();
   if (changed) {
     if (Status ok = Save(); !ok) return ok;
   }
   // A finished push disk lets go of its target now, while the others still copy.
-  return Release(ended_push);
+  return DetachDisks(ended_push);
 }
 
-JobStats BackupTracker::LiveStats() const {
+JobStats BackupJob::LiveStats() const {
   JobStats s;
   if (!record_) return s;
   const BackupRecord& r = *record_;
@@ -219,7 +214,7 @@ JobStats BackupTracker::LiveStats() const {
   s.operation = JobOperation::kBackup;
   s.sequence = r.sequence;
   s.started_ms = r.started_ms;
-  s.time_elapsed_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, NowMs() - r.started_ms));
+  s.time_elapsed_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, util::NowUnixMillis() - r.started_ms));
   std::uint64_t done = 0, total = 0;
   for (const BackupDiskJob& job : r.disks) {
     const qmp::JobInfo* q = FindQemuJob(job.job_id);
@@ -234,7 +229,7 @@ JobStats BackupTracker::LiveStats() const {
   return s;
 }
 
-Status BackupTracker::Abort() {
+Status BackupJob::Abort() {
   if (Status ok = Refresh(); !ok) return ok;
   if (!record_) return std::unexpected(NoActiveJob());
   BackupRecord& r = *record_;
@@ -258,7 +253,7 @@ Status BackupTracker::Abort() {
   return Refresh();
 }
 
-Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
+Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks) {
   if (disks.empty()) return {};
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
@@ -299,7 +294,7 @@ Status BackupTracker::Release(const std::vector<BackupDiskJob*>& disks) {
   return {};
 }
 
-Status BackupTracker::StopNbdServer() {
+Status BackupJob::StopNbdServer() {
   if (!record_->nbd_server) return {};
   if (runner_alive()) {
     Result<qmp::QmpClient*> q = Qmp();
@@ -319,7 +314,7 @@ Status BackupTracker::StopNbdServer() {
   return {};
 }
 
-void BackupTracker::RemoveCreatedFiles(bool keep_push_targets) {
+void BackupJob::RemoveCreatedFiles(bool keep_push_targets) {
   for (const BackupDiskJob& job : record_->disks) {
     const conf::BackupDiskDef* d = record_->FindDisk(job.target);
     if (!job.created || d == nullptr || d->store_path.empty()) continue;
@@ -329,7 +324,7 @@ void BackupTracker::RemoveCreatedFiles(bool keep_push_targets) {
   }
 }
 
-Status BackupTracker::Terminate() {
+Status BackupJob::End() {
   BackupRecord& r = *record_;
   bool failed = false, cancelled = false;
   for (const conf::BackupDiskDef& d : r.def.disks) {
@@ -343,7 +338,7 @@ Status BackupTracker::Terminate() {
   if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
-    if (Status ok = Release(all); !ok) return ok;
+    if (Status ok = DetachDisks(all); !ok) return ok;
   }
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(type == JobType::kCompleted);
@@ -373,12 +368,12 @@ Status BackupTracker::Terminate() {
   }
   if (Status ok = SaveEndedBackups(layout(), domain().def.name(), *history); !ok) return ok;
   if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
-  ReleaseShutdownHold(r.flags);
+  LiftShutdownHold(r.flags);
   record_.reset();
   return {};
 }
 
-void BackupTracker::ReleaseShutdownHold(unsigned flags) {
+void BackupJob::LiftShutdownHold(unsigned flags) {
   if (!(flags & kBackupPreserveShutdownDomain) || storage_daemon_ || !runner_alive()) return;
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return;
@@ -387,13 +382,13 @@ void BackupTracker::ReleaseShutdownHold(unsigned flags) {
   if (status && status->status == "shutdown") (void)qmp::Quit(**q);
 }
 
-Status BackupTracker::RollBackStart() {
+Status BackupJob::RollBackStart() {
   BackupRecord& r = *record_;
   if (Status ok = StopNbdServer(); !ok) return ok;
   if (runner_alive()) {
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
-    if (Status ok = Release(all); !ok) return ok;
+    if (Status ok = DetachDisks(all); !ok) return ok;
     // The checkpoint made with the job goes while its creation journal is there: without
     // it, the checkpoint code already replayed the creation forward and the checkpoint
     // stands. With the runner gone its bitmaps may be in the images: that replay decides.
@@ -404,7 +399,7 @@ Status BackupTracker::RollBackStart() {
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(false);
   if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
-  ReleaseShutdownHold(r.flags);
+  LiftShutdownHold(r.flags);
   record_.reset();
   return {};
 }

@@ -1,8 +1,8 @@
-// BackupTracker: one call's view of a domain's backup job — its record (backup_record.hpp)
+// BackupJob: a domain's backup job as one call sees it — its record (backup_record.hpp)
 // brought up to date with what QEMU says. Every backup entry point works through it, so a
 // job advances whenever anyone looks, from any process. It works inside the call's
 // DomainSession (domain_session.hpp), which outlives it: the session's lock is held for the
-// tracker's whole life (a read-only look has none and only reads), and QMP goes through the
+// job's whole life (a read-only look has none and only reads), and QMP goes through the
 // monitor the session lends.
 // The job's runner is the domain's QEMU, or for a shut-off domain the storage daemon
 // BackupBegin started (storage_daemon.hpp), which speaks the same QMP; the job's end (or
@@ -10,13 +10,13 @@
 //
 //   Refresh():
 //     no record ------------------------------------------------------------> nothing
-//     QEMU gone (pid differs) ----> running disks failed -------------------> Terminate
+//     QEMU gone (pid differs) ----> running disks failed -------------------> End
 //     starting (its begin died) --> RollBackStart --------------------------> nothing
 //     running: each QEMU job concluded -> disk complete / failed / cancelled
 //              (push: its target is detached at once)
 //              one failed or cancelled while others run -> cancel the others
-//              none running or cancelling ---------------------------------> Terminate
-//   Terminate: NBD server stopped, images detached, temporary bitmaps removed, files removed
+//              none running or cancelling ---------------------------------> End
+//   End: NBD server stopped, images detached, temporary bitmaps removed, files removed
 //              (scratch always, push targets unless complete; never files Cairn did not
 //              create), completed-job record written, job record removed; with
 //              PRESERVE_SHUTDOWN_DOMAIN, a guest shutdown held back meanwhile completes.
@@ -37,13 +37,13 @@
 
 namespace cairn::drivers::qemu {
 
-class BackupTracker {
+class BackupJob {
  public:
   // Loads the domain's job record (if any).
-  static Result<BackupTracker> Open(DomainSession& session);
+  static Result<BackupJob> Open(DomainSession& session);
 
-  BackupTracker(BackupTracker&&) noexcept = default;
-  BackupTracker& operator=(BackupTracker&&) noexcept = default;
+  BackupJob(BackupJob&&) noexcept = default;
+  BackupJob& operator=(BackupJob&&) noexcept = default;
 
   // True while a job record exists (after Refresh(): a job that still runs).
   bool active() const { return record_.has_value(); }
@@ -66,14 +66,14 @@ class BackupTracker {
   Status RollBackStart();
 
   // For BackupBegin: take `record` as this domain's job (not yet saved), and write it.
-  void Adopt(BackupRecord record) { record_ = std::move(record); }
+  void SetRecord(BackupRecord record) { record_ = std::move(record); }
   Status Save();
 
   // The session's monitor, connected on first use.
   Result<qmp::QmpClient*> Qmp() { return session_->Monitor(); }
 
  private:
-  explicit BackupTracker(DomainSession& session) : session_(&session) {}
+  explicit BackupJob(DomainSession& session) : session_(&session) {}
   const StateLayout& layout() const { return session_->layout(); }
   const DomainRecord& domain() const { return session_->domain(); }
 
@@ -85,15 +85,15 @@ class BackupTracker {
   Result<bool> CancelQemuJob(std::string_view id, bool force = false);
   // Cancels (forced) and dismisses the disks' QEMU jobs, removes their temporary bitmaps and
   // detaches their images. Idempotent: only what QEMU still has is touched.
-  Status Release(const std::vector<BackupDiskJob*>& disks);
+  Status DetachDisks(const std::vector<BackupDiskJob*>& disks);
   Status StopNbdServer();
   // PRESERVE_SHUTDOWN_DOMAIN: guest shutdowns power the VM off again, and one that paused
   // it while the job ran completes now (QEMU quits). Best effort.
-  void ReleaseShutdownHold(unsigned flags);
+  void LiftShutdownHold(unsigned flags);
   void RemoveCreatedFiles(bool keep_push_targets);
   // The job is over: its storage daemon (if any) quits, writing new persistent bitmaps.
   Status StopStorageDaemonOfJob();
-  Status Terminate();
+  Status End();
 
   DomainSession* session_;
   std::optional<BackupRecord> record_;
@@ -104,7 +104,7 @@ class BackupTracker {
 // For whoever is about to stop the domain's QEMU (destroy, shutdown), holding the domain's
 // lock: records what QEMU already finished, so that a push backup that completed with nobody
 // looking counts as completed and keeps its targets instead of failing with the domain.
-Status SettleBackupBeforeStop(DomainSession& session);
+Status UpdateBackupJobBeforeStop(DomainSession& session);
 
 // A pull backup's unix socket: QEMU binds it in the domain's run directory, and the path
 // the user gave becomes a symbolic link to it, made only where nothing is. QEMU unlinks
