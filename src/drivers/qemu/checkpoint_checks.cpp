@@ -76,7 +76,7 @@ Status CheckNoStaleBitmap(const conf::CheckpointDef& def, const std::vector<Disk
 Status ValidateBitmaps(const conf::CheckpointDef& def, const std::vector<DiskBitmapView>& views) {
   for (const BitmapRef& b : BitmapsOf(def)) {
     const DiskBitmapView* v = ViewOf(views, b.target);
-    const BitmapState* s = v ? v->Find(b.name) : nullptr;
+    const qmp::DirtyBitmapInfo* s = v ? v->Find(b.name) : nullptr;
     if (s == nullptr || s->inconsistent || !s->recording || !s->persistent) {
       return Fail(ErrorCode::kCheckpointInconsistent, kErr,
                   fmt::format("missing or broken bitmap '{}' for disk '{}': recover by deleting "

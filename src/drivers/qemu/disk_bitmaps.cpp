@@ -3,8 +3,8 @@
 
 namespace cairn::drivers::qemu {
 
-const BitmapState* DiskBitmapView::Find(std::string_view name) const {
-  for (const BitmapState& b : bitmaps) {
+const qmp::DirtyBitmapInfo* DiskBitmapView::Find(std::string_view name) const {
+  for (const qmp::DirtyBitmapInfo& b : bitmaps) {
     if (b.name == name) return &b;
   }
   return nullptr;

@@ -15,25 +15,20 @@
 #include "cairn/error.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
+#include "qmp/qmp_commands.hpp"
 
 namespace cairn::drivers::qemu {
 
-struct BitmapState {
-  std::string name;
-  bool recording = true;  // qemu-img flag "auto"
-  bool persistent = true;
-  bool inconsistent = false;  // qemu-img flag "in-use" left by a crash: unusable
-  std::uint64_t granularity = 0;
-  std::optional<std::uint64_t> dirty_bytes;  // known when QEMU reports "count"
-};
-
-// One checkpointable disk: its target, QMP node, image file, and the bitmaps it carries.
+// One checkpointable disk: its target, QMP node, image file, and the bitmaps it carries,
+// each described as QMP describes it (qmp::DirtyBitmapInfo), whether QEMU said so or
+// qemu-img did (offline every bitmap is persistent and `count` is not known: 0; DirtyBytes
+// asks for it).
 struct DiskBitmapView {
   std::string target;
   std::string node;
   std::string image;
-  std::vector<BitmapState> bitmaps;
-  const BitmapState* Find(std::string_view name) const;
+  std::vector<qmp::DirtyBitmapInfo> bitmaps;
+  const qmp::DirtyBitmapInfo* Find(std::string_view name) const;
 };
 
 struct BitmapRef {

@@ -48,10 +48,10 @@ class OfflineDiskBitmaps : public DiskBitmaps {
       }
       if (bitmaps == nullptr) continue;
       for (const nlohmann::json& b : *bitmaps) {
-        BitmapState s;
+        qmp::DirtyBitmapInfo s;
         s.name = b.value("name", "");
         s.granularity = b.value("granularity", 0ull);
-        s.recording = false;
+        s.persistent = true;  // all qemu-img sees is stored in the image
         for (const nlohmann::json& f : b.value("flags", nlohmann::json::array())) {
           if (f == "auto") s.recording = true;
           if (f == "in-use") s.inconsistent = true;

@@ -21,14 +21,7 @@ std::vector<DiskBitmapView> ViewsOfNodes(const conf::DomainDef& def,
     if (d.format != "qcow2" || d.empty()) continue;
     DiskBitmapView disk{d.target, DiskNodeName(d.target), d.source, {}};
     if (const qmp::BlockNodeInfo* node = qmp::FindNode(nodes, disk.node)) {
-      for (const qmp::DirtyBitmapInfo& b : node->dirty_bitmaps) {
-        disk.bitmaps.push_back({.name = b.name,
-                                .recording = b.recording,
-                                .persistent = b.persistent,
-                                .inconsistent = b.inconsistent,
-                                .granularity = b.granularity,
-                                .dirty_bytes = b.count});
-      }
+      disk.bitmaps = node->dirty_bitmaps;
     }
     out.push_back(std::move(disk));
   }
@@ -78,7 +71,7 @@ class OnlineDiskBitmaps : public DiskBitmaps {
       std::uint64_t bytes = 0;
       for (const DiskBitmapView& v : *views) {
         if (v.target != b.target) continue;
-        if (const BitmapState* s = v.Find(b.name)) bytes = s->dirty_bytes.value_or(0);
+        if (const qmp::DirtyBitmapInfo* s = v.Find(b.name)) bytes = s->count;
       }
       out.push_back(bytes);
     }

@@ -290,7 +290,7 @@ std::vector<CheckpointBitmapState> HealthOf(const conf::CheckpointDef& def,
   std::vector<CheckpointBitmapState> out;
   for (const BitmapRef& b : BitmapsOf(def)) {
     const DiskBitmapView* v = ViewOf(views, b.target);
-    const BitmapState* state = v ? v->Find(b.name) : nullptr;
+    const qmp::DirtyBitmapInfo* state = v ? v->Find(b.name) : nullptr;
     BitmapHealth health = BitmapHealth::kOk;
     if (state == nullptr) {
       health = BitmapHealth::kMissing;
