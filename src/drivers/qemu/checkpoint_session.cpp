@@ -171,15 +171,24 @@ Result<CheckpointSession> OpenCheckpointSession(const StateLayout& layout,
       if (Status replayed = Replay(s, *journal); !replayed) return way_out(replayed.error());
     }
   }
-  Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
-  if (!defs) return std::unexpected(defs.error());
-  std::string current = s.store.ReadCurrent();
   if ((journal || unreadable) && !s.lock) {
+    Result<std::vector<conf::CheckpointDef>> defs = s.store.LoadAll();
+    if (!defs) return std::unexpected(defs.error());
+    std::string current = s.store.ReadCurrent();
     s.repair_pending = true;
     if (journal) Project(*journal, s.bitmaps->Query(), &*defs, &current);
+    s.checkpoints.Load(std::move(*defs));
+    s.checkpoints.RestoreCurrent(current);
+    return s;
   }
-  s.checkpoints.Load(std::move(*defs));
-  s.checkpoints.RestoreCurrent(current);
+  // No journal is pending (a locked session replayed it): the store's index links the
+  // checkpoints, and each definition is read when first used. Only a locked session may
+  // write an index rebuilt from the files.
+  Result<std::shared_ptr<const model::LinkedCheckpoints>> linked =
+      s.store.LoadIndexed(s.lock.has_value());
+  if (!linked) return std::unexpected(linked.error());
+  s.checkpoints.LoadLinked(std::move(*linked));
+  s.checkpoints.RestoreCurrent(s.store.ReadCurrent());
   return s;
 }
 
