@@ -28,13 +28,20 @@ constexpr const char* kIndex = ".index";
 // Save, Remove and WriteCurrent: atomic now, durable at Commit (checkpoint_store.hpp).
 const util::AtomicWriteOptions kStaged{.sync_directory = false};
 
-// What this process linked from each directory's index, by the index's text: equal text
-// (generation included) means the files are as they were, so the tree and the definitions
-// read through it still hold. One entry per directory, the last linked.
+// What this process linked from each directory's index, with the index's text. Every index
+// written has a generation no earlier index of its directory had (one more than the index
+// it replaces, or the time in nanoseconds when rebuilt from the files), and a file is only
+// ever replaced whole (rename), so an equal first line means the same index: the files are
+// as they were, and the tree and the definitions read through it still hold. One entry per
+// directory, the last linked.
 struct LinkCache {
+  struct Entry {
+    std::string header;                       // the index's first line
+    std::shared_ptr<const std::string> text;  // the whole index
+    std::shared_ptr<const LinkedCheckpoints> linked;
+  };
   std::mutex mu;
-  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const LinkedCheckpoints>>>
-      by_dir;
+  std::unordered_map<std::string, Entry> by_dir;
 };
 
 LinkCache& Links() {
@@ -42,20 +49,41 @@ LinkCache& Links() {
   return *cache;
 }
 
-std::shared_ptr<const LinkedCheckpoints> CachedLink(const std::filesystem::path& dir,
-                                                    const std::string& text) {
+std::string HeaderOf(std::string_view text) {
+  std::size_t eol = text.find('\n');
+  return eol == std::string_view::npos ? std::string() : std::string(text.substr(0, eol + 1));
+}
+
+// The index's first line, or "" when unreadable.
+std::string IndexHeader(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  char buf[128];
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  ::close(fd);
+  if (n <= 0) return {};
+  return HeaderOf(std::string_view(buf, static_cast<std::size_t>(n)));
+}
+
+std::optional<LinkCache::Entry> CachedLink(const std::filesystem::path& dir,
+                                           const std::string& header) {
+  if (header.empty()) return std::nullopt;
   LinkCache& c = Links();
   std::lock_guard lock(c.mu);
   auto it = c.by_dir.find(dir.string());
-  if (it == c.by_dir.end() || it->second.first != text) return nullptr;
-  return it->second.second;
+  if (it == c.by_dir.end() || it->second.header != header) return std::nullopt;
+  return it->second;
 }
 
-void RememberLink(const std::filesystem::path& dir, const std::string& text,
+void RememberLink(const std::filesystem::path& dir, std::string text,
                   std::shared_ptr<const LinkedCheckpoints> linked) {
   LinkCache& c = Links();
   std::lock_guard lock(c.mu);
-  c.by_dir.insert_or_assign(dir.string(), std::make_pair(text, std::move(linked)));
+  std::string header = HeaderOf(text);
+  c.by_dir.insert_or_assign(
+      dir.string(), LinkCache::Entry{std::move(header),
+                                     std::make_shared<const std::string>(std::move(text)),
+                                     std::move(linked)});
 }
 
 }  // namespace
@@ -129,17 +157,16 @@ Result<std::shared_ptr<const LinkedCheckpoints>> CheckpointStore::LoadIndexed(
   DefinitionLoader load = [dir](std::string_view name) { return CheckpointStore(dir).Load(name); };
   std::shared_ptr<const LinkedCheckpoints> linked;
   std::vector<CheckpointIndexEntry> entries;
-  Result<std::string> text = util::ReadFile(dir_ / kIndex);
   table_.reset();
   unparsed_index_.reset();
-  if (text) {
-    if ((linked = CachedLink(dir_, *text))) {
-      // This store's own table (for a change) is parsed only if a change comes.
-      unparsed_index_ = std::move(*text);
-      relinked_.clear();
-      return linked;
-    }
+  relinked_.clear();
+  // The first line carries the generation, which no other index of this directory had:
+  // when it matches what this process linked, nothing more needs reading.
+  if (std::optional<LinkCache::Entry> cached = CachedLink(dir_, IndexHeader(dir_ / kIndex))) {
+    unparsed_index_ = cached->text;  // this store's own table is parsed if a change comes
+    return cached->linked;
   }
+  Result<std::string> text = util::ReadFile(dir_ / kIndex);
   std::optional<CheckpointIndex> index;
   if (text) index = ParseCheckpointIndex(*text);
   if (index) {
@@ -184,7 +211,7 @@ Result<std::shared_ptr<const LinkedCheckpoints>> CheckpointStore::LoadIndexed(
 bool CheckpointStore::KnowsEveryCheckpoint() const {
   if (unparsed_index_) {
     std::optional<CheckpointIndex> index = ParseCheckpointIndex(*unparsed_index_);
-    unparsed_index_.reset();
+    unparsed_index_ = nullptr;
     if (!index) return false;  // cannot happen: the text parsed when it was linked
     table_.emplace();
     generation_ = index->generation;

@@ -132,7 +132,8 @@ class CheckpointStore {
   // What the index will say, kept from LoadIndexed on (absent: this store never loaded,
   // so it writes no index). Mutable: the store's const writers keep it in step.
   mutable std::optional<std::unordered_map<std::string, CheckpointIndexEntry>> table_;
-  mutable std::optional<std::string> unparsed_index_;  // table_'s source, not parsed yet
+  // table_'s source when the index was linked by an earlier call: parsed if a change comes.
+  mutable std::shared_ptr<const std::string> unparsed_index_;
   mutable std::vector<std::string> relinked_;  // saved since the last Commit, in order
   mutable std::uint64_t next_rank_ = 1;
   mutable std::uint64_t generation_ = 0;

@@ -117,7 +117,11 @@ TEST_F(CheckpointIndexStore, TheFirstChangeDropsTheIndexBeforeAnyFileChanges) {
   // The same under a journal: its write drops the index.
   CheckpointStore journaled(Dir());
   ASSERT_TRUE(journaled.LoadIndexed(true));
-  ASSERT_TRUE(journaled.WriteJournal({.kind = CheckpointIntent::Kind::kDelete, .removed = {"c2"}}));
+  ASSERT_TRUE(journaled.WriteJournal({.kind = CheckpointIntent::Kind::kDelete,
+                                      .created = std::nullopt,
+                                      .removed = {"c2"},
+                                      .reparented = {},
+                                      .new_current = std::nullopt}));
   EXPECT_FALSE(fs::exists(Index()));
   ASSERT_TRUE(journaled.Remove("c2"));
   ASSERT_TRUE(journaled.ClearJournal());
