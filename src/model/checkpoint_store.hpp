@@ -18,15 +18,32 @@
 // unlinks the journal, and that unlink needs no sync of its own — a journal that comes back
 // after a crash replays forward over the state already made durable, which changes nothing,
 // and the next change to DIR (journal write or Commit) syncs the directory anyway.
+//
+// Index. DIR/.index (checkpoint_index.hpp) summarises the files — names, parents, creation
+// times, sibling order — so that LoadIndexed links the tree without parsing any definition,
+// and a call reads only the definitions it uses (Load). It is never allowed to say what the
+// files do not: the first staged change of a store drops it — durably before any file
+// changes (under a journal, WriteJournal's own sync does that; without one, a directory
+// sync) — and Commit()/ClearJournal() write the new one after the files are durable. So
+// after a crash there is either no index (the next LoadIndexed reads every file, and a
+// writer's writes the index again) or one that matches the files; a torn one fails its
+// checksum and counts as none. The index is written without fsync: losing it costs one
+// rebuild, never a wrong answer. Files changed behind Cairn's back are not noticed while
+// an index stands: remove DIR/.index after editing them by hand.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cairn/error.hpp"
 #include "conf/checkpoint_def.hpp"
+#include "model/checkpoint_index.hpp"
+#include "model/linked_checkpoints.hpp"
 
 namespace cairn::model {
 
@@ -61,7 +78,19 @@ class CheckpointStore {
   Result<std::vector<conf::CheckpointDef>> LoadAll(
       std::vector<std::string>* skipped = nullptr) const;
 
-  // Staged: durable at the next Commit() or ClearJournal().
+  // Every checkpoint, linked: from the index if it stands — then shared with every other
+  // call of this process that reads the same index, definitions read when first used —
+  // else from every file (as LoadAll). `write_index`: the caller holds the domain's lock and
+  // no journal is pending, so an index rebuilt from the files may be written (after a
+  // directory sync, so it never outlives the files it describes).
+  Result<std::shared_ptr<const LinkedCheckpoints>> LoadIndexed(bool write_index) const;
+  // One definition, read and parsed alone. VIR_ERR_NO_DOMAIN_CHECKPOINT when there is no
+  // file (a writer deleted it since the index was read), else the read or parse error.
+  Result<conf::CheckpointDef> Load(std::string_view name) const;
+
+  // Staged: durable at the next Commit() or ClearJournal(). A checkpoint saved is linked
+  // anew: in the index it goes first among its siblings at the next Commit(); several
+  // saved in one change (children moved up by a delete) keep their order between them.
   Status Save(const conf::CheckpointDef& def) const;
   // Staged, like Save. Removing a checkpoint that has no file succeeds (replays redo it).
   Status Remove(std::string_view name) const;
@@ -74,7 +103,8 @@ class CheckpointStore {
   std::string ReadCurrent() const;
   Status WriteCurrent(std::string_view name) const;
 
-  // Makes every staged change durable. For changes made without a journal (redefine).
+  // Makes every staged change durable, then writes the index if this store knows every
+  // checkpoint (LoadIndexed ran). For changes made without a journal (redefine).
   Status Commit() const;
 
   // Whether a checkpoint called `name` can be stored: a valid name of at most
@@ -92,7 +122,22 @@ class CheckpointStore {
 
  private:
   Result<std::filesystem::path> PathOf(std::string_view name) const;
+  // Whether table_ holds every checkpoint (parsing a cached index's text the first time).
+  bool KnowsEveryCheckpoint() const;
+  // Before the first staged change: the index goes, durably before any file changes.
+  Status DropIndex() const;
+  void WriteIndex() const;
+
   std::filesystem::path dir_;
+  // What the index will say, kept from LoadIndexed on (absent: this store never loaded,
+  // so it writes no index). Mutable: the store's const writers keep it in step.
+  mutable std::optional<std::unordered_map<std::string, CheckpointIndexEntry>> table_;
+  // table_'s source when the index was linked by an earlier call: parsed if a change comes.
+  mutable std::shared_ptr<const std::string> unparsed_index_;
+  mutable std::vector<std::string> relinked_;  // saved since the last Commit, in order
+  mutable std::uint64_t next_rank_ = 1;
+  mutable std::uint64_t generation_ = 0;
+  mutable bool index_dropped_ = false;
 };
 
 }  // namespace cairn::model

@@ -42,6 +42,22 @@ CheckpointTree::Node* CheckpointTree::Find(std::string_view name) {
   return it == nodes_.end() ? nullptr : &it->second;
 }
 
+CheckpointTree CheckpointTree::Clone() const {
+  CheckpointTree copy;
+  // Parents before children, and each sibling list from its last node to its first: Add
+  // puts each in front, so the copy's lists come out in the original order.
+  std::vector<const Node*> queue;
+  for (const Node* n = roots_.last; n != nullptr; n = n->prev) queue.push_back(n);
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const Node* n = queue[i];
+    std::optional<std::string_view> parent;
+    if (n->parent != nullptr) parent = *n->parent->name;
+    (void)copy.Add(*n->name, parent);
+    for (const Node* c = n->children.last; c != nullptr; c = c->prev) queue.push_back(c);
+  }
+  return copy;
+}
+
 void CheckpointTree::Link(Node* node, Node* parent) {
   // First among its siblings, as libvirt's virDomainMomentSetParent.
   ChildList& list = ListOf(parent);

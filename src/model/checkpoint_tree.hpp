@@ -49,11 +49,15 @@ class CheckpointTree {
   CheckpointTree() = default;
   ~CheckpointTree() = default;
   // Moving keeps every link (nodes never move in memory); the moved-from tree is empty and
-  // usable. Copying is not offered: nothing needs it, and it would have to relink each node.
+  // usable. Copying relinks each node, so it is explicit: Clone().
   CheckpointTree(CheckpointTree&& other) noexcept;
   CheckpointTree& operator=(CheckpointTree&& other) noexcept;
   CheckpointTree(const CheckpointTree&) = delete;
   CheckpointTree& operator=(const CheckpointTree&) = delete;
+
+  // An equal tree: same links, same sibling order. O(nodes). For a set that starts from a
+  // shared tree and changes it (DomainCheckpoints).
+  CheckpointTree Clone() const;
 
   std::size_t Size() const { return nodes_.size(); }
   bool Contains(std::string_view name) const { return Find(name) != nullptr; }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "cairn/flags.hpp"
 
@@ -30,16 +31,45 @@ Error NotFound(std::string_view name, ErrorDomain domain) {
 
 }  // namespace
 
-bool DomainCheckpoints::Contains(std::string_view name) const { return tree_.Contains(name); }
+bool DomainCheckpoints::Contains(std::string_view name) const { return tree().Contains(name); }
 
 Result<const conf::CheckpointDef*> DomainCheckpoints::Find(std::string_view name) const {
-  auto it = defs_.find(std::string(name));
-  if (it == defs_.end()) return std::unexpected(NotFound(name, driver_domain_));
-  return &it->second;
+  if (!tree().Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
+  if (auto it = defs_.find(std::string(name)); it != defs_.end()) return &it->second;
+  if (!definitions_) return std::unexpected(NotFound(name, driver_domain_));
+  Result<std::shared_ptr<const conf::CheckpointDef>> def = definitions_->Definition(name);
+  if (!def) {
+    if (def.error().code() == ErrorCode::kNoDomainCheckpoint) {
+      return std::unexpected(NotFound(name, driver_domain_));
+    }
+    return std::unexpected(def.error());
+  }
+  const std::string parent = tree().ParentOf(name).value_or("");
+  if ((*def)->parent == parent) return def->get();  // kept alive by definitions_
+  // A repaired link: this set's copy says what the tree says.
+  conf::CheckpointDef copy = **def;
+  copy.parent = parent;
+  return &defs_.insert_or_assign(std::string(name), std::move(copy)).first->second;
+}
+
+void DomainCheckpoints::LoadLinked(std::shared_ptr<const LinkedCheckpoints> linked) {
+  tree_ = CheckpointTree();
+  defs_.clear();
+  current_ = linked->sole_leaf();
+  definitions_ = linked;
+  linked_ = std::move(linked);
+}
+
+CheckpointTree& DomainCheckpoints::MutableTree() {
+  if (linked_) {
+    tree_ = linked_->tree().Clone();
+    linked_.reset();
+  }
+  return tree_;
 }
 
 Status DomainCheckpoints::PlanCreate(conf::CheckpointDef& def) const {
-  if (tree_.Contains(def.name)) {
+  if (tree().Contains(def.name)) {
     return Fail(ErrorCode::kOperationFailed, ErrorDomain::kDomain,
                 fmt::format("domain moment {} already exists", def.name));
   }
@@ -50,25 +80,25 @@ Status DomainCheckpoints::PlanCreate(conf::CheckpointDef& def) const {
 void DomainCheckpoints::CommitCreate(conf::CheckpointDef def) {
   std::string name = def.name;
   // PlanCreate proved the name new and the parent present, so this cannot fail.
-  (void)tree_.Add(name, ParentArg(def.parent));
+  (void)MutableTree().Add(name, ParentArg(def.parent));
   defs_.insert_or_assign(name, std::move(def));
   current_ = std::move(name);
 }
 
 Result<bool> DomainCheckpoints::PlanRedefine(const conf::CheckpointDef& def) const {
-  if (Status ok = tree_.CheckParent(def.name, ParentArg(def.parent)); !ok) {
+  if (Status ok = tree().CheckParent(def.name, ParentArg(def.parent)); !ok) {
     return std::unexpected(ok.error());
   }
-  return tree_.Contains(def.name);
+  return tree().Contains(def.name);
 }
 
 void DomainCheckpoints::CommitRedefine(conf::CheckpointDef def) {
   std::string name = def.name;
   const bool becomes_current = current_.empty() || (!def.parent.empty() && def.parent == current_);
-  if (tree_.Contains(name)) {
-    (void)tree_.SetParent(name, ParentArg(def.parent));
+  if (MutableTree().Contains(name)) {
+    (void)MutableTree().SetParent(name, ParentArg(def.parent));
   } else {
-    (void)tree_.Add(name, ParentArg(def.parent));
+    (void)MutableTree().Add(name, ParentArg(def.parent));
   }
   defs_.insert_or_assign(name, std::move(def));
   if (becomes_current) current_ = std::move(name);
@@ -76,16 +106,16 @@ void DomainCheckpoints::CommitRedefine(conf::CheckpointDef def) {
 
 Result<DeletePlan> DomainCheckpoints::PlanDelete(std::string_view name, bool children,
                                                  bool children_only) const {
-  if (!tree_.Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
+  if (!tree().Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
   DeletePlan plan;
   plan.target = std::string(name);
-  const std::optional<std::string> parent = tree_.ParentOf(name);
+  const std::optional<std::string> parent = tree().ParentOf(name);
   // Only a subtree delete needs to know whether "current" lies below the target; asking
   // costs the depth of current, which a plain delete of a long chain must not pay.
   const bool current_in_subtree = (children || children_only) && !current_.empty() &&
-                                  tree_.IsDescendantOf(current_, name);
+                                  tree().IsDescendantOf(current_, name);
   if (children || children_only) {
-    Result<std::vector<std::string>> below = tree_.ListChildren(name, kListDescendants);
+    Result<std::vector<std::string>> below = tree().ListChildren(name, kListDescendants);
     if (!below) return std::unexpected(below.error());
     // Parents-first order reversed: every checkpoint comes after all of its descendants.
     plan.removed.assign(below->rbegin(), below->rend());
@@ -94,7 +124,7 @@ Result<DeletePlan> DomainCheckpoints::PlanDelete(std::string_view name, bool chi
       return plan;
     }
   } else {
-    plan.reparented = tree_.ChildrenOf(name);
+    plan.reparented = tree().ChildrenOf(name);
   }
   plan.removed.push_back(plan.target);
   if (current_ == name || (children && current_in_subtree)) {
@@ -104,24 +134,26 @@ Result<DeletePlan> DomainCheckpoints::PlanDelete(std::string_view name, bool chi
 }
 
 void DomainCheckpoints::CommitDelete(const DeletePlan& plan) {
-  const std::string new_parent = tree_.ParentOf(plan.target).value_or("");
+  const std::string new_parent = MutableTree().ParentOf(plan.target).value_or("");
   const bool target_removed =
       !plan.removed.empty() && plan.removed.back() == plan.target;
   if (!target_removed) {
-    (void)tree_.RemoveDescendants(plan.target);
+    (void)MutableTree().RemoveDescendants(plan.target);
   } else if (plan.removed.size() > 1) {
-    (void)tree_.RemoveWithDescendants(plan.target);
+    (void)MutableTree().RemoveWithDescendants(plan.target);
   } else {
-    (void)tree_.Remove(plan.target);
-    for (const std::string& child : plan.reparented) defs_[child].parent = new_parent;
+    (void)MutableTree().Remove(plan.target);
+    for (const std::string& child : plan.reparented) {
+      if (auto it = defs_.find(child); it != defs_.end()) it->second.parent = new_parent;
+    }
   }
   for (const std::string& gone : plan.removed) defs_.erase(gone);
   if (plan.new_current) current_ = *plan.new_current;
 }
 
 Result<std::string> DomainCheckpoints::ParentOf(std::string_view name) const {
-  if (!tree_.Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
-  std::optional<std::string> parent = tree_.ParentOf(name);
+  if (!tree().Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
+  std::optional<std::string> parent = tree().ParentOf(name);
   if (!parent) {
     return Fail(ErrorCode::kNoDomainCheckpoint, driver_domain_,
                 fmt::format("checkpoint '{}' does not have a parent", name));
@@ -130,17 +162,19 @@ Result<std::string> DomainCheckpoints::ParentOf(std::string_view name) const {
 }
 
 std::vector<std::string> DomainCheckpoints::List(unsigned flags) const {
-  return tree_.ListAll(flags);
+  return tree().ListAll(flags);
 }
 
 Result<std::vector<std::string>> DomainCheckpoints::ListChildren(std::string_view name,
                                                                  unsigned flags) const {
-  if (!tree_.Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
-  return tree_.ListChildren(name, flags);
+  if (!tree().Contains(name)) return std::unexpected(NotFound(name, driver_domain_));
+  return tree().ListChildren(name, flags);
 }
 
 std::vector<std::string> DomainCheckpoints::Load(std::vector<conf::CheckpointDef> defs) {
   tree_ = CheckpointTree();
+  linked_.reset();
+  definitions_.reset();
   defs_.clear();
   current_.clear();
   for (conf::CheckpointDef& d : defs) {

@@ -7,6 +7,7 @@
 // touch disks and files does its I/O between the two, so a failure leaves nothing half-done.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "cairn/error.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "model/checkpoint_tree.hpp"
+#include "model/linked_checkpoints.hpp"
 
 namespace cairn::model {
 
@@ -36,14 +38,16 @@ class DomainCheckpoints {
   DomainCheckpoints() = default;
   explicit DomainCheckpoints(ErrorDomain driver_domain) : driver_domain_(driver_domain) {}
 
-  bool empty() const { return defs_.empty(); }
-  std::size_t size() const { return defs_.size(); }
+  bool empty() const { return tree().Size() == 0; }
+  std::size_t size() const { return tree().Size(); }
   bool Contains(std::string_view name) const;
   // The definition of `name`, or VIR_ERR_NO_DOMAIN_CHECKPOINT
-  // "no domain checkpoint with matching name 'x'".
+  // "no domain checkpoint with matching name 'x'". After LoadLinked, a definition is read
+  // (through the loader) the first time it is asked for; its error is returned then. The
+  // pointer stays valid until the checkpoint is removed or replaced.
   Result<const conf::CheckpointDef*> Find(std::string_view name) const;
   const std::string& current() const { return current_; }
-  const CheckpointTree& tree() const { return tree_; }
+  const CheckpointTree& tree() const { return linked_ ? linked_->tree() : tree_; }
 
   // A new checkpoint: `def` is complete (named, timed, aligned). Duplicate name ->
   // VIR_ERR_OPERATION_FAILED "domain moment X already exists". Sets def.parent to the
@@ -76,14 +80,27 @@ class DomainCheckpoints {
   // did later.
   // Returns the names whose links had to be repaired.
   std::vector<std::string> Load(std::vector<conf::CheckpointDef> defs);
+  // Starts from checkpoints linked from an index (CheckpointStore::LoadIndexed), shared
+  // with other calls: nothing is copied until the first Commit* (which copies the tree,
+  // O(checkpoints)); Find reads definitions through `linked`. "current" as Load chooses it.
+  void LoadLinked(std::shared_ptr<const LinkedCheckpoints> linked);
   // Restores the "current" a previous process recorded, if that checkpoint still exists.
   void RestoreCurrent(std::string_view name) {
-    if (tree_.Contains(name)) current_ = std::string(name);
+    if (tree().Contains(name)) current_ = std::string(name);
   }
 
  private:
+  // The tree to change: a copy of linked_'s is made on the first change.
+  CheckpointTree& MutableTree();
+
+  // Until the first change, the shared checkpoints this set was loaded from; then null.
+  std::shared_ptr<const LinkedCheckpoints> linked_;
+  // Definitions read through linked_ stay there; a name is looked up here first.
+  std::shared_ptr<const LinkedCheckpoints> definitions_;
   CheckpointTree tree_;
-  std::unordered_map<std::string, conf::CheckpointDef> defs_;
+  // The definitions this set holds itself: all of them after Load; after LoadLinked, those
+  // created, redefined or re-parented since (a re-parented one copied with its new parent).
+  mutable std::unordered_map<std::string, conf::CheckpointDef> defs_;
   std::string current_;
   ErrorDomain driver_domain_ = ErrorDomain::kDomainCheckpoint;
 };

@@ -97,7 +97,9 @@ void PrintTable(Session& s, const std::vector<ListedCheckpoint>& list, bool with
                           : std::vector<std::string>{"Name", "Creation Time"});
   for (const ListedCheckpoint& e : list) {
     // Like virsh, a checkpoint whose XML cannot be read (deleted meanwhile) is skipped.
-    Result<std::string> xml = e.checkpoint.GetXmlDesc();
+    // Without the <domain> copy: the row needs two fields, not a document per checkpoint
+    // the size of the domain's definition.
+    Result<std::string> xml = e.checkpoint.GetXmlDesc(CheckpointXmlFlags::kNoDomain);
     if (!xml) continue;
     std::optional<XmlDocument> doc = XmlDocument::Parse(*xml);
     if (!doc) continue;

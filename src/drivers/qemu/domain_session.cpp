@@ -137,15 +137,24 @@ Status DomainSession::LoadCheckpoints(bool read_only) {
       }
     }
   }
-  Result<std::vector<conf::CheckpointDef>> defs = store_.LoadAll();
-  if (!defs) return std::unexpected(defs.error());
-  std::string current = store_.ReadCurrent();
   if ((journal || unreadable) && !lock_) {
+    Result<std::vector<conf::CheckpointDef>> defs = store_.LoadAll();
+    if (!defs) return std::unexpected(defs.error());
+    std::string current = store_.ReadCurrent();
     repair_pending_ = true;
     if (journal) ProjectCheckpointJournal(*journal, bitmaps().Query(), &*defs, &current);
+    checkpoints_.Load(std::move(*defs));
+    checkpoints_.RestoreCurrent(current);
+    return {};
   }
-  checkpoints_.Load(std::move(*defs));
-  checkpoints_.RestoreCurrent(current);
+  // No journal is pending (a locked session replayed it): the store's index links the
+  // checkpoints, and each definition is read when first used. Only a locked session may
+  // write an index rebuilt from the files.
+  Result<std::shared_ptr<const model::LinkedCheckpoints>> linked =
+      store_.LoadIndexed(lock_.has_value());
+  if (!linked) return std::unexpected(linked.error());
+  checkpoints_.LoadLinked(std::move(*linked));
+  checkpoints_.RestoreCurrent(store_.ReadCurrent());
   return {};
 }
 

@@ -79,6 +79,20 @@ TEST(CheckpointTree, AddPutsTheNewNodeFirstAmongItsSiblingsAsLibvirt) {
   EXPECT_EQ(tree.ChildCount("c2"), 2u);
 }
 
+TEST(CheckpointTree, CloneKeepsEveryLinkAndTheSiblingOrder) {
+  CheckpointTree tree = SmallForest();
+  ASSERT_TRUE(tree.SetParent("c2", std::nullopt));  // c2 and its subtree become the first root
+  CheckpointTree copy = tree.Clone();
+  EXPECT_EQ(copy.Size(), tree.Size());
+  EXPECT_EQ(copy.ListAll(kListTopological), tree.ListAll(kListTopological));
+  for (const std::string& name : tree.ListAll(0)) {
+    EXPECT_EQ(copy.ParentOf(name), tree.ParentOf(name)) << name;
+    EXPECT_EQ(copy.ChildrenOf(name), tree.ChildrenOf(name)) << name;
+  }
+  ASSERT_TRUE(copy.Remove("c2"));
+  EXPECT_TRUE(tree.Contains("c2")) << "the copy is independent";
+}
+
 TEST(CheckpointTree, DuplicateNameIsOperationFailed) {
   CheckpointTree tree = SmallForest();
   Error e = ErrorOf(tree.Add("c1", std::nullopt));
