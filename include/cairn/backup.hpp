@@ -86,6 +86,16 @@ struct JobStats {
   }
 };
 
+// How Domain::WaitForJob waits.
+struct JobWaitOptions {
+  std::chrono::milliseconds poll_interval{100};  // Default: 100 ms between looks
+  // Called after each look while the job runs. Default: none.
+  std::function<void(const JobStats&)> on_progress{};
+  // Asked after each look; the first true aborts the job (a SIGINT flag, a UI's cancel
+  // button). Default: never.
+  std::function<bool()> abort_requested{};
+};
+
 // One libvirt typed parameter, as virDomainGetJobStats returns it.
 struct TypedParam {
   std::string field{};  // "operation", "time_elapsed", ...

@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "cairn/backup.hpp"
+#include "cairn/backup_job_info.hpp"
 #include "cairn/checkpoint.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
+#include "cairn/security.hpp"
 
 namespace cairn::driver {
 
@@ -90,6 +92,12 @@ class Driver {
   // matter. The job-completed event is made of these: every job not reported yet is, even
   // when several ended between two looks.
   virtual Result<std::vector<JobStats>> EndedJobs(const DomainRef& dom);
+  // The running backup job with per-disk progress (cairn/backup_job_info.hpp); no job:
+  // VIR_ERR_NO_DOMAIN_BACKUP.
+  virtual Result<BackupJobInfo> GetBackupJobInfo(const DomainRef& dom);
+  // virNodeGetSecurityModel / virDomainGetSecurityLabel (cairn/security.hpp).
+  virtual Result<SecurityModel> GetSecurityModel();
+  virtual Result<SecurityLabel> DomainGetSecurityLabel(const DomainRef& dom);
 };
 
 // Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "cairn/backup.hpp"
+#include "cairn/backup_job_info.hpp"
 #include "drivers/qemu/backup_record.hpp"
 #include "drivers/qemu/domain_record.hpp"
 #include "qmp/qmp_client.hpp"
@@ -57,6 +58,9 @@ class BackupTracker {
   Status Refresh();
   // The running job's statistics (after Refresh()).
   JobStats LiveStats() const;
+  // The running job as values, each disk with its progress (after Refresh(); defined in
+  // backup_job_description.cpp).
+  BackupJobInfo LiveInfo() const;
   // Cancels the running disks and waits (bounded) for QEMU to conclude them, then Refresh().
   Status Abort();
   Status RollBackStart();

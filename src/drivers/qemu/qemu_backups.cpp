@@ -159,6 +159,14 @@ Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref
                           });
 }
 
+Result<BackupJobInfo> QemuDriver::GetBackupJobInfo(const driver::DomainRef& ref) {
+  return WithRefreshedJob(layout_, ref, read_only_,
+                          [](LockedDomain&, BackupTracker& tracker) -> Result<BackupJobInfo> {
+                            if (!tracker.active()) return std::unexpected(NoBackupJob());
+                            return tracker.LiveInfo();
+                          });
+}
+
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
   Result<LockedDomain> d = Lock(layout_, ref);
   if (!d) return std::unexpected(d.error());
