@@ -25,6 +25,7 @@
 // milliseconds.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include "cairn/error.hpp"
@@ -34,6 +35,16 @@ namespace cairn {
 
 class Connection;
 class Domain;
+
+// How Domain::WaitForJob waits.
+struct JobWaitOptions {
+  std::chrono::milliseconds poll_interval{100};  // Default: 100 ms between looks
+  // Called after each look while the job runs. Default: none.
+  std::function<void(const JobStats&)> on_progress{};
+  // Asked after each look; the first true aborts the job (a SIGINT flag, a UI's cancel
+  // button). Default: never.
+  std::function<bool()> abort_requested{};
+};
 
 // Called once per ended job with the domain and its completed-job statistics (what
 // GetJobStats(kCompleted) returns). Runs on a thread of the library's, never concurrently

@@ -5,9 +5,14 @@
 #pragma once
 
 #include "cairn/backup.hpp"
+#include "cairn/backup_job_info.hpp"
+#include "cairn/backup_spec.hpp"
 #include "cairn/checkpoint.hpp"
+#include "cairn/checkpoint_spec.hpp"
 #include "cairn/connection.hpp"
 #include "cairn/domain.hpp"
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"
+#include "cairn/security.hpp"
 #include "cairn/version.hpp"
+#include "cairn/xml_text.hpp"

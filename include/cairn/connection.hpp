@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cairn/error.hpp"
+#include "cairn/security.hpp"
 #include "cairn/flags.hpp"
 
 namespace cairn {
@@ -38,6 +39,9 @@ class Connection {
   // virConnectGetVersion: the hypervisor's version as major * 1000000 + minor * 1000 +
   // micro (QEMU's, asked of the binary Cairn runs; libvirt's test driver reports 2).
   Result<unsigned long> HypervisorVersion() const;
+  // virNodeGetSecurityModel: the security driver confining this connection's guests (model
+  // empty when there is none). Errors: VIR_ERR_NO_SUPPORT from a driver that cannot tell.
+  Result<SecurityModel> GetSecurityModel() const;
   bool read_only() const;
 
   // virConnectListAllDomains: every domain, filtered by `flags`.

@@ -12,6 +12,7 @@
 
 #include "cairn/backup.hpp"
 #include "cairn/checkpoint_bitmaps.hpp"
+#include "cairn/backup_job_info.hpp"
 #include "cairn/connection.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
@@ -47,6 +48,10 @@ class Domain {
   // virDomainGetOSType: the guest OS type as the driver reports it ("hvm" for QEMU;
   // "linux" from libvirt's test driver).
   Result<std::string> GetOsType() const;
+  // virDomainGetSecurityLabel: the domain's label under the connection's security model
+  // (empty while it is shut off, and with the "none" model). Errors: VIR_ERR_NO_SUPPORT from
+  // a driver that cannot tell.
+  Result<SecurityLabel> GetSecurityLabel() const;
   Status Undefine(UndefineFlags flags = UndefineFlags::kNone) const;
 
   // virDomainCheckpointCreateXML: creates (or, with kRedefine, reinstates) a checkpoint from
@@ -91,6 +96,25 @@ class Domain {
   // VIR_ERR_OPERATION_INVALID "no job is active on the domain" ("domain is not running" for a
   // shut-off domain).
   Status AbortJob() const;
+
+  // Cairn extension: the running backup job as values (backup_job_info.hpp) — its document
+  // and, per disk, store, export, NBD URI and progress in bytes. A read-only connection
+  // answers from the job's record as last written. Returns a copy the caller owns.
+  // Errors: VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"; VIR_ERR_NO_SUPPORT from
+  // drivers that cannot describe a job (test:///default, a daemon connection: there,
+  // DescribeBackupJob(BackupSpec::FromXml(BackupGetXmlDesc())) gives all but the progress).
+  Result<BackupJobInfo> GetBackupJobInfo() const;
+
+  // Cairn extension: waits until the domain's job is no longer running, polling
+  // GetJobStats every `options.poll_interval`, and returns how it ended: the completed
+  // job's statistics (GetJobStats(kCompleted | kKeepCompleted): type kCompleted, kFailed
+  // with errmsg, or kCancelled); type kNone when the job ended unrecorded (the domain
+  // stopped under it, or no job was running). The completed job is kept for a later look.
+  // While it runs, `options.on_progress` (if set) gets each poll's statistics; once
+  // `options.abort_requested` (if set) returns true, AbortJob is sent (once) and the wait
+  // goes on until the job ended. Both run on the calling thread.
+  // Errors: those of GetJobStats (a read-only connection never sends the abort: it waits).
+  Result<JobStats> WaitForJob(const JobWaitOptions& options = {}) const;
 
   // Cairn extension: Checkpoint::CheckBitmaps for every checkpoint of the domain at once
   // (one look at the images), in unspecified order. VIR_ERR_NO_SUPPORT from drivers

@@ -49,6 +49,11 @@ Result<unsigned long> Connection::HypervisorVersion() const {
   std::lock_guard lock(state_->mutex);
   return state_->driver->HypervisorVersion();
 }
+Result<SecurityModel> Connection::GetSecurityModel() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->driver->GetSecurityModel();
+}
+
 bool Connection::read_only() const { return state_->read_only; }
 
 Result<std::vector<Domain>> Connection::ListAllDomains(ListDomainsFlags flags) const {

@@ -102,6 +102,11 @@ Result<std::string> Domain::GetOsType() const {
   return conn_->driver->DomainGetOsType(Ref(*this));
 }
 
+Result<SecurityLabel> Domain::GetSecurityLabel() const {
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->DomainGetSecurityLabel(Ref(*this));
+}
+
 Status Domain::Undefine(UndefineFlags flags) const {
   if (Status ok = api::RequireWritable(conn_->read_only, "virDomainUndefineFlags", kDomainErr);
       !ok) {

@@ -344,6 +344,22 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
       if (!info) return std::unexpected(info.error());
       return Out(DomainGetStateRet{static_cast<std::int32_t>(info->state), 0});
     }
+    case RemoteProc::kNodeGetSecurityModel: {
+      Result<Connection> c = Conn();
+      if (!c) return std::unexpected(c.error());
+      Result<SecurityModel> m = c->GetSecurityModel();
+      if (!m) return std::unexpected(m.error());
+      return Out(NodeGetSecurityModelRet{CharArray<kSecurityModelMax>(m->model),
+                                         CharArray<kSecurityDoiMax>(m->doi)});
+    }
+    case RemoteProc::kDomainGetSecurityLabel: {
+      ARGS(DomainArgs);
+      DOMAIN(a->dom);
+      Result<SecurityLabel> l = dom->GetSecurityLabel();
+      if (!l) return std::unexpected(l.error());
+      return Out(DomainGetSecurityLabelRet{CharArray<kSecurityLabelMax>(l->label),
+                                           l->enforcing ? 1 : 0});
+    }
     case RemoteProc::kDomainGetOsType: {
       ARGS(DomainArgs);
       DOMAIN(a->dom);

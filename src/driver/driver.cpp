@@ -143,4 +143,16 @@ Result<std::unique_ptr<JobEventSubscription>> Driver::SubscribeJobEvents(
   return std::unexpected(Unsupported("virConnectDomainEventRegisterAny"));
 }
 
+Result<BackupJobInfo> Driver::GetBackupJobInfo(const DomainRef&) {
+  return std::unexpected(Unsupported("Domain::GetBackupJobInfo"));
+}
+
+Result<SecurityModel> Driver::GetSecurityModel() {
+  return std::unexpected(Unsupported("virNodeGetSecurityModel"));
+}
+
+Result<SecurityLabel> Driver::DomainGetSecurityLabel(const DomainRef&) {
+  return std::unexpected(Unsupported("virDomainGetSecurityLabel"));
+}
+
 }  // namespace cairn::driver

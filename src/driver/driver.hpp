@@ -25,6 +25,8 @@
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"
 #include "cairn/job_stats.hpp"
+#include "cairn/backup_job_info.hpp"
+#include "cairn/security.hpp"
 
 namespace cairn::driver {
 
@@ -127,6 +129,12 @@ class Driver {
   // Returns the subscription, which unsubscribes when destroyed. Default: VIR_ERR_NO_SUPPORT.
   virtual Result<std::unique_ptr<JobEventSubscription>> SubscribeJobEvents(
       const std::optional<DomainRef>& dom, JobEventCallback callback);
+  // The running backup job with per-disk progress (cairn/backup_job_info.hpp); no job:
+  // VIR_ERR_NO_DOMAIN_BACKUP.
+  virtual Result<BackupJobInfo> GetBackupJobInfo(const DomainRef& dom);
+  // virNodeGetSecurityModel / virDomainGetSecurityLabel (cairn/security.hpp).
+  virtual Result<SecurityModel> GetSecurityModel();
+  virtual Result<SecurityLabel> DomainGetSecurityLabel(const DomainRef& dom);
 };
 
 // Whether a domain passes virConnectListAllDomains' filter groups (active/inactive,

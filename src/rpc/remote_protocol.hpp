@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "rpc/remote_types.hpp"
 #include "rpc/xdr_codec.hpp"
@@ -40,6 +41,8 @@ enum class RemoteProc : std::int32_t {
   kConnectSupportsFeature = 60,
   kAuthList = 66,
   kConnectGetUri = 110,
+  kDomainGetSecurityLabel = 121,
+  kNodeGetSecurityModel = 122,
   kConnectIsSecure = 149,
   kDomainIsActive = 150,
   kDomainIsPersistent = 151,
@@ -177,6 +180,37 @@ struct DomainGetInfoRet {
   std::uint32_t nr_virt_cpu = 0;
   std::uint64_t cpu_time = 0;
   CAIRN_RPC_TIE(state, max_mem, memory, nr_virt_cpu, cpu_time)
+};
+// Security model and label: `char x<N>` is rpcgen's xdr_char array, one XDR int per
+// character, and libvirt counts the string's terminating NUL in (CharArray / CharArrayText).
+inline constexpr std::uint32_t kSecurityModelMax = 257;   // VIR_SECURITY_MODEL_BUFLEN
+inline constexpr std::uint32_t kSecurityDoiMax = 257;     // VIR_SECURITY_DOI_BUFLEN
+inline constexpr std::uint32_t kSecurityLabelMax = 4097;  // VIR_SECURITY_LABEL_BUFLEN
+template <std::uint32_t Max>
+Array<std::int32_t, Max> CharArray(std::string_view text) {
+  Array<std::int32_t, Max> a;
+  for (char c : text.substr(0, Max - 1)) a.items.push_back(static_cast<signed char>(c));
+  a.items.push_back(0);
+  return a;
+}
+template <std::uint32_t Max>
+std::string CharArrayText(const Array<std::int32_t, Max>& a) {
+  std::string text;
+  for (std::int32_t c : a.items) {
+    if (c == 0) break;
+    text += static_cast<char>(c);
+  }
+  return text;
+}
+struct NodeGetSecurityModelRet {
+  Array<std::int32_t, kSecurityModelMax> model;
+  Array<std::int32_t, kSecurityDoiMax> doi;
+  CAIRN_RPC_TIE(model, doi)
+};
+struct DomainGetSecurityLabelRet {
+  Array<std::int32_t, kSecurityLabelMax> label;
+  std::int32_t enforcing = 0;
+  CAIRN_RPC_TIE(label, enforcing)
 };
 struct DomainGetStateRet {
   std::int32_t state = 0;

@@ -22,7 +22,7 @@
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
 #include "tools/cairn/local_files.hpp"
-#include "tools/cairn/xml_document.hpp"
+#include "tools/cairn/job_progress.hpp"
 
 namespace cairn::cli {
 namespace {
@@ -72,18 +72,6 @@ std::string_view JobOperationName(JobOperation op) {
       return "Backup";
   }
   return "unknown";
-}
-
-// vshPrettyCapacity: a byte count in binary units, printed by virsh as "%-.3lf %s".
-std::string PrettyBytes(std::uint64_t bytes) {
-  static constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  long double value = static_cast<long double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024.0L && unit + 1 < std::size(kUnits)) {
-    value /= 1024.0L;
-    ++unit;
-  }
-  return fmt::format("{:.3f} {}", static_cast<double>(value), kUnits[unit]);
 }
 
 // The statistics as virsh reads them: typed parameters looked up by key, absent or present.
@@ -176,45 +164,6 @@ void PrintJobStats(Session& s, const JobStats& stats, bool completed, bool any_s
   }
 }
 
-// virsh's job progress line (virshPrintJobProgress), redrawn in place on stderr: whole
-// percents, never 100 before nothing remains. Cairn adds the bytes copied of the total, the
-// average rate since the copy began and, while some remain, the time left at that rate.
-class ProgressLine {
- public:
-  void Draw(std::uint64_t remaining, std::uint64_t total) {
-    int percent = 100;
-    if (remaining != 0) {
-      percent = std::min(99, static_cast<int>(100.0 - static_cast<double>(remaining) * 100.0 /
-                                                          static_cast<double>(total)));
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (!first_) first_ = now;
-    const double seconds = std::chrono::duration<double>(now - *first_).count();
-    const std::uint64_t done = total - std::min(remaining, total);
-    std::string line =
-        fmt::format("\rBackup: [{:3} %] {} of {}", percent, PrettyBytes(done), PrettyBytes(total));
-    if (seconds > 0.0 && done > 0) {
-      const double rate = static_cast<double>(done) / seconds;
-      line += fmt::format(", {}/s", PrettyBytes(static_cast<std::uint64_t>(rate)));
-      if (remaining != 0) {
-        line += fmt::format(
-            ", ETA {} s", static_cast<std::uint64_t>(static_cast<double>(remaining) / rate + 0.5));
-      }
-    }
-    // Blanks over whatever a longer previous line left.
-    const std::size_t width = line.size();
-    if (width < last_width_) line += std::string(last_width_ - width, ' ');
-    last_width_ = width;
-    std::fflush(stdout);
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
-  }
-
- private:
-  std::optional<std::chrono::steady_clock::time_point> first_;
-  std::size_t last_width_ = 0;
-};
-
 // SIGINT while `backup-begin --wait` waits: the job is aborted (never left running with
 // nobody watching), and the wait goes on until it has ended. The previous disposition comes
 // back when the wait ends.
@@ -238,55 +187,66 @@ class InterruptAbortsJob {
   struct sigaction previous_ {};
 };
 
-// Polls the job until it is no longer running, then reports how it ended (keeping the
+// The frame to draw for the job now: the line over all disks and, for a job of several
+// disks that the driver describes, a line per disk. `disks` keeps the last description, so
+// the final frame can show every disk complete.
+std::vector<JobProgress::Row> ProgressRows(const JobStats& stats,
+                                           const std::vector<BackupJobDisk>& disks,
+                                           bool completed) {
+  std::vector<JobProgress::Row> rows{
+      {"Backup", completed ? 0 : stats.disk_remaining(), stats.disk_total.value_or(0)}};
+  if (disks.size() < 2) return rows;
+  for (const BackupJobDisk& d : disks) {
+    if (!d.bytes_total || *d.bytes_total == 0) continue;
+    const std::uint64_t done = completed ? *d.bytes_total : d.bytes_done.value_or(0);
+    rows.push_back({"  " + d.name, *d.bytes_total - std::min(done, *d.bytes_total),
+                    *d.bytes_total});
+  }
+  return rows;
+}
+
+// Waits for the job (Domain::WaitForJob), then reports how it ended (keeping the
 // completed-job statistics for a later `domjobinfo --completed`).
 bool WaitForJob(Session& s, const Domain& dom) {
   const bool bar = isatty(STDERR_FILENO) == 1;
-  bool drawn = false;
-  ProgressLine progress;
+  JobProgress progress;
   InterruptAbortsJob interrupt;
-  bool abort_sent = false;
-  for (;;) {
-    if (interrupted && !abort_sent) {
-      abort_sent = true;
-      if (drawn) std::fputs("\n", stderr);
-      drawn = false;
-      s.out().Warning("interrupted: aborting the backup job");
-      // A job that ended meanwhile leaves nothing to abort; the loop then reports its end.
-      (void)dom.AbortJob();
+  std::vector<BackupJobDisk> disks;
+  bool describable = true;  // until the driver says it cannot describe a job
+  bool warned = false;
+  JobWaitOptions options;
+  options.poll_interval = kWaitPollInterval;
+  options.abort_requested = [&] {
+    if (!interrupted || warned) return interrupted != 0;
+    warned = true;
+    progress.Finish();
+    s.out().Warning("interrupted: aborting the backup job");
+    return true;
+  };
+  options.on_progress = [&](const JobStats& now) {
+    if (!bar || now.disk_total.value_or(0) == 0) return;  // as virsh: nothing before a total
+    if (describable) {
+      Result<BackupJobInfo> info = dom.GetBackupJobInfo();
+      if (info) {
+        disks = std::move(info->disks);
+      } else if (info.error().code() == ErrorCode::kNoSupport) {
+        describable = false;  // a daemon connection: the line over all disks only
+      }
     }
-    Result<JobStats> now = dom.GetJobStats();
-    // The domain stopped under the job ("domain is not running"): the job ended with it.
-    if (!now && now.error().code() == ErrorCode::kOperationInvalid) break;
-    if (!now) {
-      if (drawn) std::fputs("\n", stderr);
-      s.SetError(now.error());
-      return false;
-    }
-    if (now->type == JobType::kNone) break;
-    if (bar && now->disk_total.value_or(0) > 0) {  // as virsh: nothing until a total is known
-      progress.Draw(now->disk_remaining(), *now->disk_total);
-      drawn = true;
-    }
-    std::this_thread::sleep_for(kWaitPollInterval);
-  }
-  Result<JobStats> done =
-      dom.GetJobStats(JobStatsFlags::kCompleted | JobStatsFlags::kKeepCompleted);
+    progress.Draw(ProgressRows(now, disks, false));
+  };
+  Result<JobStats> done = dom.WaitForJob(options);
   if (!done) {
-    if (drawn) std::fputs("\n", stderr);
+    progress.Finish();
     s.SetError(done.error());
     return false;
   }
   // As virsh's job watchers, a job that completed shows [100 %] on a terminal, however
   // quickly it ended; a pull backup, which has no total to copy, shows no bar at all.
   if (bar && done->type == JobType::kCompleted && done->disk_total.value_or(0) > 0) {
-    progress.Draw(0, *done->disk_total);
-    drawn = true;
+    progress.Draw(ProgressRows(*done, disks, true));
   }
-  if (drawn) {
-    std::fputs("\n", stderr);
-    std::fflush(stderr);
-  }
+  progress.Finish();
   switch (done->type) {
     case JobType::kCompleted:
       s.out().PrintExtra("Backup completed\n");
@@ -305,28 +265,10 @@ bool WaitForJob(Session& s, const Domain& dom) {
 // nbd://HOST:PORT/EXPORT. Empty for a push backup.
 std::vector<std::string> ExportUris(const std::string& backup_xml) {
   std::vector<std::string> uris;
-  std::optional<XmlDocument> doc = XmlDocument::Parse(backup_xml);
-  if (!doc || doc->String("/domainbackup/@mode") != "pull") return uris;
-  const std::string transport = doc->String("/domainbackup/server/@transport").value_or("tcp");
-  std::string prefix, suffix;
-  if (transport == "unix") {
-    prefix = "nbd+unix:///";
-    suffix = "?socket=" + doc->String("/domainbackup/server/@socket").value_or("");
-  } else if (transport == "tcp") {
-    std::string host = doc->String("/domainbackup/server/@name").value_or("localhost");
-    if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    prefix = fmt::format("nbd://{}:{}/", host,
-                         doc->String("/domainbackup/server/@port").value_or("10809"));
-  } else {
-    return uris;
-  }
-  std::optional<std::vector<_xmlNode*>> disks =
-      doc->Nodes("/domainbackup/disks/disk[not(@backup='no')]");
-  if (!disks) return uris;
-  for (_xmlNode* disk : *disks) {
-    std::optional<std::string> name = doc->String("@exportname", disk);
-    if (!name) name = doc->String("@name", disk);
-    if (name) uris.push_back(prefix + *name + suffix);
+  Result<BackupSpec> spec = BackupSpec::FromXml(backup_xml);
+  if (!spec) return uris;
+  for (const BackupJobDisk& disk : DescribeBackupJob(std::move(*spec)).disks) {
+    if (!disk.nbd_uri.empty()) uris.push_back(disk.nbd_uri);
   }
   return uris;
 }

@@ -9,7 +9,7 @@
 #include "tools/cairn/command_table.hpp"
 #include "tools/cairn/dump_xml.hpp"
 #include "tools/cairn/local_files.hpp"
-#include "tools/cairn/xml_text.hpp"
+#include "cairn/checkpoint_spec.hpp"
 
 namespace cairn::cli {
 namespace {
@@ -97,7 +97,7 @@ bool RunCreate(Session& s, const ParsedCommand& cmd) {
 }
 
 // One --diskspec: "disk[,checkpoint=type][,bitmap=name]", ",," standing for a comma.
-std::optional<std::string> DiskspecXml(const std::string& spec) {
+std::optional<CheckpointDiskSpec> ParseDiskspec(const std::string& spec) {
   std::vector<std::string> fields(1);
   for (std::size_t i = 0; i < spec.size(); ++i) {
     if (spec[i] == ',' && i + 1 < spec.size() && spec[i + 1] == ',') {
@@ -109,20 +109,17 @@ std::optional<std::string> DiskspecXml(const std::string& spec) {
       fields.back() += spec[i];
     }
   }
-  std::optional<std::string> type, bitmap;
+  CheckpointDiskSpec disk{fields[0]};
   for (std::size_t i = 1; i < fields.size(); ++i) {
-    if (!type && fields[i].starts_with("checkpoint=")) {
-      type = fields[i].substr(11);
-    } else if (!bitmap && fields[i].starts_with("bitmap=")) {
-      bitmap = fields[i].substr(7);
+    if (!disk.checkpoint && fields[i].starts_with("checkpoint=")) {
+      disk.checkpoint = fields[i].substr(11);
+    } else if (!disk.bitmap && fields[i].starts_with("bitmap=")) {
+      disk.bitmap = fields[i].substr(7);
     } else {
       return std::nullopt;
     }
   }
-  std::string xml = "    <disk name='" + XmlEscape(fields[0]) + "'";
-  if (type) xml += " checkpoint='" + XmlEscape(*type) + "'";
-  if (bitmap) xml += " bitmap='" + XmlEscape(*bitmap) + "'";
-  return xml + "/>\n";
+  return disk;
 }
 
 bool RunCreateAs(Session& s, const ParsedCommand& cmd) {
@@ -130,26 +127,23 @@ bool RunCreateAs(Session& s, const ParsedCommand& cmd) {
   if (cmd.Has("quiesce")) flags |= CheckpointCreateFlags::kQuiesce;
   std::optional<Domain> dom = LookupDomain(s, cmd);
   if (!dom) return false;
-  std::optional<std::string> name, description;
-  if (!StringOption(s, cmd, "name", &name) || !StringOption(s, cmd, "description", &description)) {
+  CheckpointSpec spec;
+  if (!StringOption(s, cmd, "name", &spec.name) ||
+      !StringOption(s, cmd, "description", &spec.description)) {
     return false;
   }
-  std::string xml = "<domaincheckpoint>\n";
-  if (name) xml += "  <name>" + XmlEscape(*name) + "</name>\n";
-  if (description) xml += "  <description>" + XmlEscape(*description) + "</description>\n";
   if (cmd.Has("diskspec")) {
-    xml += "  <disks>\n";
-    for (const std::string& spec : cmd.Values("diskspec")) {
-      std::optional<std::string> disk = DiskspecXml(spec);
+    spec.disks.emplace();
+    for (const std::string& text : cmd.Values("diskspec")) {
+      std::optional<CheckpointDiskSpec> disk = ParseDiskspec(text);
       if (!disk) {
-        s.out().Error(fmt::format("unable to parse diskspec: {}", spec));
+        s.out().Error(fmt::format("unable to parse diskspec: {}", text));
         return false;
       }
-      xml += *disk;
+      spec.disks->push_back(std::move(*disk));
     }
-    xml += "  </disks>\n";
   }
-  xml += "</domaincheckpoint>\n";
+  const std::string xml = spec.ToXml();
   if (cmd.Has("print-xml")) {
     s.out().Print(xml + "\n");
     return true;

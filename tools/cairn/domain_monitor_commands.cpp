@@ -112,7 +112,28 @@ bool RunDominfo(Session& s, const ParsedCommand& cmd) {
     s.SetError(info.error());
   }
   out.Print(Line("Managed save:", "no"));  // Cairn never keeps a managed save image
-  return info.has_value();
+  const bool ok = info.has_value();
+  // As virsh: the security lines only where the driver has a security model (a driver that
+  // cannot tell is skipped), the label only where the domain has one.
+  Result<SecurityModel> model = s.connection().GetSecurityModel();
+  if (!model) {
+    if (model.error().code() == ErrorCode::kNoSupport) return ok;
+    s.SetError(model.error());
+    return false;
+  }
+  if (model->model.empty()) return ok;
+  out.Print(Line("Security model:", model->model));
+  out.Print(Line("Security DOI:", model->doi));
+  Result<SecurityLabel> label = dom->GetSecurityLabel();
+  if (!label) {
+    s.SetError(label.error());
+    return false;
+  }
+  if (!label->label.empty()) {
+    out.Print(Line("Security label:", fmt::format("{} ({})", label->label,
+                                                  label->enforcing ? "enforcing" : "permissive")));
+  }
+  return ok;
 }
 
 bool RunDomstate(Session& s, const ParsedCommand& cmd) {

@@ -81,7 +81,10 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "On the qemu driver a shut-off domain can be backed up too (libvirt refuses): a "
        "qemu-storage-daemon serves its images for the job's life, with the same XML, job "
        "statistics and end, and quits when the job ends. Until then the domain cannot be "
-       "started or undefined; domjobinfo and domjobabort work on it as on a running domain."},
+       "started or undefined; domjobinfo and domjobabort work on it as on a running domain. "
+       "--wait stays until the job ends; on a terminal it shows virsh's progress bar with "
+       "the bytes copied, the rate and the time left, and for a job of several disks a line "
+       "per disk under it; Ctrl-C aborts the job."},
       {"start",
        "Refused on the qemu driver while a backup job reads the shut-off domain's disks. "
        "On the qemu driver, each checkpoint whose bitmap can no longer serve an incremental "
@@ -99,12 +102,17 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "ROOT/checkpoints/NAME/."},
       {"shutdown",
        "Asks the guest to power off and returns. --mode takes acpi|agent|initctl|signal|"
-       "paravirt, several comma-separated. The qemu driver presses the ACPI power button "
-       "(QMP system_powerdown; the guest decides) and refuses agent alone; the test driver "
-       "powers off at once and accepts no mode, as libvirt's."},
+       "paravirt, several comma-separated. The qemu driver asks the guest agent (qemu-ga "
+       "guest-shutdown) or presses the ACPI power button (QMP system_powerdown; the guest "
+       "decides), by libvirt's rules: agent uses only the agent (refused without an agent "
+       "channel, or for a paused guest); without --mode the agent when the domain has a "
+       "channel, falling back to ACPI; acpi,agent the agent first. The test driver powers "
+       "off at once and accepts no mode, as libvirt's."},
       {"reboot",
        "On the test driver the domain keeps running (a paused one resumes). The qemu driver "
-       "does not offer reboot yet."},
+       "reboots through the guest agent (guest-shutdown mode reboot), with shutdown's mode "
+       "rules; ACPI reboot is refused naming --mode agent: libvirt's daemon resets the "
+       "guest when it powers off, and no Cairn process stays to do that."},
       {"suspend", "Stops the vCPUs (QMP stop); the domain is paused until resume."},
       {"resume",
        "Continues the vCPUs (QMP cont). A domain held paused by a backup begun with "
@@ -227,7 +235,8 @@ given twice, extra data, a missing value or required option), only that error is
 and none of them runs.
 After the error line for an unknown domain or checkpoint name, cairn adds a line
 "hint: did you mean 'NAME'?" when an existing name is close.
-\fBdominfo\fR prints no Security lines: Cairn has no security drivers.
+\fBdominfo\fR prints the driver's security model: on the qemu driver libvirt's "none"
+model (DOI 0, no label): Cairn confines no guest itself.
 Error and warning lines show at most 1024 bytes of a message, and control characters in
 it as \exNN.
 The qemu driver refuses at \fBdefine\fR every part of a domain definition it does not

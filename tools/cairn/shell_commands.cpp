@@ -7,7 +7,7 @@
 #include "tools/cairn/help_text.hpp"
 #include "tools/cairn/session.hpp"
 #include "tools/cairn/session_completion.hpp"
-#include "tools/cairn/xml_text.hpp"
+#include "cairn/xml_text.hpp"
 
 namespace cairn::cli {
 namespace {

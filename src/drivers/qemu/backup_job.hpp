@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cairn/job_stats.hpp"
+#include "cairn/backup_job_info.hpp"
 #include "drivers/qemu/backup_record.hpp"
 #include "drivers/qemu/domain_session.hpp"
 #include "qmp/qmp_client.hpp"
@@ -61,6 +62,9 @@ class BackupJob {
   Status Refresh();
   // The running job's statistics (after Refresh()).
   JobStats LiveStats() const;
+  // The running job as values, each disk with its progress (after Refresh(); defined in
+  // backup_job_description.cpp).
+  BackupJobInfo LiveInfo() const;
   // Cancels the running disks and waits (bounded) for QEMU to conclude them, then Refresh().
   Status Abort();
   Status RollBackStart();

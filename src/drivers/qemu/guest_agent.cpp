@@ -159,6 +159,23 @@ Result<nlohmann::json> GuestAgent::Execute(std::string_view command,
   }
 }
 
+Status GuestAgent::ExecuteUnanswered(std::string_view command, const nlohmann::json& arguments,
+                                     std::chrono::milliseconds error_window) {
+  if (!fd_) return NotResponding("QEMU guest agent is not connected");
+  try {
+    nlohmann::json message = {{"execute", command}};
+    if (!arguments.is_null()) message["arguments"] = arguments;
+    if (Status ok = Send(message, error_window); !ok) return ok;
+    Result<nlohmann::json> reply = ReadReply(command, error_window, nullptr);
+    if (reply) return {};  // an unexpected success reply is still success
+    // Silence and a channel the guest closed by going down both mean it took the command.
+    if (reply.error().code() == ErrorCode::kAgentUnresponsive) return {};
+    return std::unexpected(reply.error());
+  } catch (const std::exception& e) {
+    return Malformed(command, fmt::format("a reply that could not be read ({})", e.what()));
+  }
+}
+
 Result<std::int64_t> GuestAgent::ExecuteForCount(std::string_view command,
                                                  std::chrono::milliseconds timeout) {
   Result<nlohmann::json> r = Execute(command, timeout);

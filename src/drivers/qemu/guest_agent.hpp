@@ -1,5 +1,6 @@
 // GuestAgent: a client of the QEMU guest agent (qemu-ga) on the domain's virtio-serial
-// channel "org.qemu.guest_agent.0", for quiescing guest filesystems around a checkpoint.
+// channel "org.qemu.guest_agent.0", for quiescing guest filesystems around a checkpoint and
+// for shutdown / reboot through the guest (guest-shutdown).
 // Every session starts with guest-sync, so replies left over from an earlier client are
 // never taken for ours. FrozenGuest thaws in its destructor: whatever fails after a freeze,
 // the guest's filesystems are thawed before the call returns.
@@ -48,6 +49,14 @@ class GuestAgent {
   // number of filesystems); any other reply is VIR_ERR_INTERNAL_ERROR naming the command.
   Result<std::int64_t> ExecuteForCount(std::string_view command,
                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // Runs a command qemu-ga answers only when it fails (guest-shutdown: its success reply
+  // never comes, the guest is going down). Waits `error_window` for an error reply; silence
+  // or the channel closing (the guest powered off) is success.
+  // Errors: an error reply as Execute(); a command the agent does not take within
+  // `error_window` is VIR_ERR_AGENT_UNRESPONSIVE.
+  Status ExecuteUnanswered(std::string_view command, const nlohmann::json& arguments,
+                           std::chrono::milliseconds error_window = std::chrono::seconds(2));
 
  private:
   explicit GuestAgent(util::UniqueFd fd) : fd_(std::move(fd)) {}

@@ -148,6 +148,13 @@ Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEv
   return std::unique_ptr<driver::JobEventSubscription>(std::move(*source));
 }
 
+Result<BackupJobInfo> QemuDriver::GetBackupJobInfo(const driver::DomainRef& ref) {
+  return WithRefreshedJob(layout_, ref, read_only_, [](BackupJob& job) -> Result<BackupJobInfo> {
+    if (!job.active()) return std::unexpected(NoBackupJob());
+    return job.LiveInfo();
+  });
+}
+
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
   Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
   if (!s) return std::unexpected(s.error());

@@ -170,6 +170,15 @@ Result<std::string> QemuDriver::DomainGetOsType(const driver::DomainRef& ref) {
   return std::string("hvm");
 }
 
+// No security driver: what libvirt's "none" driver reports (it labels nothing).
+Result<SecurityModel> QemuDriver::GetSecurityModel() { return SecurityModel{"none", "0"}; }
+
+Result<SecurityLabel> QemuDriver::DomainGetSecurityLabel(const driver::DomainRef& ref) {
+  Result<DomainRecord> rec = LoadDomain(layout_, ref);
+  if (!rec) return std::unexpected(rec.error());
+  return SecurityLabel{};
+}
+
 Result<unsigned long> QemuDriver::HypervisorVersion() {
   return QemuBinaryVersion(kDefaultEmulator);
 }

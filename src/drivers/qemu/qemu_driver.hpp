@@ -44,10 +44,13 @@ class QemuDriver : public driver::Driver {
   Status DestroyDomain(const driver::DomainRef& dom, unsigned flags) override;
   // Lifecycle (qemu_lifecycle.cpp): system_powerdown, stop, cont.
   Status ShutdownDomain(const driver::DomainRef& dom, unsigned flags) override;
+  Status RebootDomain(const driver::DomainRef& dom, unsigned flags) override;
   Status SuspendDomain(const driver::DomainRef& dom) override;
   Status ResumeDomain(const driver::DomainRef& dom) override;
   // The definition's <os><type> ("hvm" when absent, as libvirt defaults it).
   Result<std::string> DomainGetOsType(const driver::DomainRef& dom) override;
+  Result<SecurityModel> GetSecurityModel() override;
+  Result<SecurityLabel> DomainGetSecurityLabel(const driver::DomainRef& dom) override;
   // The default emulator's version (qemu_version.hpp).
   Result<unsigned long> HypervisorVersion() override;
 
@@ -79,6 +82,7 @@ class QemuDriver : public driver::Driver {
   // The domain's recently ended jobs, oldest first (as GetJobStats(kCompleted) gave each),
   // after bringing the running one up to date: what the job-event source reports from.
   Result<std::vector<JobStats>> EndedJobs(const driver::DomainRef& dom);
+  Result<BackupJobInfo> GetBackupJobInfo(const driver::DomainRef& dom) override;
   Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const driver::DomainRef& dom,
                                                                     std::string_view name) override;
   Result<std::vector<CheckpointBitmapReport>> CheckAllCheckpointBitmaps(

@@ -1,13 +1,18 @@
-// QemuDriver's lifecycle calls on a running QEMU, each one QMP command under the domain's
-// lock: shutdown (ACPI power button: system_powerdown), suspend (stop), resume (cont).
-// The guest agent's guest-shutdown and reboot are not offered by this driver yet: they fail
-// with VIR_ERR_ARGUMENT_UNSUPPORTED / VIR_ERR_NO_SUPPORT naming what was asked.
+// QemuDriver's lifecycle calls on a running QEMU, each under the domain's lock: shutdown and
+// reboot (the guest agent's guest-shutdown, or the ACPI power button: system_powerdown),
+// suspend (stop), resume (cont). Modes follow libvirt's qemuDomainShutdownFlags /
+// qemuDomainReboot: an explicit mode is honoured or fails; no mode prefers the agent when the
+// domain has one and falls back to ACPI. ACPI reboot is refused (VIR_ERR_ARGUMENT_UNSUPPORTED):
+// libvirt turns the guest's ACPI power-off into a reset from its daemon when QEMU reports
+// it, and Cairn has no process watching the guest after the call returns.
 // Resume of a domain held paused by a backup's PRESERVE_SHUTDOWN_DOMAIN whose guest has
 // already shut down (QEMU status "shutdown") cannot continue the vCPUs: the shutdown ends
 // with the backup job, so resume says so (VIR_ERR_OPERATION_INVALID) and changes nothing.
 #include <fmt/format.h>
 
 #include "drivers/qemu/domain_session.hpp"
+#include "drivers/qemu/guest_agent.hpp"
+#include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "qmp/qmp_client.hpp"
 #include "qmp/qmp_commands.hpp"
@@ -46,17 +51,59 @@ Status Run(qmp::QmpClient& qmp, std::string_view command) {
   return {};
 }
 
+// guest-shutdown in `mode` ("powerdown" or "reboot"), with libvirt's errors when the agent
+// cannot be used (qemuDomainAgentAvailable).
+Status AgentShutdown(RunningDomain& dom, const StateLayout& layout, std::string_view mode) {
+  const std::string socket = AgentSocketPath(dom.session.domain().def, layout);
+  if (socket.empty()) {
+    return Fail(ErrorCode::kArgumentUnsupported, kErr, "QEMU guest agent is not configured");
+  }
+  Result<qmp::VmStatus> status = qmp::QueryStatus(dom.qmp);
+  if (!status) return std::unexpected(status.error());
+  if (status->status != "running") {
+    return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
+  }
+  Result<GuestAgent> agent = GuestAgent::Connect(socket);
+  if (!agent) return std::unexpected(agent.error());
+  return agent->ExecuteUnanswered("guest-shutdown", {{"mode", std::string(mode)}});
+}
+
+// libvirt's choice of mode: the agent when asked for, or with no mode when the domain has
+// one; ACPI when asked for, with no mode and no agent, or after the agent failed when ACPI
+// was asked for too or no mode was given. When both fail, the agent's error is the one that
+// says what went wrong with the mode the caller preferred.
+template <typename Acpi>
+Status ShutdownOrReboot(const StateLayout& layout, const driver::DomainRef& ref, unsigned flags,
+                        std::string_view agent_mode, Acpi acpi) {
+  Result<RunningDomain> dom = OpenRunning(layout, ref);
+  if (!dom) return std::unexpected(dom.error());
+  const bool agent_requested = (flags & kGuestAgent) != 0;
+  const bool acpi_requested = (flags & kAcpiPowerBtn) != 0;
+  const bool use_agent =
+      agent_requested || (flags == 0 && !AgentSocketPath(dom->session.domain().def, layout).empty());
+  if (!use_agent) return acpi(*dom);
+  Status by_agent = AgentShutdown(*dom, layout, agent_mode);
+  if (by_agent || !(acpi_requested || flags == 0)) return by_agent;
+  Status by_acpi = acpi(*dom);
+  if (!by_acpi && by_acpi.error().code() == ErrorCode::kArgumentUnsupported) return by_agent;
+  return by_acpi;
+}
+
 }  // namespace
 
 Status QemuDriver::ShutdownDomain(const driver::DomainRef& ref, unsigned flags) {
-  // Several modes: any one of them, as libvirt tries them; here ACPI.
-  if ((flags & kGuestAgent) && !(flags & kAcpiPowerBtn)) {
+  return ShutdownOrReboot(layout_, ref, flags, "powerdown",
+                          [](RunningDomain& dom) { return Run(dom.qmp, "system_powerdown"); });
+}
+
+Status QemuDriver::RebootDomain(const driver::DomainRef& ref, unsigned flags) {
+  return ShutdownOrReboot(layout_, ref, flags, "reboot", [&](RunningDomain&) -> Status {
     return Fail(ErrorCode::kArgumentUnsupported, kErr,
-                fmt::format("shutdown mode 'agent' is not supported for domain '{}'", ref.name));
-  }
-  Result<RunningDomain> dom = OpenRunning(layout_, ref);
-  if (!dom) return std::unexpected(dom.error());
-  return Run(dom->qmp, "system_powerdown");
+                fmt::format("reboot mode 'acpi' is not supported for domain '{}': no process "
+                            "stays to reset the guest after its ACPI power-off; reboot it "
+                            "through the guest agent (--mode agent)",
+                            ref.name));
+  });
 }
 
 Status QemuDriver::SuspendDomain(const driver::DomainRef& ref) {

@@ -244,6 +244,17 @@ class RemoteDriver : public driver::Driver {
   Result<std::string> DomainGetOsType(const DomainRef& dom) override {
     return Str(Call<StringRet>(RemoteProc::kDomainGetOsType, DomainArgs{Handle(dom)}));
   }
+  Result<SecurityModel> GetSecurityModel() override {
+    auto m = Call<NodeGetSecurityModelRet>(RemoteProc::kNodeGetSecurityModel, VoidArgs{});
+    if (!m) return std::unexpected(m.error());
+    return SecurityModel{CharArrayText(m->model), CharArrayText(m->doi)};
+  }
+  Result<SecurityLabel> DomainGetSecurityLabel(const DomainRef& dom) override {
+    auto l = Call<DomainGetSecurityLabelRet>(RemoteProc::kDomainGetSecurityLabel,
+                                             DomainArgs{Handle(dom)});
+    if (!l) return std::unexpected(l.error());
+    return SecurityLabel{CharArrayText(l->label), l->enforcing != 0};
+  }
   Result<unsigned long> HypervisorVersion() override {
     auto v = Call<HyperRet>(RemoteProc::kConnectGetVersion, VoidArgs{});
     if (!v) return std::unexpected(v.error());

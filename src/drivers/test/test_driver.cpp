@@ -266,4 +266,17 @@ Result<std::string> TestDriver::DomainGetOsType(const driver::DomainRef& ref) {
   return std::string("linux");  // libvirt's testDomainGetOSType, whatever the XML says
 }
 
+// libvirt's test driver has a security model of its own, and labels every running domain.
+Result<SecurityModel> TestDriver::GetSecurityModel() {
+  return SecurityModel{"testSecurity", ""};
+}
+
+Result<SecurityLabel> TestDriver::DomainGetSecurityLabel(const driver::DomainRef& ref) {
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0) return SecurityLabel{};
+  return SecurityLabel{"libvirt-test", true};
+}
+
 }  // namespace cairn::drivers::test

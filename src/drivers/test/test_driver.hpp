@@ -55,6 +55,8 @@ class TestDriver : public driver::Driver {
   Status SuspendDomain(const driver::DomainRef& dom) override;
   Status ResumeDomain(const driver::DomainRef& dom) override;
   Result<std::string> DomainGetOsType(const driver::DomainRef& dom) override;
+  Result<SecurityModel> GetSecurityModel() override;
+  Result<SecurityLabel> DomainGetSecurityLabel(const driver::DomainRef& dom) override;
   Result<unsigned long> HypervisorVersion() override { return 2; }  // libvirt's "0.0.2"
 
   Result<std::string> CheckpointCreateXml(const driver::DomainRef& dom, std::string_view xml,

@@ -203,5 +203,48 @@ TEST(GuestAgent, ExplicitThawReportsAHostileReply) {
   EXPECT_EQ(thawed.error().code(), ErrorCode::kInternalError);
 }
 
+// guest-shutdown: qemu-ga answers only a failure; silence or a closed channel is success.
+Status RunUnanswered(std::vector<FakeAgent::Reply> replies) {
+  FakeAgent peer(std::move(replies));
+  Result<GuestAgent> agent = GuestAgent::Connect(peer.path(), 2s);
+  if (!agent) return std::unexpected(agent.error());
+  return agent->ExecuteUnanswered("guest-shutdown", {{"mode", "reboot"}}, 200ms);
+}
+
+TEST(GuestAgent, UnansweredCommandSucceedsOnSilence) {
+  EXPECT_TRUE(RunUnanswered({FakeAgent::Silence()}));
+}
+
+TEST(GuestAgent, UnansweredCommandSucceedsWhenTheGuestGoesAway) {
+  EXPECT_TRUE(RunUnanswered({[](int fd) { ::shutdown(fd, SHUT_RDWR); }}));
+}
+
+TEST(GuestAgent, UnansweredCommandReportsTheGuestsError) {
+  Status s = RunUnanswered(
+      {FakeAgent::Line(R"({"error": {"class": "GenericError", "desc": "child process has failed to shutdown"}})")});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kInternalError);
+  EXPECT_EQ(s.error().detail(),
+            "unable to execute QEMU agent command 'guest-shutdown': child process has failed to "
+            "shutdown");
+}
+
+TEST(GuestAgent, UnansweredCommandRefusesAHostileError) {
+  Status s = RunUnanswered({FakeAgent::Line(R"({"error": {"desc": 5}})")});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kInternalError);
+}
+
+TEST(GuestAgent, UnansweredCommandIsSentOnceAfterTheSync) {
+  FakeAgent peer({FakeAgent::Silence()});
+  {
+    Result<GuestAgent> agent = GuestAgent::Connect(peer.path(), 2s);
+    ASSERT_TRUE(agent);
+    ASSERT_TRUE(agent->ExecuteUnanswered("guest-shutdown", {{"mode", "powerdown"}}, 100ms));
+  }  // the channel closes
+  peer.Join();
+  EXPECT_EQ(peer.commands_seen(), (std::vector<std::string>{"guest-sync", "guest-shutdown"}));
+}
+
 }  // namespace
 }  // namespace cairn::drivers::qemu

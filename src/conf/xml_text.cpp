@@ -1,10 +1,11 @@
 // XmlEscape: virBufferEscapeString's escaping.
-#include "tools/cairn/xml_text.hpp"
+#include "cairn/xml_text.hpp"
 
-namespace cairn::cli {
+namespace cairn {
 
 std::string XmlEscape(std::string_view text) {
   std::string out;
+  out.reserve(text.size());
   for (char c : text) {
     switch (c) {
       case '<':
@@ -31,4 +32,4 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
-}  // namespace cairn::cli
+}  // namespace cairn

@@ -1,0 +1,116 @@
+// Shutdown and reboot of the real test guest through its qemu-ga (guest-shutdown), through
+// Cairn's public API on qemu:///embed, with libvirt's mode rules: the agent when asked for
+// or (no mode) when the domain has one; ACPI reboot refused, naming the agent way out; the
+// agent refused for a paused guest. The guest's /sbin/shutdown powers off or reboots at once.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "cairn/cairn.hpp"
+#include "guest_domain.hpp"
+
+namespace cairn::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class GuestLifecycle : public GuestDomainTest {
+ protected:
+  // Whether the domain reached `state` within `timeout`.
+  bool WaitForState(DomainState state, std::chrono::seconds timeout = 60s) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto dom = Open().LookupDomainByName("g1");
+      if (dom) {
+        auto info = dom->GetInfo();
+        if (info && info->state == state) return true;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+  // Reconnects to the console (a fresh client: QEMU serves one at a time) until the guest
+  // answers from a boot other than `before`; returns that boot's id (`before` after 120 s).
+  std::string WaitForNewBoot(const std::string& before) {
+    const auto deadline = std::chrono::steady_clock::now() + 120s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      console_.reset();
+      auto console = GuestConsole::Connect(Path("console.sock"), 30s);
+      if (console) {
+        console_.emplace(std::move(*console));
+        auto id = console_->Run("cat /proc/sys/kernel/random/boot_id", 10s);
+        if (id && *id != before) return *id;
+      }
+      std::this_thread::sleep_for(500ms);
+    }
+    return before;
+  }
+
+  // The guest kernel's boot id: a new one after every boot.
+  std::string BootId() {
+    auto id = console_->Run("cat /proc/sys/kernel/random/boot_id");
+    EXPECT_TRUE(id) << id.error().Text();
+    return id ? *id : "";
+  }
+};
+
+TEST_F(GuestLifecycle, AgentShutdownPowersTheGuestOff) {
+  ASSERT_TRUE(Dom().Shutdown(ShutdownFlags::kGuestAgent));
+  EXPECT_TRUE(WaitForState(DomainState::kShutoff));
+}
+
+TEST_F(GuestLifecycle, ShutdownWithoutModeUsesTheAgentTheDomainHas) {
+  // The guest ignores the ACPI power button (nothing listens for it): only the agent can
+  // have powered it off.
+  ASSERT_TRUE(Dom().Shutdown());
+  EXPECT_TRUE(WaitForState(DomainState::kShutoff));
+}
+
+TEST_F(GuestLifecycle, AgentRebootRestartsTheGuestInTheSameQemu) {
+  const std::string before = BootId();
+  const int id = Dom().id();
+  ASSERT_TRUE(Dom().Reboot(RebootFlags::kGuestAgent));
+  EXPECT_NE(WaitForNewBoot(before), before);
+  EXPECT_EQ(Dom().id(), id);  // the same QEMU: the guest reset, the domain never stopped
+  auto info = Dom().GetInfo();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->state, DomainState::kRunning);
+}
+
+TEST_F(GuestLifecycle, RebootWithoutModeUsesTheAgent) {
+  const std::string before = BootId();
+  ASSERT_TRUE(Dom().Reboot());
+  EXPECT_NE(WaitForNewBoot(before), before);
+}
+
+TEST_F(GuestLifecycle, AcpiRebootIsRefusedAndTheGuestRunsOn) {
+  const std::string before = BootId();
+  Status ok = Dom().Reboot(RebootFlags::kAcpiPowerBtn);
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().code(), ErrorCode::kArgumentUnsupported);
+  EXPECT_NE(ok.error().detail().find("--mode agent"), std::string::npos) << ok.error().Text();
+  EXPECT_EQ(BootId(), before);
+}
+
+TEST_F(GuestLifecycle, AcpiOrAgentRebootTakesTheAgent) {
+  // Several modes: any of them, in libvirt's order (the agent first).
+  const std::string before = BootId();
+  ASSERT_TRUE(Dom().Reboot(RebootFlags::kAcpiPowerBtn | RebootFlags::kGuestAgent));
+  EXPECT_NE(WaitForNewBoot(before), before);
+}
+
+TEST_F(GuestLifecycle, AgentModeOnAPausedGuestIsRefused) {
+  ASSERT_TRUE(Dom().Suspend());
+  Status ok = Dom().Shutdown(ShutdownFlags::kGuestAgent);
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(ok.error().detail(), "domain is not running");
+  ASSERT_TRUE(Dom().Resume());
+  EXPECT_TRUE(console_->Run("true"));
+}
+
+}  // namespace
+}  // namespace cairn::test
