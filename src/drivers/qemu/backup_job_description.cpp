@@ -1,11 +1,11 @@
-// BackupTracker::LiveInfo: the job's record as public values (BackupJobInfo), with each
+// BackupJob::LiveInfo: the job's record as public values (BackupJobInfo), with each
 // disk's progress from QEMU's job (query-jobs: one QEMU job per disk, progress in bytes).
 #include "conf/backup_spec_conversion.hpp"
-#include "drivers/qemu/backup_tracker.hpp"
+#include "drivers/qemu/backup_job.hpp"
 
 namespace cairn::drivers::qemu {
 
-BackupJobInfo BackupTracker::LiveInfo() const {
+BackupJobInfo BackupJob::LiveInfo() const {
   if (!record_) return {};
   const BackupRecord& r = *record_;
   BackupJobInfo info = DescribeBackupJob(conf::ToBackupSpec(r.def));
