@@ -23,6 +23,8 @@ namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr unsigned kAcpiPowerBtn = 1u << 0, kGuestAgent = 1u << 1;
+// How long guest-shutdown waits for QEMU to report the guest's power-off or reset.
+constexpr std::chrono::seconds kAgentShutdownWait{15};
 
 // The domain's monitor, with the domain locked for the call; fails for a shut-off domain.
 struct RunningDomain {
@@ -62,7 +64,16 @@ Status AgentShutdown(RunningDomain& dom, const StateLayout& layout, std::string_
   }
   Result<GuestAgent> agent = GuestAgent::Connect(socket);
   if (!agent) return std::unexpected(agent.error());
-  return agent->ExecuteUnanswered("guest-shutdown", {{"mode", std::string(mode)}});
+  Status sent = agent->ExecuteUnanswered("guest-shutdown", {{"mode", std::string(mode)}});
+  if (!sent) return sent;
+  // As libvirt, wait (bounded) for QEMU to see the guest go down or reset, with the agent's
+  // channel still open: QEMU drops what the guest has not read yet once the host side
+  // closes. A guest slower than that is still going down: not an error.
+  (void)dom.qmp.WaitForEvent(
+      "SHUTDOWN or RESET",
+      [](const qmp::Event& e) { return e.name == "SHUTDOWN" || e.name == "RESET"; },
+      kAgentShutdownWait);
+  return {};
 }
 
 // libvirt's choice of mode: the agent when asked for, or with no mode when the domain has
