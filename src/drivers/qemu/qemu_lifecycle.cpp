@@ -26,6 +26,8 @@ constexpr unsigned kAcpiPowerBtn = Bits(ShutdownFlags::kAcpiPowerBtn),
                    kGuestAgent = Bits(ShutdownFlags::kGuestAgent);
 static_assert(kAcpiPowerBtn == Bits(RebootFlags::kAcpiPowerBtn) &&
               kGuestAgent == Bits(RebootFlags::kGuestAgent));
+// How long guest-shutdown waits for QEMU to report the guest's power-off or reset.
+constexpr std::chrono::seconds kAgentShutdownWait{15};
 
 // The domain's session (locked for the call) and the monitor it lends; fails for a shut-off
 // domain. The monitor lives apart from the session, so `qmp` stays valid as it moves.
@@ -65,7 +67,16 @@ Status AgentShutdown(RunningDomain& dom, const StateLayout& layout, std::string_
   }
   Result<GuestAgent> agent = GuestAgent::Connect(socket);
   if (!agent) return std::unexpected(agent.error());
-  return agent->ExecuteUnanswered("guest-shutdown", {{"mode", std::string(mode)}});
+  Status sent = agent->ExecuteUnanswered("guest-shutdown", {{"mode", std::string(mode)}});
+  if (!sent) return sent;
+  // As libvirt, wait (bounded) for QEMU to see the guest go down or reset, with the agent's
+  // channel still open: QEMU drops what the guest has not read yet once the host side
+  // closes. A guest slower than that is still going down: not an error.
+  (void)dom.qmp.WaitForEvent(
+      "SHUTDOWN or RESET",
+      [](const qmp::Event& e) { return e.name == "SHUTDOWN" || e.name == "RESET"; },
+      kAgentShutdownWait);
+  return {};
 }
 
 // libvirt's choice of mode: the agent when asked for, or with no mode when the domain has
