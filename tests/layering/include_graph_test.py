@@ -13,6 +13,8 @@ from pathlib import Path
 PUBLIC_VALUES = {
     "cairn/checkpoint_bitmaps.hpp", "cairn/domain_info.hpp", "cairn/error.hpp",
     "cairn/flags.hpp", "cairn/job_stats.hpp", "cairn/version.hpp",
+    "cairn/backup_job_info.hpp", "cairn/backup_spec.hpp", "cairn/checkpoint_spec.hpp",
+    "cairn/security.hpp", "cairn/xml_text.hpp",
 }
 # include/cairn: the handles of the public C++ API (Connection, Domain, Checkpoint, events).
 PUBLIC_HANDLES = {

@@ -10,6 +10,7 @@
 
 #include "cairn/cairn.hpp"
 #include "guest_domain.hpp"
+#include "qmp/qmp_client.hpp"
 
 namespace cairn::test {
 namespace {
@@ -32,19 +33,25 @@ class GuestLifecycle : public GuestDomainTest {
     return false;
   }
 
-  // Connects to the console afresh (QEMU serves one client at a time) once the guest has
-  // rebooted, and returns the boot id it answers with (`before` if it never answers). One
-  // patient connection: the probes of a client that gives up mid-boot are typed into the
-  // new guest's console and can leave its shell stuck.
-  std::string WaitForNewBoot(const std::string& before) {
-    console_.reset();
-    auto console = GuestConsole::Connect(Path("console.sock"), 180s);
-    EXPECT_TRUE(console) << console.error().Text();
-    if (!console) return before;
-    console_.emplace(std::move(*console));
-    auto id = console_->Run("cat /proc/sys/kernel/random/boot_id", 30s);
-    EXPECT_TRUE(id) << id.error().Text();
-    return id ? *id : before;
+  // QEMU's own record of the reboot: the guest-initiated RESET event on the domain's event
+  // monitor (run/g1/events.sock, which only Cairn's job-event source uses, and not while no
+  // job runs). Connected before the reboot is asked for, so the event cannot be missed.
+  qmp::QmpClient WatchEvents() {
+    auto qmp = qmp::QmpClient::Connect(Path("root/run/g1/events.sock"));
+    EXPECT_TRUE(qmp) << qmp.error().Text();
+    return std::move(*qmp);
+  }
+
+  // Whether the guest reset itself (a reboot from inside, not a reset by Cairn or QEMU) within
+  // `timeout`, in the same QEMU, and the domain still runs.
+  void ExpectGuestRebooted(qmp::QmpClient& events, int id, std::chrono::seconds timeout = 120s) {
+    auto reset = events.WaitForEvent("RESET", timeout);
+    ASSERT_TRUE(reset) << reset.error().Text();
+    EXPECT_EQ(reset->data.value("guest", false), true) << reset->data.dump();
+    EXPECT_EQ(Dom().id(), id);  // the same QEMU: the guest reset, the domain never stopped
+    auto info = Dom().GetInfo();
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->state, DomainState::kRunning);
   }
 
   // The guest kernel's boot id: a new one after every boot.
@@ -67,29 +74,18 @@ TEST_F(GuestLifecycle, ShutdownWithoutModeUsesTheAgentTheDomainHas) {
   EXPECT_TRUE(WaitForState(DomainState::kShutoff));
 }
 
-// DISABLED_: the guest reboots (its console shows the new boot's shell coming up), but
-// GuestConsole::Connect after a reboot sometimes never gets the new shell's answer (about one
-// run in four under load), so the boot-id check is flaky. Run them with
-// --gtest_also_run_disabled_tests; they passed 10 of 13 runs, every failure being that one.
-TEST_F(GuestLifecycle, DISABLED_AgentRebootRestartsTheGuestInTheSameQemu) {
-  const std::string before = BootId();
+TEST_F(GuestLifecycle, AgentRebootRestartsTheGuestInTheSameQemu) {
+  qmp::QmpClient events = WatchEvents();
   const int id = Dom().id();
   ASSERT_TRUE(Dom().Reboot(RebootFlags::kGuestAgent));
-  EXPECT_NE(WaitForNewBoot(before), before);
-  EXPECT_EQ(Dom().id(), id);  // the same QEMU: the guest reset, the domain never stopped
-  auto info = Dom().GetInfo();
-  ASSERT_TRUE(info);
-  EXPECT_EQ(info->state, DomainState::kRunning);
+  ExpectGuestRebooted(events, id);
 }
 
-// DISABLED_: the guest reboots (its console shows the new boot's shell coming up), but
-// GuestConsole::Connect after a reboot sometimes never gets the new shell's answer (about one
-// run in four under load), so the boot-id check is flaky. Run them with
-// --gtest_also_run_disabled_tests; they passed 10 of 13 runs, every failure being that one.
-TEST_F(GuestLifecycle, DISABLED_RebootWithoutModeUsesTheAgent) {
-  const std::string before = BootId();
+TEST_F(GuestLifecycle, RebootWithoutModeUsesTheAgent) {
+  qmp::QmpClient events = WatchEvents();
+  const int id = Dom().id();
   ASSERT_TRUE(Dom().Reboot());
-  EXPECT_NE(WaitForNewBoot(before), before);
+  ExpectGuestRebooted(events, id);
 }
 
 TEST_F(GuestLifecycle, AcpiRebootIsRefusedAndTheGuestRunsOn) {
@@ -101,15 +97,12 @@ TEST_F(GuestLifecycle, AcpiRebootIsRefusedAndTheGuestRunsOn) {
   EXPECT_EQ(BootId(), before);
 }
 
-// DISABLED_: the guest reboots (its console shows the new boot's shell coming up), but
-// GuestConsole::Connect after a reboot sometimes never gets the new shell's answer (about one
-// run in four under load), so the boot-id check is flaky. Run them with
-// --gtest_also_run_disabled_tests; they passed 10 of 13 runs, every failure being that one.
-TEST_F(GuestLifecycle, DISABLED_AcpiOrAgentRebootTakesTheAgent) {
+TEST_F(GuestLifecycle, AcpiOrAgentRebootTakesTheAgent) {
   // Several modes: any of them, in libvirt's order (the agent first).
-  const std::string before = BootId();
+  qmp::QmpClient events = WatchEvents();
+  const int id = Dom().id();
   ASSERT_TRUE(Dom().Reboot(RebootFlags::kAcpiPowerBtn | RebootFlags::kGuestAgent));
-  EXPECT_NE(WaitForNewBoot(before), before);
+  ExpectGuestRebooted(events, id);
 }
 
 TEST_F(GuestLifecycle, AgentModeOnAPausedGuestIsRefused) {
