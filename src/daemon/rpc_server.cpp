@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/unix_socket.hpp"
+
 namespace cairn::daemon {
 namespace {
 
@@ -22,27 +24,22 @@ std::unexpected<Error> SystemError(std::string what) {
 }
 
 // Whether something accepts connections on the unix socket at `path`.
-bool SomeoneListens(const sockaddr_un& addr) {
-  util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  return fd && ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
-}
+bool SomeoneListens(const std::string& path) { return util::ConnectUnixSocket(path).has_value(); }
 
 Result<util::UniqueFd> ListenAt(const std::filesystem::path& path, unsigned mode) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
   const std::string p = path.string();
-  if (p.size() >= sizeof addr.sun_path) {
+  std::optional<sockaddr_un> addr = util::UnixSocketAddress(p);
+  if (!addr) {
     return Fail(ErrorCode::kInvalidArg, ErrorDomain::kRpc,
                 fmt::format("socket path '{}' is too long", p));
   }
-  std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
   struct stat st;
   if (::lstat(p.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
       return Fail(ErrorCode::kOperationInvalid, ErrorDomain::kRpc,
                   fmt::format("'{}' exists and is not a socket", p));
     }
-    if (SomeoneListens(addr)) {
+    if (SomeoneListens(p)) {
       return Fail(ErrorCode::kOperationInvalid, ErrorDomain::kRpc,
                   fmt::format("another daemon listens on '{}'", p));
     }
@@ -50,7 +47,7 @@ Result<util::UniqueFd> ListenAt(const std::filesystem::path& path, unsigned mode
   }
   util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return SystemError("cannot create socket");
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) != 0) {
     return SystemError(fmt::format("cannot bind '{}'", p));
   }
   if (::chmod(p.c_str(), mode) != 0) return SystemError(fmt::format("cannot chmod '{}'", p));

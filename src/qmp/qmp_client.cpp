@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +11,8 @@
 #include <cstring>
 #include <thread>
 #include <utility>
+
+#include "util/unix_socket.hpp"
 
 namespace cairn::qmp {
 namespace {
@@ -98,20 +99,16 @@ Result<QmpClient> QmpClient::Connect(const std::filesystem::path& socket_path,
                                      std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   const std::string& path = socket_path.native();
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(address.sun_path)) {
+  if (!util::UnixSocketAddress(path)) {
     return Fail(ErrorCode::kInternalError, ErrorDomain::kQemu,
                 fmt::format("QMP socket path '{}' is too long for a unix socket", path));
   }
-  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
 
   auto retry_delay = std::chrono::milliseconds(1);
   while (true) {
-    util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd) return SystemError("cannot create a socket for QMP", errno);
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
-      QmpClient client(std::move(fd), socket_path);
+    std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(path, /*nonblocking=*/true);
+    if (fd) {
+      QmpClient client(std::move(*fd), socket_path);
       if (Status greeted = client.ReadGreeting(deadline, timeout); !greeted) {
         return std::unexpected(greeted.error());
       }
@@ -123,7 +120,7 @@ Result<QmpClient> QmpClient::Connect(const std::filesystem::path& socket_path,
       return client;
     }
     // Not there yet (QEMU still starting) or a full backlog: both pass with time.
-    const int err = errno;
+    const int err = fd.error();
     if (err != ENOENT && err != ECONNREFUSED && err != EAGAIN && err != EINTR) {
       return SystemError(fmt::format("cannot connect to QMP socket '{}'", path), err);
     }

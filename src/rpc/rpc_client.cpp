@@ -2,32 +2,30 @@
 #include "rpc/rpc_client.hpp"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "util/unix_socket.hpp"
+
 namespace cairn::rpc {
 
 Result<std::unique_ptr<RpcClient>> RpcClient::ConnectUnix(const std::string& socket_path,
                                                           EventHandler on_event) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof addr.sun_path) {
+  std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(socket_path);
+  if (!fd && fd.error() == ENAMETOOLONG) {
     return Fail(ErrorCode::kInvalidArg, ErrorDomain::kRpc,
                 fmt::format("socket path '{}' is too long", socket_path));
   }
-  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-  util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd || ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+  if (!fd) {
     // libvirt's wording for the same failure.
     return Fail(ErrorCode::kSystemError, ErrorDomain::kRpc,
                 fmt::format("Failed to connect socket to '{}': {}", socket_path,
-                            std::strerror(errno)));
+                            std::strerror(fd.error())));
   }
-  return Adopt(std::move(fd), std::move(on_event));
+  return Adopt(std::move(*fd), std::move(on_event));
 }
 
 Result<std::unique_ptr<RpcClient>> RpcClient::Adopt(util::UniqueFd socket,

@@ -4,13 +4,14 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <cstring>
 #include <random>
+
+#include "util/unix_socket.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -35,19 +36,12 @@ int MillisecondsLeft(Clock::time_point deadline) {
 
 Result<GuestAgent> GuestAgent::Connect(const std::filesystem::path& socket,
                                        std::chrono::milliseconds timeout) {
-  util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return NotResponding(fmt::format("cannot create socket: {}", std::strerror(errno)));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::string path = socket.string();
-  if (path.size() >= sizeof(addr.sun_path)) {
-    return NotResponding(fmt::format("agent socket path '{}' is too long", path));
+  std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(socket.string());
+  if (!fd && fd.error() == ENAMETOOLONG) {
+    return NotResponding(fmt::format("agent socket path '{}' is too long", socket.string()));
   }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    return NotResponding("QEMU guest agent is not connected");
-  }
-  GuestAgent agent(std::move(fd));
+  if (!fd) return NotResponding("QEMU guest agent is not connected");
+  GuestAgent agent(std::move(*fd));
   // guest-sync with a fresh id: everything before our id's echo is someone else's.
   std::random_device rd;
   nlohmann::json id = static_cast<std::int64_t>(rd() & 0x7fffffff);
