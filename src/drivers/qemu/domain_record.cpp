@@ -4,11 +4,60 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "drivers/qemu/storage_daemon.hpp"
 #include "util/atomic_file.hpp"
 
 namespace cairn::drivers::qemu {
+
+namespace {
+
+// Parsed definitions, by the text they were parsed from. A call that reads one domain many
+// times (a listing that asks per checkpoint) parses it once. Keyed by the text itself, not
+// by file times or inodes (which another process's quick rewrite can repeat): the file is
+// still read every time, so whatever another process wrote is what the call sees.
+// Thread rule: a mutex guards it.
+class ParsedDefinitions {
+ public:
+  std::optional<conf::DomainDef> Find(const std::string& path, const std::string& text) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    auto it = cache_.find(path);
+    if (it == cache_.end() || it->second.text != text) return std::nullopt;
+    return it->second.def;
+  }
+  void Keep(const std::string& path, std::string text, const conf::DomainDef& def) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    if (cache_.size() >= kMaxEntries && !cache_.count(path)) cache_.clear();
+    cache_.insert_or_assign(path, Entry{std::move(text), def});
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 256;
+  struct Entry {
+    std::string text;
+    conf::DomainDef def;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Entry> cache_;
+};
+
+ParsedDefinitions& Definitions() {
+  static ParsedDefinitions* defs = new ParsedDefinitions();  // never destroyed: no exit order
+  return *defs;
+}
+
+Result<conf::DomainDef> ParseDefinition(const std::filesystem::path& path, std::string text) {
+  if (std::optional<conf::DomainDef> kept = Definitions().Find(path.string(), text)) {
+    return std::move(*kept);
+  }
+  Result<conf::DomainDef> def = conf::DomainDef::Parse(text);
+  if (def) Definitions().Keep(path.string(), std::move(text), *def);
+  return def;
+}
+
+}  // namespace
 
 Result<DomainRecord> LoadDomain(const StateLayout& layout, std::string_view name) {
   if (!ValidateDomainName(name)) {
@@ -22,7 +71,7 @@ Result<DomainRecord> LoadDomain(const StateLayout& layout, std::string_view name
   }
   Result<std::string> text = util::ReadFile(layout.DomainXml(name));
   if (!text) return std::unexpected(text.error());
-  Result<conf::DomainDef> def = conf::DomainDef::Parse(*text);
+  Result<conf::DomainDef> def = ParseDefinition(layout.DomainXml(name), std::move(*text));
   if (!def) return std::unexpected(def.error());
   DomainRecord rec{std::move(*def), FindRunningQemu(layout, name), std::nullopt};
   if (rec.qemu) rec.def.set_id(rec.qemu->id);

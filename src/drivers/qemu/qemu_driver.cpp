@@ -69,10 +69,15 @@ Status NoBackupWhileShutOff(DomainSession& session, std::string_view what) {
                           what, rec.def.name(), rec.def.name()));
 }
 
+// Counted from the index when it stands (no definition parsed), else from every file. A
+// reader: nothing is written, even an index rebuilt from the files.
+std::size_t CountCheckpoints(const model::CheckpointStore& store) {
+  Result<std::shared_ptr<const model::LinkedCheckpoints>> linked = store.LoadIndexed(false);
+  return linked ? (*linked)->tree().Size() : 0;
+}
+
 bool HasCheckpoints(const StateLayout& layout, std::string_view name) {
-  model::CheckpointStore store(layout.CheckpointDir(name));
-  Result<std::vector<conf::CheckpointDef>> defs = store.LoadAll();
-  return defs && !defs->empty();
+  return CountCheckpoints(model::CheckpointStore(layout.CheckpointDir(name))) > 0;
 }
 
 }  // namespace
@@ -221,17 +226,20 @@ Status QemuDriver::UndefineDomain(const driver::DomainRef& ref, unsigned flags) 
   if (!s) return std::unexpected(s.error());
   const DomainRecord& rec = s->domain();
   const model::CheckpointStore& store = s->store();
-  Result<std::vector<conf::CheckpointDef>> cps = store.LoadAll();
-  if (!cps) return std::unexpected(cps.error());
+  // Counted from the index: a journal a killed writer left dropped it first, so then every
+  // file is read, as before.
+  Result<std::shared_ptr<const model::LinkedCheckpoints>> linked = store.LoadIndexed(false);
+  if (!linked) return std::unexpected(linked.error());
+  const std::size_t count = (*linked)->tree().Size();
   if (rec.active()) {
     return Fail(ErrorCode::kOperationInvalid, kErr,
                 "cannot undefine a running domain: destroy it first (Cairn keeps no transient "
                 "domains)");
   }
   if (Status ok = NoBackupWhileShutOff(*s, "undefine"); !ok) return ok;
-  if (!cps->empty() && !(flags & kUndefineCheckpointsMetadata)) {
+  if (count > 0 && !(flags & kUndefineCheckpointsMetadata)) {
     return Fail(ErrorCode::kOperationInvalid, kErr,
-                fmt::format("cannot delete inactive domain with {} checkpoints", cps->size()));
+                fmt::format("cannot delete inactive domain with {} checkpoints", count));
   }
   // Metadata only: the bitmaps stay in the images, as with libvirt.
   if (Status ok = store.RemoveAll(); !ok) return ok;
