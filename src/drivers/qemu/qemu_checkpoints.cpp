@@ -4,6 +4,7 @@
 
 #include "conf/checkpoint_def.hpp"
 #include "conf/checkpoint_rules.hpp"
+#include "driver/flag_bits.hpp"
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/crash_point.hpp"
@@ -17,19 +18,7 @@ namespace cairn::drivers::qemu {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-constexpr unsigned kCreateRedefine = Bits(CheckpointCreateFlags::kRedefine),
-                   kCreateQuiesce = Bits(CheckpointCreateFlags::kQuiesce),
-                   kCreateRedefineValidate = Bits(CheckpointCreateFlags::kRedefineValidate);
-constexpr unsigned kXmlSecure = Bits(CheckpointXmlFlags::kSecure),
-                   kXmlNoDomain = Bits(CheckpointXmlFlags::kNoDomain),
-                   kXmlSize = Bits(CheckpointXmlFlags::kSize);
-constexpr unsigned kDeleteChildren = Bits(CheckpointDeleteFlags::kChildren),
-                   kDeleteMetadataOnly = Bits(CheckpointDeleteFlags::kMetadataOnly),
-                   kDeleteChildrenOnly = Bits(CheckpointDeleteFlags::kChildrenOnly);
-// ROOTS (= DESCENDANTS for children), TOPOLOGICAL, LEAVES, NO_LEAVES.
-constexpr unsigned kListFlags =
-    Bits(CheckpointListFlags::kRoots | CheckpointListFlags::kTopological |
-         CheckpointListFlags::kLeaves | CheckpointListFlags::kNoLeaves);
+using namespace driver::checkpoint_bits;
 
 // A checkpoint call's session: a change holds the lock; a read takes none (DomainSession).
 Result<DomainSession> OpenToChange(const StateLayout& layout, const driver::DomainRef& ref) {

@@ -9,6 +9,7 @@
 
 #include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
+#include "driver/flag_bits.hpp"
 #include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
@@ -42,8 +43,7 @@ constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 constexpr unsigned kHasCheckpoint = Bits(ListDomainsFlags::kHasCheckpoint),
                    kNoCheckpoint = Bits(ListDomainsFlags::kNoCheckpoint);
 constexpr unsigned kUndefineCheckpointsMetadata = Bits(UndefineFlags::kCheckpointsMetadata);
-constexpr unsigned kXmlSecure = Bits(DomainXmlFlags::kSecure),
-                   kXmlInactive = Bits(DomainXmlFlags::kInactive);
+using namespace driver::domain_xml_bits;
 
 std::filesystem::path SessionRoot() {
   if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x == '/') {

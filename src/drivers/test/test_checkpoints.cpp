@@ -3,24 +3,14 @@
 
 #include "conf/checkpoint_def.hpp"
 #include "conf/checkpoint_rules.hpp"
+#include "driver/flag_bits.hpp"
 #include "drivers/test/test_driver.hpp"
 
 namespace cairn::drivers::test {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kTest;
-constexpr unsigned kCreateRedefine = Bits(CheckpointCreateFlags::kRedefine),
-                   kCreateQuiesce = Bits(CheckpointCreateFlags::kQuiesce);
-constexpr unsigned kXmlSecure = Bits(CheckpointXmlFlags::kSecure),
-                   kXmlNoDomain = Bits(CheckpointXmlFlags::kNoDomain),
-                   kXmlSize = Bits(CheckpointXmlFlags::kSize);
-constexpr unsigned kDeleteChildren = Bits(CheckpointDeleteFlags::kChildren),
-                   kDeleteMetadataOnly = Bits(CheckpointDeleteFlags::kMetadataOnly),
-                   kDeleteChildrenOnly = Bits(CheckpointDeleteFlags::kChildrenOnly);
-// ROOTS (= DESCENDANTS for children), TOPOLOGICAL, LEAVES, NO_LEAVES.
-constexpr unsigned kListFlags =
-    Bits(CheckpointListFlags::kRoots | CheckpointListFlags::kTopological |
-         CheckpointListFlags::kLeaves | CheckpointListFlags::kNoLeaves);
+using namespace driver::checkpoint_bits;
 
 // libvirt's virCheckFlags at the top of each test-driver entry point.
 Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function) {

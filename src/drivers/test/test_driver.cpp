@@ -8,14 +8,15 @@
 #include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
 
+#include "driver/flag_bits.hpp"
+
 namespace cairn::drivers::test {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kTest;
 
 constexpr unsigned kUndefineCheckpointsMetadata = Bits(UndefineFlags::kCheckpointsMetadata);
-constexpr unsigned kXmlSecure = Bits(DomainXmlFlags::kSecure),
-                   kXmlInactive = Bits(DomainXmlFlags::kInactive);
+using namespace driver::domain_xml_bits;
 
 }  // namespace
 
