@@ -11,21 +11,8 @@ CAIRN=$1
 . "$(dirname "$0")/../differential/private_libvirtd.sh"
 start_private_libvirtd || exit 1
 trap stop_private_libvirtd EXIT
-D=$LIBVIRTD_DIR/disks
-mkdir -p "$D" && chmod 0777 "$D"
-qemu-img create -q -f qcow2 "$D/vda.qcow2" 16M
+write_libvirtd_test_domain || exit 1
 qemu-io -c 'write -P 0x5a 1M 2M' "$D/vda.qcow2" >/dev/null
-chown nobody: "$D/vda.qcow2"
-cat >"$D/dom.xml" <<XML
-<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-    <source file='$D/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
-XML
-cat >"$D/push.xml" <<XML
-<domainbackup mode='push'><disks><disk name='vda' type='file'>
-  <target file='$D/copy.qcow2'/><driver type='qcow2'/></disk></disks></domainbackup>
-XML
 out=$(timeout 120 "$CAIRN" -q -c "qemu+unix:///session?socket=$LIBVIRTD_SOCK" \
   "define $D/dom.xml; start vm; checkpoint-create-as vm c1; backup-begin vm $D/push.xml --wait;
    domjobinfo vm --completed; checkpoint-list vm --name; destroy vm" 2>&1)

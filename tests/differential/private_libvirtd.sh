@@ -36,3 +36,23 @@ stop_private_libvirtd() {
   done
   [ -n "${LIBVIRTD_DIR:-}" ] && rm -rf "$LIBVIRTD_DIR"
 }
+
+# Writes, under $LIBVIRTD_DIR/disks (readable by the daemon's user), the one-disk QEMU domain
+# `vm` the daemon tests run: vda.qcow2 (16 MiB, empty), dom.xml, and push.xml (a push backup
+# of vda to copy.qcow2). Sets D to that directory.
+write_libvirtd_test_domain() {
+  D=$LIBVIRTD_DIR/disks
+  mkdir -p "$D" && chmod 0777 "$D" || return 1
+  qemu-img create -q -f qcow2 "$D/vda.qcow2" 16M || return 1
+  chown nobody: "$D/vda.qcow2"
+  cat >"$D/dom.xml" <<XML
+<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+    <source file='$D/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
+XML
+  cat >"$D/push.xml" <<XML
+<domainbackup mode='push'><disks><disk name='vda' type='file'>
+  <target file='$D/copy.qcow2'/><driver type='qcow2'/></disk></disks></domainbackup>
+XML
+}

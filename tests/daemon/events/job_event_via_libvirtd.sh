@@ -14,20 +14,7 @@ start_private_libvirtd || exit 1
 URI="qemu+unix:///session?socket=$LIBVIRTD_SOCK"
 cleanup() { "$CAIRN" -q -c "$URI" destroy vm >/dev/null 2>&1; stop_private_libvirtd; }
 trap cleanup EXIT
-D=$LIBVIRTD_DIR/disks
-mkdir -p "$D" && chmod 0777 "$D"
-qemu-img create -q -f qcow2 "$D/vda.qcow2" 16M
-chown nobody: "$D/vda.qcow2"
-cat >"$D/dom.xml" <<XML
-<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-    <source file='$D/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
-XML
-cat >"$D/push.xml" <<XML
-<domainbackup mode='push'><disks><disk name='vda' type='file'>
-  <target file='$D/copy.qcow2'/><driver type='qcow2'/></disk></disks></domainbackup>
-XML
+write_libvirtd_test_domain || exit 1
 timeout 60 "$CAIRN" -q -c "$URI" "define $D/dom.xml; start vm" >/dev/null || {
   echo "FAIL: cairn could not define and start vm through libvirtd" >&2; exit 1; }
 out=$(timeout 120 "$CLIENT" "$URI" vm "$D/push.xml" 2>&1)
