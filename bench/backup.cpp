@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "backup_workload.hpp"
+#include "bench_domain.hpp"
 #include "cairn/cairn.hpp"
 #include "must.hpp"
 
@@ -29,6 +30,7 @@ namespace {
 
 using cairn::bench::Ms;
 using cairn::bench::Must;
+using cairn::bench::StartBenchDomain;
 
 using cairn::bench::kMiB;
 using Clock = std::chrono::steady_clock;
@@ -397,15 +399,7 @@ int main(int argc, char** argv) {
   cairn::bench::MakeQcow2WithData(raw, image, disk_bytes);
 
   auto conn = Must(cairn::Connection::Open("qemu:///embed?root=" + dir + "/root"), "open");
-  auto dom = Must(
-      conn.DefineDomainXml("<domain type='qemu'><name>bench</name><memory unit='MiB'>128</memory>"
-                           "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>"
-                           "<devices><disk type='file' device='disk'><driver name='qemu' "
-                           "type='qcow2'/><source file='" +
-                           image + "'/><target dev='vda' bus='virtio'/></disk></devices></domain>"),
-      "define");
-  Must(dom.Start(), "start");
-  dom = Must(conn.LookupDomainByName("bench"), "lookup");
+  auto dom = StartBenchDomain(conn, image);
   leftovers().domain = dom;
 
   std::printf("backup bench: %s, TCG, qemu:///embed; %d rounds\n",

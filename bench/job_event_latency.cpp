@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_domain.hpp"
 #include "cairn/cairn.hpp"
 #include "drivers/qemu/test_hooks.hpp"
 #include "must.hpp"
@@ -28,6 +29,7 @@ namespace {
 
 using cairn::bench::Ms;
 using cairn::bench::Must;
+using cairn::bench::StartBenchDomain;
 using Clock = std::chrono::steady_clock;
 
 std::string LoadAverage() {
@@ -88,15 +90,7 @@ int main(int argc, char** argv) {
   cairn::drivers::qemu::InstallTestHooks(hooks);
 
   auto conn = Must(cairn::Connection::Open("qemu:///embed?root=" + dir + "/root"), "open");
-  auto dom = Must(
-      conn.DefineDomainXml("<domain type='qemu'><name>bench</name><memory unit='MiB'>128</memory>"
-                           "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>"
-                           "<devices><disk type='file' device='disk'><driver name='qemu' "
-                           "type='qcow2'/><source file='" +
-                           image + "'/><target dev='vda' bus='virtio'/></disk></devices></domain>"),
-      "define");
-  Must(dom.Start(), "start");
-  dom = Must(conn.LookupDomainByName("bench"), "lookup");
+  auto dom = StartBenchDomain(conn, image);
 
   Heard heard;
   const int id = Must(cairn::RegisterJobCompletedCallback(
