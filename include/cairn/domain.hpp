@@ -48,6 +48,14 @@ class Domain {
   // virDomainGetOSType: the guest OS type as the driver reports it ("hvm" for QEMU;
   // "linux" from libvirt's test driver).
   Result<std::string> GetOsType() const;
+  // virDomainFSFreeze / virDomainFSThaw: freezes (thaws) the guest's filesystems mounted at
+  // `mountpoints`, every one when empty, through the guest agent (as a backup tool does around
+  // a checkpoint); returns how many it froze (thawed). Read-write only. No flags are defined
+  // (nonzero: VIR_ERR_INVALID_ARG). Errors: VIR_ERR_OPERATION_INVALID for a domain not
+  // running or a mount point the guest does not have; VIR_ERR_ARGUMENT_UNSUPPORTED without an
+  // agent channel; VIR_ERR_AGENT_UNRESPONSIVE when the agent does not answer.
+  Result<int> FsFreeze(const std::vector<std::string>& mountpoints = {}, unsigned flags = 0) const;
+  Result<int> FsThaw(const std::vector<std::string>& mountpoints = {}, unsigned flags = 0) const;
   // virDomainGetSecurityLabel: the domain's label under the connection's security model
   // (empty while it is shut off, and with the "none" model). Errors: VIR_ERR_NO_SUPPORT from
   // a driver that cannot tell.

@@ -462,6 +462,69 @@ char *virDomainGetOSType(virDomainPtr domain);
 /* *hvVer = major * 1000000 + minor * 1000 + micro. */
 int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
 
+/* ---- domain management (libvirt-domain.h, libvirt-host.h): src/capi/virt_domain.cpp ---- */
+
+typedef enum {
+  VIR_DOMAIN_NOSTATE = 0,
+  VIR_DOMAIN_RUNNING = 1,
+  VIR_DOMAIN_BLOCKED = 2,
+  VIR_DOMAIN_PAUSED = 3,
+  VIR_DOMAIN_SHUTDOWN = 4,
+  VIR_DOMAIN_SHUTOFF = 5,
+  VIR_DOMAIN_CRASHED = 6,
+  VIR_DOMAIN_PMSUSPENDED = 7
+} virDomainState;
+
+typedef struct _virDomainInfo {
+  unsigned char state;        /* a virDomainState */
+  unsigned long maxMem;       /* KiB */
+  unsigned long memory;       /* KiB */
+  unsigned short nrVirtCpu;
+  unsigned long long cpuTime; /* ns */
+} virDomainInfo;
+typedef virDomainInfo *virDomainInfoPtr;
+
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
+/* *reason is always 0 (Cairn keeps no state reasons); reason may be NULL. */
+int virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags);
+int virDomainIsPersistent(virDomainPtr domain);
+int virDomainGetAutostart(virDomainPtr domain, int *autostart);
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+int virDomainUndefine(virDomainPtr domain);
+int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
+int virDomainCreate(virDomainPtr domain);
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+int virDomainDestroy(virDomainPtr domain);
+int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
+
+/* Through the guest agent; NULL / 0 mount points: every filesystem. The number frozen or
+ * thawed. */
+int virDomainFSFreeze(virDomainPtr domain, const char **mountpoints, unsigned int nmountpoints,
+                      unsigned int flags);
+int virDomainFSThaw(virDomainPtr domain, const char **mountpoints, unsigned int nmountpoints,
+                    unsigned int flags);
+
+#define VIR_SECURITY_LABEL_BUFLEN (4096 + 1)
+typedef struct _virSecurityLabel {
+  char label[VIR_SECURITY_LABEL_BUFLEN];
+  int enforcing;
+} virSecurityLabel;
+typedef virSecurityLabel *virSecurityLabelPtr;
+
+#define VIR_SECURITY_MODEL_BUFLEN (256 + 1)
+#define VIR_SECURITY_DOI_BUFLEN (256 + 1)
+typedef struct _virSecurityModel {
+  char model[VIR_SECURITY_MODEL_BUFLEN];
+  char doi[VIR_SECURITY_DOI_BUFLEN];
+} virSecurityModel;
+typedef virSecurityModel *virSecurityModelPtr;
+
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+
 /* ---- checkpoints (libvirt-domain-checkpoint.h) ---- */
 
 typedef enum {
@@ -608,6 +671,20 @@ int virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *p
                          int *nparams, unsigned int flags);
 /* Cancels a push backup, ends a pull backup. */
 int virDomainAbortJob(virDomainPtr domain);
+/* As virDomainAbortJob; no flags are defined for a backup job. */
+int virDomainAbortJobFlags(virDomainPtr domain, unsigned int flags);
+
+typedef struct _virDomainJobInfo {
+  int type; /* a virDomainJobType */
+  unsigned long long timeElapsed, timeRemaining;
+  unsigned long long dataTotal, dataProcessed, dataRemaining;
+  unsigned long long memTotal, memProcessed, memRemaining;
+  unsigned long long fileTotal, fileProcessed, fileRemaining;
+} virDomainJobInfo;
+typedef virDomainJobInfo *virDomainJobInfoPtr;
+
+/* The running job's figures (a backup's bytes are data and file figures, as libvirt's). */
+int virDomainGetJobInfo(virDomainPtr domain, virDomainJobInfoPtr info);
 
 /* ---- events (libvirt-domain.h, libvirt-event.h) ---- */
 

@@ -102,6 +102,22 @@ Result<std::string> Domain::GetOsType() const {
   return conn_->driver->DomainGetOsType(Ref(*this));
 }
 
+Result<int> Domain::FsFreeze(const std::vector<std::string>& mountpoints, unsigned flags) const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainFSFreeze", kDomainErr); !ok) {
+    return std::unexpected(ok.error());
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->FreezeFilesystems(Ref(*this), mountpoints, flags);
+}
+
+Result<int> Domain::FsThaw(const std::vector<std::string>& mountpoints, unsigned flags) const {
+  if (Status ok = api::RequireWritable(conn_->read_only, "virDomainFSThaw", kDomainErr); !ok) {
+    return std::unexpected(ok.error());
+  }
+  std::lock_guard lock(conn_->mutex);
+  return conn_->driver->ThawFilesystems(Ref(*this), mountpoints, flags);
+}
+
 Result<SecurityLabel> Domain::GetSecurityLabel() const {
   std::lock_guard lock(conn_->mutex);
   return conn_->driver->DomainGetSecurityLabel(Ref(*this));

@@ -68,6 +68,8 @@ void UnrefDomain(virDomainPtr d);
 // New handles (refcount 1) that take a reference on their parent.
 virDomainPtr NewDomain(virConnectPtr conn, cairn::Domain dom);
 virDomainCheckpointPtr NewCheckpoint(virDomainPtr domain, cairn::Checkpoint cp);
+// A new handle for a found domain, or NULL with the lookup's error as the last error.
+virDomainPtr WrapDomain(virConnectPtr conn, Result<Domain> dom);
 
 // The name libvirt's driver of the same kind gives virConnectGetType ("TEST" for Cairn's
 // "Test"), for a connection whose C++ type() is `cairn_type`.

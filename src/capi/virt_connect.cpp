@@ -89,15 +89,15 @@ virConnectPtr Open(const char* name, bool read_only) {
   return c;
 }
 
-virDomainPtr Wrap(virConnectPtr conn, Result<Domain> dom) {
+}  // namespace
+
+virDomainPtr WrapDomain(virConnectPtr conn, Result<Domain> dom) {
   if (!dom) {
     SetLastError(dom.error());
     return nullptr;
   }
   return NewDomain(conn, std::move(*dom));
 }
-
-}  // namespace
 }  // namespace cairn::capi
 
 using namespace cairn::capi;  // NOLINT: the C shim is a flat list of entry points
@@ -160,17 +160,17 @@ int virConnectListAllDomains(virConnectPtr conn, virDomainPtr** domains, unsigne
 
 virDomainPtr virDomainLookupByName(virConnectPtr conn, const char* name) {
   if (!CheckConnect(conn, "virDomainLookupByName")) return nullptr;
-  return Wrap(conn, conn->conn.LookupDomainByName(Arg(name)));
+  return WrapDomain(conn, conn->conn.LookupDomainByName(Arg(name)));
 }
 
 virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char* uuid) {
   if (!CheckConnect(conn, "virDomainLookupByUUIDString")) return nullptr;
-  return Wrap(conn, conn->conn.LookupDomainByUuid(Arg(uuid)));
+  return WrapDomain(conn, conn->conn.LookupDomainByUuid(Arg(uuid)));
 }
 
 virDomainPtr virDomainLookupByID(virConnectPtr conn, int id) {
   if (!CheckConnect(conn, "virDomainLookupByID")) return nullptr;
-  return Wrap(conn, conn->conn.LookupDomainById(id));
+  return WrapDomain(conn, conn->conn.LookupDomainById(id));
 }
 
 int virDomainRef(virDomainPtr domain) {

@@ -360,6 +360,16 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
       return Out(DomainGetSecurityLabelRet{CharArray<kSecurityLabelMax>(l->label),
                                            l->enforcing ? 1 : 0});
     }
+    case RemoteProc::kDomainFsfreeze:
+    case RemoteProc::kDomainFsthaw: {
+      ARGS(FsfreezeArgs);
+      DOMAIN(a->dom);
+      Result<int> n = static_cast<RemoteProc>(procedure) == RemoteProc::kDomainFsfreeze
+                          ? dom->FsFreeze(a->mountpoints.items, a->flags)
+                          : dom->FsThaw(a->mountpoints.items, a->flags);
+      if (!n) return std::unexpected(n.error());
+      return Out(IntRet{*n});
+    }
     case RemoteProc::kDomainGetOsType: {
       ARGS(DomainArgs);
       DOMAIN(a->dom);

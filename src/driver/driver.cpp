@@ -92,6 +92,13 @@ Status Driver::ResumeDomain(const DomainRef&) {
 Result<std::string> Driver::DomainGetOsType(const DomainRef&) {
   return std::unexpected(Unsupported("virDomainGetOSType"));
 }
+Result<int> Driver::FreezeFilesystems(const DomainRef&, const std::vector<std::string>&,
+                                      unsigned) {
+  return std::unexpected(Unsupported("virDomainFSFreeze"));
+}
+Result<int> Driver::ThawFilesystems(const DomainRef&, const std::vector<std::string>&, unsigned) {
+  return std::unexpected(Unsupported("virDomainFSThaw"));
+}
 Result<unsigned long> Driver::HypervisorVersion() {
   return std::unexpected(Unsupported("virConnectGetVersion"));
 }

@@ -87,6 +87,13 @@ class Driver {
   virtual Status SuspendDomain(const DomainRef& dom);
   virtual Status ResumeDomain(const DomainRef& dom);
   virtual Result<std::string> DomainGetOsType(const DomainRef& dom);
+  // virDomainFSFreeze / virDomainFSThaw: the guest filesystems mounted at `mountpoints` (all
+  // when empty) frozen / thawed; how many changed.
+  virtual Result<int> FreezeFilesystems(const DomainRef& dom,
+                                        const std::vector<std::string>& mountpoints,
+                                        unsigned flags);
+  virtual Result<int> ThawFilesystems(const DomainRef& dom,
+                                      const std::vector<std::string>& mountpoints, unsigned flags);
   // virConnectGetVersion's encoding: major * 1000000 + minor * 1000 + micro.
   virtual Result<unsigned long> HypervisorVersion();
 

@@ -2,6 +2,8 @@
 // Cairn's public API on qemu:///embed, with libvirt's mode rules: the agent when asked for
 // or (no mode) when the domain has one; ACPI reboot refused, naming the agent way out; the
 // agent refused for a paused guest. The guest's /sbin/shutdown powers off or reboots at once.
+// The guest filesystems' freeze and thaw (virDomainFSFreeze / FSThaw) go through the same
+// agent.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -113,6 +115,45 @@ TEST_F(GuestLifecycle, AgentModeOnAPausedGuestIsRefused) {
   EXPECT_EQ(ok.error().detail(), "domain is not running");
   ASSERT_TRUE(Dom().Resume());
   EXPECT_TRUE(console_->Run("true"));
+}
+
+TEST_F(GuestLifecycle, FsFreezeAndThawGoThroughTheAgent) {
+  Result<int> frozen = Dom().FsFreeze();
+  ASSERT_TRUE(frozen) << frozen.error().Text();
+  EXPECT_GE(*frozen, 0);  // the guest's root is an initramfs: qemu-ga may freeze none
+  // qemu-ga stays frozen only when it froze something; frozen, it refuses another freeze.
+  Result<int> again = Dom().FsFreeze();
+  if (*frozen > 0) {
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code(), ErrorCode::kInternalError) << again.error().Text();
+  } else {
+    ASSERT_TRUE(again) << again.error().Text();
+    EXPECT_EQ(*again, 0);
+  }
+  // As libvirt's qemu driver, thaw takes no mount points.
+  Result<int> chosen = Dom().FsThaw({"/"});
+  ASSERT_FALSE(chosen);
+  EXPECT_EQ(chosen.error().code(), ErrorCode::kArgumentUnsupported);
+  Result<int> thawed = Dom().FsThaw();
+  ASSERT_TRUE(thawed) << thawed.error().Text();
+  EXPECT_EQ(*thawed, *frozen);
+  // Thawed: the agent freezes again, this time a list of mount points, and the guest runs on.
+  Result<int> listed = Dom().FsFreeze({"/"});
+  ASSERT_TRUE(listed) << listed.error().Text();
+  ASSERT_TRUE(Dom().FsThaw());
+  EXPECT_TRUE(console_->Run("true"));
+  Result<int> flagged = Dom().FsFreeze({}, 1);
+  ASSERT_FALSE(flagged);
+  EXPECT_EQ(flagged.error().code(), ErrorCode::kInvalidArg);
+}
+
+TEST_F(GuestLifecycle, FsFreezeOfAPausedGuestIsRefused) {
+  ASSERT_TRUE(Dom().Suspend());
+  Result<int> frozen = Dom().FsFreeze();
+  ASSERT_FALSE(frozen);
+  EXPECT_EQ(frozen.error().code(), ErrorCode::kOperationInvalid);
+  EXPECT_EQ(frozen.error().detail(), "domain is not running");
+  ASSERT_TRUE(Dom().Resume());
 }
 
 }  // namespace

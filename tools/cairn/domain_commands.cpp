@@ -162,6 +162,14 @@ constexpr OptionDef kModeOptions[] = {
     DomainOption(),
     {"mode", OptionKind::kString, "shutdown mode: acpi|agent|initctl|signal|paravirt"},
 };
+constexpr OptionDef kFsFreezeOptions[] = {
+    DomainOption(),
+    {"mountpoint", OptionKind::kArgv, "mountpoint path to be frozen", false, true},
+};
+constexpr OptionDef kFsThawOptions[] = {
+    DomainOption(),
+    {"mountpoint", OptionKind::kArgv, "mountpoint path to be thawed", false, true},
+};
 constexpr OptionDef kStartOptions[] = {DomainOption("name of the inactive domain")};
 constexpr OptionDef kUndefineOptions[] = {
     DomainOption("domain name or uuid"),
@@ -174,6 +182,10 @@ constexpr CommandDef kCommands[] = {
      kDefineOptions, RunDefine},
     {"destroy", "destroy (stop) a domain",
      "Forcefully stop a given domain, but leave its resources intact.", kDomainOnly, RunDestroy},
+    {"domfsfreeze", "Freeze domain's mounted filesystems.", "Freeze domain's mounted filesystems.",
+     kFsFreezeOptions, RunDomFsFreeze},
+    {"domfsthaw", "Thaw domain's mounted filesystems.", "Thaw domain's mounted filesystems.",
+     kFsThawOptions, RunDomFsThaw},
     {"domid", "convert a domain name or UUID to domain id", "", kDomIdOptions, RunDomId},
     {"domjobabort", "abort active domain job", "Aborts the currently running domain job",
      kDomainOnly, RunDomJobAbort},

@@ -82,4 +82,34 @@ bool RunResume(Session& s, const ParsedCommand& cmd) {
   return Lifecycle(s, cmd, "resume", "resumed", [](const Domain& d) { return d.Resume(); });
 }
 
+// domfsfreeze / domfsthaw: "Froze N filesystem(s)" / "Thawed N filesystem(s)", as virsh.
+template <typename Call>
+bool FilesystemChange(Session& s, const ParsedCommand& cmd, std::string_view failed,
+                      std::string_view done, Call call) {
+  std::optional<Domain> dom = LookupDomain(s, cmd);
+  if (!dom) return false;
+  Result<int> n = call(*dom, cmd.Values("mountpoint"));
+  if (!n) {
+    s.SetError(n.error());
+    s.out().Error(std::string(failed));
+    return false;
+  }
+  s.out().PrintExtra(fmt::format("{} {} filesystem(s)\n", done, *n));
+  return true;
+}
+
+bool RunDomFsFreeze(Session& s, const ParsedCommand& cmd) {
+  return FilesystemChange(s, cmd, "Unable to freeze filesystems", "Froze",
+                          [](const Domain& d, const std::vector<std::string>& m) {
+                            return d.FsFreeze(m);
+                          });
+}
+
+bool RunDomFsThaw(Session& s, const ParsedCommand& cmd) {
+  return FilesystemChange(s, cmd, "Unable to thaw filesystems", "Thawed",
+                          [](const Domain& d, const std::vector<std::string>& m) {
+                            return d.FsThaw(m);
+                          });
+}
+
 }  // namespace cairn::cli

@@ -114,6 +114,14 @@ const std::map<std::string_view, std::string_view>& CommandNotes() {
        "rules; ACPI reboot is refused naming --mode agent: libvirt's daemon resets the "
        "guest when it powers off, and no Cairn process stays to do that."},
       {"suspend", "Stops the vCPUs (QMP stop); the domain is paused until resume."},
+      {"domfsfreeze",
+       "Freezes the guest's filesystems (all, or the mount points given) through the guest "
+       "agent (qemu-ga guest-fsfreeze-freeze / -freeze-list), as a backup tool does just "
+       "before a checkpoint; prints how many were frozen. Refused without an agent channel "
+       "or for a paused guest. The test driver's guest has / and /boot."},
+      {"domfsthaw",
+       "Thaws what domfsfreeze froze (guest-fsfreeze-thaw); prints how many were thawed. As "
+       "libvirt's qemu driver, mount points are refused there: the agent thaws everything."},
       {"resume",
        "Continues the vCPUs (QMP cont). A domain held paused by a backup begun with "
        "--preserve-domain-on-shutdown after its guest shut down cannot continue: resume "
@@ -138,7 +146,9 @@ std::string CommandsSection() {
   for (const CommandGroup& g : CommandGroups()) {
     out += fmt::format(".SS \"{} (help keyword '{}')\"\n", Roff(g.name), Roff(g.keyword));
     for (const CommandDef& c : g.commands) {
-      out += ".TP\n.B " + Roff(Synopsis(c)) + "\n" + Roff(c.help) + ".\n";
+      // virsh's own help lines for some commands already end in a period.
+      const bool ends_sentence = !c.help.empty() && c.help.back() == '.';
+      out += ".TP\n.B " + Roff(Synopsis(c)) + "\n" + Roff(c.help) + (ends_sentence ? "\n" : ".\n");
       if (!c.description.empty() && c.description != c.help) {
         out += ".br\n" + Roff(c.description) + "\n";
       }

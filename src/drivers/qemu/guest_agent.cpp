@@ -141,10 +141,18 @@ Result<nlohmann::json> GuestAgent::ReadReply(std::string_view command,
 
 Result<nlohmann::json> GuestAgent::Execute(std::string_view command,
                                            std::chrono::milliseconds timeout) {
+  return Execute(command, nullptr, timeout);
+}
+
+Result<nlohmann::json> GuestAgent::Execute(std::string_view command,
+                                           const nlohmann::json& arguments,
+                                           std::chrono::milliseconds timeout) {
   if (!fd_) return NotResponding("QEMU guest agent is not connected");
   // nlohmann's allocation or dump may throw; none of it may cross into the caller.
   try {
-    if (Status ok = Send({{"execute", command}}, timeout); !ok) {
+    nlohmann::json message = {{"execute", command}};
+    if (!arguments.is_null()) message["arguments"] = arguments;
+    if (Status ok = Send(message, timeout); !ok) {
       return std::unexpected(ok.error());
     }
     return ReadReply(command, timeout, nullptr);
@@ -171,8 +179,9 @@ Status GuestAgent::ExecuteUnanswered(std::string_view command, const nlohmann::j
 }
 
 Result<std::int64_t> GuestAgent::ExecuteForCount(std::string_view command,
+                                                 const nlohmann::json& arguments,
                                                  std::chrono::milliseconds timeout) {
-  Result<nlohmann::json> r = Execute(command, timeout);
+  Result<nlohmann::json> r = Execute(command, arguments, timeout);
   if (!r) return std::unexpected(r.error());
   if (!r->is_number_integer()) return Malformed(command, "a return value that is not an integer");
   return r->get<std::int64_t>();

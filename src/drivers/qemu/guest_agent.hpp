@@ -42,12 +42,16 @@ class GuestAgent {
   // 'X': desc"; a reply that is not an object with "return" or an "error" object, or a line
   // past kMaxAgentReplyBytes, is VIR_ERR_INTERNAL_ERROR naming the command; no reply within
   // `timeout` or a closed channel is VIR_ERR_AGENT_UNRESPONSIVE.
+  // `arguments`: null for none.
   Result<nlohmann::json> Execute(std::string_view command,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  Result<nlohmann::json> Execute(std::string_view command, const nlohmann::json& arguments,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   // Execute() for a command whose reply is an integer (guest-fsfreeze-freeze/thaw: the
   // number of filesystems); any other reply is VIR_ERR_INTERNAL_ERROR naming the command.
   Result<std::int64_t> ExecuteForCount(std::string_view command,
+                                       const nlohmann::json& arguments = nullptr,
                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   // Runs a command qemu-ga answers only when it fails (guest-shutdown: its success reply

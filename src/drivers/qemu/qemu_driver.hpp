@@ -49,6 +49,12 @@ class QemuDriver : public driver::Driver {
   Status ResumeDomain(const driver::DomainRef& dom) override;
   // The definition's <os><type> ("hvm" when absent, as libvirt defaults it).
   Result<std::string> DomainGetOsType(const driver::DomainRef& dom) override;
+  Result<int> FreezeFilesystems(const driver::DomainRef& dom,
+                                const std::vector<std::string>& mountpoints,
+                                unsigned flags) override;
+  Result<int> ThawFilesystems(const driver::DomainRef& dom,
+                              const std::vector<std::string>& mountpoints,
+                              unsigned flags) override;
   Result<SecurityModel> GetSecurityModel() override;
   Result<SecurityLabel> DomainGetSecurityLabel(const driver::DomainRef& dom) override;
   // The default emulator's version (qemu_version.hpp).

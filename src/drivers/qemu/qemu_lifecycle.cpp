@@ -1,6 +1,7 @@
 // QemuDriver's lifecycle calls on a running QEMU, each under the domain's lock: shutdown and
 // reboot (the guest agent's guest-shutdown, or the ACPI power button: system_powerdown),
-// suspend (stop), resume (cont). Modes follow libvirt's qemuDomainShutdownFlags /
+// suspend (stop), resume (cont), and the guest filesystems' freeze and thaw (the agent's
+// guest-fsfreeze-*, as libvirt's qemuDomainFSFreeze / qemuDomainFSThaw). Modes follow libvirt's qemuDomainShutdownFlags /
 // qemuDomainReboot: an explicit mode is honoured or fails; no mode prefers the agent when the
 // domain has one and falls back to ACPI. ACPI reboot is refused (VIR_ERR_ARGUMENT_UNSUPPORTED):
 // libvirt turns the guest's ACPI power-off into a reset from its daemon when QEMU reports
@@ -53,9 +54,9 @@ Status Run(qmp::QmpClient& qmp, std::string_view command) {
   return {};
 }
 
-// guest-shutdown in `mode` ("powerdown" or "reboot"), with libvirt's errors when the agent
-// cannot be used (qemuDomainAgentAvailable).
-Status AgentShutdown(RunningDomain& dom, const StateLayout& layout, std::string_view mode) {
+// The domain's guest agent, with libvirt's errors when it cannot be used
+// (qemuDomainAgentAvailable): no channel, vCPUs not running, no answer.
+Result<GuestAgent> ConnectAgent(RunningDomain& dom, const StateLayout& layout) {
   const std::string socket = AgentSocketPath(dom.session.domain().def, layout);
   if (socket.empty()) {
     return Fail(ErrorCode::kArgumentUnsupported, kErr, "QEMU guest agent is not configured");
@@ -65,7 +66,12 @@ Status AgentShutdown(RunningDomain& dom, const StateLayout& layout, std::string_
   if (status->status != "running") {
     return Fail(ErrorCode::kOperationInvalid, kErr, "domain is not running");
   }
-  Result<GuestAgent> agent = GuestAgent::Connect(socket);
+  return GuestAgent::Connect(socket);
+}
+
+// guest-shutdown in `mode` ("powerdown" or "reboot").
+Status AgentShutdown(RunningDomain& dom, const StateLayout& layout, std::string_view mode) {
+  Result<GuestAgent> agent = ConnectAgent(dom, layout);
   if (!agent) return std::unexpected(agent.error());
   Status sent = agent->ExecuteUnanswered("guest-shutdown", {{"mode", std::string(mode)}});
   if (!sent) return sent;
@@ -115,6 +121,44 @@ Status QemuDriver::RebootDomain(const driver::DomainRef& ref, unsigned flags) {
                             "through the guest agent (--mode agent)",
                             ref.name));
   });
+}
+
+// guest-fsfreeze-freeze, or -freeze-list for chosen mount points: the count qemu-ga reports.
+Result<int> QemuDriver::FreezeFilesystems(const driver::DomainRef& ref,
+                                          const std::vector<std::string>& mountpoints,
+                                          unsigned flags) {
+  if (flags != 0) {
+    return std::unexpected(driver::UnsupportedFlags(flags, "qemuDomainFSFreeze", kErr));
+  }
+  Result<RunningDomain> dom = OpenRunning(layout_, ref);
+  if (!dom) return std::unexpected(dom.error());
+  Result<GuestAgent> agent = ConnectAgent(*dom, layout_);
+  if (!agent) return std::unexpected(agent.error());
+  Result<std::int64_t> n =
+      mountpoints.empty()
+          ? agent->ExecuteForCount("guest-fsfreeze-freeze")
+          : agent->ExecuteForCount("guest-fsfreeze-freeze-list", {{"mountpoints", mountpoints}});
+  if (!n) return std::unexpected(n.error());
+  return static_cast<int>(*n);
+}
+
+// guest-fsfreeze-thaw thaws everything the agent froze: as libvirt, no mount points.
+Result<int> QemuDriver::ThawFilesystems(const driver::DomainRef& ref,
+                                        const std::vector<std::string>& mountpoints,
+                                        unsigned flags) {
+  if (flags != 0) {
+    return std::unexpected(driver::UnsupportedFlags(flags, "qemuDomainFSThaw", kErr));
+  }
+  if (!mountpoints.empty()) {
+    return Fail(ErrorCode::kArgumentUnsupported, kErr, "specifying mountpoints is not supported");
+  }
+  Result<RunningDomain> dom = OpenRunning(layout_, ref);
+  if (!dom) return std::unexpected(dom.error());
+  Result<GuestAgent> agent = ConnectAgent(*dom, layout_);
+  if (!agent) return std::unexpected(agent.error());
+  Result<std::int64_t> n = agent->ExecuteForCount("guest-fsfreeze-thaw");
+  if (!n) return std::unexpected(n.error());
+  return static_cast<int>(*n);
 }
 
 Status QemuDriver::SuspendDomain(const driver::DomainRef& ref) {

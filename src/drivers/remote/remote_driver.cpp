@@ -241,6 +241,18 @@ class RemoteDriver : public driver::Driver {
   Status ResumeDomain(const DomainRef& dom) override {
     return Void(Call<VoidRet>(RemoteProc::kDomainResume, DomainArgs{Handle(dom)}));
   }
+  Result<int> FreezeFilesystems(const DomainRef& dom, const std::vector<std::string>& mountpoints,
+                                unsigned flags) override {
+    auto r = Call<IntRet>(RemoteProc::kDomainFsfreeze, FsfreezeArgs{Handle(dom), {mountpoints}, flags});
+    if (!r) return std::unexpected(r.error());
+    return r->value;
+  }
+  Result<int> ThawFilesystems(const DomainRef& dom, const std::vector<std::string>& mountpoints,
+                              unsigned flags) override {
+    auto r = Call<IntRet>(RemoteProc::kDomainFsthaw, FsfreezeArgs{Handle(dom), {mountpoints}, flags});
+    if (!r) return std::unexpected(r.error());
+    return r->value;
+  }
   Result<std::string> DomainGetOsType(const DomainRef& dom) override {
     return Str(Call<StringRet>(RemoteProc::kDomainGetOsType, DomainArgs{Handle(dom)}));
   }

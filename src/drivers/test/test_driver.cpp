@@ -88,7 +88,8 @@ Result<driver::DomainRef> TestDriver::LookupDomainByUuid(std::string_view uuid) 
   for (const auto& [name, d] : state_->domains) {
     if (canonical && d.def.uuid() == *canonical) return d.Ref();
   }
-  return Fail(ErrorCode::kNoDomain, kErr, fmt::format("no domain with matching uuid '{}'", uuid));
+  // libvirt 9.0's testDomainLookupByUUID: the code's text alone.
+  return Fail(ErrorCode::kNoDomain, kErr, "");
 }
 
 Result<driver::DomainRef> TestDriver::LookupDomainById(int id) {
@@ -265,6 +266,53 @@ Result<std::string> TestDriver::DomainGetOsType(const driver::DomainRef& ref) {
   Result<TestDomain*> d = state_->Find(ref);
   if (!d) return std::unexpected(d.error());
   return std::string("linux");  // libvirt's testDomainGetOSType, whatever the XML says
+}
+
+// libvirt's testDomainFSFreeze / testDomainFSThaw: a running guest with "/" and "/boot";
+// every mount point is checked before any changes; each counts once, if it changed.
+Result<int> TestDriver::ChangeFrozen(const driver::DomainRef& ref,
+                                     const std::vector<std::string>& mountpoints, unsigned flags,
+                                     bool freeze) {
+  const char* function = freeze ? "testDomainFSFreeze" : "testDomainFSThaw";
+  if (flags != 0) return std::unexpected(driver::UnsupportedFlags(flags, function, kErr));
+  std::lock_guard lock(state_->mutex);
+  Result<TestDomain*> d = state_->Find(ref);
+  if (!d) return std::unexpected(d.error());
+  if ((*d)->id < 0) {
+    // virDomainObjCheckActive reports from domain_conf.c, hence VIR_FROM_DOMAIN.
+    return Fail(ErrorCode::kOperationInvalid, ErrorDomain::kDomain, "domain is not running");
+  }
+  static constexpr std::string_view kMounts[] = {"/", "/boot"};
+  std::array<bool, 2> chosen{mountpoints.empty(), mountpoints.empty()};
+  for (const std::string& m : mountpoints) {
+    std::size_t i = 0;
+    while (i < chosen.size() && kMounts[i] != m) ++i;
+    if (i == chosen.size()) {
+      return Fail(ErrorCode::kOperationInvalid, kErr, fmt::format("mount point not found: {}", m));
+    }
+    chosen[i] = true;
+  }
+  int changed = 0;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (!chosen[i] || (*d)->frozen[i] == freeze) continue;
+    (*d)->frozen[i] = freeze;
+    ++changed;
+  }
+  return changed;
+}
+
+Result<int> TestDriver::FreezeFilesystems(const driver::DomainRef& ref,
+                                          const std::vector<std::string>& mountpoints,
+                                          unsigned flags) {
+  if (Status ok = Writable("virDomainFSFreeze"); !ok) return std::unexpected(ok.error());
+  return ChangeFrozen(ref, mountpoints, flags, true);
+}
+
+Result<int> TestDriver::ThawFilesystems(const driver::DomainRef& ref,
+                                        const std::vector<std::string>& mountpoints,
+                                        unsigned flags) {
+  if (Status ok = Writable("virDomainFSThaw"); !ok) return std::unexpected(ok.error());
+  return ChangeFrozen(ref, mountpoints, flags, false);
 }
 
 // libvirt's test driver has a security model of its own, and labels every running domain.

@@ -10,6 +10,7 @@
 // Thread-safe: every call holds the shared state's mutex (connections have their own locks).
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,12 @@ class TestDriver : public driver::Driver {
   Status SuspendDomain(const driver::DomainRef& dom) override;
   Status ResumeDomain(const driver::DomainRef& dom) override;
   Result<std::string> DomainGetOsType(const driver::DomainRef& dom) override;
+  Result<int> FreezeFilesystems(const driver::DomainRef& dom,
+                                const std::vector<std::string>& mountpoints,
+                                unsigned flags) override;
+  Result<int> ThawFilesystems(const driver::DomainRef& dom,
+                              const std::vector<std::string>& mountpoints,
+                              unsigned flags) override;
   Result<SecurityModel> GetSecurityModel() override;
   Result<SecurityLabel> DomainGetSecurityLabel(const driver::DomainRef& dom) override;
   Result<unsigned long> HypervisorVersion() override { return 2; }  // libvirt's "0.0.2"
@@ -77,6 +84,8 @@ class TestDriver : public driver::Driver {
 
  private:
   Status Writable(std::string_view function) const;
+  Result<int> ChangeFrozen(const driver::DomainRef& dom, const std::vector<std::string>& mountpoints,
+                           unsigned flags, bool freeze);
 
   std::shared_ptr<TestState> state_;
   bool read_only_ = false;
@@ -88,6 +97,9 @@ struct TestDomain {
   bool persistent = true;
   model::DomainCheckpoints checkpoints{ErrorDomain::kTest};
   bool paused = false;  // running domain with its vCPUs stopped (suspend)
+  // The guest's two filesystems, "/" and "/boot", frozen by virDomainFSFreeze. As in libvirt's
+  // test driver, this outlives a restart of the domain.
+  std::array<bool, 2> frozen{false, false};
   driver::DomainRef Ref() const { return {def.name(), def.uuid(), id}; }
 };
 
