@@ -47,6 +47,8 @@ MAY_INCLUDE = {
              "handles", "values"},
     # cairnd's server side: dispatches into the public API, speaks src/rpc.
     "daemon": {"daemon", "handles", "rpc", "util", "values"},
+    # cairn-backup's repository: no libvirt, no QEMU, no handles.
+    "repo": {"repo", "util", "values"},
     "tools/cairn": {"tools/cairn", "handles", "values"},
     "tools/cairnd": {"tools/cairnd", "daemon", "handles", "values"},
 }

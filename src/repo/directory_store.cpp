@@ -1,0 +1,187 @@
+#include "repo/directory_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace cairn::repo {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kNone;
+constexpr mode_t kFileMode = 0600;
+constexpr mode_t kDirMode = 0700;
+
+std::unexpected<Error> SystemFailure(std::string_view what, std::string_view path, int err) {
+  return Fail(ErrorCode::kSystemError, kErr,
+              fmt::format("cannot {} '{}': {}", what, path, std::strerror(err)));
+}
+
+std::unexpected<Error> BadName(std::string_view name) {
+  return Fail(ErrorCode::kInvalidArg, kErr,
+              fmt::format("invalid repository object name '{}'", name));
+}
+
+// Creates the folders of `name` below the root (mkdir -p of its parent), relative to dirfd.
+Status EnsureParents(int dirfd, std::string_view name, const std::filesystem::path& root) {
+  for (std::size_t slash = name.find('/'); slash != std::string_view::npos;
+       slash = name.find('/', slash + 1)) {
+    std::string dir(name.substr(0, slash));
+    if (mkdirat(dirfd, dir.c_str(), kDirMode) != 0 && errno != EEXIST) {
+      return SystemFailure("create folder", (root / dir).string(), errno);
+    }
+  }
+  return {};
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return SystemFailure("write", path, errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+std::string HiddenTempName(std::string_view name) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string dir;
+  if (std::size_t slash = name.rfind('/'); slash != std::string_view::npos) {
+    dir = std::string(name.substr(0, slash + 1));
+  }
+  return fmt::format("{}.tmp-{:016x}", dir, rng());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DirectoryStore>> DirectoryStore::Open(const std::filesystem::path& root) {
+  util::UniqueFd fd(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return SystemFailure("open repository directory", root.string(), errno);
+  return std::unique_ptr<DirectoryStore>(new DirectoryStore(root, std::move(fd)));
+}
+
+Result<bool> DirectoryStore::Put(std::string_view name, std::string_view data) {
+  if (!IsValidObjectName(name)) return BadName(name);
+  const std::string target(name);
+  if (Status ok = EnsureParents(root_fd_.get(), name, root_); !ok) {
+    return std::unexpected(ok.error());
+  }
+  const std::string parent =
+      name.find('/') == std::string_view::npos ? "." : target.substr(0, target.rfind('/'));
+  const std::string shown = (root_ / target).string();
+
+  // An unnamed file linked under its name at the end: a crash leaves nothing behind.
+  util::UniqueFd fd(openat(root_fd_.get(), parent.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC,
+                           kFileMode));
+  if (fd) {
+    if (Status ok = WriteAll(fd.get(), data, shown); !ok) return std::unexpected(ok.error());
+    const std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
+    if (linkat(AT_FDCWD, proc.c_str(), root_fd_.get(), target.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      return true;
+    }
+    if (errno == EEXIST) return false;
+    return SystemFailure("create", shown, errno);
+  }
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+    return SystemFailure("create", shown, errno);
+  }
+  // No O_TMPFILE here: a hidden named file, linked (never renamed: link refuses to replace).
+  const std::string temp = HiddenTempName(name);
+  fd.reset(openat(root_fd_.get(), temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+                  kFileMode));
+  if (!fd) return SystemFailure("create", (root_ / temp).string(), errno);
+  Status written = WriteAll(fd.get(), data, shown);
+  bool created = false;
+  if (written) {
+    if (linkat(root_fd_.get(), temp.c_str(), root_fd_.get(), target.c_str(), 0) == 0) {
+      created = true;
+    } else if (errno != EEXIST) {
+      written = SystemFailure("create", shown, errno);
+    }
+  }
+  unlinkat(root_fd_.get(), temp.c_str(), 0);
+  if (!written) return std::unexpected(written.error());
+  return created;
+}
+
+Status DirectoryStore::Flush() {
+  if (syncfs(root_fd_.get()) != 0) return SystemFailure("sync", root_.string(), errno);
+  return {};
+}
+
+Result<std::optional<std::string>> DirectoryStore::Get(std::string_view name) const {
+  if (!IsValidObjectName(name)) return BadName(name);
+  const std::string target(name);
+  const std::string shown = (root_ / target).string();
+  util::UniqueFd fd(openat(root_fd_.get(), target.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return SystemFailure("open", shown, errno);
+  }
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) return SystemFailure("stat", shown, errno);
+  std::string data(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t have = 0;
+  while (have < data.size()) {
+    ssize_t n = read(fd.get(), data.data() + have, data.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return SystemFailure("read", shown, errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  data.resize(have);
+  return std::optional<std::string>(std::move(data));
+}
+
+Result<bool> DirectoryStore::Exists(std::string_view name) const {
+  if (!IsValidObjectName(name)) return BadName(name);
+  const std::string target(name);
+  if (faccessat(root_fd_.get(), target.c_str(), F_OK, 0) == 0) return true;
+  if (errno == ENOENT) return false;
+  return SystemFailure("look up", (root_ / target).string(), errno);
+}
+
+Result<std::vector<std::string>> DirectoryStore::List(std::string_view prefix) const {
+  if (!IsValidObjectName(prefix)) return BadName(prefix);
+  std::vector<std::string> names;
+  std::error_code ec;
+  const std::filesystem::path dir = root_ / std::string(prefix);
+  std::filesystem::recursive_directory_iterator it(dir, ec), end;
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return names;
+    return SystemFailure("list", dir.string(), ec.value());
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) return SystemFailure("list", dir.string(), ec.value());
+    const std::string leaf = it->path().filename().string();
+    if (!leaf.empty() && leaf.front() == '.') continue;  // a put in progress
+    if (!it->is_regular_file(ec)) continue;
+    names.push_back(it->path().lexically_relative(root_).generic_string());
+  }
+  if (ec) return SystemFailure("list", dir.string(), ec.value());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Status DirectoryStore::Delete(std::string_view name) {
+  if (!IsValidObjectName(name)) return BadName(name);
+  const std::string target(name);
+  if (unlinkat(root_fd_.get(), target.c_str(), 0) != 0) {
+    return SystemFailure("delete", (root_ / target).string(), errno);
+  }
+  return {};
+}
+
+}  // namespace cairn::repo

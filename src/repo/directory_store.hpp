@@ -1,0 +1,41 @@
+// repo/directory_store.hpp — an ObjectStore in a local directory: one file per object.
+//
+// Object "a/b/c" is the file DIR/a/b/c, created whole or not at all: its data is written to
+// an unnamed file (O_TMPFILE, or a hidden ".tmp-" file where the filesystem lacks it) and
+// then linked under its name, which fails rather than replaces if the name exists. Files are
+// 0600 and folders 0700: a repository holds guest data. Flush() is one syncfs() of the
+// directory's filesystem, so a backup pays for durability once, not once per chunk.
+// Thread rule: any method from any thread at the same time (no state beyond the root fd).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "repo/object_store.hpp"
+#include "util/unique_fd.hpp"
+
+namespace cairn::repo {
+
+class DirectoryStore final : public ObjectStore {
+ public:
+  // Opens the store rooted at `root`, which must be an existing directory.
+  // Errors: kSystemError naming `root`.
+  static Result<std::unique_ptr<DirectoryStore>> Open(const std::filesystem::path& root);
+
+  Result<bool> Put(std::string_view name, std::string_view data) override;
+  Status Flush() override;
+  Result<std::optional<std::string>> Get(std::string_view name) const override;
+  Result<bool> Exists(std::string_view name) const override;
+  Result<std::vector<std::string>> List(std::string_view prefix) const override;
+  Status Delete(std::string_view name) override;
+  std::string Describe() const override { return root_.string(); }
+
+ private:
+  DirectoryStore(std::filesystem::path root, util::UniqueFd root_fd)
+      : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
+
+  std::filesystem::path root_;
+  util::UniqueFd root_fd_;
+};
+
+}  // namespace cairn::repo

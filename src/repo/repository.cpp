@@ -1,0 +1,288 @@
+#include "repo/repository.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <random>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "repo/directory_store.hpp"
+
+namespace cairn::repo {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kNone;
+constexpr int kFormat = 1;
+constexpr std::string_view kConfig = "config";
+constexpr std::string_view kEncryption = "aes-256-gcm";
+
+std::string RandomHex(int bytes) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string out;
+  for (int i = 0; i < bytes; ++i) out += fmt::format("{:02x}", static_cast<unsigned>(rng() & 0xff));
+  return out;
+}
+
+bool ValidChunkSize(std::uint32_t size) {
+  return size >= 4096 && size <= (8u << 20) && (size & (size - 1)) == 0;
+}
+
+std::string ManifestPrefix(std::string_view domain_uuid) {
+  return "manifests/" + ObjectNameComponent(domain_uuid);
+}
+
+}  // namespace
+
+std::string ObjectNameComponent(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                       (c == '.' && i > 0);
+    if (plain) {
+      out.push_back(c);
+    } else {
+      out += fmt::format("_{:02x}", static_cast<unsigned char>(c));
+    }
+  }
+  return out.empty() ? "_" : out;
+}
+
+std::string ChunkObjectName(const Key256& id) {
+  const std::string hex = Hex(id);
+  return fmt::format("chunks/{}/{}", hex.substr(0, 2), hex);
+}
+
+std::string Repository::NewBackupId(std::int64_t unix_ms) {
+  const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dt%H%M%Sz", &tm);
+  return fmt::format("{}-{}", stamp, RandomHex(4));
+}
+
+Result<Repository> Repository::Init(std::unique_ptr<ObjectStore> store,
+                                    const InitOptions& options) {
+  if (!ValidChunkSize(options.chunk_size)) {
+    return Fail(ErrorCode::kInvalidArg, kErr,
+                fmt::format("chunk size {} is not a power of two from 4096 to 8388608",
+                            options.chunk_size));
+  }
+  const std::string id = RandomHex(16);
+  nlohmann::json config = {{"format", kFormat},
+                           {"id", id},
+                           {"chunk_size", options.chunk_size},
+                           {"zstd_level", options.zstd_level},
+                           {"encryption", options.key ? kEncryption : "none"},
+                           {"key_check", options.key ? options.key->CheckValue() : ""}};
+  Result<bool> created = store->Put(kConfig, config.dump(1) + "\n");
+  if (!created) return std::unexpected(created.error());
+  if (!*created) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("'{}' already holds a repository", store->Describe()));
+  }
+  if (Status ok = store->Flush(); !ok) return std::unexpected(ok.error());
+  return Repository(std::move(store), ObjectCodec(options.key, options.zstd_level),
+                    options.chunk_size, id);
+}
+
+Result<Repository> Repository::Open(std::unique_ptr<ObjectStore> store,
+                                    std::optional<RepositoryKey> key) {
+  Result<std::optional<std::string>> text = store->Get(kConfig);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("'{}' holds no repository; create one with 'cairn-backup -r {} init'",
+                            store->Describe(), store->Describe()));
+  }
+  try {
+    nlohmann::json config = nlohmann::json::parse(**text);
+    if (config.at("format").get<int>() != kFormat) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("repository '{}' has format {}; this cairn-backup reads format {}",
+                              store->Describe(), config.at("format").dump(), kFormat));
+    }
+    const bool is_encrypted = config.at("encryption").get<std::string>() == kEncryption;
+    if (is_encrypted && !key) {
+      return Fail(ErrorCode::kOperationInvalid, kErr,
+                  fmt::format("repository '{}' is encrypted: give its key file (--key FILE)",
+                              store->Describe()));
+    }
+    if (!is_encrypted && key) {
+      return Fail(ErrorCode::kOperationInvalid, kErr,
+                  fmt::format("repository '{}' is not encrypted: drop --key", store->Describe()));
+    }
+    if (key && key->CheckValue() != config.at("key_check").get<std::string>()) {
+      return Fail(ErrorCode::kAuthFailed, kErr,
+                  fmt::format("the key file does not open repository '{}'", store->Describe()));
+    }
+    const auto chunk_size = config.at("chunk_size").get<std::uint32_t>();
+    if (!ValidChunkSize(chunk_size)) {
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("repository '{}' has an invalid chunk size {}", store->Describe(),
+                              chunk_size));
+    }
+    const int level = config.at("zstd_level").get<int>();
+    std::string id = config.at("id").get<std::string>();
+    return Repository(std::move(store), ObjectCodec(std::move(key), level), chunk_size,
+                      std::move(id));
+  } catch (const nlohmann::json::exception& e) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("the config of repository '{}' is damaged: {}", store->Describe(),
+                            e.what()));
+  }
+}
+
+Result<Repository> Repository::InitDirectory(const std::filesystem::path& dir,
+                                             const InitOptions& options) {
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Fail(ErrorCode::kSystemError, kErr,
+                fmt::format("cannot create repository directory '{}': {}", dir.string(),
+                            std::strerror(errno)));
+  }
+  Result<std::unique_ptr<DirectoryStore>> store = DirectoryStore::Open(dir);
+  if (!store) return std::unexpected(store.error());
+  return Init(std::move(*store), options);
+}
+
+Result<Repository> Repository::OpenDirectory(const std::filesystem::path& dir,
+                                             std::optional<RepositoryKey> key) {
+  Result<std::unique_ptr<DirectoryStore>> store = DirectoryStore::Open(dir);
+  if (!store) return std::unexpected(store.error());
+  return Open(std::move(*store), std::move(key));
+}
+
+Result<StoredChunk> Repository::PutChunk(std::string_view plain) {
+  StoredChunk chunk;
+  chunk.id = codec_.ChunkId(plain);
+  const std::string name = ChunkObjectName(chunk.id);
+  Result<bool> exists = store_->Exists(name);
+  if (!exists) return std::unexpected(exists.error());
+  if (*exists) return chunk;
+  Result<std::string> sealed = codec_.Seal(name, plain);
+  if (!sealed) return std::unexpected(sealed.error());
+  Result<bool> created = store_->Put(name, *sealed);
+  if (!created) return std::unexpected(created.error());
+  chunk.created = *created;
+  chunk.stored_bytes = *created ? sealed->size() : 0;
+  return chunk;
+}
+
+Result<std::string> Repository::GetChunk(const Key256& id) const {
+  const std::string name = ChunkObjectName(id);
+  Result<std::optional<std::string>> sealed = store_->Get(name);
+  if (!sealed) return std::unexpected(sealed.error());
+  if (!*sealed) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("chunk '{}' is missing from repository '{}'", Hex(id),
+                            store_->Describe()));
+  }
+  Result<std::string> plain = codec_.Open(name, **sealed);
+  if (!plain) return plain;
+  if (codec_.ChunkId(*plain) != id) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("repository object '{}' is damaged: its data does not match its id",
+                            name));
+  }
+  return plain;
+}
+
+Result<bool> Repository::HasChunk(const Key256& id) const {
+  return store_->Exists(ChunkObjectName(id));
+}
+
+Result<std::vector<Key256>> Repository::ListChunks() const {
+  Result<std::vector<std::string>> names = store_->List("chunks");
+  if (!names) return std::unexpected(names.error());
+  std::vector<Key256> ids;
+  ids.reserve(names->size());
+  for (const std::string& n : *names) {
+    if (std::optional<Key256> id = ParseChunkId(n.substr(n.rfind('/') + 1))) ids.push_back(*id);
+  }
+  return ids;
+}
+
+Status Repository::DeleteChunk(const Key256& id) { return store_->Delete(ChunkObjectName(id)); }
+
+Result<std::string> Repository::PutIndex(std::string_view backup_id, std::string_view disk,
+                                         const DiskIndex& index) {
+  const std::string name =
+      fmt::format("indexes/{}/{}", ObjectNameComponent(backup_id), ObjectNameComponent(disk));
+  Result<std::string> sealed = codec_.Seal(name, index.Encode());
+  if (!sealed) return std::unexpected(sealed.error());
+  Result<bool> created = store_->Put(name, *sealed);
+  if (!created) return std::unexpected(created.error());
+  if (!*created) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("repository object '{}' already exists", name));
+  }
+  return name;
+}
+
+Result<DiskIndex> Repository::GetIndex(std::string_view object_name) const {
+  Result<std::optional<std::string>> sealed = store_->Get(object_name);
+  if (!sealed) return std::unexpected(sealed.error());
+  if (!*sealed) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("disk index '{}' is missing from repository '{}'", object_name,
+                            store_->Describe()));
+  }
+  Result<std::string> plain = codec_.Open(object_name, **sealed);
+  if (!plain) return std::unexpected(plain.error());
+  return DiskIndex::Decode(object_name, *plain);
+}
+
+Status Repository::Commit(const BackupManifest& manifest) {
+  if (Status ok = store_->Flush(); !ok) return ok;  // every chunk and index first
+  const std::string name = fmt::format("{}/{}", ManifestPrefix(manifest.domain_uuid),
+                                       ObjectNameComponent(manifest.id));
+  Result<std::string> sealed = codec_.Seal(name, manifest.Encode());
+  if (!sealed) return std::unexpected(sealed.error());
+  Result<bool> created = store_->Put(name, *sealed);
+  if (!created) return std::unexpected(created.error());
+  if (!*created) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("backup '{}' already exists", manifest.id));
+  }
+  return store_->Flush();
+}
+
+Result<std::vector<BackupManifest>> Repository::ListBackups(
+    std::optional<std::string_view> domain) const {
+  Result<std::vector<std::string>> names = store_->List("manifests");
+  if (!names) return std::unexpected(names.error());
+  std::vector<BackupManifest> out;
+  for (const std::string& name : *names) {
+    Result<std::optional<std::string>> sealed = store_->Get(name);
+    if (!sealed) return std::unexpected(sealed.error());
+    if (!*sealed) continue;  // deleted since listed
+    Result<std::string> plain = codec_.Open(name, **sealed);
+    if (!plain) return std::unexpected(plain.error());
+    Result<BackupManifest> m = BackupManifest::Decode(name, *plain);
+    if (!m) return std::unexpected(m.error());
+    if (domain && m->domain_name != *domain && m->domain_uuid != *domain) continue;
+    out.push_back(std::move(*m));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const BackupManifest& a, const BackupManifest& b) { return a.id < b.id; });
+  return out;
+}
+
+Status Repository::DeleteBackup(const BackupManifest& manifest) {
+  const std::string name = fmt::format("{}/{}", ManifestPrefix(manifest.domain_uuid),
+                                       ObjectNameComponent(manifest.id));
+  if (Status ok = store_->Delete(name); !ok) return ok;
+  if (Status ok = store_->Flush(); !ok) return ok;  // gone before its parts go
+  for (const DiskRecord& d : manifest.disks) {
+    if (Status ok = store_->Delete(d.index); !ok) return ok;
+  }
+  return store_->Flush();
+}
+
+}  // namespace cairn::repo

@@ -1,0 +1,114 @@
+// repo/repository.hpp — a cairn-backup repository: chunks, disk indexes and manifests in an
+// ObjectStore (docs/repository-format.md).
+//
+//   config                          plain JSON: format, chunk size, encryption, key check
+//   chunks/<id[0:2]>/<id>           one chunk of disk data, deduplicated by its id
+//   indexes/<backup>/<disk>         DiskIndex of one disk in one backup
+//   manifests/<domain uuid>/<backup>  BackupManifest: present = the backup exists
+//
+// Commit() is the only step that makes a backup visible: it flushes every chunk and index
+// put so far, then puts the manifest and flushes again. What a killed run leaves behind
+// (chunks, indexes without a manifest) is invisible and collected by gc.
+// Thread rule: PutChunk, GetChunk, HasChunk from any thread at the same time; every other
+// method from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "repo/backup_manifest.hpp"
+#include "repo/disk_index.hpp"
+#include "repo/object_codec.hpp"
+#include "repo/object_store.hpp"
+#include "repo/repository_key.hpp"
+
+namespace cairn::repo {
+
+struct InitOptions {
+  std::optional<RepositoryKey> key;  // encrypt at rest
+  std::uint32_t chunk_size = 64 * 1024;  // QEMU's default dirty-bitmap granularity
+  int zstd_level = 1;
+};
+
+struct StoredChunk {
+  Key256 id{};
+  bool created = false;            // false: the repository had it already
+  std::size_t stored_bytes = 0;    // bytes the new object takes (0 when it existed)
+};
+
+class Repository {
+ public:
+  // Creates a repository in `store`, which must not hold one.
+  // Errors: kOperationInvalid if it already holds a repository; kInvalidArg for a chunk
+  // size that is not a power of two from 4 KiB to 8 MiB; the store's errors.
+  static Result<Repository> Init(std::unique_ptr<ObjectStore> store, const InitOptions& options);
+
+  // Opens the repository in `store`; `key` is required if and only if it is encrypted.
+  // Errors: kOperationInvalid if there is no repository, or it is encrypted and no key was
+  // given; kAuthFailed if the key is not this repository's; kOperationFailed if the config
+  // is damaged.
+  static Result<Repository> Open(std::unique_ptr<ObjectStore> store,
+                                 std::optional<RepositoryKey> key);
+
+  // A local directory, created (0700) by Init when missing.
+  static Result<Repository> InitDirectory(const std::filesystem::path& dir,
+                                          const InitOptions& options);
+  static Result<Repository> OpenDirectory(const std::filesystem::path& dir,
+                                          std::optional<RepositoryKey> key);
+
+  std::uint32_t chunk_size() const { return chunk_size_; }
+  bool encrypted() const { return codec_.encrypted(); }
+  const std::string& id() const { return id_; }
+  ObjectStore& store() { return *store_; }
+
+  // Stores `plain` as a chunk unless the repository has it already.
+  Result<StoredChunk> PutChunk(std::string_view plain);
+  // The data of chunk `id`, checked against its id.
+  // Errors: kOperationFailed if the chunk is missing or damaged.
+  Result<std::string> GetChunk(const Key256& id) const;
+  Result<bool> HasChunk(const Key256& id) const;
+  // Every chunk id stored (for gc and verify), sorted.
+  Result<std::vector<Key256>> ListChunks() const;
+  Status DeleteChunk(const Key256& id);
+
+  // Puts the index of `disk` in backup `backup_id`; returns its object name.
+  Result<std::string> PutIndex(std::string_view backup_id, std::string_view disk,
+                               const DiskIndex& index);
+  Result<DiskIndex> GetIndex(std::string_view object_name) const;
+
+  // Makes backup `manifest` visible, durably, after everything it names.
+  Status Commit(const BackupManifest& manifest);
+  // Every visible backup, oldest first; only `domain`'s (by name or UUID) when given.
+  Result<std::vector<BackupManifest>> ListBackups(
+      std::optional<std::string_view> domain = std::nullopt) const;
+  // Removes a backup: its manifest first (it stops existing), then its indexes.
+  Status DeleteBackup(const BackupManifest& manifest);
+
+  // A fresh backup id for a backup started at `unix_ms`: sorts by time, unique.
+  static std::string NewBackupId(std::int64_t unix_ms);
+
+ private:
+  Repository(std::unique_ptr<ObjectStore> store, ObjectCodec codec, std::uint32_t chunk_size,
+             std::string id)
+      : store_(std::move(store)), codec_(std::move(codec)), chunk_size_(chunk_size),
+        id_(std::move(id)) {}
+
+  std::unique_ptr<ObjectStore> store_;
+  ObjectCodec codec_;
+  std::uint32_t chunk_size_;
+  std::string id_;
+};
+
+// `text` as one object-name component: [a-z0-9._-] kept (a leading '.' escaped), every other
+// byte as "_xx" (hex), '_' itself as "_5f". Injective, so distinct disks never collide.
+std::string ObjectNameComponent(std::string_view text);
+
+// The object name of chunk `id`.
+std::string ChunkObjectName(const Key256& id);
+
+}  // namespace cairn::repo

@@ -1,0 +1,87 @@
+// DirectoryStore: objects appear whole under their name, never replace one, and stay private.
+#include "repo/directory_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "util/temp_dir.hpp"
+
+namespace cairn::repo {
+namespace {
+
+class DirectoryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = util::TempDir::Create("cairn-store-test");
+    ASSERT_TRUE(dir);
+    dir_.emplace(std::move(*dir));
+    auto store = DirectoryStore::Open(dir_->path());
+    ASSERT_TRUE(store) << store.error().Text();
+    store_ = std::move(*store);
+  }
+  std::optional<util::TempDir> dir_;
+  std::unique_ptr<DirectoryStore> store_;
+};
+
+TEST_F(DirectoryStoreTest, PutThenGetReturnsTheBytes) {
+  ASSERT_TRUE(*store_->Put("chunks/ab/abc", std::string("hello\0world", 11)));
+  auto got = store_->Get("chunks/ab/abc");
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ(**got, std::string("hello\0world", 11));
+}
+
+TEST_F(DirectoryStoreTest, PutOfAnExistingNameKeepsTheFirstObject) {
+  ASSERT_TRUE(*store_->Put("a", "first"));
+  Result<bool> again = store_->Put("a", "second");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(**store_->Get("a"), "first");
+}
+
+TEST_F(DirectoryStoreTest, GetOfAMissingObjectIsNullopt) {
+  auto got = store_->Get("no/such");
+  ASSERT_TRUE(got);
+  EXPECT_FALSE(*got);
+  EXPECT_FALSE(*store_->Exists("no/such"));
+}
+
+TEST_F(DirectoryStoreTest, ObjectsAndFoldersArePrivate) {
+  ASSERT_TRUE(*store_->Put("manifests/x/y", "secret"));
+  struct stat st {};
+  ASSERT_EQ(stat((dir_->path() / "manifests/x/y").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(stat((dir_->path() / "manifests/x").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST_F(DirectoryStoreTest, ListReturnsEveryObjectUnderAFolderSorted) {
+  ASSERT_TRUE(store_->Put("chunks/b/2", "x"));
+  ASSERT_TRUE(store_->Put("chunks/a/1", "x"));
+  ASSERT_TRUE(store_->Put("other", "x"));
+  auto names = store_->List("chunks");
+  ASSERT_TRUE(names);
+  EXPECT_EQ(*names, (std::vector<std::string>{"chunks/a/1", "chunks/b/2"}));
+  EXPECT_TRUE(store_->List("none")->empty());
+}
+
+TEST_F(DirectoryStoreTest, DeleteRemovesAndAMissingObjectIsAnError) {
+  ASSERT_TRUE(store_->Put("a", "x"));
+  ASSERT_TRUE(store_->Delete("a"));
+  EXPECT_FALSE(*store_->Exists("a"));
+  Status again = store_->Delete("a");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kSystemError);
+}
+
+TEST_F(DirectoryStoreTest, NamesOutsideTheAlphabetAreRefused) {
+  for (const char* bad : {"", "/a", "a/", "a//b", "../x", "a/.hidden", "A", "a b"}) {
+    Result<bool> put = store_->Put(bad, "x");
+    ASSERT_FALSE(put) << bad;
+    EXPECT_EQ(put.error().code(), ErrorCode::kInvalidArg);
+  }
+}
+
+TEST_F(DirectoryStoreTest, FlushSucceeds) { EXPECT_TRUE(store_->Flush()); }
+
+}  // namespace
+}  // namespace cairn::repo
