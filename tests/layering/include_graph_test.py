@@ -49,6 +49,8 @@ MAY_INCLUDE = {
     "daemon": {"daemon", "handles", "rpc", "util", "values"},
     # cairn-backup's repository: no libvirt, no QEMU, no handles.
     "repo": {"repo", "util", "values"},
+    # cairn-backup's NBD client (libnbd): no libvirt, no QEMU, no handles.
+    "nbd": {"nbd", "util", "values"},
     "tools/cairn": {"tools/cairn", "handles", "values"},
     "tools/cairnd": {"tools/cairnd", "daemon", "handles", "values"},
 }
