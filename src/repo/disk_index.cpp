@@ -142,6 +142,8 @@ Result<DiskIndex> DiskIndex::Decode(std::string_view name, std::string_view byte
   return index;
 }
 
+std::string DiskDigest(const DiskIndex& index) { return Hex(Sha256(index.Encode())); }
+
 std::optional<Key256> ParseChunkId(std::string_view hex) {
   Key256 id{};
   if (hex.size() != 2 * id.size()) return std::nullopt;

@@ -50,6 +50,11 @@ class DiskIndex {
   std::vector<Slot> slots_;
 };
 
+// The digest of a disk's whole content as `index` holds it: hex SHA-256 of its encoding.
+// Each slot is named by its chunk id, a (keyed) SHA-256 of its bytes, so this fixes every
+// byte of the disk; restore and verify recompute it from the data they read.
+std::string DiskDigest(const DiskIndex& index);
+
 // Parses 64 hex digits (a chunk id as the store names it).
 std::optional<Key256> ParseChunkId(std::string_view hex);
 

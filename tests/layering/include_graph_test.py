@@ -52,6 +52,8 @@ MAY_INCLUDE = {
     # cairn-backup's NBD client (libnbd): no libvirt, no QEMU, no handles.
     "nbd": {"nbd", "util", "values"},
     "tools/cairn": {"tools/cairn", "handles", "values"},
+    # cairn-backup: the public API, plus its own repository and NBD layers (and their util).
+    "tools/cairn-backup": {"tools/cairn-backup", "repo", "nbd", "util", "handles", "values"},
     "tools/cairnd": {"tools/cairnd", "daemon", "handles", "values"},
 }
 

@@ -11,21 +11,13 @@
 #include "nbd/extent_cursor.hpp"
 #include "nbd/nbd_export.hpp"
 #include "nbd/parallel_reader.hpp"
-#include "util/child_process.hpp"
+#include "support/qemu_nbd_server.hpp"
 #include "util/temp_dir.hpp"
 
 namespace cairn::nbd {
 namespace {
 
 constexpr std::uint64_t kMiB = 1 << 20;
-
-void RunOk(const std::vector<std::string>& argv) {
-  auto child = util::ChildProcess::Spawn(
-      argv, {.out = util::Redirect::Null(), .err = util::Redirect::Inherit()});
-  ASSERT_TRUE(child) << child.error().Text();
-  auto status = child->Wait();
-  ASSERT_TRUE(status && status->Success()) << argv[0];
-}
 
 // An 8 MiB qcow2: 1 MiB of 0xaa at 1 MiB; then bitmap "b0"; then 64 KiB of 0xbb at 4 MiB
 // (dirty in b0); served read-only over a unix socket with b0 exported.
@@ -37,25 +29,18 @@ class NbdExportTest : public ::testing::Test {
     dir_.emplace(std::move(*dir));
     image_ = (dir_->path() / "disk.qcow2").string();
     socket_ = (dir_->path() / "nbd.sock").string();
-    RunOk({"qemu-img", "create", "-q", "-f", "qcow2", image_, "8M"});
-    RunOk({"qemu-io", "-f", "qcow2", "-c", "write -P 0xaa 1M 1M", image_});
-    RunOk({"qemu-img", "bitmap", "--add", image_, "b0"});
-    RunOk({"qemu-io", "-f", "qcow2", "-c", "write -P 0xbb 4M 64k", image_});
-    auto server = util::ChildProcess::Spawn(
-        {"qemu-nbd", "--read-only", "--persistent", "--shared=8", "--format=qcow2", "-B", "b0",
-         "--socket=" + socket_, image_},
-        {.out = util::Redirect::Null(), .err = util::Redirect::Inherit()});
-    ASSERT_TRUE(server) << server.error().Text();
-    server_.emplace(std::move(*server));
-    for (int i = 0; i < 500 && access(socket_.c_str(), F_OK) != 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    using cairn::testing::RunTool;
+    ASSERT_TRUE(RunTool({"qemu-img", "create", "-q", "-f", "qcow2", image_, "8M"}));
+    ASSERT_TRUE(RunTool({"qemu-io", "-f", "qcow2", "-c", "write -P 0xaa 1M 1M", image_}));
+    ASSERT_TRUE(RunTool({"qemu-img", "bitmap", "--add", image_, "b0"}));
+    ASSERT_TRUE(RunTool({"qemu-io", "-f", "qcow2", "-c", "write -P 0xbb 4M 64k", image_}));
+    server_.emplace(image_, socket_, "b0");
   }
-  std::string Uri() const { return "nbd+unix:///?socket=" + socket_; }
+  std::string Uri() const { return server_->Uri(); }
 
   std::optional<util::TempDir> dir_;
   std::string image_, socket_;
-  std::optional<util::ChildProcess> server_;
+  std::optional<cairn::testing::QemuNbdServer> server_;
 };
 
 TEST_F(NbdExportTest, ConnectReportsSizeAndTheContextsTheServerAgreed) {

@@ -1,0 +1,52 @@
+// tests/support/qemu_nbd_server.hpp — a real qemu-nbd serving an image over a unix socket,
+// and the qemu-img / qemu-io runs tests use to shape images. For tests of cairn-backup's
+// NBD client and disk backup/restore. Killed and reaped when it goes out of scope.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "util/child_process.hpp"
+
+namespace cairn::testing {
+
+// Runs `argv` to completion; a test failure if it cannot start or exits non-zero.
+inline ::testing::AssertionResult RunTool(const std::vector<std::string>& argv) {
+  auto child = util::ChildProcess::Spawn(argv, {.out = util::Redirect::Null()});
+  if (!child) return ::testing::AssertionFailure() << child.error().Text();
+  auto status = child->Wait();
+  if (!status || !status->Success()) return ::testing::AssertionFailure() << argv[0] << " failed";
+  return ::testing::AssertionSuccess();
+}
+
+class QemuNbdServer {
+ public:
+  // Serves qcow2 `image` read-only at `socket`, exporting persistent bitmap `bitmap` if set.
+  QemuNbdServer(const std::string& image, const std::string& socket,
+                const std::string& bitmap = "")
+      : socket_(socket) {
+    std::vector<std::string> argv{"qemu-nbd", "--read-only", "--persistent", "--shared=16",
+                                  "--format=qcow2", "--socket=" + socket};
+    if (!bitmap.empty()) argv.insert(argv.end(), {"-B", bitmap});
+    argv.push_back(image);
+    unlink(socket.c_str());
+    auto child = util::ChildProcess::Spawn(argv, {.out = util::Redirect::Null()});
+    EXPECT_TRUE(child) << child.error().Text();
+    if (child) child_.emplace(std::move(*child));
+    for (int i = 0; i < 500 && access(socket.c_str(), F_OK) != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  std::string Uri() const { return "nbd+unix:///?socket=" + socket_; }
+
+ private:
+  std::string socket_;
+  std::optional<util::ChildProcess> child_;
+};
+
+}  // namespace cairn::testing
