@@ -81,15 +81,18 @@ Result<std::vector<std::string>> DiskBlockdevs(const conf::DomainDiskDef& disk,
   }
   const std::string driver = disk.type == "block" ? "host_device" : "file";
   const char* ro = (disk.readonly || disk.device == "cdrom") ? "on" : "off";
-  std::string discard = "unmap";  // <driver discard='unmap|ignore'>, as QEMU spells them
+  // <driver discard='unmap|ignore'>, as QEMU spells them, on both nodes as libvirt sets it
+  // (a guest's trim reaches the image only if the format node passes it on); unset, QEMU's
+  // default (ignore), as libvirt leaves it.
+  std::string discard;
   if (const conf::XmlElement* drv = element.Child("driver")) {
-    if (const std::string* d = drv->Attribute("discard")) discard = *d;
+    if (const std::string* d = drv->Attribute("discard")) discard = ",discard=" + *d;
   }
   return std::vector<std::string>{
-      fmt::format("driver={},node-name={},filename={},read-only={},cache.direct=off,discard={}",
-                  driver, DiskFileNodeName(disk.target), Escape(disk.source), ro, discard),
-      fmt::format("driver={},node-name={},file={},read-only={}", format,
-                  DiskNodeName(disk.target), DiskFileNodeName(disk.target), ro)};
+      fmt::format("driver={},node-name={},filename={},read-only={},cache.direct=off{}", driver,
+                  DiskFileNodeName(disk.target), Escape(disk.source), ro, discard),
+      fmt::format("driver={},node-name={},file={},read-only={}{}", format,
+                  DiskNodeName(disk.target), DiskFileNodeName(disk.target), ro, discard)};
 }
 
 Result<std::vector<std::string>> AllDiskBlockdevs(const conf::DomainDef& def) {

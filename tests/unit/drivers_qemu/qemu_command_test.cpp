@@ -54,7 +54,7 @@ TEST(QemuCommand, CommandLineOfAnotherNameIsNotRecognised) {
   EXPECT_TRUE(IsCommandLineOf(ab, "a,b"));
 }
 
-TEST(QemuCommand, DiskDiscardModeReachesTheFileNode) {
+TEST(QemuCommand, DiskDiscardModeReachesTheFileAndFormatNodes) {
   auto argv = BuildQemuCommand(
       Def("<disk type='file' device='disk'><driver name='qemu' type='raw' discard='ignore'/>"
           "<source file='/a.img'/><target dev='vda' bus='virtio'/></disk>"),
@@ -63,6 +63,8 @@ TEST(QemuCommand, DiskDiscardModeReachesTheFileNode) {
   EXPECT_TRUE(Has(*argv, "-blockdev",
                   "driver=file,node-name=file-vda,filename=/a.img,read-only=off,"
                   "cache.direct=off,discard=ignore"));
+  EXPECT_TRUE(Has(*argv, "-blockdev",
+                  "driver=raw,node-name=disk-vda,file=file-vda,read-only=off,discard=ignore"));
 }
 
 TEST(QemuCommand, OnRebootDestroyIsNoReboot) {
@@ -99,7 +101,7 @@ TEST(QemuCommand, Qcow2DiskGetsStableNodeNamesOnVirtio) {
   ASSERT_TRUE(argv) << argv.error().Text();
   EXPECT_TRUE(Has(*argv, "-blockdev",
                   "driver=file,node-name=file-vda,filename=/img/a.qcow2,read-only=off,"
-                  "cache.direct=off,discard=unmap"));
+                  "cache.direct=off"));  // no discard: QEMU's default, as libvirt
   EXPECT_TRUE(Has(*argv, "-blockdev", "driver=qcow2,node-name=disk-vda,file=file-vda,read-only=off"));
   EXPECT_TRUE(Has(*argv, "-device", "virtio-blk-pci,id=virtio-disk0,drive=disk-vda"));
 }

@@ -1,0 +1,67 @@
+# Sourced by cairn-backup's end-to-end tests: the test guest as a domain "vm" on
+# qemu:///embed in $W, with a serial console to run commands in it.
+#   start_guest       define (first time) and start vm, wait until its shell answers
+#   guest CMD         run CMD in the guest and wait for it to finish
+#   stop_guest        destroy vm (its disk stays as written)
+# Needs: $W (a scratch directory), $CAIRN, $CAIRN_TEST_GUEST_DIR.
+URI="qemu:///embed?root=$W/state"
+cairn() { "$CAIRN" -c "$URI" "$@"; }
+
+start_guest() {
+  if [ ! -f "$W/vda.qcow2" ]; then
+    qemu-img create -q -f qcow2 "$W/vda.qcow2" 64M
+    cat >"$W/vm.xml" <<XML
+<domain type='qemu'>
+  <name>vm</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$CAIRN_TEST_GUEST_DIR/vmlinuz</kernel>
+    <initrd>$CAIRN_TEST_GUEST_DIR/initrd.img</initrd>
+    <cmdline>console=ttyS0 quiet no_timer_check</cmdline>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' discard='unmap'/>
+      <source file='$W/vda.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <serial type='pipe'>
+      <source path='$W/serial'/>
+    </serial>
+  </devices>
+</domain>
+XML
+    mkfifo "$W/serial.in" "$W/serial.out"
+    cairn define "$W/vm.xml" >/dev/null
+  fi
+  : >"$W/console.log"
+  cairn start vm >/dev/null
+  cat "$W/serial.out" >>"$W/console.log" &
+  READER=$!
+  exec 3<>"$W/serial.in"
+  i=0
+  until grep -q "__CAIRN_READY__" "$W/console.log"; do
+    i=$((i + 1)); [ $i -lt 900 ] || { echo "guest did not boot" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+guest() {
+  n=$(( ${n:-0} + 1 ))
+  printf '%s; echo __done_%s_$?\n' "$1" "$n" >&3
+  i=0
+  until grep -q "__done_${n}_" "$W/console.log"; do
+    i=$((i + 1)); [ $i -lt 900 ] || { echo "guest did not answer: $1" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q "__done_${n}_0" "$W/console.log" || { echo "guest command failed: $1" >&2; exit 1; }
+}
+
+stop_guest() {
+  cairn destroy vm >/dev/null
+  exec 3>&-
+  kill "$READER" 2>/dev/null || true
+  wait "$READER" 2>/dev/null || true
+}

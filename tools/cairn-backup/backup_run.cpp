@@ -1,0 +1,291 @@
+#include "tools/cairn-backup/backup_run.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cairn/backup.hpp"
+#include "cairn/backup_job_info.hpp"
+#include "cairn/backup_spec.hpp"
+#include "cairn/checkpoint.hpp"
+#include "cairn/checkpoint_spec.hpp"
+#include "cairn/domain.hpp"
+#include "cairn/version.hpp"
+#include "tools/cairn-backup/disk_backup.hpp"
+#include "tools/cairn-backup/domain_disks.hpp"
+#include "util/temp_dir.hpp"
+#include "util/time.hpp"
+
+namespace cairn::backup {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kNone;
+
+struct DiskPlan {
+  DomainDisk disk;
+  const repo::DiskRecord* previous = nullptr;  // null: read in full
+  std::string full_reason;                     // why, when an incremental reads it in full
+};
+
+void Notice(const BackupRequest& request, const std::string& line) {
+  if (request.notice) request.notice(line);
+}
+
+// Deletes this repository's checkpoints on `dom` other than `keep` (failed runs' and older
+// backups'). Deleting merges a checkpoint's changes into its parent, so `keep` still
+// counts every change since it was made.
+void DropOurCheckpoints(const Domain& dom, const std::string& prefix, const std::string& keep,
+                        const BackupRequest& request) {
+  Result<std::vector<Checkpoint>> all = dom.ListAllCheckpoints();
+  if (!all) return;
+  for (const Checkpoint& c : *all) {
+    if (c.name() == keep || c.name().rfind(prefix, 0) != 0) continue;
+    if (c.Delete()) Notice(request, fmt::format("dropped checkpoint '{}'", c.name()));
+  }
+}
+
+// Per disk: whether the incremental from `base` can trust its bitmap.
+std::string BitmapProblem(const std::vector<CheckpointBitmapReport>& reports,
+                          const std::string& base, const std::string& disk) {
+  for (const CheckpointBitmapReport& r : reports) {
+    if (r.checkpoint != base) continue;
+    for (const CheckpointBitmapState& b : r.bitmaps) {
+      if (b.disk != disk) continue;
+      if (b.health == BitmapHealth::kMissing) return fmt::format("bitmap '{}' is missing", b.bitmap);
+      if (b.health == BitmapHealth::kInconsistent) {
+        return fmt::format("bitmap '{}' is inconsistent", b.bitmap);
+      }
+      return {};
+    }
+    return fmt::format("checkpoint '{}' tracks no changes of this disk", base);
+  }
+  return {};
+}
+
+// Ends the job and deletes the new checkpoint unless the backup was committed.
+class BackupJobGuard {
+ public:
+  BackupJobGuard(const Domain& dom, std::string checkpoint)
+      : dom_(dom), checkpoint_(std::move(checkpoint)) {}
+  ~BackupJobGuard() {
+    EndJob();
+    if (!committed_) {
+      if (Result<Checkpoint> c = dom_.CheckpointLookupByName(checkpoint_)) (void)c->Delete();
+    }
+  }
+  void Committed() { committed_ = true; }
+  // Ends the pull job (a pull job ends when aborted; it is then reported completed).
+  void EndJob() {
+    if (!ended_) (void)dom_.AbortJob();
+    ended_ = true;
+  }
+
+ private:
+  const Domain& dom_;
+  std::string checkpoint_;
+  bool committed_ = false;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+std::string CheckpointPrefix(const repo::Repository& repository) {
+  return "cb-" + repository.id().substr(0, 8) + "-";
+}
+
+Result<repo::BackupManifest> RunBackup(const Connection& connection,
+                                       repo::Repository& repository,
+                                       const BackupRequest& request) {
+  Result<Domain> dom = connection.LookupDomain(request.domain);
+  if (!dom) return std::unexpected(dom.error());
+  Result<std::string> domain_xml = dom->GetXmlDesc();
+  if (!domain_xml) return std::unexpected(domain_xml.error());
+  Result<std::vector<DomainDisk>> disks = ParseDomainDisks(*domain_xml);
+  if (!disks) return std::unexpected(disks.error());
+
+  // What to back up.
+  std::vector<DiskPlan> plans;
+  for (const DomainDisk& d : *disks) {
+    const bool asked = request.disks.empty() ||
+                       std::find(request.disks.begin(), request.disks.end(), d.target) !=
+                           request.disks.end();
+    if (asked && !d.read_only && !d.source.empty()) plans.push_back(DiskPlan{d});
+  }
+  for (const std::string& name : request.disks) {
+    if (std::none_of(plans.begin(), plans.end(),
+                     [&](const DiskPlan& p) { return p.disk.target == name; })) {
+      return Fail(ErrorCode::kInvalidArg, kErr,
+                  fmt::format("domain '{}' has no writable disk '{}'", dom->name(), name));
+    }
+  }
+  if (plans.empty()) {
+    return Fail(ErrorCode::kInvalidArg, kErr,
+                fmt::format("domain '{}' has no disk to back up", dom->name()));
+  }
+
+  // Full or incremental, and from where.
+  Result<std::vector<repo::BackupManifest>> history = repository.ListBackups(dom->uuid());
+  if (!history) return std::unexpected(history.error());
+  const repo::BackupManifest* latest = history->empty() ? nullptr : &history->back();
+  const std::string prefix = CheckpointPrefix(repository);
+  std::optional<std::string> base;
+  if (request.level != BackupLevel::kFull && latest) {
+    if (dom->CheckpointLookupByName(latest->checkpoint)) {
+      base = latest->checkpoint;
+    } else {
+      Notice(request, fmt::format("checkpoint '{}' of backup {} is gone: reading every disk",
+                                  latest->checkpoint, latest->id));
+    }
+  }
+  if (request.level == BackupLevel::kIncremental && !latest) {
+    return Fail(ErrorCode::kInvalidArg, kErr,
+                fmt::format("repository has no backup of domain '{}' to follow: use --level "
+                            "full or auto",
+                            dom->name()));
+  }
+  DropOurCheckpoints(*dom, prefix, base.value_or(""), request);
+  if (base) {
+    Result<std::vector<CheckpointBitmapReport>> reports = dom->CheckCheckpointBitmaps();
+    for (DiskPlan& p : plans) {
+      p.previous = latest->FindDisk(p.disk.target);
+      if (!p.previous) {
+        p.full_reason = "new since the last backup";
+      } else if (reports) {
+        p.full_reason = BitmapProblem(*reports, *base, p.disk.target);
+      }
+      if (!p.full_reason.empty()) {
+        p.previous = nullptr;
+        Notice(request, fmt::format("disk {}: {}: reading it in full", p.disk.target,
+                                    p.full_reason));
+      }
+    }
+  }
+
+  // The job: every disk at one instant, exported over a private unix socket.
+  const std::int64_t started_ms = util::NowUnixMillis();
+  repo::BackupManifest manifest;
+  manifest.id = repo::Repository::NewBackupId(started_ms);
+  manifest.checkpoint = prefix + manifest.id;
+  Result<util::TempDir> sockets = util::TempDir::Create("cairn-backup");
+  if (!sockets) return std::unexpected(sockets.error());
+  BackupSpec spec;
+  spec.mode = BackupMode::kPull;
+  spec.incremental = base.value_or("");
+  spec.server = NbdServerSpec{.transport = "unix",
+                              .socket = (sockets->path() / "nbd.sock").string()};
+  CheckpointSpec checkpoint;
+  checkpoint.name = manifest.checkpoint;
+  checkpoint.description = "made by cairn-backup for backup " + manifest.id;
+  checkpoint.disks.emplace();
+  for (const DomainDisk& d : *disks) {
+    const bool planned = std::any_of(plans.begin(), plans.end(),
+                                     [&](const DiskPlan& p) { return p.disk.target == d.target; });
+    BackupDiskSpec disk{.name = d.target, .backup = planned};
+    if (planned && base) {
+      const DiskPlan& p = *std::find_if(plans.begin(), plans.end(), [&](const DiskPlan& q) {
+        return q.disk.target == d.target;
+      });
+      disk.mode = p.previous ? BackupDiskMode::kIncremental : BackupDiskMode::kFull;
+    }
+    spec.disks.push_back(disk);
+    checkpoint.disks->push_back(CheckpointDiskSpec{
+        .name = d.target, .checkpoint = std::string(planned ? "bitmap" : "no")});
+  }
+  if (Status begun = dom->BackupBegin(spec.ToXml(), checkpoint.ToXml()); !begun) {
+    return std::unexpected(begun.error());
+  }
+  BackupJobGuard guard(*dom, manifest.checkpoint);
+  Result<BackupJobInfo> job = dom->GetBackupJobInfo();
+  if (!job && job.error().code() == ErrorCode::kNoSupport) {
+    Result<std::string> xml = dom->BackupGetXmlDesc();
+    if (!xml) return std::unexpected(xml.error());
+    Result<BackupSpec> described = BackupSpec::FromXml(*xml);
+    if (!described) return std::unexpected(described.error());
+    job = DescribeBackupJob(std::move(*described));
+  }
+  if (!job) return std::unexpected(job.error());
+
+  // Every disk at once, each with its share of the cores.
+  const unsigned cores = request.threads ? request.threads
+                                         : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::optional<Result<DiskBackupResult>>> results(plans.size());
+  std::vector<std::optional<repo::DiskIndex>> previous_indexes(plans.size());
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    if (!plans[i].previous) continue;
+    Result<repo::DiskIndex> idx = repository.GetIndex(plans[i].previous->index);
+    if (!idx) return std::unexpected(idx.error());
+    previous_indexes[i] = std::move(*idx);
+  }
+  std::vector<std::thread> readers;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    auto it = std::find_if(job->disks.begin(), job->disks.end(),
+                           [&](const BackupJobDisk& d) { return d.name == plans[i].disk.target; });
+    if (it == job->disks.end()) {
+      results[i] = Fail(ErrorCode::kInternalError, kErr,
+                        fmt::format("the backup job exports no disk '{}'", plans[i].disk.target));
+      continue;
+    }
+    DiskSource source{it->nbd_uri, std::nullopt};
+    if (previous_indexes[i]) {
+      auto spec_disk = std::find_if(job->spec.disks.begin(), job->spec.disks.end(),
+                                    [&](const BackupDiskSpec& d) { return d.name == it->name; });
+      source.dirty_bitmap = spec_disk != job->spec.disks.end() && !spec_disk->export_bitmap.empty()
+                                ? spec_disk->export_bitmap
+                                : "backup-" + it->name;
+    }
+    DiskBackupOptions options;
+    options.threads = std::max<unsigned>(1, cores / plans.size());
+    readers.emplace_back([&, i, source, options] {
+      results[i] = BackupDisk(repository, source,
+                              previous_indexes[i] ? &*previous_indexes[i] : nullptr, options);
+    });
+  }
+  for (std::thread& t : readers) t.join();
+
+  // The indexes, then the manifest: the backup exists once Commit returns.
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    if (!*results[i]) return std::unexpected(results[i]->error());
+    DiskBackupResult& r = **results[i];
+    Result<std::string> index_name = repository.PutIndex(manifest.id, plans[i].disk.target, r.index);
+    if (!index_name) return std::unexpected(index_name.error());
+    repo::DiskRecord rec;
+    rec.name = plans[i].disk.target;
+    rec.format = plans[i].disk.format;
+    rec.size = r.index.disk_size();
+    rec.index = *index_name;
+    rec.sha256 = repo::DiskDigest(r.index);
+    rec.read_in_full = r.read_in_full && base.has_value();
+    rec.full_read_reason = base ? (plans[i].full_reason.empty() ? r.full_read_reason
+                                                                 : plans[i].full_reason)
+                                : "";
+    rec.bytes_read = r.totals.bytes_read;
+    rec.bytes_stored = r.totals.bytes_stored;
+    for (std::size_t s = 0; s < r.index.slot_count(); ++s) {
+      if (r.index.slot(s)) rec.bytes_allocated += r.index.SlotBytes(s);
+    }
+    manifest.disks.push_back(std::move(rec));
+  }
+  Result<Checkpoint> made = dom->CheckpointLookupByName(manifest.checkpoint);
+  if (!made) return std::unexpected(made.error());
+  Result<std::string> checkpoint_xml = made->GetXmlDesc();
+  if (!checkpoint_xml) return std::unexpected(checkpoint_xml.error());
+  manifest.domain_name = dom->name();
+  manifest.domain_uuid = dom->uuid();
+  manifest.level = base ? "inc" : "full";
+  manifest.base_checkpoint = base;
+  if (base) manifest.parent = latest->id;
+  manifest.started_ms = started_ms;
+  manifest.completed_ms = util::NowUnixMillis();
+  manifest.tool_version = std::string(LibraryVersion());
+  manifest.domain_xml = *domain_xml;
+  manifest.checkpoint_xml = *checkpoint_xml;
+  if (Status ok = repository.Commit(manifest); !ok) return std::unexpected(ok.error());
+  guard.Committed();
+  guard.EndJob();
+  DropOurCheckpoints(*dom, prefix, manifest.checkpoint, request);
+  return manifest;
+}
+
+}  // namespace cairn::backup

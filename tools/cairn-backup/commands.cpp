@@ -1,0 +1,263 @@
+#include "tools/cairn-backup/commands.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cairn/connection.hpp"
+#include "repo/repository.hpp"
+#include "tools/cairn-backup/backup_run.hpp"
+#include "tools/cairn-backup/backup_selector.hpp"
+#include "tools/cairn-backup/catalogue.hpp"
+#include "tools/cairn-backup/disk_restore.hpp"
+#include "tools/cairn-backup/verify_run.hpp"
+
+namespace cairn::backup {
+namespace {
+
+constexpr ErrorDomain kErr = ErrorDomain::kNone;
+
+std::unexpected<Error> Usage(std::string message) {
+  return Fail(ErrorCode::kInvalidArg, kErr, std::move(message));
+}
+
+Result<std::filesystem::path> RepositoryPath(const CommandLine& cl) {
+  if (cl.repository) return std::filesystem::path(*cl.repository);
+  if (const char* env = std::getenv("CAIRN_BACKUP_REPOSITORY"); env && *env) {
+    return std::filesystem::path(env);
+  }
+  return Usage("no repository: give -r REPO (or set CAIRN_BACKUP_REPOSITORY)");
+}
+
+Result<repo::Repository> OpenRepository(const CommandLine& cl) {
+  Result<std::filesystem::path> path = RepositoryPath(cl);
+  if (!path) return std::unexpected(path.error());
+  std::optional<repo::RepositoryKey> key;
+  if (cl.key_file) {
+    Result<repo::RepositoryKey> k = repo::RepositoryKey::Load(*cl.key_file, false);
+    if (!k) return std::unexpected(k.error());
+    key = std::move(*k);
+  }
+  return repo::Repository::OpenDirectory(*path, std::move(key));
+}
+
+Result<Connection> OpenConnection(const CommandLine& cl) {
+  return Connection::Open(cl.uri.value_or(""));
+}
+
+Status NoOperands(const CommandLine& cl, std::size_t max) {
+  if (cl.operands.size() > max) {
+    return Usage(fmt::format("'{}' takes at most {} operand(s); '{}' is one too many", cl.command,
+                             max, cl.operands[max]));
+  }
+  return {};
+}
+
+Status Init(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 0); !ok) return ok;
+  Result<std::filesystem::path> path = RepositoryPath(cl);
+  if (!path) return std::unexpected(path.error());
+  repo::InitOptions options;
+  if (std::optional<std::string> key_file = cl.Option("--encrypt")) {
+    Result<repo::RepositoryKey> key = repo::RepositoryKey::Load(*key_file, true);
+    if (!key) return std::unexpected(key.error());
+    options.key = std::move(*key);
+  }
+  if (std::optional<std::string> size = cl.Option("--chunk-size")) {
+    try {
+      options.chunk_size = static_cast<std::uint32_t>(std::stoul(*size));
+    } catch (const std::exception&) {
+      return Usage(fmt::format("--chunk-size '{}' is not a number of bytes", *size));
+    }
+  }
+  Result<repo::Repository> made = repo::Repository::InitDirectory(*path, options);
+  if (!made) return std::unexpected(made.error());
+  fmt::print("created repository {} at {}{}\n", made->id().substr(0, 8), path->string(),
+             made->encrypted() ? " (encrypted: keep a copy of the key file elsewhere)" : "");
+  return {};
+}
+
+Status Backup(const CommandLine& cl) {
+  if (cl.operands.size() != 1) return Usage("usage: cairn-backup -r REPO backup DOMAIN");
+  BackupRequest request;
+  request.domain = cl.operands[0];
+  const std::string level = cl.Option("--level").value_or("auto");
+  if (level == "full") {
+    request.level = BackupLevel::kFull;
+  } else if (level == "inc") {
+    request.level = BackupLevel::kIncremental;
+  } else if (level != "auto") {
+    return Usage(fmt::format("--level '{}' is not one of full, inc, auto", level));
+  }
+  request.disks = cl.Options("--disk");
+  if (!cl.json) request.notice = [](const std::string& line) { fmt::print("{}\n", line); };
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<Connection> connection = OpenConnection(cl);
+  if (!connection) return std::unexpected(connection.error());
+  Result<repo::BackupManifest> done = RunBackup(*connection, *repository, request);
+  if (!done) return std::unexpected(done.error());
+  if (cl.json) {
+    fmt::print("{}\n", BackupSummaryJson(*done).dump());
+  } else {
+    fmt::print("backup {} of {} ({}) committed\n{}", done->id, done->domain_name, done->level,
+               FormatBackupInfo(*done));
+  }
+  return {};
+}
+
+Status List(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 1); !ok) return ok;
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  std::optional<std::string_view> domain;
+  if (!cl.operands.empty()) domain = cl.operands[0];
+  Result<std::vector<repo::BackupManifest>> all = repository->ListBackups(domain);
+  if (!all) return std::unexpected(all.error());
+  if (cl.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const repo::BackupManifest& m : *all) out.push_back(BackupSummaryJson(m));
+    fmt::print("{}\n", out.dump());
+  } else {
+    fmt::print("{}", FormatBackupTable(*all));
+  }
+  return {};
+}
+
+Status Info(const CommandLine& cl) {
+  if (cl.operands.size() != 1) return Usage("usage: cairn-backup -r REPO info DOMAIN[@BACKUP]");
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
+  if (!m) return std::unexpected(m.error());
+  fmt::print("{}", cl.json ? BackupSummaryJson(*m).dump() + "\n" : FormatBackupInfo(*m));
+  return {};
+}
+
+Status Restore(const CommandLine& cl) {
+  if (cl.operands.size() != 1) {
+    return Usage("usage: cairn-backup -r REPO restore DOMAIN[@BACKUP] --to DIR");
+  }
+  std::optional<std::string> to = cl.Option("--to");
+  if (!to) return Usage("restore needs --to DIR (where DISK.qcow2 or DISK.raw are written)");
+  const std::string format_name = cl.Option("--format").value_or("qcow2");
+  if (format_name != "qcow2" && format_name != "raw") {
+    return Usage(fmt::format("--format '{}' is not qcow2 or raw", format_name));
+  }
+  const ImageFormat format = format_name == "raw" ? ImageFormat::kRaw : ImageFormat::kQcow2;
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
+  if (!m) return std::unexpected(m.error());
+  const std::vector<std::string>& wanted = cl.Options("--disk");
+  for (const std::string& d : wanted) {
+    if (!m->FindDisk(d)) {
+      return Usage(fmt::format("backup {} has no disk '{}'", m->id, d));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(*to, ec);
+  for (const repo::DiskRecord& d : m->disks) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), d.name) == wanted.end()) {
+      continue;
+    }
+    Result<repo::DiskIndex> index = repository->GetIndex(d.index);
+    if (!index) return std::unexpected(index.error());
+    const std::filesystem::path target =
+        std::filesystem::path(*to) / fmt::format("{}.{}", d.name, format_name);
+    Result<RestoreTotals> done = RestoreDisk(*repository, *index, d.sha256, target, format);
+    if (!done) return std::unexpected(done.error());
+    if (cl.json) {
+      fmt::print("{}\n", nlohmann::json({{"disk", d.name},
+                                         {"path", target.string()},
+                                         {"bytes_written", done->bytes_written}})
+                             .dump());
+    } else {
+      fmt::print("restored {} of backup {} to {} ({} written, verified)\n", d.name, m->id,
+                 target.string(), HumanBytes(done->bytes_written));
+    }
+  }
+  return {};
+}
+
+Status Verify(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 1); !ok) return ok;
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  std::vector<repo::BackupManifest> backups;
+  if (!cl.operands.empty() && cl.operands[0].find('@') != std::string::npos) {
+    Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
+    if (!m) return std::unexpected(m.error());
+    backups.push_back(std::move(*m));
+  } else {
+    std::optional<std::string_view> domain;
+    if (!cl.operands.empty()) domain = cl.operands[0];
+    Result<std::vector<repo::BackupManifest>> all = repository->ListBackups(domain);
+    if (!all) return std::unexpected(all.error());
+    backups = std::move(*all);
+  }
+  Result<VerifyReport> report = VerifyBackups(*repository, backups);
+  if (!report) return std::unexpected(report.error());
+  for (const std::string& p : report->problems) fmt::print(stderr, "damaged: {}\n", p);
+  if (cl.json) {
+    fmt::print("{}\n", nlohmann::json({{"backups", report->backups},
+                                       {"indexes", report->indexes},
+                                       {"chunks", report->chunks},
+                                       {"bytes", report->bytes},
+                                       {"problems", report->problems}})
+                           .dump());
+  } else {
+    fmt::print("verified {} backup(s): {} disk index(es), {} chunk(s), {}\n", report->backups,
+               report->indexes, report->chunks, HumanBytes(report->bytes));
+  }
+  if (!report->problems.empty()) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("{} problem(s) found; the backups named above may not restore",
+                            report->problems.size()));
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* UsageText() {
+  return R"(usage: cairn-backup [-c URI] [-r REPO] [--key KEYFILE] [--json] COMMAND ...
+
+Incremental-forever backups of QEMU domains into a verified, deduplicated repository.
+
+  init [--encrypt KEYFILE] [--chunk-size BYTES]
+                                  create a repository (KEYFILE is made if missing)
+  backup DOMAIN [--level full|inc|auto] [--disk D]...
+                                  back up every disk of DOMAIN at one instant
+  list [DOMAIN]                   the backups in the repository
+  info DOMAIN[@BACKUP]            one backup in detail (default: the latest)
+  restore DOMAIN[@BACKUP] --to DIR [--disk D]... [--format qcow2|raw]
+                                  write DIR/DISK.qcow2 (or .raw), checked byte for byte
+  verify [DOMAIN[@BACKUP]]        re-hash every chunk the backups use, without restoring
+
+-c URI   the connection (default: $CAIRN_DEFAULT_URI, else qemu:///session)
+-r REPO  the repository directory (default: $CAIRN_BACKUP_REPOSITORY)
+--key    the key file of an encrypted repository
+--json   machine-readable output
+)";
+}
+
+Status RunCommand(const CommandLine& cl) {
+  if (cl.command == "help") {
+    fmt::print("{}", UsageText());
+    return {};
+  }
+  if (cl.command == "init") return Init(cl);
+  if (cl.command == "backup") return Backup(cl);
+  if (cl.command == "list") return List(cl);
+  if (cl.command == "info") return Info(cl);
+  if (cl.command == "restore") return Restore(cl);
+  if (cl.command == "verify") return Verify(cl);
+  return Usage(fmt::format("unknown command '{}'", cl.command));
+}
+
+}  // namespace cairn::backup

@@ -1,0 +1,69 @@
+#include "tools/cairn-backup/verify_run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace cairn::backup {
+
+Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
+                                   const std::vector<repo::BackupManifest>& backups,
+                                   unsigned threads) {
+  VerifyReport report;
+  std::vector<repo::Key256> ids;
+  for (const repo::BackupManifest& m : backups) {
+    ++report.backups;
+    for (const repo::DiskRecord& d : m.disks) {
+      Result<repo::DiskIndex> index = repository.GetIndex(d.index);
+      if (!index) {
+        report.problems.push_back(fmt::format("backup {} disk {}: {}", m.id, d.name,
+                                              index.error().Text()));
+        continue;
+      }
+      ++report.indexes;
+      if (repo::DiskDigest(*index) != d.sha256) {
+        report.problems.push_back(fmt::format(
+            "backup {} disk {}: its index does not match the manifest's digest", m.id, d.name));
+      }
+      if (index->disk_size() != d.size) {
+        report.problems.push_back(fmt::format("backup {} disk {}: its index covers {} bytes, the "
+                                              "manifest says {}",
+                                              m.id, d.name, index->disk_size(), d.size));
+      }
+      std::vector<repo::Key256> mine = index->DistinctChunks();
+      ids.insert(ids.end(), mine.begin(), mine.end());
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  auto work = [&] {
+    std::uint64_t bytes = 0, chunks = 0;
+    std::vector<std::string> problems;
+    for (std::size_t i = next++; i < ids.size(); i = next++) {
+      Result<std::string> data = repository.GetChunk(ids[i]);
+      if (!data) {
+        problems.push_back(data.error().Text());
+        continue;
+      }
+      bytes += data->size();
+      ++chunks;
+    }
+    std::lock_guard lock(mutex);
+    report.bytes += bytes;
+    report.chunks += chunks;
+    report.problems.insert(report.problems.end(), problems.begin(), problems.end());
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (std::thread& t : pool) t.join();
+  return report;
+}
+
+}  // namespace cairn::backup

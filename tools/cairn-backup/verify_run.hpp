@@ -1,0 +1,32 @@
+// cairn-backup/verify_run.hpp — proof that backups restore, without restoring them: every
+// index decodes and matches its manifest's digest, and every chunk an index names is
+// present, decrypts, decompresses and hashes to its id. Each chunk is checked once however
+// many backups share it; chunks are checked by a pool of threads.
+// Thread rule: one call at a time per repository.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cairn/error.hpp"
+#include "repo/backup_manifest.hpp"
+#include "repo/repository.hpp"
+
+namespace cairn::backup {
+
+struct VerifyReport {
+  std::uint64_t backups = 0;
+  std::uint64_t indexes = 0;
+  std::uint64_t chunks = 0;
+  std::uint64_t bytes = 0;             // plain bytes of the chunks checked
+  std::vector<std::string> problems;   // one line each; empty: all good
+};
+
+// Verifies `backups`. Errors only for failures to read the repository at all; damage is
+// reported in `problems`.
+Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
+                                   const std::vector<repo::BackupManifest>& backups,
+                                   unsigned threads = 0);
+
+}  // namespace cairn::backup
