@@ -1,6 +1,7 @@
 #include "tools/cairn-backup/backup_run.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -89,6 +90,31 @@ class BackupJobGuard {
   bool ended_ = false;
 };
 
+// The private directory of a run's NBD socket: its name says which repository's run made it,
+// so a job a killed run left behind is recognised by its socket path.
+std::string SocketDirPrefix(const repo::Repository& repository) {
+  return "cairn-backup-" + repository.id().substr(0, 8);
+}
+
+// Ends a pull job that a killed run of this repository left on `dom` (the domain allows one
+// job, so the next run could not begin). Another tool's job is left alone.
+Status EndAbandonedJob(const Domain& dom, const repo::Repository& repository,
+                       const BackupRequest& request) {
+  Result<BackupJobInfo> job = dom.GetBackupJobInfo();
+  if (!job) return {};  // no job (or none this driver can describe): nothing of ours
+  const std::string marker = "/" + SocketDirPrefix(repository) + "-";
+  if (!job->spec.server || job->spec.server->socket.find(marker) == std::string::npos) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("domain '{}' is running another backup job; wait for it to end",
+                            dom.name()));
+  }
+  if (Status ended = dom.AbortJob(); !ended) return ended;
+  std::error_code ec;
+  std::filesystem::remove_all(std::filesystem::path(job->spec.server->socket).parent_path(), ec);
+  Notice(request, "ended the backup job an interrupted run left behind");
+  return {};
+}
+
 }  // namespace
 
 std::string CheckpointPrefix(const repo::Repository& repository) {
@@ -145,6 +171,9 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
                             "full or auto",
                             dom->name()));
   }
+  if (Status ok = EndAbandonedJob(*dom, repository, request); !ok) {
+    return std::unexpected(ok.error());
+  }
   DropOurCheckpoints(*dom, prefix, base.value_or(""), request);
   if (base) {
     Result<std::vector<CheckpointBitmapReport>> reports = dom->CheckCheckpointBitmaps();
@@ -168,7 +197,7 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   repo::BackupManifest manifest;
   manifest.id = repo::Repository::NewBackupId(started_ms);
   manifest.checkpoint = prefix + manifest.id;
-  Result<util::TempDir> sockets = util::TempDir::Create("cairn-backup");
+  Result<util::TempDir> sockets = util::TempDir::Create(SocketDirPrefix(repository));
   if (!sockets) return std::unexpected(sockets.error());
   BackupSpec spec;
   spec.mode = BackupMode::kPull;

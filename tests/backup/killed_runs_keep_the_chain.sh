@@ -1,0 +1,55 @@
+#!/bin/sh
+# Backups killed (SIGKILL) at random moments never leave a visible half-backup, and never
+# break the chain: after every trial the repository verifies, and the next run is still an
+# incremental that restores byte for byte. Only the latest backup's checkpoint stays on
+# the domain.
+# usage: killed_runs_keep_the_chain.sh CAIRN CAIRN_BACKUP [TRIALS]   (CAIRN_TEST_GUEST_DIR set)
+set -eu
+CAIRN=$1
+CB=$2
+TRIALS=${3:-8}
+W=$(mktemp -d /tmp/cairn-backup-test.XXXXXX)
+READER=
+cleanup() {
+  "$CAIRN" -c "qemu:///embed?root=$W/state" destroy vm >/dev/null 2>&1 || true
+  [ -z "$READER" ] || kill "$READER" 2>/dev/null || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+. "$(dirname "$0")/guest_lib.sh"
+cb() { "$CB" -c "$URI" -r "$W/repo" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+backups() { cb list --json | grep -o '"id":"[^"]*"' | wc -l; }
+
+cb init >/dev/null
+start_guest
+guest "cairn-write-pattern /dev/vda 0 4194304 1"
+cb backup vm >/dev/null
+t=1
+killed=0
+while [ $t -le "$TRIALS" ]; do
+  guest "cairn-write-pattern /dev/vda $((t * 4194304)) 1048576 $((t + 1))"
+  before=$(backups)
+  cb backup vm >"$W/trial.out" 2>&1 &
+  pid=$!
+  # Somewhere in a run's 0-250 ms: before the job, mid-read, around the commit.
+  delay=$(( $(od -An -N2 -tu2 /dev/urandom) % 250 ))
+  sleep "$(printf '0.%03d' "$delay")"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  after=$(backups)
+  [ "$after" -ne "$before" ] || killed=$((killed + 1))
+  [ "$after" -eq "$before" ] || [ "$after" -eq $((before + 1)) ] ||
+    fail "trial $t: $before backups became $after"
+  cb verify >/dev/null 2>&1 || fail "trial $t (killed at ${delay} ms): the repository does not verify"
+  t=$((t + 1))
+done
+
+cb backup vm --json >"$W/last.json" 2>"$W/last.err" || fail "the run after the kills failed: $(cat "$W/last.err")"
+grep -q '"level":"inc"' "$W/last.json" || fail "the chain broke: $(cat "$W/last.json")"
+ours=$(cairn checkpoint-list vm --name | grep -c '^cb-' || true)
+[ "$ours" -eq 1 ] || fail "$ours checkpoints of cairn-backup remain on the domain"
+stop_guest
+cb restore vm --to "$W/restored" >/dev/null
+qemu-img compare -q "$W/vda.qcow2" "$W/restored/vda.qcow2" || fail "the last backup does not restore"
+echo "PASS ($TRIALS trials, $killed killed before their commit)"
