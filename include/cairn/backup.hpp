@@ -46,7 +46,7 @@ struct JobWaitOptions {
   std::function<bool()> abort_requested{};
 };
 
-// Called once per ended job with the domain and its completed-job statistics (what
+// Called once per completed job with the domain and its completed-job statistics (what
 // GetJobStats(kCompleted) returns). Runs on a thread of the library's, never concurrently
 // with another callback; it may call any Cairn function, including Deregister.
 using JobCompletedCallback = std::function<void(const Domain& domain, const JobStats& stats)>;

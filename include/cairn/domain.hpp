@@ -97,7 +97,7 @@ class Domain {
   Result<std::string> BackupGetXmlDesc(unsigned flags = 0) const;
   // virDomainGetJobStats: the running job (type kNone when there is none; VIR_ERR_OPERATION_
   // INVALID "domain is not running" for a shut-off domain), or with kCompleted the last
-  // ended one — none while a job runs, forgotten once read unless kKeepCompleted.
+  // completed one — none while a job runs, forgotten once read unless kKeepCompleted.
   Result<JobStats> GetJobStats(JobStatsFlags flags = JobStatsFlags::kNone) const;
   // virDomainAbortJob: cancels a push backup (its partial target files Cairn created are
   // removed) or ends a pull backup (reported as completed). Read-write only. No job:

@@ -99,7 +99,7 @@ enum class BackupBeginFlags : unsigned {
 // virDomainGetJobStatsFlags.
 enum class JobStatsFlags : unsigned {
   kNone = 0,
-  kCompleted = 1u << 0,      // the last ended job instead of the running one
+  kCompleted = 1u << 0,      // the last completed job instead of the running one
   kKeepCompleted = 1u << 1,  // with kCompleted: keep those statistics for the next reader
 };
 

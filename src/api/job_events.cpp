@@ -72,7 +72,7 @@ class JobEventHub {
   }
 
   // Called on a driver's thread: queue it, never block on a callback.
-  void Enqueue(int id, const driver::JobEndedEvent& event) {
+  void Enqueue(int id, const driver::JobCompletedEvent& event) {
     std::lock_guard lock(mutex_);
     queue_.push_back({id, event});
     if (!running_) {
@@ -85,7 +85,7 @@ class JobEventHub {
  private:
   struct Queued {
     int id;
-    driver::JobEndedEvent event;
+    driver::JobCompletedEvent event;
   };
 
   void Run() {
@@ -132,7 +132,7 @@ Result<int> RegisterJobCompletedCallback(const Connection& conn, const Domain* d
   {
     std::lock_guard lock(conn.state()->mutex);
     sub = conn.state()->driver->SubscribeJobEvents(
-        which, [id, &hub](const driver::JobEndedEvent& e) { hub.Enqueue(id, e); });
+        which, [id, &hub](const driver::JobCompletedEvent& e) { hub.Enqueue(id, e); });
   }
   if (!sub) {
     (void)hub.Take(conn.state().get(), id);

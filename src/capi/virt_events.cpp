@@ -1,8 +1,8 @@
 // C API: virConnectDomainEventRegisterAny/DeregisterAny for VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
 // and libvirt's default event loop. Cairn's event thread (src/api/job_events.cpp) hands on
-// the drivers' ended jobs; once virEventRegisterDefaultImpl() was called, the C callbacks are queued for
-// the thread running virEventRunDefaultImpl(), as libvirt programs expect; otherwise they
-// run on the event thread itself.
+// the drivers' completed jobs; once virEventRegisterDefaultImpl() was called, the C callbacks
+// are queued for the thread running virEventRunDefaultImpl(), as libvirt programs expect;
+// otherwise they run on the event thread itself.
 #include <chrono>
 #include <condition_variable>
 #include <deque>

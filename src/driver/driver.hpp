@@ -42,13 +42,14 @@ using cairn::CheckpointBitmapState;
 using cairn::DomainInfo;
 using cairn::DomainState;
 
-// One ended job: its domain, and how it ended (JobStats.sequence names it, where the driver
+// One completed job (ended in success, failure or cancellation, as VIR_DOMAIN_JOB_STATS_COMPLETED
+// reports it): its domain, and how it ended (JobStats.sequence names it, where the driver
 // numbers jobs).
-struct JobEndedEvent {
+struct JobCompletedEvent {
   DomainRef domain;
   JobStats stats;
 };
-using JobEventCallback = std::function<void(const JobEndedEvent& event)>;
+using JobEventCallback = std::function<void(const JobCompletedEvent& event)>;
 
 // A live subscription to job events (Driver::SubscribeJobEvents). Destroying it ends the
 // subscription: when the destructor returns, its callback is not running and is not called

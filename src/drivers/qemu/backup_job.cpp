@@ -96,6 +96,7 @@ Status BackupJob::QueryJobs() {
   Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(**q);
   if (!jobs) return std::unexpected(jobs.error());
   jobs_ = std::move(*jobs);
+  queried_ = true;
   return {};
 }
 
@@ -244,30 +245,44 @@ Status BackupJob::Abort() {
   // The cancellation is recorded only if this call leaves the job running: a job that
   // concludes here ends in this call, and one whose caller dies before it ends reads as
   // cancelled anyway (QEMU's "Operation canceled"). That spares two fsyncs per abort.
-  bool left_running = false;
-  const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
+  // Each cancelled QEMU job announces its end on this monitor (the cancel was sent on it, so
+  // the event cannot have gone before): waiting for those events alone, and asking QEMU how
+  // the jobs ended once, in the Refresh() below, spares two round trips per disk.
+  std::vector<std::string> cancelling;
   for (const conf::BackupDiskDef& d : r.def.disks) {
-    if (d.state != BackupDiskState::kCancelling) continue;
-    auto left = std::chrono::ceil<milliseconds>(deadline - std::chrono::steady_clock::now());
-    Result<qmp::JobInfo> done =
-        qmp::WaitForJobConcluded(**q, r.FindJob(d.name)->job_id, std::max(left, milliseconds(0)));
-    if (!done && done.error().code() == ErrorCode::kOperationTimeout) {
-      left_running = true;  // the next look ends it
-      break;
-    }
+    if (d.state == BackupDiskState::kCancelling) cancelling.push_back(r.FindJob(d.name)->job_id);
   }
-  if (left_running) {
+  const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
+  while (!cancelling.empty()) {
+    auto left = std::chrono::ceil<milliseconds>(deadline - std::chrono::steady_clock::now());
+    Result<qmp::Event> concluded = (*q)->WaitForEvent(
+        "JOB_STATUS_CHANGE concluded of a cancelled backup job",
+        [&](const qmp::Event& e) {
+          return e.name == "JOB_STATUS_CHANGE" && e.data.value("status", "") == "concluded" &&
+                 std::ranges::find(cancelling, e.data.value("id", "")) != cancelling.end();
+        },
+        std::max(left, milliseconds(0)));
+    if (!concluded) break;  // timed out (the next look ends it) or QEMU went (Refresh says)
+    std::erase(cancelling, concluded->data.value("id", ""));
+  }
+  if (!cancelling.empty()) {
     if (Status ok = Save(); !ok) return ok;
   }
+  queried_ = false;  // the jobs changed since the last query
   return Refresh();
 }
 
-Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks) {
+Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks,
+                              TempBitmaps temp_bitmaps) {
   if (disks.empty()) return {};
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
   qmp::QmpClient& qmp = **q;
-  if (Status ok = QueryJobs(); !ok) return ok;
+  // This look's query is good enough: a job it saw concluded stays so until dismissed (here,
+  // under the lock), and one it saw running is cancelled below whatever it did since.
+  if (!queried_) {
+    if (Status ok = QueryJobs(); !ok) return ok;
+  }
   for (BackupDiskJob* d : disks) {
     const qmp::JobInfo* job = FindQemuJob(d->job_id);
     if (job == nullptr) continue;
@@ -279,21 +294,37 @@ Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks) {
     }
     if (Status ok = qmp::JobDismiss(qmp, d->job_id); !ok) return ok;
   }
-  Result<std::vector<qmp::BlockNodeInfo>> nodes = qmp::QueryNamedBlockNodes(qmp);
-  if (!nodes) return std::unexpected(nodes.error());
+  // QEMU's list of nodes (it names every bitmap of every node: it grows with the
+  // checkpoints) is asked for only when needed: for a temporary bitmap on a node that stays
+  // (push: the domain's disk), and when a node will not go.
+  std::optional<std::vector<qmp::BlockNodeInfo>> nodes;
+  auto query_nodes = [&]() -> Status {
+    Result<std::vector<qmp::BlockNodeInfo>> n = qmp::QueryNamedBlockNodes(qmp);
+    if (!n) return std::unexpected(n.error());
+    nodes = std::move(*n);
+    return {};
+  };
+  // A temporary bitmap on the job's own node (pull: the scratch) goes with the node.
   std::vector<qmp::TransactionAction> removals;
   for (BackupDiskJob* d : disks) {
+    if (temp_bitmaps == TempBitmaps::kKeep) break;
+    if (d->temp_bitmap.empty() || d->temp_bitmap_node == d->node) continue;
+    if (!nodes) {
+      if (Status ok = query_nodes(); !ok) return ok;
+    }
     const qmp::BlockNodeInfo* node = qmp::FindNode(*nodes, d->temp_bitmap_node);
     const qmp::DirtyBitmapInfo* b = node ? node->FindBitmap(d->temp_bitmap) : nullptr;
-    if (!d->temp_bitmap.empty() && b != nullptr && !b->persistent) {
+    if (b != nullptr && !b->persistent) {
       removals.push_back(qmp::BlockDirtyBitmapRemove{d->temp_bitmap_node, d->temp_bitmap});
     }
   }
   if (Status ok = qmp::Transaction(qmp, removals); !ok) return ok;
   for (BackupDiskJob* d : disks) {
-    if (qmp::FindNode(*nodes, d->node) == nullptr) continue;
-    // An NBD export lets go of its node once its clients are gone: give it a moment.
     Status del = qmp::BlockdevDel(qmp, d->node);
+    if (del) continue;
+    if (Status ok = query_nodes(); !ok) return ok;
+    if (qmp::FindNode(*nodes, d->node) == nullptr) continue;  // gone already (an earlier look)
+    // An NBD export lets go of its node once its clients are gone: give it a moment.
     for (int i = 0; !del && i < 50; ++i) {
       std::this_thread::sleep_for(milliseconds(40));
       del = qmp::BlockdevDel(qmp, d->node);
@@ -333,8 +364,20 @@ void BackupJob::RemoveCreatedFiles(bool keep_push_targets) {
   }
 }
 
-Status BackupJob::End() {
-  BackupRecord& r = *record_;
+Result<JobType> BackupJob::RecordOutcome() {
+  const BackupRecord& r = *record_;
+  // An unreadable history must not keep the job from ending: it only loses the statistics
+  // of earlier jobs, which a new history replaces.
+  Result<CompletedBackups> history = LoadCompletedBackups(layout(), domain().def.name());
+  if (!history) history = CompletedBackups{};
+  for (const JobStats& earlier : history->jobs) {
+    // Recorded by a look that left the tidy-up: that outcome stands (the event reported it),
+    // even if QEMU has gone since and the disks now read as failed.
+    if (earlier.sequence == r.sequence) {
+      completed_ = std::move(*history);
+      return earlier.type;
+    }
+  }
   bool failed = false, cancelled = false;
   for (const conf::BackupDiskDef& d : r.def.disks) {
     failed |= d.state == BackupDiskState::kFailed;
@@ -343,19 +386,6 @@ Status BackupJob::End() {
   const JobType type = failed                  ? JobType::kFailed
                        : cancelled && r.push() ? JobType::kCancelled
                                                : JobType::kCompleted;
-  if (Status ok = StopNbdServer(); !ok) return ok;
-  if (runner_alive()) {
-    std::vector<BackupDiskJob*> all;
-    for (BackupDiskJob& d : r.disks) all.push_back(&d);
-    if (Status ok = DetachDisks(all); !ok) return ok;
-  }
-  if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
-  RemoveCreatedFiles(type == JobType::kCompleted);
-
-  // An unreadable history must not keep the job from ending: it only loses the statistics
-  // of earlier jobs, which a new history replaces.
-  Result<EndedBackups> history = LoadEndedBackups(layout(), domain().def.name());
-  if (!history) history = EndedBackups{};
   JobStats& done = history->jobs.emplace_back(LiveStats());
   history->last_consumed = false;
   // Every disk's job seen ended: the backup ended with the last of them, not now.
@@ -375,7 +405,45 @@ Status BackupJob::End() {
       break;
     }
   }
-  if (Status ok = SaveEndedBackups(layout(), domain().def.name(), *history); !ok) return ok;
+  // One fsync: the rename becomes durable with the record's removal (the run directory's
+  // sync), which follows in this look or the next. Until then a crash of the process loses
+  // nothing; a power loss may lose the entry, and the record still there makes the next look
+  // end the job again (as failed, its QEMU gone with the power).
+  if (Status ok = SaveCompletedBackups(layout(), domain().def.name(), *history,
+                                       /*sync_directory=*/false);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  completed_ = std::move(*history);
+  return type;
+}
+
+Status BackupJob::End() {
+  BackupRecord& r = *record_;
+  Result<JobType> type = RecordOutcome();
+  if (!type) return std::unexpected(type.error());
+  if (tidy_up_later_ && !storage_daemon_) {
+    // A push's targets are the backup itself: QEMU closes them (flushing its caches, lifting
+    // its locks) before the job is reported. The temporary bitmaps wait (removing them
+    // asks QEMU for every node's bitmaps, an answer that grows with the checkpoints).
+    if (r.push() && runner_alive()) {
+      std::vector<BackupDiskJob*> all;
+      for (BackupDiskJob& d : r.disks) all.push_back(&d);
+      if (Status ok = DetachDisks(all, TempBitmaps::kKeep); !ok) return ok;
+    }
+    tidy_up_pending_ = true;
+    record_.reset();  // over, as far as this look is concerned
+    return {};
+  }
+  if (Status ok = StopNbdServer(); !ok) return ok;
+  if (runner_alive()) {
+    std::vector<BackupDiskJob*> all;
+    for (BackupDiskJob& d : r.disks) all.push_back(&d);
+    if (Status ok = DetachDisks(all); !ok) return ok;
+  }
+  if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
+  RemoveCreatedFiles(*type == JobType::kCompleted);
+  // Durable: with it, the completed jobs' new content (RecordOutcome).
   if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
   LiftShutdownHold(r.flags);
   record_.reset();

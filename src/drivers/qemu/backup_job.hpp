@@ -16,10 +16,16 @@
 //              (push: its target is detached at once)
 //              one failed or cancelled while others run -> cancel the others
 //              none running or cancelling ---------------------------------> End
-//   End: NBD server stopped, images detached, temporary bitmaps removed, files removed
-//              (scratch always, push targets unless complete; never files Cairn did not
-//              create), completed-job record written, job record removed; with
-//              PRESERVE_SHUTDOWN_DOMAIN, a guest shutdown held back meanwhile completes.
+//   End: the outcome first — the job appended to the completed jobs (once: a job already
+//              there, by its sequence number, keeps the outcome recorded then) — then the
+//              tidy-up: NBD server stopped, images detached, temporary bitmaps removed, files
+//              removed (scratch always, push targets unless complete; never files Cairn did
+//              not create), job record removed; with PRESERVE_SHUTDOWN_DOMAIN, a guest shutdown
+//              held back meanwhile completes. With TidyUpLater() (a QEMU-run job) the look
+//              stops after the outcome and, for a push, after QEMU let go of the targets
+//              (closed: flushed and unlocked, the backup the user may read at once), so that
+//              the job-completed event goes out before the rest of the tidy-up; the record
+//              stays, and the next look (any call's) does the rest.
 //   RollBackStart: undoes a begin that did not finish — jobs cancelled, the checkpoint made
 //              with it removed (bitmaps and metadata, while its journal is there), nodes,
 //              NBD server and files gone, record removed. Idempotent; a step that fails
@@ -59,6 +65,15 @@ class BackupJob {
     session_->UseStorageDaemon(pid);
   }
 
+  // A look that finds the job ended records its outcome and leaves the tidy-up (see End)
+  // to the next look: for the job-event source, which reports the outcome first. A job in
+  // a storage daemon is always tidied up at once (the daemon must let go of the images).
+  void TidyUpLater() { tidy_up_later_ = true; }
+  // After Refresh(): this look recorded the job's outcome and left its tidy-up.
+  bool tidy_up_pending() const { return tidy_up_pending_; }
+  // The completed jobs as the last End() left them (nullopt: it did not run).
+  const std::optional<CompletedBackups>& completed() const { return completed_; }
+
   Status Refresh();
   // The running job's statistics (after Refresh()).
   JobStats LiveStats() const;
@@ -87,9 +102,11 @@ class BackupJob {
   // since the last look (QEMU then refuses the cancel; the next look records how it ended).
   // Refreshes the list of QEMU's jobs when the cancel is refused.
   Result<bool> CancelQemuJob(std::string_view id, bool force = false);
-  // Cancels (forced) and dismisses the disks' QEMU jobs, removes their temporary bitmaps and
-  // detaches their images. Idempotent: only what QEMU still has is touched.
-  Status DetachDisks(const std::vector<BackupDiskJob*>& disks);
+  // Cancels (forced) and dismisses the disks' QEMU jobs, removes their temporary bitmaps
+  // (unless kKeep) and detaches their images. Idempotent: only what QEMU still has is touched.
+  enum class TempBitmaps { kRemove, kKeep };
+  Status DetachDisks(const std::vector<BackupDiskJob*>& disks,
+                     TempBitmaps temp_bitmaps = TempBitmaps::kRemove);
   Status StopNbdServer();
   // PRESERVE_SHUTDOWN_DOMAIN: guest shutdowns power the VM off again, and one that paused
   // it while the job ran completes now (QEMU quits). Best effort.
@@ -97,12 +114,19 @@ class BackupJob {
   void RemoveCreatedFiles(bool keep_push_targets);
   // The job is over: its storage daemon (if any) quits, writing new persistent bitmaps.
   Status StopStorageDaemonOfJob();
+  // Appends the job's outcome to the completed jobs unless they have it already; returns
+  // how the job ended (as first recorded).
+  Result<JobType> RecordOutcome();
   Status End();
 
   DomainSession* session_;
   std::optional<BackupRecord> record_;
   bool storage_daemon_ = false;  // the runner is the storage daemon, not QEMU
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
+  bool queried_ = false;            // jobs_ is from this look (not stale from a cancel)
+  bool tidy_up_later_ = false;
+  bool tidy_up_pending_ = false;
+  std::optional<CompletedBackups> completed_;
 };
 
 // For whoever is about to stop the domain's QEMU (destroy, shutdown), holding the domain's

@@ -127,11 +127,11 @@ std::optional<std::uint64_t> GetOptional(const conf::XmlElement& e, std::string_
   return Number<std::uint64_t>(e, attr);
 }
 
-// One ended job in backup-completed.xml.
-constexpr std::string_view kEndedJob = "completedBackup";
+// One completed job in backup-completed.xml.
+constexpr std::string_view kCompletedJob = "completedBackup";
 
-conf::XmlElement EndedJob(const JobStats& s) {
-  conf::XmlElement e{std::string(kEndedJob)};
+conf::XmlElement CompletedJob(const JobStats& s) {
+  conf::XmlElement e{std::string(kCompletedJob)};
   e.SetAttribute("type", std::to_string(static_cast<int>(s.type)));
   e.SetAttribute("started", std::to_string(s.started_ms));
   e.SetAttribute("sequence", std::to_string(s.sequence));
@@ -149,7 +149,7 @@ conf::XmlElement EndedJob(const JobStats& s) {
   return e;
 }
 
-JobStats ReadEndedJob(const conf::XmlElement& e) {
+JobStats ReadCompletedJob(const conf::XmlElement& e) {
   JobStats s;
   s.type = static_cast<JobType>(Number<int>(e, "type"));
   s.operation = JobOperation::kBackup;
@@ -218,44 +218,49 @@ Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain) {
   return util::RemoveFileDurably(BackupRecordPath(layout, domain));
 }
 
-Result<EndedBackups> LoadEndedBackups(const StateLayout& layout, std::string_view domain) {
+Result<CompletedBackups> LoadCompletedBackups(const StateLayout& layout, std::string_view domain) {
   const std::filesystem::path path = CompletedBackupPath(layout, domain);
   Result<std::optional<std::string>> text = ReadIfPresent(path);
   if (!text) return Unreadable(path, text.error());
-  EndedBackups ended;
-  if (!*text) return ended;
+  CompletedBackups completed;
+  if (!*text) return completed;
   Result<conf::XmlElement> root = conf::ParseXml(**text, "completed backup jobs");
   if (!root) return Unreadable(path, root.error());
-  if (root->name() == kEndedJob) {
-    ended.jobs.push_back(ReadEndedJob(*root));  // from before the history: the last job alone
+  if (root->name() == kCompletedJob) {
+    completed.jobs.push_back(
+        ReadCompletedJob(*root));  // from before the history: the last job alone
   } else {
     for (const conf::XmlElement& e : root->children()) {
-      if (e.name() == kEndedJob) ended.jobs.push_back(ReadEndedJob(e));
+      if (e.name() == kCompletedJob) completed.jobs.push_back(ReadCompletedJob(e));
     }
   }
-  ended.last_consumed = Yes(*root, "consumed");
+  completed.last_consumed = Yes(*root, "consumed");
   // A history written before jobs were numbered: number it in order, ending at its length.
-  for (std::size_t i = 0; i < ended.jobs.size(); ++i) {
-    if (ended.jobs[i].sequence == 0) ended.jobs[i].sequence = i + 1;
+  for (std::size_t i = 0; i < completed.jobs.size(); ++i) {
+    if (completed.jobs[i].sequence == 0) completed.jobs[i].sequence = i + 1;
   }
-  return ended;
+  return completed;
 }
 
 std::uint64_t NextJobSequence(const StateLayout& layout, std::string_view domain) {
-  Result<EndedBackups> ended = LoadEndedBackups(layout, domain);
+  Result<CompletedBackups> completed = LoadCompletedBackups(layout, domain);
   // An unreadable history is replaced when the job ends; numbering restarts with it.
-  if (!ended || ended->jobs.empty()) return 1;
-  return ended->jobs.back().sequence + 1;
+  if (!completed || completed->jobs.empty()) return 1;
+  return completed->jobs.back().sequence + 1;
 }
 
-Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,
-                        const EndedBackups& ended) {
+Status SaveCompletedBackups(const StateLayout& layout, std::string_view domain,
+                            const CompletedBackups& completed, bool sync_directory) {
   conf::XmlElement root("completedBackups");
-  root.SetAttribute("consumed", YesNo(ended.last_consumed));
-  const std::size_t first =
-      ended.jobs.size() > kEndedBackupsKept ? ended.jobs.size() - kEndedBackupsKept : 0;
-  for (std::size_t i = first; i < ended.jobs.size(); ++i) root.AddChild(EndedJob(ended.jobs[i]));
-  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString());
+  root.SetAttribute("consumed", YesNo(completed.last_consumed));
+  const std::size_t first = completed.jobs.size() > kCompletedBackupsKept
+                                ? completed.jobs.size() - kCompletedBackupsKept
+                                : 0;
+  for (std::size_t i = first; i < completed.jobs.size(); ++i) {
+    root.AddChild(CompletedJob(completed.jobs[i]));
+  }
+  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString(),
+                                   {.sync_directory = sync_directory});
 }
 
 }  // namespace cairn::drivers::qemu

@@ -2,7 +2,7 @@
 // can follow the job QEMU runs:
 //   ROOT/run/NAME/backup.xml            the job in flight: libvirt's internal <domainbackup>
 //                                       (disk states) plus Cairn's bookkeeping in <privateData>
-//   ROOT/run/NAME/backup-completed.xml  how the last jobs ended (GetJobStats(kCompleted),
+//   ROOT/run/NAME/backup-completed.xml  the last completed jobs (GetJobStats(kCompleted),
 //                                       the job-completed event)
 // Both are written atomically; the caller holds the domain's lock for every write.
 #pragma once
@@ -87,27 +87,29 @@ Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
                         const BackupRecord& record);
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain);
 
-// The number of the domain's next job: one more than the last ended job's (1 for the first).
+// The number of the domain's next job: one more than the last completed job's (1 for the first).
 // The history lives in the domain's run directory, so numbering starts again at 1 when that
 // is cleared; a watcher that saw a higher number knows the history restarted.
 std::uint64_t NextJobSequence(const StateLayout& layout, std::string_view domain);
 
-// The jobs that ended, oldest first: back() is the last, which GetJobStats(kCompleted) reports
-// until a reader consumes it (`last_consumed`, set by a read without KEEP_COMPLETED). The
-// event thread reports every job in the list it has not reported yet, so the list is what
-// lets several jobs end between two of its looks without one going unheard.
-struct EndedBackups {
+// The completed jobs (ended in any way), oldest first: back() is the last, which
+// GetJobStats(kCompleted) reports until a reader consumes it (`last_consumed`, set by a read
+// without KEEP_COMPLETED). The event thread reports every job in the list it has not reported yet,
+// so the list is what lets several jobs end between two of its looks without one going unheard.
+struct CompletedBackups {
   std::vector<JobStats> jobs;
   bool last_consumed = false;
 };
-// How many ended jobs are kept (the oldest go first): more than twice as many as can end in
+// How many completed jobs are kept (the oldest go first): more than twice as many as can end in
 // one of the event thread's 200 ms looks, since the quickest job (an incremental push with
 // nothing dirty) takes ~15 ms from begin to end here.
-inline constexpr std::size_t kEndedBackupsKept = 32;
+inline constexpr std::size_t kCompletedBackupsKept = 32;
 
-Result<EndedBackups> LoadEndedBackups(const StateLayout& layout, std::string_view domain);
-// Writes at most the last kEndedBackupsKept jobs.
-Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,
-                        const EndedBackups& ended);
+Result<CompletedBackups> LoadCompletedBackups(const StateLayout& layout, std::string_view domain);
+// Writes at most the last kCompletedBackupsKept jobs, atomically. `sync_directory` false:
+// the new content is written and synced but its rename becomes durable only with the next
+// sync of the run directory (RemoveBackupRecord's, when a job ends): one fsync fewer.
+Status SaveCompletedBackups(const StateLayout& layout, std::string_view domain,
+                            const CompletedBackups& completed, bool sync_directory = true);
 
 }  // namespace cairn::drivers::qemu

@@ -9,7 +9,7 @@
 namespace cairn::drivers::qemu {
 
 Result<CheckpointCreation> CheckpointCreation::Prepare(DomainSession& session,
-                                                       conf::CheckpointDef def) {
+                                                       conf::CheckpointDef def, StaleCheck stale) {
   if (Status ok = conf::PrepareNewCheckpoint(def, session.domain().def); !ok) {
     return std::unexpected(ok.error());
   }
@@ -17,16 +17,21 @@ Result<CheckpointCreation> CheckpointCreation::Prepare(DomainSession& session,
     return std::unexpected(ok.error());
   }
   if (Status ok = session.checkpoints().PlanCreate(def); !ok) return std::unexpected(ok.error());
-  Result<std::vector<DiskBitmapView>> views = session.bitmaps().Query();
-  if (!views) return std::unexpected(views.error());
-  if (Status ok = CheckNoStaleBitmap(def, *views, session.domain()); !ok) {
-    return std::unexpected(ok.error());
+  if (stale == StaleCheck::kFirst) {
+    Result<std::vector<DiskBitmapView>> views = session.bitmaps().Query();
+    if (!views) return std::unexpected(views.error());
+    if (Status ok = CheckNoStaleBitmap(def, *views, session.domain()); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
-  return CheckpointCreation(session, std::move(def));
+  return CheckpointCreation(session, std::move(def), stale);
 }
 
 CheckpointCreation::CheckpointCreation(CheckpointCreation&& other) noexcept
-    : session_(other.session_), def_(std::move(other.def_)), step_(other.step_) {
+    : session_(other.session_),
+      def_(std::move(other.def_)),
+      stale_check_(other.stale_check_),
+      step_(other.step_) {
   other.step_ = Step::kDone;
 }
 
@@ -58,7 +63,18 @@ Status CheckpointCreation::WriteJournal() {
 }
 
 Status CheckpointCreation::AddBitmaps() {
-  if (Status ok = session_->bitmaps().Add(BitmapsOf(def_)); !ok) return ok;
+  Status added = session_->bitmaps().Add(BitmapsOf(def_));
+  if (!added) {
+    // Nothing was added (all or none); a bitmap of that name is QEMU's likeliest reason.
+    if (stale_check_ == StaleCheck::kOnFailure) {
+      if (Result<std::vector<DiskBitmapView>> views = session_->bitmaps().Query()) {
+        if (Status stale = CheckNoStaleBitmap(def_, *views, session_->domain()); !stale) {
+          return stale;
+        }
+      }
+    }
+    return added;
+  }
   BitmapsAdded();
   return {};
 }

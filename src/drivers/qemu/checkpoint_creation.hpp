@@ -6,7 +6,8 @@
 // committed, rolled back, or left to the next call on the domain (which finishes or undoes
 // it from the journal: Recover).
 //
-//   Prepare            checks only (shared rules, then no stale bitmap of that name)
+//   Prepare            checks only (shared rules, then no stale bitmap of that name, or
+//                      with StaleCheck::kOnFailure that check made when AddBitmaps fails)
 //     |
 //   WriteJournal       journal(create) ........ crash: "checkpoint-create:journal-written"
 //     |                                          -> Recover: no bitmap there -> dropped
@@ -41,9 +42,16 @@ namespace cairn::drivers::qemu {
 
 class CheckpointCreation {
  public:
+  // When the check for a bitmap that already has the new name (CheckNoStaleBitmap) asks
+  // QEMU (or qemu-img) for the disks' bitmaps, an answer that grows with the checkpoints.
+  enum class StaleCheck {
+    kFirst,      // in Prepare, before anything is written (a caller joining BitmapActions)
+    kOnFailure,  // only if AddBitmaps fails, as a stale bitmap makes it: then the same error
+  };
   // Fills in and checks `def` (conf::PrepareNewCheckpoint, CheckBitmapDisks, the tree rules
-  // of DomainCheckpoints::PlanCreate, CheckNoStaleBitmap); nothing written.
-  static Result<CheckpointCreation> Prepare(DomainSession& session, conf::CheckpointDef def);
+  // of DomainCheckpoints::PlanCreate, CheckNoStaleBitmap as `stale` says); nothing written.
+  static Result<CheckpointCreation> Prepare(DomainSession& session, conf::CheckpointDef def,
+                                            StaleCheck stale = StaleCheck::kFirst);
 
   CheckpointCreation(CheckpointCreation&& other) noexcept;
   CheckpointCreation& operator=(CheckpointCreation&&) = delete;
@@ -73,11 +81,12 @@ class CheckpointCreation {
 
  private:
   enum class Step { kPrepared, kJournalWritten, kBitmapsAdded, kSaved, kDone };
-  CheckpointCreation(DomainSession& session, conf::CheckpointDef def)
-      : session_(&session), def_(std::move(def)) {}
+  CheckpointCreation(DomainSession& session, conf::CheckpointDef def, StaleCheck stale)
+      : session_(&session), def_(std::move(def)), stale_check_(stale) {}
 
   DomainSession* session_;
   conf::CheckpointDef def_;
+  StaleCheck stale_check_;
   Step step_ = Step::kPrepared;
 };
 

@@ -35,4 +35,12 @@ std::vector<BitmapRef> PresentBitmaps(const std::vector<DiskBitmapView>& views,
   return present;
 }
 
+Status DiskBitmaps::RemovePresent(const std::vector<BitmapRef>& bitmaps) {
+  if (bitmaps.empty()) return {};
+  Result<std::vector<DiskBitmapView>> views = Query();
+  if (!views) return std::unexpected(views.error());
+  const std::vector<BitmapRef> present = PresentBitmaps(*views, bitmaps);
+  return present.empty() ? Status{} : Remove(present);
+}
+
 }  // namespace cairn::drivers::qemu

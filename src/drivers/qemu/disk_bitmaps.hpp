@@ -51,6 +51,10 @@ class DiskBitmaps {
   virtual Result<std::vector<DiskBitmapView>> Query() = 0;
   virtual Status Add(const std::vector<BitmapRef>& bitmaps) = 0;
   virtual Status Remove(const std::vector<BitmapRef>& bitmaps) = 0;
+  // Removes those of `bitmaps` the disks still have (one already gone is no error). By
+  // default Query() then Remove(); live it is one transaction of them all, and QEMU is asked
+  // what it has only when that fails: the common case is one QMP round trip, not two.
+  virtual Status RemovePresent(const std::vector<BitmapRef>& bitmaps);
   // Bytes marked dirty in each bitmap, in the order asked.
   virtual Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) = 0;
 };

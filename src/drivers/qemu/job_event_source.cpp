@@ -1,4 +1,5 @@
-// JobEventSource: a thread per subscription that hears QEMU's job events and reports ended jobs.
+// JobEventSource: a thread per subscription that hears QEMU's job events and reports completed
+// jobs.
 #include "drivers/qemu/job_event_source.hpp"
 
 #include <poll.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 
 #include "drivers/qemu/backup_record.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "qmp/qmp_client.hpp"
 
 namespace cairn::drivers::qemu {
@@ -23,16 +25,30 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kListenSlice{5};
 constexpr std::chrono::milliseconds kEventsConnectTimeout{100};
 
+// An event after which a look may find a job's end. A job's other status changes (created,
+// running, waiting, pending...) are not: a look they prompted would cost as much as the one
+// that ends the job, and delay it when the end comes a moment later.
 bool IsJobEvent(const qmp::Event& e) {
-  return e.name == "JOB_STATUS_CHANGE" || e.name.starts_with("BLOCK_JOB_") ||
-         e.name == "SHUTDOWN" || e.name == "STOP";
+  if (e.name == "JOB_STATUS_CHANGE") {
+    const std::string status = e.data.value("status", "");
+    return status == "concluded" || status == "null";
+  }
+  return e.name.starts_with("BLOCK_JOB_") || e.name == "SHUTDOWN" || e.name == "STOP";
+}
+
+// Tells the test hook of a QEMU job that concluded (TestHooks::job_concluded_heard).
+void Heard(const qmp::Event& e) {
+  const TestHooks& hooks = CurrentTestHooks();
+  if (!hooks.job_concluded_heard || e.name != "JOB_STATUS_CHANGE") return;
+  if (e.data.value("status", "") != "concluded") return;
+  hooks.job_concluded_heard(e.data.value("id", ""), e.seconds * 1'000'000 + e.microseconds);
 }
 
 }  // namespace
 
 struct JobEventSource::Watched {
   driver::DomainRef ref;
-  std::uint64_t last = 0;  // the last job number reported (or ended before the subscription)
+  std::uint64_t last = 0;  // the last job number reported (or completed before the subscription)
   bool dirty = false;      // look at it before waiting again
   int watch = -1;          // inotify watch of its run directory
   std::optional<qmp::QmpClient> events;  // its events monitor, while a job runs
@@ -62,11 +78,11 @@ Status JobEventSource::Init() {
   }
   if (domain_) {
     // The driver must know the domain, as every call on it does.
-    Result<std::vector<JobStats>> ended = looker_->EndedJobs(*domain_);
-    if (!ended) return std::unexpected(ended.error());
+    Result<QemuDriver::CompletedJobsLook> completed = looker_->CompletedJobs(*domain_);
+    if (!completed) return std::unexpected(completed.error());
     auto w = std::make_unique<Watched>();
     w->ref = *domain_;
-    w->last = ended->empty() ? 0 : ended->back().sequence;
+    w->last = completed->jobs.empty() ? 0 : completed->jobs.back().sequence;
     watched_.push_back(std::move(w));
   } else {
     RefreshDomainList(/*baseline=*/true);
@@ -93,8 +109,9 @@ void JobEventSource::RefreshDomainList(bool baseline) {
     if (known) continue;
     auto w = std::make_unique<Watched>();
     w->ref = std::move(ref);
-    if (Result<std::vector<JobStats>> ended = looker_->EndedJobs(w->ref); ended && !ended->empty()) {
-      w->last = ended->back().sequence;
+    if (Result<QemuDriver::CompletedJobsLook> completed = looker_->CompletedJobs(w->ref);
+        completed && !completed->jobs.empty()) {
+      w->last = completed->jobs.back().sequence;
     }
     if (!baseline) Watch(*w);
     watched_.push_back(std::move(w));
@@ -151,14 +168,19 @@ void JobEventSource::ReadInotify() {
 // (its run directory was cleared) reports from its first job.
 void JobEventSource::Look(Watched& w) {
   w.dirty = false;
-  Result<std::vector<JobStats>> ended = looker_->EndedJobs(w.ref);
-  if (!ended) return;
-  if (!ended->empty() && ended->back().sequence < w.last) w.last = 0;
-  for (const JobStats& stats : *ended) {
+  Result<QemuDriver::CompletedJobsLook> look =
+      looker_->CompletedJobs(w.ref, /*tidy_up_later=*/true);
+  if (!look) return;
+  const std::vector<JobStats>& completed = look->jobs;
+  if (!completed.empty() && completed.back().sequence < w.last) w.last = 0;
+  for (const JobStats& stats : completed) {
     if (stats.sequence <= w.last) continue;
     w.last = stats.sequence;
-    callback_(driver::JobEndedEvent{w.ref, stats});
+    callback_(driver::JobCompletedEvent{w.ref, stats});
   }
+  // The outcome is out: now the rest of the job's end (NBD server, nodes, files, record).
+  // A call made meanwhile (domjobinfo --completed from the callback) does it itself.
+  if (look->tidy_up_pending) (void)looker_->TidyUpBackupJob(w.ref);
 }
 
 void JobEventSource::Run() {
@@ -188,11 +210,18 @@ void JobEventSource::Run() {
       if (listening == nullptr) {
         listening = w.get();
         // Returns at the first job event, so its end is heard at once, not after a slice.
-        if (w->events->WaitForEvent("a job event", IsJobEvent, kListenSlice)) w->dirty = true;
-      } else {
-        (void)w->events->ReadEvents();
+        if (Result<qmp::Event> e =
+                w->events->WaitForEvent("a job event", IsJobEvent, kListenSlice)) {
+          Heard(*e);
+          w->dirty = true;
+        }
       }
-      for (const qmp::Event& e : w->events->TakeEvents()) w->dirty |= IsJobEvent(e);
+      // What else came (QEMU sends a job's BLOCK_JOB_COMPLETED and its concluded together).
+      (void)w->events->ReadEvents();
+      for (const qmp::Event& e : w->events->TakeEvents()) {
+        Heard(e);
+        w->dirty |= IsJobEvent(e);
+      }
       if (w->events->closed()) w->dirty = true;  // QEMU went: the job failed or ended
     }
     const auto until_round =

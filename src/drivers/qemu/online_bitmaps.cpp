@@ -61,6 +61,18 @@ class OnlineDiskBitmaps : public DiskBitmaps {
     return Run(actions);
   }
 
+  Status RemovePresent(const std::vector<BitmapRef>& bitmaps) override {
+    if (bitmaps.empty()) return {};
+    // A transaction is all or nothing: when it fails, nothing was removed.
+    Status all = Remove(bitmaps);
+    if (all) return all;
+    Result<std::vector<DiskBitmapView>> views = Query();
+    if (!views) return all;
+    const std::vector<BitmapRef> present = PresentBitmaps(*views, bitmaps);
+    if (present.size() == bitmaps.size()) return all;  // not a missing bitmap: QEMU's error
+    return Remove(present);
+  }
+
   Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) override {
     // One bitmap per checkpoint and disk, and no backing chains to merge across: QEMU's own
     // dirty count of that bitmap is the answer, from a single query.

@@ -116,27 +116,46 @@ Result<JobStats> QemuDriver::GetJobStats(const driver::DomainRef& ref, unsigned 
                             // never take the previous job's end for the one it started.
                             if (job.active()) return JobStats{};
 
-                            Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
-                            if (!ended) return std::unexpected(ended.error());
-                            if (ended->jobs.empty() || ended->last_consumed) return JobStats{};
+                            Result<CompletedBackups> completed =
+                                LoadCompletedBackups(layout_, ref.name);
+                            if (!completed) return std::unexpected(completed.error());
+                            if (completed->jobs.empty() || completed->last_consumed)
+                              return JobStats{};
                             // A read-only look never writes: it keeps the completed job.
                             if (!(flags & kStatsKeepCompleted) && !read_only_) {
-                              ended->last_consumed = true;
-                              if (Status ok = SaveEndedBackups(layout_, ref.name, *ended); !ok) {
+                              completed->last_consumed = true;
+                              if (Status ok = SaveCompletedBackups(layout_, ref.name, *completed);
+                                  !ok) {
                                 return std::unexpected(ok.error());
                               }
                             }
-                            return ended->jobs.back();
+                            return completed->jobs.back();
                           });
 }
 
-Result<std::vector<JobStats>> QemuDriver::EndedJobs(const driver::DomainRef& ref) {
-  return WithRefreshedJob(layout_, ref, read_only_,
-                          [&](BackupJob&) -> Result<std::vector<JobStats>> {
-                            Result<EndedBackups> ended = LoadEndedBackups(layout_, ref.name);
-                            if (!ended) return std::unexpected(ended.error());
-                            return std::move(ended->jobs);
-                          });
+Result<QemuDriver::CompletedJobsLook> QemuDriver::CompletedJobs(const driver::DomainRef& ref,
+                                                               bool tidy_up_later) {
+  Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = !read_only_});
+  if (!s) return std::unexpected(s.error());
+  Result<BackupJob> job = BackupJob::Open(*s);
+  if (!job) return std::unexpected(job.error());
+  if (!read_only_) {
+    if (tidy_up_later) job->TidyUpLater();
+    if (Status ok = job->Refresh(); !ok) return std::unexpected(ok.error());
+  }
+  CompletedJobsLook look{.jobs = {}, .tidy_up_pending = job->tidy_up_pending()};
+  if (job->completed()) {  // the look ended the job: it has the history already
+    look.jobs = job->completed()->jobs;
+    return look;
+  }
+  Result<CompletedBackups> completed = LoadCompletedBackups(layout_, ref.name);
+  if (!completed) return std::unexpected(completed.error());
+  look.jobs = std::move(completed->jobs);
+  return look;
+}
+
+Status QemuDriver::TidyUpBackupJob(const driver::DomainRef& ref) {
+  return WithRefreshedJob(layout_, ref, read_only_, [](BackupJob&) -> Status { return {}; });
 }
 
 Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEvents(

@@ -86,7 +86,8 @@ Result<std::string> Create(DomainSession& s, const StateLayout& layout, std::str
   }
   Result<conf::CheckpointDef> def = conf::ParseCheckpointXml(xml, 0);
   if (!def) return std::unexpected(def.error());
-  Result<CheckpointCreation> creation = CheckpointCreation::Prepare(s, std::move(*def));
+  Result<CheckpointCreation> creation = CheckpointCreation::Prepare(
+      s, std::move(*def), CheckpointCreation::StaleCheck::kOnFailure);
   if (!creation) return std::unexpected(creation.error());
   const std::string name = creation->def().name;
   const std::string change = fmt::format("creating checkpoint '{}'", name);
@@ -238,23 +239,16 @@ Status QemuDriver::CheckpointDelete(const driver::DomainRef& ref, std::string_vi
   }
   std::vector<BitmapRef> remove;
   if (!(flags & kDeleteMetadataOnly)) {
-    Result<std::vector<DiskBitmapView>> views = s.bitmaps().Query();
-    if (!views) return std::unexpected(views.error());
     for (const std::string& gone : plan->removed) {
-      for (const BitmapRef& b : BitmapsOf(**s.checkpoints().Find(gone))) {
-        const DiskBitmapView* v = ViewOf(*views, b.target);
-        // A bitmap already gone is no reason to keep its metadata (libvirt refuses here).
-        if (v != nullptr && v->Find(b.name) != nullptr) remove.push_back(b);
-      }
+      for (const BitmapRef& b : BitmapsOf(**s.checkpoints().Find(gone))) remove.push_back(b);
     }
   }
   if (Status ok = s.store().WriteJournal(intent); !ok) return ok;
   CrashPoint("checkpoint-delete:journal-written");
-  if (!remove.empty()) {
-    if (Status ok = s.bitmaps().Remove(remove); !ok) {
-      (void)s.store().ClearJournal();
-      return ok;
-    }
+  // A bitmap already gone is no reason to keep its metadata (libvirt refuses here).
+  if (Status ok = s.bitmaps().RemovePresent(remove); !ok) {
+    (void)s.store().ClearJournal();
+    return ok;
   }
   CrashPoint("checkpoint-delete:bitmaps-removed");
   const std::string change = fmt::format("deleting checkpoint '{}'", plan->target);

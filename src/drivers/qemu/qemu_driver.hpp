@@ -85,9 +85,18 @@ class QemuDriver : public driver::Driver {
   Status AbortJob(const driver::DomainRef& dom) override;
   Result<std::unique_ptr<driver::JobEventSubscription>> SubscribeJobEvents(
       const std::optional<driver::DomainRef>& dom, driver::JobEventCallback callback) override;
-  // The domain's recently ended jobs, oldest first (as GetJobStats(kCompleted) gave each),
-  // after bringing the running one up to date: what the job-event source reports from.
-  Result<std::vector<JobStats>> EndedJobs(const driver::DomainRef& dom);
+  // The domain's recently completed jobs, oldest first (as GetJobStats(kCompleted) gave each),
+  // after bringing the running one up to date: what the job-event source reports from. With
+  // `tidy_up_later`, a look that finds the job ended records its outcome and stops there
+  // (BackupJob::TidyUpLater), so that it is reported at once; `tidy_up_pending` then says
+  // TidyUpBackupJob() is due.
+  struct CompletedJobsLook {
+    std::vector<JobStats> jobs;
+    bool tidy_up_pending = false;
+  };
+  Result<CompletedJobsLook> CompletedJobs(const driver::DomainRef& dom, bool tidy_up_later = false);
+  // A look at the domain's job, which finishes the end a look with `tidy_up_later` left.
+  Status TidyUpBackupJob(const driver::DomainRef& dom);
   Result<BackupJobInfo> GetBackupJobInfo(const driver::DomainRef& dom) override;
   Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const driver::DomainRef& dom,
                                                                     std::string_view name) override;

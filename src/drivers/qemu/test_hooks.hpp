@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace cairn::drivers::qemu {
 
@@ -22,6 +24,11 @@ struct TestHooks {
   // How long a call waits for a domain's lock held by another call before failing with
   // VIR_ERR_OPERATION_TIMEOUT. Default: 30 s, as libvirt waits for its job lock.
   std::chrono::milliseconds lock_timeout = std::chrono::seconds(30);
+  // Called on a job-event source's thread for each JOB_STATUS_CHANGE to "concluded" it hears
+  // on a domain's events monitor, with the QEMU job's id and QEMU's timestamp of the event
+  // (Unix microseconds), before the look it prompts: how a bench times QEMU's event to the
+  // job-completed callback. Default: none.
+  std::function<void(std::string_view job, std::int64_t qemu_unix_us)> job_concluded_heard{};
 };
 
 // Replaces the hooks of this process. REQUIRES: no driver call in progress.

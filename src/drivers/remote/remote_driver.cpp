@@ -104,14 +104,14 @@ struct EventRoutes {
   // Events for an id whose registration reply has not been routed yet (the daemon may send
   // one right behind the reply). The lock is never held across a call: the reader thread
   // that delivers is also the one that reads the replies.
-  std::map<std::int32_t, std::vector<driver::JobEndedEvent>> early;
+  std::map<std::int32_t, std::vector<driver::JobCompletedEvent>> early;
   static constexpr std::size_t kEarlyKept = 64;
 
   void Route(std::int32_t id, driver::JobEventCallback callback) {
     std::lock_guard lock(mutex);
     auto queued = early.extract(id);
     if (!queued.empty()) {
-      for (const driver::JobEndedEvent& e : queued.mapped()) callback(e);
+      for (const driver::JobCompletedEvent& e : queued.mapped()) callback(e);
     }
     callbacks[id] = std::move(callback);
   }
@@ -123,7 +123,7 @@ struct EventRoutes {
     }
     Result<JobCompletedEvent> ev = DecodeFromBytes<JobCompletedEvent>(p.payload);
     if (!ev) return;
-    driver::JobEndedEvent out{Ref(ev->dom), StatsOfParams(ev->params.items)};
+    driver::JobCompletedEvent out{Ref(ev->dom), StatsOfParams(ev->params.items)};
     // The event carries no job type: how the job ended is its success.
     out.stats.type = out.stats.success.value_or(true) ? JobType::kCompleted : JobType::kFailed;
     if (out.stats.operation == JobOperation::kUnknown) out.stats.operation = JobOperation::kBackup;

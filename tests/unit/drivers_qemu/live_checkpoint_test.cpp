@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "drivers/qemu/qemu_command.hpp"
 #include "qemu_fixture.hpp"
+#include "qmp/qmp_client.hpp"
+#include "qmp/qmp_commands.hpp"
 
 namespace cairn::test {
 namespace {
@@ -48,6 +52,46 @@ TEST_F(Live, SizeOfAFreshCheckpointIsZeroBytesPerDisk) {
   EXPECT_NE(xml->find("<disk name='vda' checkpoint='bitmap' bitmap='c1' size='0'/>"),
             std::string::npos)
       << *xml;
+}
+
+// Create sends its transaction without first asking QEMU for the disks' bitmaps: when a
+// bitmap of the new name is there, the refused transaction still names it, and nothing of
+// the attempt stays (no checkpoint, no journal: the next create goes through).
+TEST_F(Live, ABitmapNoCheckpointOwnsIsNamedAndTheAttemptLeavesNothing) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  ASSERT_TRUE(dom_->CheckpointLookupByName("c1")->Delete(CheckpointDeleteFlags::kMetadataOnly));
+  auto again = dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kOperationFailed);
+  EXPECT_NE(again.error().detail().find(
+                "disk 'vda' already has a bitmap 'c1' that no checkpoint owns (stale after a "
+                "metadata-only delete?): adopt it with 'cairn checkpoint-create vm1 FILE "
+                "--redefine' using saved checkpoint XML, or shut the domain off"),
+            std::string::npos)
+      << again.error().Text();
+  EXPECT_TRUE(CheckpointNames().empty());
+  EXPECT_FALSE(std::filesystem::exists(Root() + "/checkpoints/vm1/.journal"));
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c2</name></domaincheckpoint>"));
+  EXPECT_EQ(CheckpointNames(), (std::set<std::string>{"c2"}));
+}
+
+// Delete sends its removals without first asking QEMU which bitmaps exist: one already gone
+// (here from vda only) is still no reason to keep the checkpoint, and the others go.
+TEST_F(Live, DeleteOfACheckpointWhoseBitmapVanishedStillSucceeds) {
+  ASSERT_TRUE(dom_->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>"));
+  {
+    auto qmp = qmp::QmpClient::Connect(Root() + "/run/vm1/qmp.sock");
+    ASSERT_TRUE(qmp) << qmp.error().Text();
+    const std::vector<qmp::TransactionAction> removal = {
+        qmp::BlockDirtyBitmapRemove{drivers::qemu::DiskNodeName("vda"), "c1"}};
+    ASSERT_TRUE(qmp::Transaction(*qmp, removal));
+  }
+  auto deleted = dom_->CheckpointLookupByName("c1")->Delete();
+  ASSERT_TRUE(deleted) << deleted.error().Text();
+  EXPECT_TRUE(CheckpointNames().empty());
+  ASSERT_TRUE(dom_->Destroy());
+  EXPECT_TRUE(BitmapsIn("vda").empty());
+  EXPECT_TRUE(BitmapsIn("vdb").empty());
 }
 
 TEST_F(Live, CheckpointsMadeOfflineAreLiveAfterStart) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -181,6 +182,19 @@ TEST_F(FileLockTest, HolderIsRecordedInTheLockFile) {
 
   EXPECT_EQ(holder.rfind("pid " + std::to_string(::getpid()) + ": ", 0), 0u) << holder;
   EXPECT_NE(holder.find("unit_util"), std::string::npos) << holder;
+}
+
+// The record is written over the previous holder's without truncating the file: a longer
+// previous record's tail must not show.
+TEST_F(FileLockTest, HolderOverALongerPreviousRecordIsOnlyTheNewOne) {
+  std::ofstream(path_) << "pid 1: " << std::string(400, 'x') << "\n";
+  Result<FileLock> held = FileLock::Acquire(path_);
+  ASSERT_TRUE(held.has_value());
+
+  std::string holder = FileLock::Holder(path_);
+
+  EXPECT_EQ(holder.rfind("pid " + std::to_string(::getpid()) + ": ", 0), 0u) << holder;
+  EXPECT_EQ(holder.find("xxx"), std::string::npos) << holder;
 }
 
 TEST_F(FileLockTest, HolderOfAnExitedRecordIsUnknown) {
