@@ -209,7 +209,8 @@ Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
   conf::BackupDef def = record.def;
   def.private_data = Bookkeeping(record);
   return util::WriteFileAtomically(BackupRecordPath(layout, domain),
-                                   conf::FormatBackupXml(def, conf::kBackupParseInternal));
+                                   conf::FormatBackupXml(def, conf::kBackupParseInternal),
+                                   {.mode = 0600});
 }
 
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain) {
@@ -255,7 +256,8 @@ Status SaveEndedBackups(const StateLayout& layout, std::string_view domain,
   const std::size_t first =
       ended.jobs.size() > kEndedBackupsKept ? ended.jobs.size() - kEndedBackupsKept : 0;
   for (std::size_t i = first; i < ended.jobs.size(); ++i) root.AddChild(EndedJob(ended.jobs[i]));
-  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString());
+  return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString(),
+                                   {.mode = 0600});
 }
 
 }  // namespace cairn::drivers::qemu

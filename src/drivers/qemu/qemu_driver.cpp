@@ -213,7 +213,8 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
     return std::unexpected(ok.error());
   }
   if (Status ok = util::WriteFileAtomically(layout_.DomainXml(def->name()),
-                                            def->Format(conf::kDomainFormatSecure));
+                                            def->Format(conf::kDomainFormatSecure),
+                                            {.mode = 0600});
       !ok) {
     return std::unexpected(ok.error());
   }

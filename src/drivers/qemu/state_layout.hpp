@@ -4,6 +4,7 @@
 //   ROOT/run/NAME/                 live state: pid, id, qmp.sock, qga.sock, qemu.log;
 //                                  qsd.pid, qsd-qmp.sock while a storage daemon serves it
 //   ROOT/locks/NAME.lock           one writer per domain (flock)
+// The root is private (0700, definitions 0600): nothing in it is readable by other users.
 // Domain names become path components, so they are validated like checkpoint names.
 #pragma once
 
@@ -42,7 +43,8 @@ class StateLayout {
     return RunDir(name) / "qsd.pid";
   }
 
-  // Creates the top-level directories (idempotent).
+  // Creates the root (mode 0700, made so if it exists) and its top-level directories (0700),
+  // idempotent.
   Status Prepare() const;
 
  private:
