@@ -43,6 +43,13 @@ class StateLayout {
     return RunDir(name) / "qsd.pid";
   }
 
+  // Ledgers of the files given to the user QEMU runs as (file_ownership.hpp): for the
+  // domain's life, and for its backup job's.
+  std::filesystem::path OwnersFile(std::string_view name) const { return RunDir(name) / "owners"; }
+  std::filesystem::path BackupOwnersFile(std::string_view name) const {
+    return RunDir(name) / "backup-owners";
+  }
+
   // Creates the root (mode 0700, made so if it exists) and its top-level directories (0700),
   // idempotent.
   Status Prepare() const;
