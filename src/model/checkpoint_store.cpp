@@ -26,7 +26,10 @@ constexpr const char* kJournal = ".journal";
 constexpr const char* kIndex = ".index";
 
 // Save, Remove and WriteCurrent: atomic now, durable at Commit (checkpoint_store.hpp).
-const util::AtomicWriteOptions kStaged{.sync_directory = false};
+// Checkpoint definitions may hold secrets (the domain's, in SECURE format): 0600, and the
+// directories 0700, so that only the state root's owner reads them.
+const util::AtomicWriteOptions kStaged{.sync_directory = false, .mode = 0600};
+const util::AtomicWriteOptions kPrivate{.mode = 0600};
 
 // What this process linked from each directory's index, with the index's text. Every index
 // written has a generation no earlier index of its directory had (one more than the index
@@ -263,7 +266,7 @@ void CheckpointStore::WriteIndex() const {
     written = n > 0;
     if (written) done += static_cast<std::size_t>(n);
   }
-  written = ::fchmod(fd, 0644) == 0 && written;
+  written = ::fchmod(fd, 0600) == 0 && written;
   written = ::close(fd) == 0 && written;
   if (!written || ::rename(temp.c_str(), (dir_ / kIndex).c_str()) != 0) {
     ::unlink(temp.c_str());
@@ -275,7 +278,7 @@ void CheckpointStore::WriteIndex() const {
 Status CheckpointStore::Save(const conf::CheckpointDef& def) const {
   Result<std::filesystem::path> path = PathOf(def.name);
   if (!path) return std::unexpected(path.error());
-  if (Status ok = util::EnsureDirectory(dir_, 0755); !ok) return ok;
+  if (Status ok = util::EnsureDirectory(dir_, 0700); !ok) return ok;
   if (Status ok = DropIndex(); !ok) return ok;
   if (Status ok = util::WriteFileAtomically(
           *path, conf::FormatCheckpointXml(def, conf::kCheckpointFormatSecure), kStaged);
@@ -328,7 +331,7 @@ std::string CheckpointStore::ReadCurrent() const {
 }
 
 Status CheckpointStore::WriteCurrent(std::string_view name) const {
-  if (Status ok = util::EnsureDirectory(dir_, 0755); !ok) return ok;
+  if (Status ok = util::EnsureDirectory(dir_, 0700); !ok) return ok;
   return util::WriteFileAtomically(dir_ / ".current", std::string(name) + "\n", kStaged);
 }
 
@@ -379,7 +382,7 @@ Status CheckpointStore::WriteJournal(const CheckpointIntent& intent) const {
     c.set_text(body);
     root.AddChild(std::move(c));
   }
-  if (Status ok = util::EnsureDirectory(dir_, 0755); !ok) return ok;
+  if (Status ok = util::EnsureDirectory(dir_, 0700); !ok) return ok;
   // The journal's durable write also makes the index's removal durable.
   if (!index_dropped_) {
     if (::unlink((dir_ / kIndex).c_str()) != 0 && errno != ENOENT) {
@@ -389,7 +392,7 @@ Status CheckpointStore::WriteJournal(const CheckpointIntent& intent) const {
     }
     index_dropped_ = true;
   }
-  return util::WriteFileAtomically(dir_ / kJournal, root.ToString());
+  return util::WriteFileAtomically(dir_ / kJournal, root.ToString(), kPrivate);
 }
 
 Result<std::optional<CheckpointIntent>> CheckpointStore::ReadJournal() const {

@@ -272,11 +272,38 @@ void QmpClient::Queue(Event event) {
   events_.push_back(std::move(event));
 }
 
+Status QmpClient::SendFd(int fd, std::string_view fd_name) {
+  fd_to_pass_ = fd;
+  Result<json> reply = Execute("getfd", {{"fdname", fd_name}});
+  fd_to_pass_ = -1;
+  if (!reply) return std::unexpected(reply.error());
+  return {};
+}
+
 Status QmpClient::WriteAll(std::string_view bytes, std::string_view command,
                            Clock::time_point deadline) {
   std::size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::send(fd_.get(), bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    ssize_t n;
+    if (fd_to_pass_ >= 0 && done == 0) {
+      // The descriptor rides on the command's first byte(s), as QEMU's monitor expects.
+      iovec data{.iov_base = const_cast<char*>(bytes.data()), .iov_len = bytes.size()};
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+      msghdr message{};
+      message.msg_iov = &data;
+      message.msg_iovlen = 1;
+      message.msg_control = control;
+      message.msg_controllen = sizeof control;
+      cmsghdr* rights = CMSG_FIRSTHDR(&message);
+      rights->cmsg_level = SOL_SOCKET;
+      rights->cmsg_type = SCM_RIGHTS;
+      rights->cmsg_len = CMSG_LEN(sizeof(int));
+      std::memcpy(CMSG_DATA(rights), &fd_to_pass_, sizeof(int));
+      n = ::sendmsg(fd_.get(), &message, MSG_NOSIGNAL);
+      if (n > 0) fd_to_pass_ = -1;
+    } else {
+      n = ::send(fd_.get(), bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    }
     if (n > 0) {
       done += static_cast<std::size_t>(n);
       continue;

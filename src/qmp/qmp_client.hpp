@@ -88,6 +88,11 @@ class QmpClient {
   Result<nlohmann::json> Execute(std::string_view command, const nlohmann::json& arguments,
                                  std::chrono::milliseconds timeout);
 
+  // getfd: hands QEMU a copy of descriptor `fd` (SCM_RIGHTS with the command), which QMP
+  // commands then name `fd_name` (nbd-server-start's {"type": "fd"} address). The caller
+  // keeps `fd`. Errors: those of Execute().
+  Status SendFd(int fd, std::string_view fd_name);
+
   // Returns the first queued event named `name`, removing it from the queue (other events keep
   // their order), or reads from QEMU until one arrives, queueing the others. `timeout` of zero
   // only looks at what is queued or already readable. Fails with kOperationTimeout naming the
@@ -146,6 +151,7 @@ class QmpClient {
   std::uint64_t dropped_events_ = 0;
   std::int64_t next_id_ = 1;
   bool closed_ = false;
+  int fd_to_pass_ = -1;  // SendFd's descriptor, sent with the first bytes of its command
   std::chrono::milliseconds command_timeout_ = kDefaultCommandTimeout;
 };
 

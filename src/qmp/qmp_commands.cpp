@@ -278,12 +278,23 @@ NbdServerAddress NbdServerAddress::Inet(std::string host, std::string port) {
   return address;
 }
 
+NbdServerAddress NbdServerAddress::Fd(std::string fd_name) {
+  NbdServerAddress address;
+  address.kind = Kind::kFd;
+  address.fd_name = std::move(fd_name);
+  return address;
+}
+
 Status NbdServerStart(QmpClient& client, const NbdServerAddress& address) {
   json addr =
       address.kind == NbdServerAddress::Kind::kUnix
           ? json{{"type", "unix"}, {"data", {{"path", address.path}}}}
+      : address.kind == NbdServerAddress::Kind::kFd
+          ? json{{"type", "fd"}, {"data", {{"str", address.fd_name}}}}
           : json{{"type", "inet"}, {"data", {{"host", address.host}, {"port", address.port}}}};
-  return Run(client, "nbd-server-start", {{"addr", std::move(addr)}});
+  json arguments = {{"addr", std::move(addr)}};
+  if (!address.tls_creds.empty()) arguments["tls-creds"] = address.tls_creds;
+  return Run(client, "nbd-server-start", arguments);
 }
 
 Status NbdServerStop(QmpClient& client) { return Run(client, "nbd-server-stop"); }

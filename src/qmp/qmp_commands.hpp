@@ -182,17 +182,23 @@ Status BlockJobCancel(QmpClient& client, std::string_view job_id, bool force = f
 // what nbd-server-start takes: {"type": "unix", "data": {"path"}} or {"type": "inet",
 // "data": {"host", "port"}}.
 struct NbdServerAddress {
-  enum class Kind { kUnix, kInet };
+  enum class Kind { kUnix, kInet, kFd };
   Kind kind = Kind::kUnix;
   std::string path;  // kUnix
   std::string host;  // kInet
   std::string port;  // kInet: a number or a service name, as QMP takes it
+  std::string fd_name;  // kFd: a listening socket passed before with SendFd (getfd)
+  // The id of a tls-creds object (endpoint=server) the server requires of every client.
+  // Default: none, plain NBD.
+  std::string tls_creds{};
 
   static NbdServerAddress Unix(std::string path);
   static NbdServerAddress Inet(std::string host, std::string port);
+  static NbdServerAddress Fd(std::string fd_name);
 };
 
-// {"execute": "nbd-server-start", "arguments": {"addr": {...}}}. One server per QEMU.
+// {"execute": "nbd-server-start", "arguments": {"addr": {...}, "tls-creds"?}}. One server
+// per QEMU.
 Status NbdServerStart(QmpClient& client, const NbdServerAddress& address);
 
 // {"execute": "nbd-server-stop"}: also drops every export.

@@ -41,12 +41,12 @@ std::string RandomSuffix() {
 // place or a simulated crash abandoned it.
 class TempFile {
  public:
-  static Result<TempFile> Create(const fs::path& target) {
+  static Result<TempFile> Create(const fs::path& target, mode_t mode) {
     fs::path dir = DirectoryOf(target);
     std::string stem = "." + target.filename().string() + ".tmp-";
     for (int attempt = 0;; ++attempt) {
       fs::path path = dir / (stem + RandomSuffix());
-      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
       if (fd >= 0) return TempFile(UniqueFd(fd), std::move(path));
       if (errno != EEXIST || attempt == 100) return SystemError("cannot create", path, errno);
     }
@@ -92,7 +92,7 @@ Status SyncDirectory(const fs::path& dir) {
 
 Status WriteFileAtomically(const fs::path& path, std::string_view content,
                            const AtomicWriteOptions& options) {
-  Result<TempFile> temp = TempFile::Create(path);
+  Result<TempFile> temp = TempFile::Create(path, options.mode);
   if (!temp) return std::unexpected(temp.error());
 
   auto after = [&](AtomicWriteStep step) -> Status {

@@ -43,9 +43,12 @@ struct AtomicWriteOptions {
   // durable once the caller syncs the directory (SyncDirectory) — for a caller that writes
   // several files of one directory and makes them durable together. Default: true.
   bool sync_directory = true;
+  // The new file's mode, less the umask. 0600 for files holding definitions, which may
+  // carry secrets (the qemu driver's state root). Default: 0644.
+  mode_t mode = 0644;
 };
 
-// Replaces the content of `path` (creating it, mode 0644 less the umask) with `content`.
+// Replaces the content of `path` (creating it, options.mode less the umask) with `content`.
 // The directory of `path` must exist. Returns the hook's error if it injected one, else
 // kSystemError naming the failing path and the system's reason ("cannot rename '/x/.a.tmp-
 // Q2x9aZ' to '/x/a': No space left on device"). On failure no temp file remains.

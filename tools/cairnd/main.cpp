@@ -2,33 +2,52 @@
 // protocol, so that libvirt's own clients (virsh, python3-libvirt, backup tools) work
 // against it with -c 'qemu+unix:///system?socket=PATH'.
 //
-//   cairnd --root DIR --listen DIR [--socket-mode OCTAL] [--socket-group GROUP]
+//   cairnd --root DIR --listen DIR [--config FILE] [--socket-mode OCTAL] [--socket-group GROUP]
 //   cairnd                 qemu:///system: state in /var/lib/cairn, sockets in /run/cairn
+//
+// The configuration (daemon/daemon_config.hpp; README "Daemon configuration") is FILE, or for
+// the system state root /etc/cairn/cairnd.conf when it exists. Its QEMU settings (user, group,
+// seccomp_sandbox, tls_x509_*) reach the qemu driver as parameters of its embedded URI; an
+// error in it stops cairnd before it listens.
 //
 // The sockets are LISTEN/cairn-sock (read-write, mode 0700 unless --socket-mode, owned by
 // GROUP with --socket-group, as libvirtd's unix_sock_group) and LISTEN/cairn-sock-ro
 // (read-only, world-connectable), as libvirtd's libvirt-sock and libvirt-sock-ro. SIGTERM or
 // SIGINT stops it; clients then see end of file.
 #include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "daemon/daemon_config.hpp"
 #include "daemon/rpc_server.hpp"
 
 namespace {
 
 int Usage() {
   std::fputs(
-      "usage: cairnd [--root DIR] [--listen DIR] [--socket-mode OCTAL] [--socket-group GROUP]\n",
+      "usage: cairnd [--root DIR] [--listen DIR] [--config FILE] [--socket-mode OCTAL]\n"
+      "              [--socket-group GROUP]\n",
       stderr);
   return 2;
+}
+
+// A user or group of the configuration that does not exist stops the daemon at once, not
+// at the first domain start.
+bool Exists(const std::string& name, bool is_group) {
+  if (name.starts_with('+') && name.size() > 1 &&
+      name.find_first_not_of("0123456789", 1) == std::string::npos) {
+    return true;
+  }
+  return is_group ? ::getgrnam(name.c_str()) != nullptr : ::getpwnam(name.c_str()) != nullptr;
 }
 
 }  // namespace
@@ -36,20 +55,23 @@ int Usage() {
 int main(int argc, char** argv) {
   std::filesystem::path root = "/var/lib/cairn";
   std::filesystem::path listen = "/run/cairn";
-  unsigned mode = 0700;
+  std::optional<unsigned> mode;
   std::string group;
+  std::filesystem::path config_file;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
-    if ((a == "--root" || a == "--listen" || a == "--socket-mode" || a == "--socket-group") &&
+    if ((a == "--root" || a == "--listen" || a == "--socket-mode" || a == "--socket-group" ||
+         a == "--config") &&
         i + 1 < argc) {
       std::string v = argv[++i];
       if (a == "--root") root = v;
+      if (a == "--config") config_file = v;
       if (a == "--listen") listen = v;
       if (a == "--socket-group") group = v;
       if (a == "--socket-mode") {
         char* end = nullptr;
         mode = static_cast<unsigned>(std::strtoul(v.c_str(), &end, 8));
-        if (v.empty() || *end != '\0' || mode > 0777) {
+        if (v.empty() || *end != '\0' || *mode > 0777) {
           std::fprintf(stderr, "cairnd: --socket-mode wants an octal mode such as 0770, not '%s'\n",
                        v.c_str());
           return 2;
@@ -63,6 +85,29 @@ int main(int argc, char** argv) {
     }
   }
   if (root.is_relative()) root = std::filesystem::absolute(root);
+  std::error_code exists_ec;
+  if (config_file.empty() && root == "/var/lib/cairn" &&
+      std::filesystem::exists(cairn::daemon::kDefaultDaemonConfig, exists_ec)) {
+    config_file = cairn::daemon::kDefaultDaemonConfig;
+  }
+  cairn::daemon::DaemonConfig config;
+  if (!config_file.empty()) {
+    cairn::Result<cairn::daemon::DaemonConfig> loaded = cairn::daemon::LoadDaemonConfig(config_file);
+    if (!loaded) {
+      std::fprintf(stderr, "cairnd: %s\n", loaded.error().Text().c_str());
+      return 1;
+    }
+    config = std::move(*loaded);
+  }
+  for (auto [name, is_group] : {std::pair{config.user, false}, std::pair{config.group, true}}) {
+    if (name && !Exists(*name, is_group)) {
+      std::fprintf(stderr, "cairnd: %s: no such %s '%s'\n", config_file.c_str(),
+                   is_group ? "group" : "user", name->c_str());
+      return 1;
+    }
+  }
+  if (!mode) mode = config.unix_sock_rw_perms.value_or(0700);
+  if (group.empty() && config.unix_sock_group) group = *config.unix_sock_group;
   std::error_code ec;
   std::filesystem::create_directories(listen, ec);
   std::filesystem::create_directories(root, ec);
@@ -76,10 +121,10 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   cairn::daemon::ServerOptions options{
-      .uri = "qemu:///embed?root=" + root.string(),
+      .uri = "qemu:///embed?root=" + root.string() + config.QemuUriParameters(),
       .socket = listen / "cairn-sock",
       .socket_ro = listen / "cairn-sock-ro",
-      .socket_mode = mode,
+      .socket_mode = *mode,
   };
   auto server = cairn::daemon::RpcServer::Listen(options);
   if (!server) {

@@ -16,11 +16,13 @@
 
 #include "drivers/qemu/checkpoint_checks.hpp"
 #include "drivers/qemu/crash_point.hpp"
+#include "drivers/qemu/file_ownership.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/test_hooks.hpp"
 #include "util/child_process.hpp"
 #include "util/time.hpp"
 #include "util/unique_fd.hpp"
+#include "util/unix_socket.hpp"
 
 namespace cairn::drivers::qemu {
 namespace {
@@ -112,13 +114,12 @@ bool PortFree(const std::string& host, unsigned port) {
 }
 
 // libvirt's rules for <server>, and a port chosen when none is given (libvirt requires one).
-Status PrepareServer(conf::BackupDef& def) {
+Status PrepareServer(conf::BackupDef& def, const QemuDriverOptions& options) {
   if (!def.server) def.server = conf::BackupServerDef{};
   conf::BackupServerDef& s = *def.server;
-  if (s.tls.value_or(false)) {
-    // libvirt's code; its message ("backup TLS directory not configured") points at a
-    // setting Cairn does not have.
-    return Fail(ErrorCode::kOperationInvalid, kErr, "NBD server TLS (tls='yes') is not supported");
+  if (s.tls.value_or(false) && options.tls_x509_cert_dir.empty()) {
+    // libvirt's code and message; Cairn's setting is cairnd.conf's tls_x509_cert_dir.
+    return Fail(ErrorCode::kOperationInvalid, kErr, "backup TLS directory not configured");
   }
   if (s.transport == "fd") {
     return Fail(ErrorCode::kOperationUnsupported, kErr,
@@ -198,6 +199,41 @@ std::optional<std::int64_t> TestSpeed() { return CurrentTestHooks().backup_speed
 // the guest overwrites, so they keep QEMU's default.
 bool QemuHasCopyRange(const qmp::QmpClient& qmp) { return qmp.greeting().major >= 6; }
 
+// The x509 credentials of <server tls='yes'/>, as libvirt's qemuBuildTLSx509BackendProps for
+// a backup: the configured directory (ca-cert.pem, server-cert.pem, server-key.pem),
+// endpoint server, verify-peer as configured. A crashed begin's object goes first.
+Status AddTlsCredentials(qmp::QmpClient& qmp, const QemuDriverOptions& options) {
+  (void)qmp.Execute("object-del", {{"id", kBackupTlsObjectId}});
+  Result<json> added = qmp.Execute("object-add", {{"qom-type", "tls-creds-x509"},
+                                                  {"id", kBackupTlsObjectId},
+                                                  {"dir", options.tls_x509_cert_dir},
+                                                  {"endpoint", "server"},
+                                                  {"verify-peer", options.tls_x509_verify}});
+  if (!added) return std::unexpected(added.error());
+  return {};
+}
+
+// The name under which QEMU knows the NBD server's listening socket when Cairn made it.
+constexpr std::string_view kNbdSocketFdName = "cairn-backup-nbd";
+
+// A unix stream socket listening at `path` (nothing may be there).
+Result<util::UniqueFd> ListenUnix(const std::string& path) {
+  std::optional<sockaddr_un> address = util::UnixSocketAddress(path);
+  auto failed = [&](int err) {
+    return Fail(ErrorCode::kSystemError, kErr,
+                fmt::format("cannot listen on NBD server socket '{}': {}", path,
+                            std::strerror(err)));
+  };
+  if (!address) return failed(ENAMETOOLONG);
+  util::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return failed(errno);
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0 ||
+      ::listen(fd.get(), 16) != 0) {
+    return failed(errno);
+  }
+  return fd;
+}
+
 std::string FileDriver(const conf::BackupDiskDef& d) {
   return d.type == BackupStoreType::kBlock ? "host_device" : "file";
 }
@@ -235,7 +271,7 @@ Status BackupStart::Plan(conf::BackupDef def, std::optional<conf::CheckpointDef>
   if (Status ok = conf::AlignBackupDisks(def, dom.def, suffix); !ok) return ok;
   const bool push = def.mode == conf::BackupMode::kPush;
   if (!push) {
-    if (Status ok = PrepareServer(def); !ok) return ok;
+    if (Status ok = PrepareServer(def, options_); !ok) return ok;
   }
   if (checkpoint) {
     Result<CheckpointCreation> c = CheckpointCreation::Prepare(session_, std::move(*checkpoint));
@@ -355,6 +391,16 @@ Status BackupStart::Execute() {
   }
   CrashPoint("backup-begin:storage-created");
 
+  // QEMU opens the stores after it dropped privileges (-runas): they become its user's until
+  // the job ends (BackupJob gives them back). A shut-off domain's storage daemon keeps ours.
+  if (const std::optional<QemuRunAs> run_as = options_.EffectiveRunAs();
+      run_as && !r.storage_daemon) {
+    const OwnershipLedger ledger(layout_.BackupOwnersFile(session_.domain().def.name()));
+    for (const DiskPlan& p : plans_) {
+      if (Status ok = ledger.Grant(r.FindDisk(p.target)->store_path, *run_as); !ok) return ok;
+    }
+  }
+
   Result<qmp::QmpClient*> q = job_.Qmp();
   if (!q) return std::unexpected(q.error());
   qmp::QmpClient& qmp = **q;
@@ -380,6 +426,18 @@ Status BackupStart::Execute() {
     qmp::NbdServerAddress address =
         s.transport == "unix" ? qmp::NbdServerAddress::Unix(own_socket)
                               : qmp::NbdServerAddress::Inet(s.name, std::to_string(s.port));
+    // A QEMU that dropped privileges cannot make its socket in the private run directory:
+    // Cairn binds it and hands QEMU the listening descriptor.
+    if (s.transport == "unix" && options_.EffectiveRunAs() && !r.storage_daemon) {
+      Result<util::UniqueFd> listening = ListenUnix(own_socket);
+      if (!listening) return std::unexpected(listening.error());
+      if (Status ok = qmp.SendFd(listening->get(), kNbdSocketFdName); !ok) return ok;
+      address = qmp::NbdServerAddress::Fd(std::string(kNbdSocketFdName));
+    }
+    if (s.tls.value_or(false)) {
+      if (Status ok = AddTlsCredentials(qmp, options_); !ok) return ok;
+      address.tls_creds = kBackupTlsObjectId;
+    }
     if (Status ok = qmp::NbdServerStart(qmp, address); !ok) return ok;
     if (s.transport == "unix") {
       if (::symlink(own_socket.c_str(), s.socket.c_str()) != 0) {

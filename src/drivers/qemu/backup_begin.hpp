@@ -8,8 +8,10 @@
 //     -> target / scratch images created    (O_EXCL first, then qemu-img: never over an
 //                                            existing file or link; a block store must be
 //                                            a block device)
+//     -> QEMU runs as another user: the images given to it (ledger: run/NAME/backup-owners)
 //     -> images attached (blockdev-add), pull: NBD server started (unix: QEMU's socket in
-//        the run directory, the user's path made a link to it where nothing is)
+//        the run directory, the user's path made a link to it where nothing is; tls='yes':
+//        a tls-creds-x509 object first, from the configured directory)
 //     -> PRESERVE_SHUTDOWN_DOMAIN: a guest shutdown now pauses the VM (set-action)
 //     -> checkpoint journal written (when a checkpoint comes with the backup: the steps of
 //        CheckpointCreation, checkpoint_creation.hpp, whose bitmap actions join ...)
@@ -36,6 +38,7 @@
 #include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/checkpoint_creation.hpp"
 #include "drivers/qemu/domain_session.hpp"
+#include "drivers/qemu/qemu_driver_options.hpp"
 
 namespace cairn::drivers::qemu {
 
@@ -48,13 +51,16 @@ class BackupStart {
  public:
   // `session` (locked) and `job` (none recorded yet; its Qmp() reaches the runner) outlive the
   // object. `runner_pid`: the domain's QEMU, or the storage daemon of a shut-off domain.
+  // `options`: the user QEMU runs as (stores are given to it, layout.BackupOwnersFile) and
+  // the x509 directory of <server tls='yes'/>.
   BackupStart(const StateLayout& layout, DomainSession& session, BackupJob& job,
-              pid_t runner_pid, unsigned flags)
+              pid_t runner_pid, unsigned flags, const QemuDriverOptions& options = {})
       : layout_(layout),
         session_(session),
         job_(job),
         runner_pid_(runner_pid),
-        flags_(flags) {}
+        flags_(flags),
+        options_(options) {}
   ~BackupStart();
   BackupStart(const BackupStart&) = delete;
   BackupStart& operator=(const BackupStart&) = delete;
@@ -71,6 +77,7 @@ class BackupStart {
   BackupJob& job_;
   pid_t runner_pid_;
   unsigned flags_;
+  const QemuDriverOptions& options_;
   // One participating disk: where its record entry is, and what to create and attach.
   struct DiskPlan {
     std::string target{};

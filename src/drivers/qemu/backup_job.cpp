@@ -10,6 +10,7 @@
 
 #include "drivers/qemu/backup_sparse.hpp"
 #include "drivers/qemu/checkpoint_creation.hpp"
+#include "drivers/qemu/file_ownership.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
 #include "util/time.hpp"
@@ -340,6 +341,10 @@ Status BackupJob::StopNbdServer() {
     Result<qmp::QmpClient*> q = Qmp();
     if (!q) return std::unexpected(q.error());
     (void)qmp::NbdServerStop(**q);  // "NBD server not running" is as good as stopped
+    const conf::BackupDef& def = record_->def;
+    if (def.server && def.server->tls.value_or(false)) {
+      (void)(*q)->Execute("object-del", {{"id", kBackupTlsObjectId}});
+    }
   }
   // The user's path goes only while it is still the link Cairn made (NbdSocketPath).
   const conf::BackupDef& def = record_->def;
@@ -355,6 +360,8 @@ Status BackupJob::StopNbdServer() {
 }
 
 void BackupJob::RemoveCreatedFiles(bool keep_push_targets) {
+  // The stores go back to their owners (given to the user QEMU runs as: backup_begin.cpp).
+  OwnershipLedger(layout().BackupOwnersFile(domain().def.name())).RestoreAll();
   for (const BackupDiskJob& job : record_->disks) {
     const conf::BackupDiskDef* d = record_->FindDisk(job.target);
     if (!job.created || d == nullptr || d->store_path.empty()) continue;

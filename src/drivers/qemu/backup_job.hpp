@@ -141,6 +141,9 @@ Status UpdateBackupJobBeforeStop(DomainSession& session);
 std::filesystem::path NbdSocketPath(const StateLayout& layout, std::string_view domain);
 // "device:inode" of the symbolic link at `path` (not followed), "" if there is none.
 std::string SymlinkId(const std::string& path);
+// The tls-creds-x509 object a <server tls='yes'/> NBD server requires of its clients; it
+// goes with the server.
+inline constexpr std::string_view kBackupTlsObjectId = "cairn_backup_tls";
 
 // The errors of the entry points: no job where one is needed.
 Error NoBackupJob();  // VIR_ERR_NO_DOMAIN_BACKUP "no domain backup job present"

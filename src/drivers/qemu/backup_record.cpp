@@ -209,7 +209,8 @@ Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
   conf::BackupDef def = record.def;
   def.private_data = Bookkeeping(record);
   return util::WriteFileAtomically(BackupRecordPath(layout, domain),
-                                   conf::FormatBackupXml(def, conf::kBackupParseInternal));
+                                   conf::FormatBackupXml(def, conf::kBackupParseInternal),
+                                   {.mode = 0600});
 }
 
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain) {
@@ -260,7 +261,7 @@ Status SaveCompletedBackups(const StateLayout& layout, std::string_view domain,
     root.AddChild(CompletedJob(completed.jobs[i]));
   }
   return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString(),
-                                   {.sync_directory = sync_directory});
+                                   {.sync_directory = sync_directory, .mode = 0600});
 }
 
 }  // namespace cairn::drivers::qemu

@@ -92,7 +92,7 @@ Status QemuDriver::BackupBegin(const driver::DomainRef& ref, std::string_view ba
     job->UseStorageDaemon(*pid);
     runner = *pid;
   }
-  BackupStart start(layout_, *s, *job, runner, flags);
+  BackupStart start(layout_, *s, *job, runner, flags, options_);
   if (Status ok = start.Run(std::move(*def), std::move(checkpoint)); !ok) return ok;
   if (daemon) daemon->Keep();
   return {};

@@ -176,7 +176,11 @@ Result<std::vector<std::string>> BuildQemuCommand(const conf::DomainDef& def,
       "-qmp", fmt::format("unix:{},server=on,wait=off", Escape(layout.EventSocket(def.name()).string())),
       "-pidfile", layout.PidFile(def.name()).string(),
       "-daemonize",
+      "-sandbox", options.seccomp_sandbox ? std::string(kQemuSandbox) : std::string("off"),
   };
+  if (options.run_as) {
+    argv.insert(argv.end(), {"-runas", fmt::format("{}:{}", options.run_as->uid, options.run_as->gid)});
+  }
   if (dom.ChildText("on_reboot") == "destroy") argv.push_back("-no-reboot");
   if (!def.uuid().empty()) {
     argv.push_back("-uuid");

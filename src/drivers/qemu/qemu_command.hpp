@@ -5,11 +5,13 @@
 // commands can address it; QEMU runs daemonized with a QMP socket and a pid file.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cairn/error.hpp"
 #include "conf/domain_def.hpp"
+#include "drivers/qemu/qemu_driver_options.hpp"
 #include "drivers/qemu/state_layout.hpp"
 
 namespace cairn::drivers::qemu {
@@ -43,7 +45,17 @@ Result<std::vector<std::string>> AllDiskBlockdevs(const conf::DomainDef& def);
 
 struct QemuCommandOptions {
   bool kvm = false;  // use KVM (only when /dev/kvm really works); TCG otherwise
+  // -runas UID:GID: QEMU opens its devices, sockets and pid file as the caller, then drops
+  // to these ids before the guest runs. Default: none.
+  std::optional<QemuRunAs> run_as{};
+  // -sandbox on with libvirt's deny list, less what -daemonize (fork) and -runas (setuid)
+  // need after QEMU installs the filter: "on,obsolete=deny,resourcecontrol=deny". false:
+  // "-sandbox off", as libvirt's seccomp_sandbox = 0. Default: true.
+  bool seccomp_sandbox = true;
 };
+
+// The -sandbox value Cairn gives QEMU when the sandbox is on.
+inline constexpr std::string_view kQemuSandbox = "on,obsolete=deny,resourcecontrol=deny";
 
 // Builds argv. Unsupported configuration (a disk bus or type QEMU cannot be given by this
 // driver) is VIR_ERR_CONFIG_UNSUPPORTED naming the element.

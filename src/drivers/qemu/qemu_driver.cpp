@@ -107,13 +107,20 @@ Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri&
     return Fail(ErrorCode::kOperationUnsupported, kErr,
                 fmt::format("unexpected qemu URI path '{}', try qemu:///session", uri.path));
   }
+  Result<QemuDriverOptions> options = QemuDriverOptionsFromQuery(uri.query);
+  if (!options) return std::unexpected(options.error());
   StateLayout layout(root);
   if (Status ok = layout.Prepare(); !ok) return std::unexpected(ok.error());
-  return std::make_unique<QemuDriver>(uri.text, std::move(layout), read_only);
+  return std::make_unique<QemuDriver>(uri.text, std::move(layout), read_only,
+                                      std::move(*options));
 }
 
-QemuDriver::QemuDriver(std::string uri, StateLayout layout, bool read_only)
-    : uri_(std::move(uri)), layout_(std::move(layout)), read_only_(read_only) {}
+QemuDriver::QemuDriver(std::string uri, StateLayout layout, bool read_only,
+                       QemuDriverOptions options)
+    : uri_(std::move(uri)),
+      layout_(std::move(layout)),
+      read_only_(read_only),
+      options_(std::move(options)) {}
 
 Result<std::vector<driver::DomainRef>> QemuDriver::ListDomains(unsigned flags) {
   Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);
@@ -213,7 +220,8 @@ Result<driver::DomainRef> QemuDriver::DefineDomainXml(std::string_view xml, unsi
     return std::unexpected(ok.error());
   }
   if (Status ok = util::WriteFileAtomically(layout_.DomainXml(def->name()),
-                                            def->Format(conf::kDomainFormatSecure));
+                                            def->Format(conf::kDomainFormatSecure),
+                                            {.mode = 0600});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -261,7 +269,7 @@ Result<driver::DomainRef> QemuDriver::StartDomain(const driver::DomainRef& ref, 
   }
   int id = 1;
   while (used.count(id)) ++id;
-  Result<RunningQemu> q = StartQemu(rec.def, layout_, id);
+  Result<RunningQemu> q = StartQemu(rec.def, layout_, id, options_);
   if (!q) return std::unexpected(q.error());
   return driver::DomainRef{rec.def.name(), rec.def.uuid(), q->id};
 }

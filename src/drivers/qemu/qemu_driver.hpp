@@ -13,11 +13,13 @@
 
 #include "driver/driver.hpp"
 #include "driver/uri.hpp"
+#include "drivers/qemu/qemu_driver_options.hpp"
 #include "drivers/qemu/state_layout.hpp"
 
 namespace cairn::drivers::qemu {
 
-// Opens a qemu URI. embed needs an absolute root= ("qemu:///embed?root=/var/tmp/vms");
+// Opens a qemu URI. embed needs an absolute root= ("qemu:///embed?root=/var/tmp/vms"), and
+// takes the driver's options as further parameters (qemu_driver_options.hpp);
 // session lives in $XDG_STATE_HOME/cairn (or ~/.local/state/cairn); system in /var/lib/cairn.
 Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri& uri,
                                                        bool read_only);
@@ -26,11 +28,13 @@ class QemuDriver : public driver::Driver {
  public:
   // `read_only`: a connection that only reads. Its calls take no lock and write nothing:
   // a backup job is reported as last recorded, never settled or rolled back by a look.
-  QemuDriver(std::string uri, StateLayout layout, bool read_only = false);
+  QemuDriver(std::string uri, StateLayout layout, bool read_only = false,
+             QemuDriverOptions options = {});
 
   std::string_view Type() const override { return "QEMU"; }
   std::string Uri() const override { return uri_; }
   const StateLayout& layout() const { return layout_; }
+  const QemuDriverOptions& options() const { return options_; }
 
   Result<std::vector<driver::DomainRef>> ListDomains(unsigned flags) override;
   Result<driver::DomainRef> LookupDomainByName(std::string_view name) override;
@@ -108,6 +112,7 @@ class QemuDriver : public driver::Driver {
   std::string uri_;
   StateLayout layout_;
   bool read_only_ = false;
+  QemuDriverOptions options_;
 };
 
 }  // namespace cairn::drivers::qemu

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/qemu/file_ownership.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "util/atomic_file.hpp"
 #include "util/child_process.hpp"
@@ -22,7 +23,9 @@ bool IsQemuOf(pid_t pid, std::string_view name) {
   return util::ProcessExists(pid) && IsCommandLineOf(util::ProcessCommandLine(pid), name);
 }
 
+// The run state goes with QEMU, and so does its hold on the disks' files.
 void ClearRunState(const StateLayout& layout, std::string_view name) {
+  OwnershipLedger(layout.OwnersFile(name)).RestoreAll();
   std::error_code ec;
   for (const auto& p : {layout.PidFile(name), layout.IdFile(name), layout.QmpSocket(name),
                         layout.AgentSocket(name)}) {
@@ -45,17 +48,38 @@ std::optional<RunningQemu> FindRunningQemu(const StateLayout& layout, std::strin
   return q;
 }
 
-Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& layout, int id) {
+Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& layout, int id,
+                              const QemuDriverOptions& options) {
   const std::string& name = def.name();
   if (Status ok = util::EnsureDirectory(layout.RunDir(name), 0700); !ok) {
     return std::unexpected(ok.error());
   }
   ClearRunState(layout, name);
-  Result<std::vector<std::string>> argv = BuildQemuCommand(def, layout, {.kvm = WantKvm(def)});
+  const std::optional<QemuRunAs> run_as = options.EffectiveRunAs();
+  Result<std::vector<std::string>> argv = BuildQemuCommand(
+      def, layout,
+      {.kvm = WantKvm(def), .run_as = run_as, .seccomp_sandbox = options.seccomp_sandbox});
   if (!argv) return std::unexpected(argv.error());
+  if (run_as) {
+    // QEMU opens the disks before it drops privileges, but reopens them after (read-write
+    // for bitmaps, or again on a change of mode): they are the user's while QEMU runs.
+    const OwnershipLedger ledger(layout.OwnersFile(name));
+    for (const conf::DomainDiskDef& disk : def.disks()) {
+      if (disk.empty() || (disk.type != "file" && disk.type != "block" && !disk.type.empty())) {
+        continue;
+      }
+      if (Status ok = ledger.Grant(disk.source, *run_as); !ok) {
+        ledger.RestoreAll();
+        return std::unexpected(ok.error());
+      }
+    }
+  }
   Result<std::string> out = util::RunProgram(*argv, ErrorDomain::kQemu,
                                              fmt::format("QEMU for domain '{}'", name));
-  if (!out) return std::unexpected(out.error());
+  if (!out) {
+    ClearRunState(layout, name);
+    return std::unexpected(out.error());
+  }
   if (Status ok = util::WriteFileAtomically(layout.IdFile(name), std::to_string(id) + "\n"); !ok) {
     return std::unexpected(ok.error());
   }

@@ -13,6 +13,7 @@
 
 #include "cairn/error.hpp"
 #include "conf/domain_def.hpp"
+#include "drivers/qemu/qemu_driver_options.hpp"
 #include "drivers/qemu/state_layout.hpp"
 
 namespace cairn::drivers::qemu {
@@ -26,11 +27,15 @@ struct RunningQemu {
 std::optional<RunningQemu> FindRunningQemu(const StateLayout& layout, std::string_view name);
 
 // Starts QEMU for `def` with id `id`; returns once QEMU is initialised (daemonized) or
-// failed, with QEMU's own message (VIR_ERR_OPERATION_FAILED naming the domain).
-Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& layout, int id);
+// failed, with QEMU's own message (VIR_ERR_OPERATION_FAILED naming the domain). With
+// options.EffectiveRunAs(), the disks' files are first given to that user (recorded in
+// layout.OwnersFile, given back when the run state goes) and QEMU drops to it (-runas);
+// options.seccomp_sandbox turns on QEMU's seccomp filter.
+Result<RunningQemu> StartQemu(const conf::DomainDef& def, const StateLayout& layout, int id,
+                              const QemuDriverOptions& options = {});
 
 // Stops it: SIGTERM (QEMU shuts down cleanly, storing persistent bitmaps), then SIGKILL
-// after `grace`. Removes the run state.
+// after `grace`. Removes the run state, giving the disks' files their owners back.
 Status StopQemu(const StateLayout& layout, std::string_view name, const RunningQemu& qemu,
                 std::chrono::milliseconds grace = std::chrono::seconds(10));
 

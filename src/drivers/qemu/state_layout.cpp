@@ -2,6 +2,11 @@
 #include "drivers/qemu/state_layout.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "util/atomic_file.hpp"
 
@@ -21,8 +26,18 @@ std::filesystem::path StateLayout::LockFile(std::string_view name) const {
 }
 
 Status StateLayout::Prepare() const {
+  // Private to its owner: definitions may hold secrets (a VNC password), and a QEMU that runs
+  // as another user reaches only what it was given (file_ownership.hpp), never the root.
+  if (Status ok = util::EnsureDirectory(root_, 0700); !ok) return ok;
+  struct stat st;
+  const bool owned_wider = ::stat(root_.c_str(), &st) == 0 && st.st_uid == ::geteuid() &&
+                           (st.st_mode & 0777) != 0700;
+  if (owned_wider && ::chmod(root_.c_str(), 0700) != 0) {
+    return Fail(ErrorCode::kSystemError, ErrorDomain::kQemu,
+                fmt::format("cannot make '{}' private: {}", root_.native(), std::strerror(errno)));
+  }
   for (const char* sub : {"domains", "checkpoints", "run", "locks"}) {
-    if (Status ok = util::EnsureDirectory(root_ / sub, 0755); !ok) return ok;
+    if (Status ok = util::EnsureDirectory(root_ / sub, 0700); !ok) return ok;
   }
   return {};
 }

@@ -4,6 +4,7 @@
 //   ROOT/run/NAME/                 live state: pid, id, qmp.sock, qga.sock, qemu.log;
 //                                  qsd.pid, qsd-qmp.sock while a storage daemon serves it
 //   ROOT/locks/NAME.lock           one writer per domain (flock)
+// The root is private (0700, definitions 0600): nothing in it is readable by other users.
 // Domain names become path components, so they are validated like checkpoint names.
 #pragma once
 
@@ -42,7 +43,15 @@ class StateLayout {
     return RunDir(name) / "qsd.pid";
   }
 
-  // Creates the top-level directories (idempotent).
+  // Ledgers of the files given to the user QEMU runs as (file_ownership.hpp): for the
+  // domain's life, and for its backup job's.
+  std::filesystem::path OwnersFile(std::string_view name) const { return RunDir(name) / "owners"; }
+  std::filesystem::path BackupOwnersFile(std::string_view name) const {
+    return RunDir(name) / "backup-owners";
+  }
+
+  // Creates the root (mode 0700, made so if it exists) and its top-level directories (0700),
+  // idempotent.
   Status Prepare() const;
 
  private:

@@ -136,5 +136,24 @@ TEST(QemuCommand, StoredDefinitionOutsideTheAllowListIsRefusedAtStart) {
   EXPECT_EQ(argv.error().detail(), "<interface> is not supported by Cairn's qemu driver");
 }
 
+TEST(QemuCommand, SandboxIsOnByDefault) {
+  auto argv = BuildQemuCommand(Def(""), kLayout, {});
+  ASSERT_TRUE(argv);
+  EXPECT_TRUE(Has(*argv, "-sandbox", "on,obsolete=deny,resourcecontrol=deny"));
+  EXPECT_EQ(std::find(argv->begin(), argv->end(), "-runas"), argv->end());
+}
+
+TEST(QemuCommand, SandboxOffIsSaidExplicitly) {
+  auto argv = BuildQemuCommand(Def(""), kLayout, {.seccomp_sandbox = false});
+  ASSERT_TRUE(argv);
+  EXPECT_TRUE(Has(*argv, "-sandbox", "off"));
+}
+
+TEST(QemuCommand, RunAsDropsToNumericIds) {
+  auto argv = BuildQemuCommand(Def(""), kLayout, {.run_as = QemuRunAs{.uid = 107, .gid = 36}});
+  ASSERT_TRUE(argv);
+  EXPECT_TRUE(Has(*argv, "-runas", "107:36"));
+}
+
 }  // namespace
 }  // namespace cairn::drivers::qemu

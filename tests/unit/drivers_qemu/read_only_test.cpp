@@ -120,10 +120,18 @@ TEST_F(ReadOnly, ListOverACreateWithoutBitmapsDoesNotSeeIt) {
 TEST_F(ReadOnly, UserWithoutWritePermissionListsOverAPendingJournal) {
   Create("c1");
   CreateAndCrashAt("checkpoint-create:bitmaps-added", "c2");
-  // nobody may read (and traverse) everything, and write nothing.
-  fs::permissions(dir_->path(), fs::perms::owner_all | fs::perms::group_read |
-                                    fs::perms::group_exec | fs::perms::others_read |
-                                    fs::perms::others_exec);
+  // nobody may read (and traverse) everything, and write nothing. The root is private
+  // (0700, files 0600) unless its owner shares it, as here.
+  const fs::perms shared = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec;
+  fs::permissions(dir_->path(), shared);
+  fs::permissions(Root(), shared);
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(Root())) {
+    fs::permissions(e.path(), e.is_directory() ? shared : fs::perms::owner_read |
+                                                          fs::perms::owner_write |
+                                                          fs::perms::group_read |
+                                                          fs::perms::others_read);
+  }
   const auto before = fs::last_write_time(JournalPath());
 
   int pipe_fds[2];

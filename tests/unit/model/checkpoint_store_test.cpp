@@ -50,6 +50,17 @@ TEST_F(CheckpointStoreTest, SavedDefinitionsLoadBackAndRemoveIsIdempotent) {
   EXPECT_EQ(store.LoadAll()->size(), 1u);
 }
 
+// Definitions carry the domain's secrets (SECURE format): only the owner reads them.
+TEST_F(CheckpointStoreTest, DefinitionsAndTheirDirectoryArePrivate) {
+  CheckpointStore store = Store();
+  ASSERT_TRUE(store.Save(Def("c1", "")));
+  ASSERT_TRUE(store.Commit());
+  EXPECT_EQ(std::filesystem::status(dir_->path() / "checkpoints").permissions(),
+            std::filesystem::perms::owner_all);
+  EXPECT_EQ(std::filesystem::status(dir_->path() / "checkpoints" / "c1.xml").permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 TEST_F(CheckpointStoreTest, CommitAndClearJournalOnAStoreNeverWrittenSucceed) {
   EXPECT_TRUE(Store().Commit());
   EXPECT_TRUE(Store().ClearJournal());

@@ -505,6 +505,21 @@ INSTANTIATE_TEST_SUITE_P(
                     },
                     R"({"execute": "nbd-server-start", "arguments": {"addr": {"type": "inet",
                         "data": {"host": "localhost", "port": "10809"}}}})"},
+        CommandCase{"NbdServerStartInetWithTls",
+                    [](QmpClient& c) {
+                      NbdServerAddress a = NbdServerAddress::Inet("localhost", "10809");
+                      a.tls_creds = "cairn_backup_tls";
+                      return NbdServerStart(c, a);
+                    },
+                    R"({"execute": "nbd-server-start", "arguments": {"addr": {"type": "inet",
+                        "data": {"host": "localhost", "port": "10809"}},
+                        "tls-creds": "cairn_backup_tls"}})"},
+        CommandCase{"NbdServerStartPassedFd",
+                    [](QmpClient& c) {
+                      return NbdServerStart(c, NbdServerAddress::Fd("cairn-backup-nbd"));
+                    },
+                    R"({"execute": "nbd-server-start", "arguments": {"addr": {"type": "fd",
+                        "data": {"str": "cairn-backup-nbd"}}}})"},
         CommandCase{"NbdServerStop", [](QmpClient& c) { return NbdServerStop(c); },
                     R"({"execute": "nbd-server-stop"})"},
         CommandCase{"BlockExportAddWithBitmap",
