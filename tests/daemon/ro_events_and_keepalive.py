@@ -2,7 +2,9 @@
 # Two promises of cairnd to its clients, on a real QEMU domain:
 # - a client of the read-only socket that registered for JOB_COMPLETED hears the push backup a
 #   client of the read-write socket runs (one job-event source, fanned out to every client),
-#   and is refused what would change the domain;
+#   and is refused what would change the domain, even while another read-only client that
+#   registered too reads nothing at all (its replies fill its socket: the one event source
+#   shared by every client must not wait for it);
 # - a call that waits on the domain's lock (held here, as a backup begin would hold it) holds
 #   up neither the keepalive answers on its own connection nor other clients' reads.
 #
@@ -78,6 +80,21 @@ try:
       <source file='{disk}'/><target dev='vda' bus='virtio'/></disk></devices></domain>""")
     dom.create()
 
+    # The deaf client: registers first (events are handed out in registration order), then
+    # sends thousands of calls and reads no reply.
+    deaf = socket.socket(socket.AF_UNIX)
+    deaf.connect(SOCK_RO)
+    deaf.settimeout(20)
+    deaf.sendall(packet(REMOTE, 1, 0, 1, struct.pack(">I", 1) + xdr_string("qemu:///system") +
+                        struct.pack(">I", 1)))
+    check(read_packet(deaf)[4] == 0, "the deaf client's CONNECT_OPEN answered OK")
+    deaf.sendall(packet(REMOTE, 316, 0, 2, struct.pack(">iI", 21, 0)))
+    check(read_packet(deaf)[4] == 0, "the deaf client registered for JOB_COMPLETED")
+    vm_handle = xdr_string("vm") + dom.UUID() + struct.pack(">i", dom.ID())
+    deaf.sendall(b"".join(packet(REMOTE, 14, 0, 3 + i, vm_handle + struct.pack(">I", 0))
+                          for i in range(4000)))  # some MB of XML replies, never read
+    time.sleep(0.5)
+
     # Read-only client: events yes, changes no.
     ro = libvirt.openReadOnly("qemu+unix:///system?socket=" + SOCK_RO)
     ro_dom = ro.lookupByName("vm")
@@ -99,7 +116,8 @@ try:
     dom.backupBegin(f"""<domainbackup><disks><disk name='vda' type='file'>
       <target file='{target}'/><driver type='qcow2'/></disk></disks></domainbackup>""",
                     "<domaincheckpoint><name>c1</name></domaincheckpoint>")
-    check(got.wait(20), "the read-only client heard JOB_COMPLETED within 20 s")
+    check(got.wait(20), "the read-only client heard JOB_COMPLETED within 20 s, beside a deaf one")
+    check(daemon.poll() is None, "cairnd still runs")
     _, name, params = heard[0]
     check(name == "vm", f"event domain {name}")
     check(params.get("operation") == libvirt.VIR_DOMAIN_JOB_OPERATION_BACKUP, f"operation {params}")
@@ -147,6 +165,7 @@ try:
     print(f"PONG during a call waiting on the domain lock: max {max(pongs) * 1e3:.2f} ms; "
           f"reads by another client meanwhile {reads * 1e3:.1f} ms")
 
+    deaf.close()
     dom.destroy()
     ro.close()
     rw.close()
