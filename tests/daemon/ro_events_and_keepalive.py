@@ -124,6 +124,31 @@ try:
     check(params.get("success") is True, f"success {params}")
     check([c.getName() for c in ro_dom.listAllCheckpoints()] == ["c1"], "c1 seen read-only")
 
+    # Every job's event reaches both sockets' clients, once each, at about the same moment
+    # (one source hands each ended job to every client before the next).
+    rw_heard = []
+    rw_got = threading.Event()
+
+    def on_rw_job(conn_, dom_, params, opaque):
+        rw_heard.append(time.monotonic())
+        rw_got.set()
+
+    rw.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, on_rw_job, None)
+    skews = []
+    for n in range(2, 5):
+        got.clear()
+        rw_got.clear()
+        target = os.path.join(WORK, f"full-{n}.qcow2")
+        dom.backupBegin(f"""<domainbackup><disks><disk name='vda' type='file'>
+          <target file='{target}'/><driver type='qcow2'/></disk></disks></domainbackup>""", None)
+        check(got.wait(20) and rw_got.wait(20), f"job {n} heard by both clients")
+        check(len(heard) == n and len(rw_heard) == n - 1, f"job {n}: one event each")
+        skews.append(abs(heard[-1][0] - rw_heard[-1]))
+    time.sleep(0.3)
+    check(len(heard) == 4 and len(rw_heard) == 3, "no event twice")
+    check(all(p.get("success") is True for _, _, p in heard), "every job succeeded")
+    check(max(skews) < 0.5, f"both clients hear a job at about the same moment: {skews}")
+
     # A call waiting on the domain's lock, on a raw connection of the read-write socket.
     uuid = dom.UUID()
     lock_file = open(os.path.join(ROOT, "locks", "vm.lock"), "a+")
@@ -162,6 +187,7 @@ try:
     check((prog, proc, typ, serial, status) == (REMOTE, 411, 1, 2, 0),
           f"the waiting create succeeded once the lock was free {(prog, proc, typ, serial, status)}")
     raw.close()
+    print(f"one job's event, RO client vs RW client: max {max(skews) * 1e3:.2f} ms apart")
     print(f"PONG during a call waiting on the domain lock: max {max(pongs) * 1e3:.2f} ms; "
           f"reads by another client meanwhile {reads * 1e3:.1f} ms")
 
