@@ -4,10 +4,14 @@
 // of many clients at once serialise on the domain.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <optional>
 #include <thread>
 
 #include "qemu_fixture.hpp"
+#include "drivers/qemu/test_hooks.hpp"
 #include "qmp/qmp_client.hpp"
+#include "util/file_lock.hpp"
 
 namespace cairn::test {
 namespace {
@@ -105,6 +109,43 @@ TEST_F(ClientViews, ClientsCallingAtOnceSerialiseOnTheDomain) {
   EXPECT_EQ(roots, 1) << "creations one after the other: one chain";
   ASSERT_TRUE(Vm(*server_).Destroy());
   EXPECT_EQ(BitmapsIn("vda").size(), static_cast<std::size_t>(kClients * kEach));
+}
+
+TEST_F(ClientViews, AChangeOfOneDomainDoesNotWaitForAnotherDomainsLock) {
+  auto out = util::RunCommand({"qemu-img", "create", "-q", "-f", "qcow2", Image("vdc"), "64M"});
+  ASSERT_TRUE(out && out->status.Success());
+  ASSERT_TRUE(server_->DefineDomainXml(
+      "<domain type='qemu'><name>vm2</name><memory unit='MiB'>128</memory><devices>"
+      "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+      "<source file='" + Image("vdc") + "'/><target dev='vda' bus='virtio'/></disk>"
+      "</devices></domain>"));
+  drivers::qemu::InstallTestHooks({.lock_timeout = std::chrono::seconds(3)});
+  // vm1 is busy with someone else's change (held as a call would hold it).
+  const auto locks = std::filesystem::path(Root()) / "locks";
+  std::filesystem::create_directories(locks);
+  auto held = util::FileLock::Acquire(locks / "vm1.lock");
+  ASSERT_TRUE(held) << held.error().Text();
+  auto a = server_->OpenClientConnection(false);
+  auto b = server_->OpenClientConnection(false);
+  ASSERT_TRUE(a && b);
+  std::atomic<bool> vm2_done{false};
+  bool vm2_before_vm1 = false;
+  std::optional<ErrorCode> vm1_error;
+  std::thread waiting([&] {
+    auto r = Vm(*a).CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>");
+    vm2_before_vm1 = vm2_done.load();
+    if (!r) vm1_error = r.error().code();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // vm1's call now waits
+  auto vm2 = b->LookupDomainByName("vm2");
+  ASSERT_TRUE(vm2);
+  auto created = vm2->CheckpointCreateXml("<domaincheckpoint><name>c1</name></domaincheckpoint>");
+  vm2_done = true;
+  waiting.join();
+  drivers::qemu::InstallTestHooks({});
+  ASSERT_TRUE(created) << created.error().Text();
+  EXPECT_TRUE(vm2_before_vm1) << "vm2's change waited for vm1's lock";
+  EXPECT_EQ(vm1_error, ErrorCode::kOperationTimeout);
 }
 
 }  // namespace
