@@ -83,7 +83,8 @@ JobEventSource::~JobEventSource() {
 }
 
 // Every domain of the driver (subscriptions to all domains): new ones are watched from now
-// on, their earlier jobs not reported.
+// on. At the start their earlier jobs are not reported; a domain first seen later was
+// defined since, so each of its jobs is (one may have ended before this round saw it).
 void JobEventSource::RefreshDomainList(bool baseline) {
   Result<std::vector<driver::DomainRef>> all = looker_->ListDomains(0);
   if (!all) return;
@@ -93,8 +94,10 @@ void JobEventSource::RefreshDomainList(bool baseline) {
     if (known) continue;
     auto w = std::make_unique<Watched>();
     w->ref = std::move(ref);
-    if (Result<std::vector<JobStats>> ended = looker_->EndedJobs(w->ref); ended && !ended->empty()) {
-      w->last = ended->back().sequence;
+    if (baseline) {
+      if (Result<std::vector<JobStats>> ended = looker_->EndedJobs(w->ref); ended && !ended->empty()) {
+        w->last = ended->back().sequence;
+      }
     }
     if (!baseline) Watch(*w);
     watched_.push_back(std::move(w));
