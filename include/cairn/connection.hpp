@@ -44,6 +44,16 @@ class Connection {
   Result<SecurityModel> GetSecurityModel() const;
   bool read_only() const;
 
+  // For a server that owns this connection's state and serves many clients with it (cairnd,
+  // as libvirtd shares one driver among its clients): a connection for one client, on this
+  // connection's driver and what it keeps between calls (the qemu driver: one QMP monitor per
+  // running domain, one job-event source), with its own read-only bit, event registrations
+  // and lifetime. Calls on this connection and its client connections may run at the same
+  // time from many threads; the driver serialises those that change a domain, per domain.
+  // Errors: VIR_ERR_OPERATION_DENIED for a read-write client of a read-only connection;
+  // VIR_ERR_NO_SUPPORT when the driver cannot share (test, remote).
+  Result<Connection> OpenClientConnection(bool read_only) const;
+
   // virConnectListAllDomains: every domain, filtered by `flags`.
   Result<std::vector<Domain>> ListAllDomains(
       ListDomainsFlags flags = ListDomainsFlags::kNone) const;

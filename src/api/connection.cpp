@@ -56,6 +56,22 @@ Result<SecurityModel> Connection::GetSecurityModel() const {
 
 bool Connection::read_only() const { return state_->read_only; }
 
+Result<Connection> Connection::OpenClientConnection(bool read_only) const {
+  if (!read_only) {
+    if (Status ok = api::RequireWritable(state_->read_only, "virConnectOpen", ErrorDomain::kNone);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  // No lock: ClientView is safe beside calls on the driver (its contract).
+  Result<std::unique_ptr<driver::Driver>> view = state_->driver->ClientView(read_only);
+  if (!view) return std::unexpected(view.error());
+  auto state = std::make_shared<api::ConnectionState>();
+  state->driver = std::move(*view);
+  state->read_only = read_only;
+  return Connection(std::move(state));
+}
+
 Result<std::vector<Domain>> Connection::ListAllDomains(ListDomainsFlags flags) const {
   using F = ListDomainsFlags;
   constexpr unsigned kKnown = Bits(F::kActive | F::kInactive | F::kPersistent | F::kTransient |

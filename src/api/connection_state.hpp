@@ -1,6 +1,8 @@
 // ConnectionState: what every handle of one connection shares — the driver, whether the
 // connection is read-only, and the lock that serialises calls into the driver (drivers are
-// written single-threaded; the API makes that true).
+// written single-threaded; the API makes that true). A server's client connections
+// (Connection::OpenClientConnection) each have their own, with a view of one driver: their
+// calls run concurrently, which the driver's views allow (driver.hpp).
 #pragma once
 
 #include <memory>

@@ -5,9 +5,38 @@ namespace cairn::daemon {
 
 ClientSession::ClientSession(RemoteDispatch::Options options)
     : dispatch_(std::move(options), [this](const rpc::PacketHeader& h, std::string payload) {
-        std::lock_guard<std::mutex> lock(sink_mutex_);
-        if (sink_open_ && channel_) (void)channel_->Send(h, payload);
+        QueueEvent(h, std::move(payload));
       }) {}
+
+// Never blocks: the caller is the job-event source every client shares.
+void ClientSession::QueueEvent(const rpc::PacketHeader& header, std::string payload) {
+  std::lock_guard<std::mutex> lock(sink_mutex_);
+  if (!sink_open_ || !channel_) return;
+  if (events_.size() >= kMaxQueuedEvents) {
+    // It reads nothing: dropped rather than kept without bound (its writer unblocks).
+    sink_open_ = false;
+    events_.clear();
+    channel_->Close();
+    sink_wake_.notify_one();
+    return;
+  }
+  events_.emplace_back(header, std::move(payload));
+  sink_wake_.notify_one();
+}
+
+void ClientSession::WriteEvents() {
+  std::unique_lock<std::mutex> lock(sink_mutex_);
+  for (;;) {
+    sink_wake_.wait(lock, [&] { return !sink_open_ || !events_.empty(); });
+    if (!sink_open_) return;
+    auto [header, payload] = std::move(events_.front());
+    events_.pop_front();
+    lock.unlock();
+    Status sent = channel_->Send(header, payload);  // may block on this client alone
+    lock.lock();
+    if (!sent) return;
+  }
+}
 
 Result<std::unique_ptr<ClientSession>> ClientSession::Start(util::UniqueFd socket,
                                                             RemoteDispatch::Options options) {
@@ -19,17 +48,22 @@ Result<std::unique_ptr<ClientSession>> ClientSession::Start(util::UniqueFd socke
   if (!ch) return std::unexpected(ch.error());
   s->channel_ = std::move(*ch);
   s->worker_ = std::thread([self] { self->Work(); });
+  s->event_writer_ = std::thread([self] { self->WriteEvents(); });
   return s;
 }
 
 ClientSession::~ClientSession() {
   Stop();
+  // A reply or event blocked on a client that reads nothing returns once the channel ends.
+  if (channel_) channel_->Close();
   if (worker_.joinable()) worker_.join();
   dispatch_.Shutdown();
   {
     std::lock_guard<std::mutex> lock(sink_mutex_);
     sink_open_ = false;
+    sink_wake_.notify_one();
   }
+  if (event_writer_.joinable()) event_writer_.join();
   channel_.reset();  // joins the reader, whose last act may be Stop()
 }
 

@@ -3,10 +3,13 @@
 // It owns the client's socket (an RpcChannel, whose reader answers keepalive at once), a
 // worker thread that runs the client's calls one after the other through a RemoteDispatch
 // (so a long call never delays a PONG), and the dispatch's state. Replies and event
-// messages share the channel, each packet whole. The session ends when the client closes,
+// messages share the channel, each packet whole. Events are queued by the thread that heard
+// them (the driver's one job-event source, shared by every client) and written by a thread
+// of the session's: a client that does not read holds up only itself, and once
+// kMaxQueuedEvents wait for it, it is disconnected. The session ends when the client closes,
 // after CONNECT_CLOSE, or when the server stops; finished() then turns true and the server
 // destroys it. Thread rule: created and destroyed by the server's thread; everything else
-// runs on the channel's reader and the worker.
+// runs on the channel's reader, the worker and the event writer.
 #pragma once
 
 #include <atomic>
@@ -14,7 +17,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "daemon/remote_dispatch.hpp"
 #include "rpc/rpc_channel.hpp"
@@ -24,6 +29,9 @@ namespace cairn::daemon {
 
 class ClientSession {
  public:
+  // Events a client may leave unread before it is disconnected (each some 100 bytes).
+  static constexpr std::size_t kMaxQueuedEvents = 4096;
+
   static Result<std::unique_ptr<ClientSession>> Start(util::UniqueFd socket,
                                                       RemoteDispatch::Options options);
   ~ClientSession();
@@ -37,10 +45,16 @@ class ClientSession {
   void Enqueue(rpc::Packet packet);
   void Stop();
   void Work();
+  void QueueEvent(const rpc::PacketHeader& header, std::string payload);
+  void WriteEvents();
 
   std::unique_ptr<rpc::RpcChannel> channel_;
-  std::mutex sink_mutex_;  // events come from the library's thread: they meet teardown here
+  // Events come from the library's thread: they meet teardown here.
+  std::mutex sink_mutex_;
+  std::condition_variable sink_wake_;
   bool sink_open_ = true;
+  std::deque<std::pair<rpc::PacketHeader, std::string>> events_;
+  std::thread event_writer_;
   RemoteDispatch dispatch_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -134,7 +134,9 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
       // The test driver is served as libvirtd serves it, for clients that ask for it.
       if (a->name && a->name->starts_with("test:///")) uri = *a->name;
       const bool read_only = options_.read_only || (a->flags & 1u) != 0;
-      Result<Connection> c = Connection::Open(uri, read_only);
+      Result<Connection> c = options_.shared && uri == options_.uri
+                                 ? options_.shared->OpenClientConnection(read_only)
+                                 : Connection::Open(uri, read_only);
       if (!c) return std::unexpected(c.error());
       conn_ = std::move(*c);
       return Void();

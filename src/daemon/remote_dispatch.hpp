@@ -1,7 +1,9 @@
 // daemon/remote_dispatch.hpp — RemoteDispatch: libvirt's REMOTE program for one client of
 // cairnd, served on Cairn's public API (as libvirtd serves it on libvirt's).
 //
-// It owns what the client opened: the cairn::Connection made by CONNECT_OPEN and the
+// It owns what the client opened: the cairn::Connection made by CONNECT_OPEN (a client
+// connection of the server's one, so that every client shares one driver, its monitors and
+// its job-event source, read-only for a client of the read-only socket) and the
 // job-completed registrations made by the client, which go when the dispatch does (a client
 // that vanishes without CONNECT_CLOSE leaves nothing behind). Handle() answers one call:
 // the reply's status and XDR payload. Procedures Cairn does not serve are answered
@@ -27,6 +29,9 @@ class RemoteDispatch {
   struct Options {
     std::string uri;          // what CONNECT_OPEN of qemu:///system or qemu:///session opens
     bool read_only = false;   // the client came through the read-only socket
+    // The server's connection to `uri`, shared by its clients (OpenClientConnection); none:
+    // each client opens `uri` itself.
+    std::optional<Connection> shared = std::nullopt;
   };
   using EventSink = std::function<void(const rpc::PacketHeader&, std::string payload)>;
   struct Reply {

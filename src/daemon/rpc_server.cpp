@@ -59,6 +59,10 @@ Result<util::UniqueFd> ListenAt(const std::filesystem::path& path, unsigned mode
 
 Result<std::unique_ptr<RpcServer>> RpcServer::Listen(ServerOptions options) {
   std::unique_ptr<RpcServer> s(new RpcServer(std::move(options)));
+  // Opened once, before the sockets: a root the daemon cannot serve fails its start.
+  Result<Connection> shared = Connection::Open(s->options_.uri);
+  if (!shared) return std::unexpected(shared.error());
+  s->shared_ = std::move(*shared);
   Result<util::UniqueFd> rw = ListenAt(s->options_.socket, s->options_.socket_mode);
   if (!rw) return std::unexpected(rw.error());
   s->rw_ = std::move(*rw);
@@ -98,7 +102,7 @@ Status RpcServer::Run() {
       if (!(fds[i].revents & POLLIN)) continue;
       util::UniqueFd client(::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC));
       if (!client) continue;
-      RemoteDispatch::Options o{.uri = options_.uri, .read_only = i == 1};
+      RemoteDispatch::Options o{.uri = options_.uri, .read_only = i == 1, .shared = shared_};
       Result<std::unique_ptr<ClientSession>> session = ClientSession::Start(std::move(client), o);
       if (session) clients_.push_back(std::move(*session));
     }

@@ -1,8 +1,10 @@
 // daemon/rpc_server.hpp — RpcServer: cairnd's listening sockets and its clients.
 //
-// It listens on a read-write and a read-only unix socket (libvirtd's libvirt-sock and
-// libvirt-sock-ro), accepts clients until Stop(), starts a ClientSession for each (those of
-// the read-only socket can only open read-only connections) and reaps finished ones. A
+// It opens the one connection to the driver that every client shares (as libvirtd's one
+// qemu driver: one QMP monitor per running domain, one job-event source; each client gets a
+// client connection of it, read-only for the read-only socket), listens on a read-write and
+// a read-only unix socket (libvirtd's libvirt-sock and libvirt-sock-ro), accepts clients until
+// Stop(), starts a ClientSession for each and reaps finished ones. A
 // socket path that exists is replaced only if it is a socket nobody listens on (a crashed
 // daemon's); the sockets go when the server does. Run() blocks on the calling thread; Stop()
 // may be called from any thread or a signal handler's thread.
@@ -11,9 +13,11 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cairn/connection.hpp"
 #include "cairn/error.hpp"
 #include "daemon/client_session.hpp"
 #include "util/unique_fd.hpp"
@@ -21,7 +25,7 @@
 namespace cairn::daemon {
 
 struct ServerOptions {
-  std::string uri;                     // the connection every client gets (qemu:///embed?root=)
+  std::string uri;                     // the driver every client shares (qemu:///embed?root=)
   std::filesystem::path socket;        // read-write
   std::filesystem::path socket_ro;     // read-only
   unsigned socket_mode = 0700;         // of the read-write socket
@@ -43,6 +47,7 @@ class RpcServer {
   explicit RpcServer(ServerOptions options) : options_(std::move(options)) {}
 
   ServerOptions options_;
+  std::optional<Connection> shared_;  // opened by Listen, before any client
   util::UniqueFd rw_, ro_;
   util::UniqueFd wake_read_, wake_write_;  // a pipe that interrupts poll() for Stop()
   std::atomic<bool> stopping_{false};

@@ -47,6 +47,10 @@ Status CheckFlags(unsigned flags, unsigned accepted, std::string_view function,
 
 Status Driver::Close() { return {}; }
 
+Result<std::unique_ptr<Driver>> Driver::ClientView(bool) {
+  return std::unexpected(Unsupported("virConnectOpen"));
+}
+
 Result<std::vector<DomainRef>> Driver::ListDomains(unsigned) {
   return std::unexpected(Unsupported("virConnectListAllDomains"));
 }

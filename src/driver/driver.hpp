@@ -8,9 +8,12 @@
 // public enums' values, which are libvirt's), never bits of a driver's own.
 //
 // Thread rule: calls on one Driver are serialised by its caller (src/api holds the
-// connection's lock around each one); a driver need not be thread-safe for them. A job-event
-// subscription's callback runs on a thread of the driver's, concurrently with those calls,
-// and must not call back into the same Driver.
+// connection's lock around each one); a driver need not be thread-safe for them. But a driver
+// and the client views made from it (ClientView, for a server's clients) are called
+// concurrently, each view by its own client: a driver that makes views makes that safe (the
+// qemu driver serialises what changes a domain on the domain's lock, as libvirt's job lock).
+// A job-event subscription's callback runs on a thread of the driver's, concurrently with
+// those calls, and must not call back into the same Driver.
 #pragma once
 
 #include <functional>
@@ -67,6 +70,14 @@ class Driver {
   // Ends the connection to the hypervisor (remote: CONNECT_CLOSE). Called once, before the
   // driver is destroyed; no call follows it. Default: nothing to release.
   virtual Status Close();
+
+  // For a server that owns this driver's state and serves many clients with it (cairnd): a
+  // driver for one client, on the same state and sharing what this one keeps between calls
+  // (the qemu driver: one QMP monitor per running domain, one job-event source), read-only
+  // if asked. From the first view on, this driver keeps those. Safe to call from any thread,
+  // concurrently with calls on this driver and its views.
+  // Default: VIR_ERR_NO_SUPPORT.
+  virtual Result<std::unique_ptr<Driver>> ClientView(bool read_only);
 
   // The hypervisor's name as virsh shows it ("Test", "QEMU") and the canonical URI.
   virtual std::string_view Type() const = 0;

@@ -8,16 +8,32 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 namespace cairn::util {
 namespace {
 
 constexpr std::size_t kMaxHolderBytes = 512;
+
+// Releases of this process's locks: a timed waiter here sleeps until the next one (or its
+// backoff pause), so it takes a lock freed by a thread of its own process at once. Other
+// processes' releases are seen at the next poll.
+struct Releases {
+  std::mutex mutex;
+  std::condition_variable released;
+  std::uint64_t count = 0;
+};
+Releases& ProcessReleases() {
+  static auto* r = new Releases();  // never destroyed: locks may be released at exit
+  return *r;
+}
 
 std::string OwnCommandLine() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
@@ -42,7 +58,13 @@ Result<FileLock> FileLock::Acquire(const std::filesystem::path& path,
   // next to the operations the lock guards.
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::chrono::milliseconds pause(1);
+  Releases& releases = ProcessReleases();
   while (true) {
+    std::uint64_t seen;
+    {
+      std::lock_guard<std::mutex> guard(releases.mutex);
+      seen = releases.count;  // before trying: a release after the try is not missed
+    }
     Result<FileLock> lock = Lock(path, false);
     if (lock || lock.error().code() != ErrorCode::kResourceBusy) return lock;
     auto now = std::chrono::steady_clock::now();
@@ -50,8 +72,12 @@ Result<FileLock> FileLock::Acquire(const std::filesystem::path& path,
       return Fail(ErrorCode::kOperationTimeout, ErrorDomain::kNone,
                   fmt::format("cannot acquire state change lock (held by {})", Holder(path)));
     }
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    {
+      std::unique_lock<std::mutex> wait(releases.mutex);
+      releases.released.wait_for(
+          wait, std::min<std::chrono::steady_clock::duration>(pause, deadline - now),
+          [&] { return releases.count != seen; });
+    }
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
 }
@@ -76,6 +102,28 @@ Result<FileLock> FileLock::Lock(const std::filesystem::path& path, bool wait) {
   FileLock lock(std::move(fd), path);
   lock.RecordHolder();
   return lock;
+}
+
+FileLock::~FileLock() { Release(); }
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+  if (this != &other) {
+    Release();
+    fd_ = std::move(other.fd_);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+void FileLock::Release() {
+  if (!fd_) return;
+  fd_.reset();
+  Releases& releases = ProcessReleases();
+  {
+    std::lock_guard<std::mutex> guard(releases.mutex);
+    ++releases.count;
+  }
+  releases.released.notify_all();
 }
 
 void FileLock::RecordHolder() {

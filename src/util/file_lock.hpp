@@ -6,6 +6,9 @@
 // created if missing and left in place on release (removing it would race with a waiter).
 // Only processes that also take the lock are excluded; it is advisory. The holder writes
 // its pid and command line into the file, so a waiter that gives up can say who holds it.
+// A waiter with a timeout polls for the lock; one in the holder's own process is woken as
+// soon as the holder releases (a server's clients wait on each other's domain locks, and
+// an event source's look must not lag a poller's by a backoff).
 #pragma once
 
 #include <chrono>
@@ -34,9 +37,9 @@ class FileLock {
   static Result<FileLock> TryAcquire(const std::filesystem::path& path);
 
   // Releases the lock (by closing the descriptor).
-  ~FileLock() = default;
+  ~FileLock();
   FileLock(FileLock&&) noexcept = default;
-  FileLock& operator=(FileLock&&) noexcept = default;
+  FileLock& operator=(FileLock&&) noexcept;
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
 
@@ -51,6 +54,7 @@ class FileLock {
   static Result<FileLock> Lock(const std::filesystem::path& path, bool wait);
   // Records this process as the holder (best effort: the lock holds without it).
   void RecordHolder();
+  void Release();
 
   UniqueFd fd_;
   std::filesystem::path path_;

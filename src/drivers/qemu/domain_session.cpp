@@ -10,10 +10,24 @@
 
 namespace cairn::drivers::qemu {
 
+LentMonitor::LentMonitor(const StateLayout& layout, std::string domain,
+                         std::filesystem::path socket, pid_t pid)
+    : domain_(std::move(domain)),
+      socket_(std::move(socket)),
+      pid_(pid),
+      kept_(KeptMonitors::ForRoot(layout.root())) {}
+
 Result<qmp::QmpClient*> LentMonitor::Get(std::optional<std::chrono::milliseconds> patience) {
+  if (loan_) return loan_->client();
   if (client_) return client_.get();
   if (socket_.empty()) {
     return Fail(ErrorCode::kOperationInvalid, ErrorDomain::kQemu, "domain is not running");
+  }
+  if (kept_) {
+    Result<KeptMonitors::Loan> loan = kept_->Borrow(domain_, socket_, pid_, patience);
+    if (!loan) return std::unexpected(loan.error());
+    loan_.emplace(std::move(*loan));
+    return loan_->client();
   }
   Result<qmp::QmpClient> c =
       qmp::QmpClient::Connect(socket_, patience.value_or(qmp::kDefaultConnectTimeout));
@@ -23,11 +37,21 @@ Result<qmp::QmpClient*> LentMonitor::Get(std::optional<std::chrono::milliseconds
   return client_.get();
 }
 
-void LentMonitor::Close() { client_.reset(); }
-
-void LentMonitor::Retarget(std::filesystem::path socket) {
+void LentMonitor::Close() {
   client_.reset();
+  if (loan_) {
+    loan_->Close();
+    loan_.reset();
+  } else if (kept_) {
+    kept_->Drop(domain_);  // kept by no call right now: the runner must not see it connected
+  }
+}
+
+void LentMonitor::Retarget(std::filesystem::path socket, pid_t pid) {
+  client_.reset();
+  loan_.reset();  // the old runner's connection stays kept: it is still that runner's
   socket_ = std::move(socket);
+  pid_ = pid;
 }
 
 LentMonitor::~LentMonitor() = default;
@@ -42,6 +66,11 @@ std::filesystem::path RunnerSocket(const StateLayout& layout, const DomainRecord
   return {};
 }
 
+pid_t RunnerPid(const DomainRecord& domain) {
+  if (domain.qemu) return domain.qemu->pid;
+  return domain.storage_daemon.value_or(-1);
+}
+
 }  // namespace
 
 DomainSession::DomainSession(const StateLayout& layout, std::optional<util::FileLock> lock,
@@ -50,7 +79,8 @@ DomainSession::DomainSession(const StateLayout& layout, std::optional<util::File
       lock_(std::move(lock)),
       domain_(std::move(domain)),
       store_(layout.CheckpointDir(domain_.def.name())),
-      monitor_(std::make_unique<LentMonitor>(RunnerSocket(layout, domain_))) {}
+      monitor_(std::make_unique<LentMonitor>(layout, domain_.def.name(), RunnerSocket(layout, domain_),
+                                            RunnerPid(domain_))) {}
 
 DomainSession::DomainSession(DomainSession&&) noexcept = default;
 DomainSession& DomainSession::operator=(DomainSession&&) noexcept = default;
@@ -91,7 +121,7 @@ void DomainSession::CloseMonitor() { monitor_->Close(); }
 void DomainSession::UseStorageDaemon(pid_t pid) {
   domain_.storage_daemon = pid;
   bitmaps_.reset();
-  monitor_->Retarget(layout_->StorageDaemonQmpSocket(name()));
+  monitor_->Retarget(layout_->StorageDaemonQmpSocket(name()), pid);
 }
 
 Status DomainSession::LoadCheckpoints(bool read_only) {

@@ -4,7 +4,10 @@
 // QEMU, or the storage daemon serving a shut-off domain's backup). QEMU serves one monitor
 // client at a time, so the session opens the monitor when first needed and lends it to every
 // part of the call that speaks QMP (the bitmaps, the backup job, the lifecycle commands):
-// nobody else connects while the session lives.
+// nobody else connects while the session lives. In a server that keeps the root's monitors
+// (cairnd, kept_monitors.hpp) the session borrows the domain's kept one instead of
+// connecting, and other sessions of the process wait for it, as libvirt's calls wait for the
+// domain's monitor.
 //
 //   Open(lock)         lock? -> record loaded (VIR_ERR_NO_DOMAIN if gone or another UUID)
 //     + checkpoints    the store's journal: a locked session replays it (a killed writer's
@@ -31,6 +34,7 @@
 
 #include "drivers/qemu/disk_bitmaps.hpp"
 #include "drivers/qemu/domain_record.hpp"
+#include "drivers/qemu/kept_monitors.hpp"
 #include "drivers/qemu/state_layout.hpp"
 #include "model/checkpoint_store.hpp"
 #include "model/domain_checkpoints.hpp"
@@ -108,17 +112,28 @@ class DomainSession {
 // through `monitor`, which outlives them.
 std::unique_ptr<DiskBitmaps> OnlineBitmaps(const conf::DomainDef& def, LentMonitor& monitor);
 
-// The monitor a session lends: one connection, to one socket, made on first use.
+// The monitor a session lends: one connection to the domain's runner, made on first use and
+// held until the session ends. Where a server keeps the root's monitors (kept_monitors.hpp)
+// it is borrowed from there, so the connection outlives the session; otherwise it is the
+// session's own.
 class LentMonitor {
  public:
-  explicit LentMonitor(std::filesystem::path socket) : socket_(std::move(socket)) {}
+  // `socket` empty: nothing runs the domain. `pid`: the runner's (its identity: a restarted
+  // QEMU gets a new kept connection).
+  LentMonitor(const StateLayout& layout, std::string domain, std::filesystem::path socket,
+              pid_t pid);
   Result<qmp::QmpClient*> Get(std::optional<std::chrono::milliseconds> patience = {});
+  // Disconnects, the kept connection included (the runner is asked to quit next).
   void Close();
-  void Retarget(std::filesystem::path socket);
+  void Retarget(std::filesystem::path socket, pid_t pid);
   ~LentMonitor();
 
  private:
+  std::string domain_;
   std::filesystem::path socket_;  // empty: nothing runs the domain
+  pid_t pid_ = -1;
+  std::shared_ptr<KeptMonitors> kept_;  // null: this process keeps no monitor of the root
+  std::optional<KeptMonitors::Loan> loan_;
   std::unique_ptr<qmp::QmpClient> client_;
 };
 

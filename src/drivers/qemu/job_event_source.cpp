@@ -99,7 +99,8 @@ JobEventSource::~JobEventSource() {
 }
 
 // Every domain of the driver (subscriptions to all domains): new ones are watched from now
-// on, their earlier jobs not reported.
+// on. At the start their earlier jobs are not reported; a domain first seen later was
+// defined since, so each of its jobs is (one may have ended before this round saw it).
 void JobEventSource::RefreshDomainList(bool baseline) {
   Result<std::vector<driver::DomainRef>> all = looker_->ListDomains(0);
   if (!all) return;
@@ -109,9 +110,11 @@ void JobEventSource::RefreshDomainList(bool baseline) {
     if (known) continue;
     auto w = std::make_unique<Watched>();
     w->ref = std::move(ref);
-    if (Result<QemuDriver::CompletedJobsLook> completed = looker_->CompletedJobs(w->ref);
-        completed && !completed->jobs.empty()) {
-      w->last = completed->jobs.back().sequence;
+    if (baseline) {
+      if (Result<QemuDriver::CompletedJobsLook> completed = looker_->CompletedJobs(w->ref);
+          completed && !completed->jobs.empty()) {
+        w->last = completed->jobs.back().sequence;
+      }
     }
     if (!baseline) Watch(*w);
     watched_.push_back(std::move(w));

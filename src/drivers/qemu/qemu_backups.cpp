@@ -10,6 +10,7 @@
 #include "drivers/qemu/backup_begin.hpp"
 #include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_session.hpp"
+#include "drivers/qemu/job_event_fanout.hpp"
 #include "drivers/qemu/job_event_source.hpp"
 #include "drivers/qemu/qemu_driver.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
@@ -160,6 +161,10 @@ Status QemuDriver::TidyUpBackupJob(const driver::DomainRef& ref) {
 
 Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEvents(
     const std::optional<driver::DomainRef>& dom, driver::JobEventCallback callback) {
+  {
+    std::lock_guard lock(served_mutex_);
+    if (served_.job_events) return served_.job_events->Subscribe(dom, std::move(callback));
+  }
   // The source looks from its own thread, with a driver of its own.
   Result<std::unique_ptr<JobEventSource>> source = JobEventSource::Start(
       std::make_unique<QemuDriver>(uri_, layout_, read_only_), dom, std::move(callback));

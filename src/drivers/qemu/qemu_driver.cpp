@@ -15,6 +15,8 @@
 #include "drivers/qemu/domain_record.hpp"
 #include "drivers/qemu/domain_session.hpp"
 #include "drivers/qemu/domain_support.hpp"
+#include "drivers/qemu/job_event_fanout.hpp"
+#include "drivers/qemu/kept_monitors.hpp"
 #include "drivers/qemu/qemu_version.hpp"
 #include "model/checkpoint_store.hpp"
 #include "qmp/qmp_client.hpp"
@@ -121,6 +123,29 @@ QemuDriver::QemuDriver(std::string uri, StateLayout layout, bool read_only,
       layout_(std::move(layout)),
       read_only_(read_only),
       options_(std::move(options)) {}
+
+QemuDriver::QemuDriver(std::string uri, StateLayout layout, bool read_only,
+                       QemuDriverOptions options, Served served)
+    : uri_(std::move(uri)),
+      layout_(std::move(layout)),
+      read_only_(read_only),
+      options_(std::move(options)),
+      served_(std::move(served)) {}
+
+QemuDriver::~QemuDriver() = default;
+
+Result<std::unique_ptr<driver::Driver>> QemuDriver::ClientView(bool read_only) {
+  std::lock_guard lock(served_mutex_);
+  if (!served_.job_events) {
+    // The server owns the root: from now on this process keeps its monitors, and one
+    // source, looking as this driver may (a writable one settles jobs that ended), serves
+    // every job-event subscription.
+    served_ = Served{KeptMonitors::Keep(layout_.root()),
+                     std::make_shared<JobEventFanOut>(uri_, layout_, read_only_)};
+  }
+  return std::unique_ptr<driver::Driver>(
+      new QemuDriver(uri_, layout_, read_only_ || read_only, options_, served_));
+}
 
 Result<std::vector<driver::DomainRef>> QemuDriver::ListDomains(unsigned flags) {
   Result<std::vector<DomainRecord>> all = LoadAllDomains(layout_);

@@ -6,9 +6,15 @@
 // checkpoint; on a running domain they are changed over QMP, on a shut-off domain offline
 // in the image files. Every call works through one DomainSession (domain_session.hpp);
 // checkpoints come into being through CheckpointCreation (checkpoint_creation.hpp).
+// A server's driver (cairnd, ClientView) is the one exception: it keeps each running domain's
+// QMP monitor open (kept_monitors.hpp) and one job-event source for every subscription
+// (job_event_fanout.hpp), shared with the views of its clients, which it may do because the
+// server owns its root. Thread rule: calls of one driver are serialised by its caller; calls
+// of different drivers (views or not) run concurrently, serialised per domain by its lock.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "driver/driver.hpp"
@@ -17,6 +23,9 @@
 #include "drivers/qemu/state_layout.hpp"
 
 namespace cairn::drivers::qemu {
+
+class JobEventFanOut;
+class KeptMonitors;
 
 // Opens a qemu URI. embed needs an absolute root= ("qemu:///embed?root=/var/tmp/vms"), and
 // takes the driver's options as further parameters (qemu_driver_options.hpp);
@@ -30,6 +39,9 @@ class QemuDriver : public driver::Driver {
   // a backup job is reported as last recorded, never settled or rolled back by a look.
   QemuDriver(std::string uri, StateLayout layout, bool read_only = false,
              QemuDriverOptions options = {});
+  ~QemuDriver() override;
+
+  Result<std::unique_ptr<driver::Driver>> ClientView(bool read_only) override;
 
   std::string_view Type() const override { return "QEMU"; }
   std::string Uri() const override { return uri_; }
@@ -109,10 +121,21 @@ class QemuDriver : public driver::Driver {
   Result<bool> CheckpointRepairPending(const driver::DomainRef& dom) override;
 
  private:
+  // What a server's driver shares with its views: null until the first view (and always,
+  // for an embedded driver).
+  struct Served {
+    std::shared_ptr<KeptMonitors> monitors;  // held: the root's monitors stay kept
+    std::shared_ptr<JobEventFanOut> job_events;
+  };
+  QemuDriver(std::string uri, StateLayout layout, bool read_only, QemuDriverOptions options,
+             Served served);
+
   std::string uri_;
   StateLayout layout_;
   bool read_only_ = false;
   QemuDriverOptions options_;
+  std::mutex served_mutex_;  // ClientView may come from any thread
+  Served served_;
 };
 
 }  // namespace cairn::drivers::qemu
