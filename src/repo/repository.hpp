@@ -83,13 +83,14 @@ class Repository {
 
   // Makes backup `manifest` visible, durably, after everything it names.
   Status Commit(const BackupManifest& manifest);
-  // Every visible backup, oldest first; only `domain`'s (by name or UUID) when given.
+  // Every visible backup, oldest (by start time) first; only `domain`'s (by name or UUID) when given.
   Result<std::vector<BackupManifest>> ListBackups(
       std::optional<std::string_view> domain = std::nullopt) const;
   // Removes a backup: its manifest first (it stops existing), then its indexes.
   Status DeleteBackup(const BackupManifest& manifest);
 
-  // A fresh backup id for a backup started at `unix_ms`: sorts by time, unique.
+  // A fresh backup id for a backup started at `unix_ms` ("20261207t061500.042z-9f2c41d0",
+  // UTC to the millisecond): sorts by time, unique.
   static std::string NewBackupId(std::int64_t unix_ms);
 
  private:

@@ -158,11 +158,14 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   const std::string prefix = CheckpointPrefix(repository);
   std::optional<std::string> base;
   if (request.level != BackupLevel::kFull && latest) {
-    if (dom->CheckpointLookupByName(latest->checkpoint)) {
+    Result<Checkpoint> previous = dom->CheckpointLookupByName(latest->checkpoint);
+    if (previous) {
       base = latest->checkpoint;
-    } else {
+    } else if (previous.error().code() == ErrorCode::kNoDomainCheckpoint) {
       Notice(request, fmt::format("checkpoint '{}' of backup {} is gone: reading every disk",
                                   latest->checkpoint, latest->id));
+    } else {
+      return std::unexpected(previous.error());
     }
   }
   if (request.level == BackupLevel::kIncremental && !latest) {
@@ -174,7 +177,8 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   if (Status ok = EndAbandonedJob(*dom, repository, request); !ok) {
     return std::unexpected(ok.error());
   }
-  DropOurCheckpoints(*dom, prefix, base.value_or(""), request);
+  // A failed run's checkpoints go; the last committed backup's stays, even before a full.
+  DropOurCheckpoints(*dom, prefix, latest ? latest->checkpoint : std::string(), request);
   if (base) {
     Result<std::vector<CheckpointBitmapReport>> reports = dom->CheckCheckpointBitmaps();
     for (DiskPlan& p : plans) {

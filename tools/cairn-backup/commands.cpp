@@ -94,7 +94,8 @@ Status Backup(const CommandLine& cl) {
     return Usage(fmt::format("--level '{}' is not one of full, inc, auto", level));
   }
   request.disks = cl.Options("--disk");
-  if (!cl.json) request.notice = [](const std::string& line) { fmt::print("{}\n", line); };
+  // News (a disk read in full, a checkpoint dropped) goes to stderr, leaving stdout the result.
+  request.notice = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   Result<repo::Repository> repository = OpenRepository(cl);
   if (!repository) return std::unexpected(repository.error());
   Result<Connection> connection = OpenConnection(cl);
