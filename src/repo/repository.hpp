@@ -89,6 +89,15 @@ class Repository {
   // Removes a backup: its manifest first (it stops existing), then its indexes.
   Status DeleteBackup(const BackupManifest& manifest);
 
+  // Takes the repository's lock (ObjectStore::Lock).
+  Result<std::unique_ptr<StoreLock>> Lock(LockMode mode, bool wait) {
+    return store_->Lock(mode, wait);
+  }
+  // Every disk index object in the repository, committed or not (for gc), sorted.
+  Result<std::vector<std::string>> ListIndexObjects() const { return store_->List("indexes"); }
+  Status DeleteObject(std::string_view name) { return store_->Delete(name); }
+  Status Flush() { return store_->Flush(); }
+
   // A fresh backup id for a backup started at `unix_ms` ("20261207t061500.042z-9f2c41d0",
   // UTC to the millisecond): sorts by time, unique.
   static std::string NewBackupId(std::int64_t unix_ms);

@@ -124,6 +124,10 @@ std::string CheckpointPrefix(const repo::Repository& repository) {
 Result<repo::BackupManifest> RunBackup(const Connection& connection,
                                        repo::Repository& repository,
                                        const BackupRequest& request) {
+  // Shared with other backups and prunes; gc (which would take this run's new chunks for
+  // garbage) waits until the run ends.
+  Result<std::unique_ptr<repo::StoreLock>> lock = repository.Lock(repo::LockMode::kShared, true);
+  if (!lock) return std::unexpected(lock.error());
   Result<Domain> dom = connection.LookupDomain(request.domain);
   if (!dom) return std::unexpected(dom.error());
   Result<std::string> domain_xml = dom->GetXmlDesc();

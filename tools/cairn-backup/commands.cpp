@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "tools/cairn-backup/backup_selector.hpp"
 #include "tools/cairn-backup/catalogue.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
+#include "tools/cairn-backup/repository_cleanup.hpp"
 #include "tools/cairn-backup/verify_run.hpp"
 
 namespace cairn::backup {
@@ -223,6 +225,73 @@ Status Verify(const CommandLine& cl) {
   return {};
 }
 
+Status PruneCommand(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 1); !ok) return ok;
+  RetentionPolicy policy;
+  const std::pair<const char*, unsigned*> keeps[] = {{"--keep-last", &policy.last},
+                                                      {"--keep-hourly", &policy.hourly},
+                                                      {"--keep-daily", &policy.daily},
+                                                      {"--keep-weekly", &policy.weekly},
+                                                      {"--keep-monthly", &policy.monthly}};
+  for (const auto& [name, field] : keeps) {
+    std::optional<std::string> v = cl.Option(name);
+    if (!v) continue;
+    if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
+      return Usage(fmt::format("{} '{}' is not a count", name, *v));
+    }
+    *field = static_cast<unsigned>(std::stoul(*v));
+  }
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  std::optional<std::string_view> domain;
+  if (!cl.operands.empty()) domain = cl.operands[0];
+  const bool dry_run = cl.Switch("--dry-run");
+  Result<std::vector<PrunePlanEntry>> plan = Prune(*repository, domain, policy, dry_run);
+  if (!plan) return std::unexpected(plan.error());
+  nlohmann::json out = nlohmann::json::array();
+  std::size_t removed = 0;
+  for (const PrunePlanEntry& e : *plan) {
+    removed += e.decision.keep ? 0 : 1;
+    if (cl.json) {
+      out.push_back({{"id", e.backup.id},
+                     {"domain", e.backup.domain_name},
+                     {"keep", e.decision.keep},
+                     {"reasons", e.decision.reasons}});
+    } else {
+      fmt::print("{} {} {}{}\n", e.decision.keep ? "keep" : (dry_run ? "would remove" : "remove"),
+                 e.backup.domain_name, e.backup.id,
+                 e.decision.keep ? fmt::format(" ({})", fmt::join(e.decision.reasons, ", ")) : "");
+    }
+  }
+  if (cl.json) {
+    fmt::print("{}\n", out.dump());
+  } else {
+    fmt::print("{} backup(s) {}; run 'cairn-backup gc' to free their data\n", removed,
+               dry_run ? "would be removed" : "removed");
+  }
+  return {};
+}
+
+Status GcCommand(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 0); !ok) return ok;
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<GcReport> report = CollectGarbage(*repository, [] {
+    fmt::print(stderr, "waiting for running backups to finish\n");
+  });
+  if (!report) return std::unexpected(report.error());
+  if (cl.json) {
+    fmt::print("{}\n", nlohmann::json({{"chunks_kept", report->chunks_kept},
+                                       {"chunks_deleted", report->chunks_deleted},
+                                       {"indexes_deleted", report->indexes_deleted}})
+                           .dump());
+  } else {
+    fmt::print("deleted {} chunk(s) and {} stray index(es); {} chunk(s) in use\n",
+               report->chunks_deleted, report->indexes_deleted, report->chunks_kept);
+  }
+  return {};
+}
+
 }  // namespace
 
 const char* UsageText() {
@@ -239,6 +308,10 @@ Incremental-forever backups of QEMU domains into a verified, deduplicated reposi
   restore DOMAIN[@BACKUP] --to DIR [--disk D]... [--format qcow2|raw]
                                   write DIR/DISK.qcow2 (or .raw), checked byte for byte
   verify [DOMAIN[@BACKUP]]        re-hash every chunk the backups use, without restoring
+  prune [DOMAIN] --keep-last N [--keep-hourly N] [--keep-daily N] [--keep-weekly N]
+        [--keep-monthly N] [--dry-run]
+                                  forget the backups the policy does not keep
+  gc                              delete the data no backup uses any more
 
 -c URI   the connection (default: $CAIRN_DEFAULT_URI, else qemu:///session)
 -r REPO  the repository directory (default: $CAIRN_BACKUP_REPOSITORY)
@@ -258,6 +331,8 @@ Status RunCommand(const CommandLine& cl) {
   if (cl.command == "info") return Info(cl);
   if (cl.command == "restore") return Restore(cl);
   if (cl.command == "verify") return Verify(cl);
+  if (cl.command == "prune") return PruneCommand(cl);
+  if (cl.command == "gc") return GcCommand(cl);
   return Usage(fmt::format("unknown command '{}'", cl.command));
 }
 
