@@ -66,6 +66,8 @@ class Repository {
   const std::string& id() const { return id_; }
   ObjectStore& store() { return *store_; }
 
+  // The id a chunk holding `plain` has (or would have) in this repository.
+  Key256 ChunkIdOf(std::string_view plain) const { return codec_.ChunkId(plain); }
   // Stores `plain` as a chunk unless the repository has it already.
   Result<StoredChunk> PutChunk(std::string_view plain);
   // The data of chunk `id`, checked against its id.

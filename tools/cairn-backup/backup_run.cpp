@@ -285,6 +285,10 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   for (std::size_t i = 0; i < plans.size(); ++i) {
     if (!*results[i]) return std::unexpected(results[i]->error());
     DiskBackupResult& r = **results[i];
+    if (r.change_tracker_failed) {
+      Notice(request, fmt::format("WARNING: disk {}: {}; it was read in full", plans[i].disk.target,
+                                  r.full_read_reason));
+    }
     Result<std::string> index_name = repository.PutIndex(manifest.id, plans[i].disk.target, r.index);
     if (!index_name) return std::unexpected(index_name.error());
     repo::DiskRecord rec;
