@@ -141,7 +141,7 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
     const bool asked = request.disks.empty() ||
                        std::find(request.disks.begin(), request.disks.end(), d.target) !=
                            request.disks.end();
-    if (asked && !d.read_only && !d.source.empty()) plans.push_back(DiskPlan{d});
+    if (asked && !d.read_only && !d.source.empty()) plans.push_back(DiskPlan{d, nullptr, {}});
   }
   for (const std::string& name : request.disks) {
     if (std::none_of(plans.begin(), plans.end(),

@@ -22,6 +22,7 @@ const std::map<std::string, CommandShape>& Shapes() {
        {{"--keep-last", "--keep-hourly", "--keep-daily", "--keep-weekly", "--keep-monthly"},
         {"--dry-run"}}},
       {"gc", {{}, {}}},
+      {"serve", {{"--disk", "--socket", "--tcp"}, {}}},
       {"help", {{}, {}}},
   };
   return kShapes;

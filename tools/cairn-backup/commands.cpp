@@ -13,6 +13,7 @@
 #include "repo/repository.hpp"
 #include "tools/cairn-backup/backup_run.hpp"
 #include "tools/cairn-backup/backup_selector.hpp"
+#include "tools/cairn-backup/backup_server.hpp"
 #include "tools/cairn-backup/catalogue.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
 #include "tools/cairn-backup/repository_cleanup.hpp"
@@ -292,6 +293,35 @@ Status GcCommand(const CommandLine& cl) {
   return {};
 }
 
+Status Serve(const CommandLine& cl) {
+  if (cl.operands.size() != 1) {
+    return Usage("usage: cairn-backup -r REPO serve DOMAIN[@BACKUP] --disk D --socket PATH");
+  }
+  std::optional<std::string> socket = cl.Option("--socket"), tcp = cl.Option("--tcp");
+  if (!socket == !tcp) return Usage("serve needs one of --socket PATH or --tcp HOST:PORT");
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
+  if (!m) return std::unexpected(m.error());
+  std::optional<std::string> disk = cl.Option("--disk");
+  if (!disk && m->disks.size() == 1) disk = m->disks[0].name;
+  if (!disk) return Usage(fmt::format("backup {} has several disks: choose one with --disk", m->id));
+  const repo::DiskRecord* record = m->FindDisk(*disk);
+  if (!record) return Usage(fmt::format("backup {} has no disk '{}'", m->id, *disk));
+  ServeRequest request{RepositoryPath(cl)->string(), cl.key_file.value_or(""), *record,
+                       socket.value_or(""), tcp.value_or("")};
+  Result<std::vector<std::string>> argv = ServeCommandLine(request);
+  if (!argv) return std::unexpected(argv.error());
+  const std::string uri = socket ? "nbd+unix:///?socket=" + *socket : "nbd://" + *tcp + "/";
+  if (cl.json) {
+    fmt::print("{}\n", nlohmann::json({{"backup", m->id}, {"disk", *disk}, {"uri", uri}}).dump());
+  } else {
+    fmt::print("serving disk {} of backup {} read-only at {} (Ctrl-C stops)\n", *disk, m->id,
+               uri);
+  }
+  return ExecServer(*argv);
+}
+
 }  // namespace
 
 const char* UsageText() {
@@ -312,6 +342,8 @@ Incremental-forever backups of QEMU domains into a verified, deduplicated reposi
         [--keep-monthly N] [--dry-run]
                                   forget the backups the policy does not keep
   gc                              delete the data no backup uses any more
+  serve DOMAIN[@BACKUP] [--disk D] --socket PATH | --tcp HOST:PORT
+                                  export a backup's disk read-only over NBD
 
 -c URI   the connection (default: $CAIRN_DEFAULT_URI, else qemu:///session)
 -r REPO  the repository directory (default: $CAIRN_BACKUP_REPOSITORY)
@@ -333,6 +365,7 @@ Status RunCommand(const CommandLine& cl) {
   if (cl.command == "verify") return Verify(cl);
   if (cl.command == "prune") return PruneCommand(cl);
   if (cl.command == "gc") return GcCommand(cl);
+  if (cl.command == "serve") return Serve(cl);
   return Usage(fmt::format("unknown command '{}'", cl.command));
 }
 
