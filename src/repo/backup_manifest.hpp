@@ -30,7 +30,7 @@ struct DiskRecord {
 };
 
 struct BackupManifest {
-  std::string id;               // "20261207t061500z-9f2c41d0": sorts by time
+  std::string id;               // "20261207t061500.042z-9f2c41d0": sorts by time
   std::string domain_name;
   std::string domain_uuid;
   std::string level;            // "full" or "inc"

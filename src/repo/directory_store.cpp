@@ -1,6 +1,7 @@
 #include "repo/directory_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,14 @@ std::string HiddenTempName(std::string_view name) {
   }
   return fmt::format("{}.tmp-{:016x}", dir, rng());
 }
+
+class FlockLock final : public StoreLock {
+ public:
+  explicit FlockLock(util::UniqueFd fd) : fd_(std::move(fd)) {}
+
+ private:
+  util::UniqueFd fd_;  // closing it releases the lock
+};
 
 }  // namespace
 
@@ -182,6 +191,21 @@ Status DirectoryStore::Delete(std::string_view name) {
     return SystemFailure("delete", (root_ / target).string(), errno);
   }
   return {};
+}
+
+Result<std::unique_ptr<StoreLock>> DirectoryStore::Lock(LockMode mode, bool wait) {
+  util::UniqueFd fd(openat(root_fd_.get(), ".lock", O_RDWR | O_CREAT | O_CLOEXEC, kFileMode));
+  if (!fd) return SystemFailure("open", (root_ / ".lock").string(), errno);
+  const int op = (mode == LockMode::kShared ? LOCK_SH : LOCK_EX) | (wait ? 0 : LOCK_NB);
+  while (flock(fd.get(), op) != 0) {
+    if (errno == EINTR) continue;
+    if (errno == EWOULDBLOCK) {
+      return Fail(ErrorCode::kResourceBusy, kErr,
+                  fmt::format("repository '{}' is in use", root_.string()));
+    }
+    return SystemFailure("lock", (root_ / ".lock").string(), errno);
+  }
+  return std::unique_ptr<StoreLock>(new FlockLock(std::move(fd)));
 }
 
 }  // namespace cairn::repo

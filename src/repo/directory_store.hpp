@@ -28,6 +28,8 @@ class DirectoryStore final : public ObjectStore {
   Result<bool> Exists(std::string_view name) const override;
   Result<std::vector<std::string>> List(std::string_view prefix) const override;
   Status Delete(std::string_view name) override;
+  // flock() on DIR/.lock (hidden: never an object).
+  Result<std::unique_ptr<StoreLock>> Lock(LockMode mode, bool wait) override;
   std::string Describe() const override { return root_.string(); }
 
  private:

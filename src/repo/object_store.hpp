@@ -7,6 +7,7 @@
 // Thread rule: every method may be called from any thread at the same time.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,16 @@
 #include "cairn/error.hpp"
 
 namespace cairn::repo {
+
+// Who may work on the repository at the same time: backups and prunes share it; gc, which
+// deletes chunks no committed backup names yet, must be alone.
+enum class LockMode { kShared, kExclusive };
+
+// A held lock on a store; released when destroyed (or when its process dies).
+class StoreLock {
+ public:
+  virtual ~StoreLock() = default;
+};
 
 class ObjectStore {
  public:
@@ -47,6 +58,11 @@ class ObjectStore {
   // Deletes object `name`; durable after the next Flush(). Deleting a missing object fails.
   // Errors: kSystemError naming the object.
   virtual Status Delete(std::string_view name) = 0;
+
+  // Takes the store's lock in `mode`. With `wait`, blocks until it is free; without, fails
+  // with kResourceBusy while another holder's mode conflicts.
+  // Errors: kSystemError; kResourceBusy (no wait).
+  virtual Result<std::unique_ptr<StoreLock>> Lock(LockMode mode, bool wait) = 0;
 
   // A human-readable place for messages ("/srv/backups").
   virtual std::string Describe() const = 0;

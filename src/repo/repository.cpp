@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <random>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -63,8 +64,9 @@ std::string Repository::NewBackupId(std::int64_t unix_ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dt%H%M%Sz", &tm);
-  return fmt::format("{}-{}", stamp, RandomHex(4));
+  std::strftime(stamp, sizeof stamp, "%Y%m%dt%H%M%S", &tm);
+  // Milliseconds: two runs in one second must still sort in the order they started.
+  return fmt::format("{}.{:03d}z-{}", stamp, static_cast<int>(unix_ms % 1000), RandomHex(4));
 }
 
 Result<Repository> Repository::Init(std::unique_ptr<ObjectStore> store,
@@ -269,8 +271,9 @@ Result<std::vector<BackupManifest>> Repository::ListBackups(
     if (domain && m->domain_name != *domain && m->domain_uuid != *domain) continue;
     out.push_back(std::move(*m));
   }
-  std::sort(out.begin(), out.end(),
-            [](const BackupManifest& a, const BackupManifest& b) { return a.id < b.id; });
+  std::sort(out.begin(), out.end(), [](const BackupManifest& a, const BackupManifest& b) {
+    return std::tie(a.started_ms, a.id) < std::tie(b.started_ms, b.id);
+  });
   return out;
 }
 

@@ -66,6 +66,8 @@ class Repository {
   const std::string& id() const { return id_; }
   ObjectStore& store() { return *store_; }
 
+  // The id a chunk holding `plain` has (or would have) in this repository.
+  Key256 ChunkIdOf(std::string_view plain) const { return codec_.ChunkId(plain); }
   // Stores `plain` as a chunk unless the repository has it already.
   Result<StoredChunk> PutChunk(std::string_view plain);
   // The data of chunk `id`, checked against its id.
@@ -83,13 +85,23 @@ class Repository {
 
   // Makes backup `manifest` visible, durably, after everything it names.
   Status Commit(const BackupManifest& manifest);
-  // Every visible backup, oldest first; only `domain`'s (by name or UUID) when given.
+  // Every visible backup, oldest (by start time) first; only `domain`'s (by name or UUID) when given.
   Result<std::vector<BackupManifest>> ListBackups(
       std::optional<std::string_view> domain = std::nullopt) const;
   // Removes a backup: its manifest first (it stops existing), then its indexes.
   Status DeleteBackup(const BackupManifest& manifest);
 
-  // A fresh backup id for a backup started at `unix_ms`: sorts by time, unique.
+  // Takes the repository's lock (ObjectStore::Lock).
+  Result<std::unique_ptr<StoreLock>> Lock(LockMode mode, bool wait) {
+    return store_->Lock(mode, wait);
+  }
+  // Every disk index object in the repository, committed or not (for gc), sorted.
+  Result<std::vector<std::string>> ListIndexObjects() const { return store_->List("indexes"); }
+  Status DeleteObject(std::string_view name) { return store_->Delete(name); }
+  Status Flush() { return store_->Flush(); }
+
+  // A fresh backup id for a backup started at `unix_ms` ("20261207t061500.042z-9f2c41d0",
+  // UTC to the millisecond): sorts by time, unique.
   static std::string NewBackupId(std::int64_t unix_ms);
 
  private:

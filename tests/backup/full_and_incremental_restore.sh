@@ -51,6 +51,22 @@ qemu-img compare -q "$W/vda.qcow2" "$W/r_inc/vda.raw" || fail "the incremental d
 used=$(du -k "$W/r_inc/vda.raw" | cut -f1)
 [ "$used" -lt 8192 ] || fail "the restored raw image allocates ${used} KiB"
 
+# serve: the backup over NBD, read by nbdcopy and as the backing of a qcow2 overlay.
+cb serve vm --socket "$W/serve.sock" >"$W/serve.out" 2>&1 &
+SERVER=$!
+i=0
+until [ -S "$W/serve.sock" ]; do
+  i=$((i + 1)); [ $i -lt 100 ] || fail "serve did not start: $(cat "$W/serve.out")"
+  sleep 0.1
+done
+nbdcopy "nbd+unix:///?socket=$W/serve.sock" "$W/served.raw"
+cmp -s "$W/served.raw" "$W/r_inc/vda.raw" || fail "the served disk differs from the restore"
+nbdinfo --map "nbd+unix:///?socket=$W/serve.sock" | grep -q "hole,zero" ||
+  fail "the served disk reports no holes"
+qemu-img create -q -f qcow2 -F raw -b "nbd+unix:///?socket=$W/serve.sock" "$W/overlay.qcow2"
+qemu-img compare -q "$W/overlay.qcow2" "$W/r_inc/vda.raw" || fail "an overlay on the served disk differs"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+
 cb verify >/dev/null || fail "verify of an intact repository failed"
 chunk=$(find "$W/repo/chunks" -type f | head -1)
 printf 'X' | dd of="$chunk" bs=1 seek=10 conv=notrunc 2>/dev/null

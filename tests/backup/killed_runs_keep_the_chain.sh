@@ -18,7 +18,13 @@ cleanup() {
 trap cleanup EXIT
 . "$(dirname "$0")/guest_lib.sh"
 cb() { "$CB" -c "$URI" -r "$W/repo" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- checkpoints:" >&2; cairn checkpoint-list vm --tree >&2 || true
+  echo "--- backups:" >&2; cb list >&2 || true
+  echo "--- trials:" >&2; cat "$W/trial.out" >&2 || true
+  exit 1
+}
 backups() { cb list --json | grep -o '"id":"[^"]*"' | wc -l; }
 
 cb init >/dev/null
@@ -30,10 +36,10 @@ killed=0
 while [ $t -le "$TRIALS" ]; do
   guest "cairn-write-pattern /dev/vda $((t * 4194304)) 1048576 $((t + 1))"
   before=$(backups)
-  cb backup vm >"$W/trial.out" 2>&1 &
+  cb backup vm >>"$W/trial.out" 2>&1 &
   pid=$!
-  # Somewhere in a run's 0-250 ms: before the job, mid-read, around the commit.
-  delay=$(( $(od -An -N2 -tu2 /dev/urandom) % 250 ))
+  # Somewhere in a run's first 150 ms: before the job, mid-read, around the commit.
+  delay=$(( $(od -An -N2 -tu2 /dev/urandom) % 150 ))
   sleep "$(printf '0.%03d' "$delay")"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -46,7 +52,8 @@ while [ $t -le "$TRIALS" ]; do
 done
 
 cb backup vm --json >"$W/last.json" 2>"$W/last.err" || fail "the run after the kills failed: $(cat "$W/last.err")"
-grep -q '"level":"inc"' "$W/last.json" || fail "the chain broke: $(cat "$W/last.json")"
+grep -q '"level":"inc"' "$W/last.json" ||
+  fail "the chain broke: $(cat "$W/last.err" "$W/last.json"; tail -5 "$W/trial.out")"
 ours=$(cairn checkpoint-list vm --name | grep -c '^cb-' || true)
 [ "$ours" -eq 1 ] || fail "$ours checkpoints of cairn-backup remain on the domain"
 stop_guest

@@ -124,6 +124,10 @@ std::string CheckpointPrefix(const repo::Repository& repository) {
 Result<repo::BackupManifest> RunBackup(const Connection& connection,
                                        repo::Repository& repository,
                                        const BackupRequest& request) {
+  // Shared with other backups and prunes; gc (which would take this run's new chunks for
+  // garbage) waits until the run ends.
+  Result<std::unique_ptr<repo::StoreLock>> lock = repository.Lock(repo::LockMode::kShared, true);
+  if (!lock) return std::unexpected(lock.error());
   Result<Domain> dom = connection.LookupDomain(request.domain);
   if (!dom) return std::unexpected(dom.error());
   Result<std::string> domain_xml = dom->GetXmlDesc();
@@ -137,7 +141,7 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
     const bool asked = request.disks.empty() ||
                        std::find(request.disks.begin(), request.disks.end(), d.target) !=
                            request.disks.end();
-    if (asked && !d.read_only && !d.source.empty()) plans.push_back(DiskPlan{d});
+    if (asked && !d.read_only && !d.source.empty()) plans.push_back(DiskPlan{d, nullptr, {}});
   }
   for (const std::string& name : request.disks) {
     if (std::none_of(plans.begin(), plans.end(),
@@ -158,11 +162,14 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   const std::string prefix = CheckpointPrefix(repository);
   std::optional<std::string> base;
   if (request.level != BackupLevel::kFull && latest) {
-    if (dom->CheckpointLookupByName(latest->checkpoint)) {
+    Result<Checkpoint> previous = dom->CheckpointLookupByName(latest->checkpoint);
+    if (previous) {
       base = latest->checkpoint;
-    } else {
+    } else if (previous.error().code() == ErrorCode::kNoDomainCheckpoint) {
       Notice(request, fmt::format("checkpoint '{}' of backup {} is gone: reading every disk",
                                   latest->checkpoint, latest->id));
+    } else {
+      return std::unexpected(previous.error());
     }
   }
   if (request.level == BackupLevel::kIncremental && !latest) {
@@ -174,7 +181,8 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   if (Status ok = EndAbandonedJob(*dom, repository, request); !ok) {
     return std::unexpected(ok.error());
   }
-  DropOurCheckpoints(*dom, prefix, base.value_or(""), request);
+  // A failed run's checkpoints go; the last committed backup's stays, even before a full.
+  DropOurCheckpoints(*dom, prefix, latest ? latest->checkpoint : std::string(), request);
   if (base) {
     Result<std::vector<CheckpointBitmapReport>> reports = dom->CheckCheckpointBitmaps();
     for (DiskPlan& p : plans) {
@@ -277,6 +285,10 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   for (std::size_t i = 0; i < plans.size(); ++i) {
     if (!*results[i]) return std::unexpected(results[i]->error());
     DiskBackupResult& r = **results[i];
+    if (r.change_tracker_failed) {
+      Notice(request, fmt::format("WARNING: disk {}: {}; it was read in full", plans[i].disk.target,
+                                  r.full_read_reason));
+    }
     Result<std::string> index_name = repository.PutIndex(manifest.id, plans[i].disk.target, r.index);
     if (!index_name) return std::unexpected(index_name.error());
     repo::DiskRecord rec;

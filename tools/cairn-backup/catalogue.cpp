@@ -45,14 +45,14 @@ std::string HumanBytes(std::uint64_t bytes) {
 }
 
 std::string FormatBackupTable(const std::vector<repo::BackupManifest>& backups) {
-  std::string out = fmt::format("{:<26} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8}\n", "ID",
+  std::string out = fmt::format("{:<29} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8}\n", "ID",
                                 "Domain", "Level", "Time", "Disks", "Size", "New data",
                                 "Duration");
-  out += std::string(111, '-') + "\n";
+  out += std::string(114, '-') + "\n";
   for (const repo::BackupManifest& m : backups) {
     std::string disks;
     for (const repo::DiskRecord& d : m.disks) disks += (disks.empty() ? "" : ",") + d.name;
-    out += fmt::format("{:<26} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8}\n", m.id,
+    out += fmt::format("{:<29} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8}\n", m.id,
                        m.domain_name, m.level, LocalTime(m.started_ms), disks,
                        HumanBytes(Logical(m)), HumanBytes(Stored(m)), Seconds(m));
   }

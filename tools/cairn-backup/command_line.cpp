@@ -18,6 +18,11 @@ const std::map<std::string, CommandShape>& Shapes() {
       {"info", {{}, {}}},
       {"restore", {{"--to", "--disk", "--format"}, {}}},
       {"verify", {{}, {}}},
+      {"prune",
+       {{"--keep-last", "--keep-hourly", "--keep-daily", "--keep-weekly", "--keep-monthly"},
+        {"--dry-run"}}},
+      {"gc", {{}, {}}},
+      {"serve", {{"--disk", "--socket", "--tcp"}, {}}},
       {"help", {{}, {}}},
   };
   return kShapes;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -12,8 +13,10 @@
 #include "repo/repository.hpp"
 #include "tools/cairn-backup/backup_run.hpp"
 #include "tools/cairn-backup/backup_selector.hpp"
+#include "tools/cairn-backup/backup_server.hpp"
 #include "tools/cairn-backup/catalogue.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
+#include "tools/cairn-backup/repository_cleanup.hpp"
 #include "tools/cairn-backup/verify_run.hpp"
 
 namespace cairn::backup {
@@ -94,7 +97,8 @@ Status Backup(const CommandLine& cl) {
     return Usage(fmt::format("--level '{}' is not one of full, inc, auto", level));
   }
   request.disks = cl.Options("--disk");
-  if (!cl.json) request.notice = [](const std::string& line) { fmt::print("{}\n", line); };
+  // News (a disk read in full, a checkpoint dropped) goes to stderr, leaving stdout the result.
+  request.notice = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   Result<repo::Repository> repository = OpenRepository(cl);
   if (!repository) return std::unexpected(repository.error());
   Result<Connection> connection = OpenConnection(cl);
@@ -222,6 +226,102 @@ Status Verify(const CommandLine& cl) {
   return {};
 }
 
+Status PruneCommand(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 1); !ok) return ok;
+  RetentionPolicy policy;
+  const std::pair<const char*, unsigned*> keeps[] = {{"--keep-last", &policy.last},
+                                                      {"--keep-hourly", &policy.hourly},
+                                                      {"--keep-daily", &policy.daily},
+                                                      {"--keep-weekly", &policy.weekly},
+                                                      {"--keep-monthly", &policy.monthly}};
+  for (const auto& [name, field] : keeps) {
+    std::optional<std::string> v = cl.Option(name);
+    if (!v) continue;
+    if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
+      return Usage(fmt::format("{} '{}' is not a count", name, *v));
+    }
+    *field = static_cast<unsigned>(std::stoul(*v));
+  }
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  std::optional<std::string_view> domain;
+  if (!cl.operands.empty()) domain = cl.operands[0];
+  const bool dry_run = cl.Switch("--dry-run");
+  Result<std::vector<PrunePlanEntry>> plan = Prune(*repository, domain, policy, dry_run);
+  if (!plan) return std::unexpected(plan.error());
+  nlohmann::json out = nlohmann::json::array();
+  std::size_t removed = 0;
+  for (const PrunePlanEntry& e : *plan) {
+    removed += e.decision.keep ? 0 : 1;
+    if (cl.json) {
+      out.push_back({{"id", e.backup.id},
+                     {"domain", e.backup.domain_name},
+                     {"keep", e.decision.keep},
+                     {"reasons", e.decision.reasons}});
+    } else {
+      fmt::print("{} {} {}{}\n", e.decision.keep ? "keep" : (dry_run ? "would remove" : "remove"),
+                 e.backup.domain_name, e.backup.id,
+                 e.decision.keep ? fmt::format(" ({})", fmt::join(e.decision.reasons, ", ")) : "");
+    }
+  }
+  if (cl.json) {
+    fmt::print("{}\n", out.dump());
+  } else {
+    fmt::print("{} backup(s) {}; run 'cairn-backup gc' to free their data\n", removed,
+               dry_run ? "would be removed" : "removed");
+  }
+  return {};
+}
+
+Status GcCommand(const CommandLine& cl) {
+  if (Status ok = NoOperands(cl, 0); !ok) return ok;
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<GcReport> report = CollectGarbage(*repository, [] {
+    fmt::print(stderr, "waiting for running backups to finish\n");
+  });
+  if (!report) return std::unexpected(report.error());
+  if (cl.json) {
+    fmt::print("{}\n", nlohmann::json({{"chunks_kept", report->chunks_kept},
+                                       {"chunks_deleted", report->chunks_deleted},
+                                       {"indexes_deleted", report->indexes_deleted}})
+                           .dump());
+  } else {
+    fmt::print("deleted {} chunk(s) and {} stray index(es); {} chunk(s) in use\n",
+               report->chunks_deleted, report->indexes_deleted, report->chunks_kept);
+  }
+  return {};
+}
+
+Status Serve(const CommandLine& cl) {
+  if (cl.operands.size() != 1) {
+    return Usage("usage: cairn-backup -r REPO serve DOMAIN[@BACKUP] --disk D --socket PATH");
+  }
+  std::optional<std::string> socket = cl.Option("--socket"), tcp = cl.Option("--tcp");
+  if (!socket == !tcp) return Usage("serve needs one of --socket PATH or --tcp HOST:PORT");
+  Result<repo::Repository> repository = OpenRepository(cl);
+  if (!repository) return std::unexpected(repository.error());
+  Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
+  if (!m) return std::unexpected(m.error());
+  std::optional<std::string> disk = cl.Option("--disk");
+  if (!disk && m->disks.size() == 1) disk = m->disks[0].name;
+  if (!disk) return Usage(fmt::format("backup {} has several disks: choose one with --disk", m->id));
+  const repo::DiskRecord* record = m->FindDisk(*disk);
+  if (!record) return Usage(fmt::format("backup {} has no disk '{}'", m->id, *disk));
+  ServeRequest request{RepositoryPath(cl)->string(), cl.key_file.value_or(""), *record,
+                       socket.value_or(""), tcp.value_or("")};
+  Result<std::vector<std::string>> argv = ServeCommandLine(request);
+  if (!argv) return std::unexpected(argv.error());
+  const std::string uri = socket ? "nbd+unix:///?socket=" + *socket : "nbd://" + *tcp + "/";
+  if (cl.json) {
+    fmt::print("{}\n", nlohmann::json({{"backup", m->id}, {"disk", *disk}, {"uri", uri}}).dump());
+  } else {
+    fmt::print("serving disk {} of backup {} read-only at {} (Ctrl-C stops)\n", *disk, m->id,
+               uri);
+  }
+  return ExecServer(*argv);
+}
+
 }  // namespace
 
 const char* UsageText() {
@@ -238,6 +338,12 @@ Incremental-forever backups of QEMU domains into a verified, deduplicated reposi
   restore DOMAIN[@BACKUP] --to DIR [--disk D]... [--format qcow2|raw]
                                   write DIR/DISK.qcow2 (or .raw), checked byte for byte
   verify [DOMAIN[@BACKUP]]        re-hash every chunk the backups use, without restoring
+  prune [DOMAIN] --keep-last N [--keep-hourly N] [--keep-daily N] [--keep-weekly N]
+        [--keep-monthly N] [--dry-run]
+                                  forget the backups the policy does not keep
+  gc                              delete the data no backup uses any more
+  serve DOMAIN[@BACKUP] [--disk D] --socket PATH | --tcp HOST:PORT
+                                  export a backup's disk read-only over NBD
 
 -c URI   the connection (default: $CAIRN_DEFAULT_URI, else qemu:///session)
 -r REPO  the repository directory (default: $CAIRN_BACKUP_REPOSITORY)
@@ -257,6 +363,9 @@ Status RunCommand(const CommandLine& cl) {
   if (cl.command == "info") return Info(cl);
   if (cl.command == "restore") return Restore(cl);
   if (cl.command == "verify") return Verify(cl);
+  if (cl.command == "prune") return PruneCommand(cl);
+  if (cl.command == "gc") return GcCommand(cl);
+  if (cl.command == "serve") return Serve(cl);
   return Usage(fmt::format("unknown command '{}'", cl.command));
 }
 

@@ -1,6 +1,7 @@
 #include "tools/cairn-backup/disk_backup.hpp"
 
 #include <algorithm>
+#include <random>
 #include <thread>
 
 #include <fmt/format.h>
@@ -35,6 +36,38 @@ Result<bool> AnyDirty(nbd::ExtentCursor& cursor, std::uint64_t start, std::uint6
   return false;
 }
 
+// Picks up to `count` slots, at random, that `dirty` calls clean and `previous` holds data
+// for, reads them, and returns the first whose bytes are not the previous backup's.
+Result<std::optional<std::size_t>> FirstMissedChange(repo::Repository& repository,
+                                                     nbd::NbdExport& source,
+                                                     nbd::ExtentCursor& dirty,
+                                                     const repo::DiskIndex& previous,
+                                                     unsigned count, unsigned& checked) {
+  std::vector<std::size_t> clean;
+  for (std::size_t slot = 0; slot < previous.slot_count(); ++slot) {
+    if (!previous.slot(slot)) continue;
+    const std::uint64_t start = std::uint64_t(slot) * previous.chunk_size();
+    Result<bool> changed = AnyDirty(dirty, start, start + previous.SlotBytes(slot));
+    if (!changed) return std::unexpected(changed.error());
+    if (!*changed) clean.push_back(slot);
+  }
+  std::mt19937_64 rng{std::random_device{}()};
+  std::shuffle(clean.begin(), clean.end(), rng);
+  if (clean.size() > count) clean.resize(count);
+  std::string data;
+  for (std::size_t slot : clean) {
+    data.resize(previous.SlotBytes(slot));
+    if (Status ok = source.Read(data.data(), data.size(),
+                                std::uint64_t(slot) * previous.chunk_size());
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    ++checked;
+    if (repository.ChunkIdOf(data) != *previous.slot(slot)) return std::optional(slot);
+  }
+  return std::optional<std::size_t>();
+}
+
 }  // namespace
 
 Result<DiskBackupResult> BackupDisk(repo::Repository& repository, const DiskSource& source,
@@ -63,6 +96,22 @@ Result<DiskBackupResult> BackupDisk(repo::Repository& repository, const DiskSour
                                             previous->disk_size(), size);
     } else {
       result.read_in_full = false;
+    }
+  }
+  if (!result.read_in_full && options.clean_samples > 0) {
+    // Its own cursor: the planning below walks the bitmap again from the start.
+    nbd::ExtentCursor sample_cursor(*meta, dirty_context);
+    Result<std::optional<std::size_t>> missed = FirstMissedChange(
+        repository, *data, sample_cursor, *previous, options.clean_samples,
+        result.clean_slots_checked);
+    if (!missed) return std::unexpected(missed.error());
+    if (*missed) {
+      result.read_in_full = true;
+      result.change_tracker_failed = true;
+      result.full_read_reason = fmt::format(
+          "CHANGE TRACKING FAILED: the bitmap calls the {} bytes at offset {} unchanged, but "
+          "they differ from the last backup",
+          previous->SlotBytes(**missed), std::uint64_t(**missed) * previous->chunk_size());
     }
   }
   const bool use_allocation = meta->HasContext(allocation);

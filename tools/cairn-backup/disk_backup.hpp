@@ -6,6 +6,9 @@
 // as zeros unread, so blocks the guest trimmed since the last backup restore as zeros; the
 // rest are read (many in flight) and stored by the ChunkPipeline. The extents are walked a
 // window at a time on a second connection, so reading starts at once on a large disk.
+// Trust, but check: before an incremental reads, a random sample of slots the bitmap calls
+// clean is read and compared with the previous backup; one that differs means the change
+// tracker missed a write, and the disk is read in full instead (the reason says so).
 // Thread rule: one call at a time per disk; it runs its own reader and worker threads.
 #pragma once
 
@@ -29,6 +32,7 @@ struct DiskBackupOptions {
   unsigned reads_in_flight = 16;
   unsigned threads = 0;           // 0: one per core
   std::size_t queue_limit = 64;   // slots read but not yet stored
+  unsigned clean_samples = 32;    // clean slots checked against the previous backup
 };
 
 struct DiskBackupResult {
@@ -36,6 +40,8 @@ struct DiskBackupResult {
   PipelineTotals totals;
   bool read_in_full = true;
   std::string full_read_reason;   // why an incremental read the whole disk ("" for a full)
+  unsigned clean_slots_checked = 0;
+  bool change_tracker_failed = false;  // a sampled clean slot differed from the last backup
 };
 
 // Backs up the disk exported at `source` into `repository`. `previous` (may be null) is

@@ -118,6 +118,39 @@ TEST_F(DiskBackupTest, AnIncrementalWithoutItsBitmapReadsTheDiskInFull) {
   EXPECT_EQ(inc->totals.bytes_stored, 0u);
 }
 
+TEST_F(DiskBackupTest, AChangeTheBitmapMissedIsCaughtAndTheDiskReadInFull) {
+  Result<DiskBackupResult> full = Backup(nullptr, "");
+  ASSERT_TRUE(full);
+  ASSERT_TRUE(RunTool({"qemu-img", "bitmap", "--add", image_, "b1"}));
+  // Written while the bitmap is disabled: the change tracker never hears of it.
+  ASSERT_TRUE(RunTool({"qemu-img", "bitmap", "--disable", image_, "b1"}));
+  ASSERT_TRUE(Io("write -P 0xee 1M 1M"));
+  ASSERT_TRUE(RunTool({"qemu-img", "bitmap", "--enable", image_, "b1"}));
+  const std::string now = Content(image_);
+
+  Result<DiskBackupResult> inc = Backup(&full->index, "b1");
+  ASSERT_TRUE(inc) << inc.error().Text();
+  EXPECT_TRUE(inc->change_tracker_failed);
+  EXPECT_TRUE(inc->read_in_full);
+  EXPECT_NE(inc->full_read_reason.find("CHANGE TRACKING FAILED"), std::string::npos);
+  const std::string raw = Path("caught.raw");
+  ASSERT_TRUE(RestoreDisk(*repo_, inc->index, repo::DiskDigest(inc->index), raw,
+                          ImageFormat::kRaw, 2));
+  EXPECT_EQ(ReadWhole(raw), now);
+}
+
+TEST_F(DiskBackupTest, AnHonestBitmapPassesTheSampleCheck) {
+  Result<DiskBackupResult> full = Backup(nullptr, "");
+  ASSERT_TRUE(full);
+  ASSERT_TRUE(RunTool({"qemu-img", "bitmap", "--add", image_, "b1"}));
+  ASSERT_TRUE(Io("write -P 0xdd 2M 64k"));
+  Result<DiskBackupResult> inc = Backup(&full->index, "b1");
+  ASSERT_TRUE(inc);
+  EXPECT_FALSE(inc->change_tracker_failed);
+  EXPECT_FALSE(inc->read_in_full);
+  EXPECT_EQ(inc->clean_slots_checked, 17u);  // every clean slot with data: 16 + 1
+}
+
 TEST_F(DiskBackupTest, RestoreRefusesAnExistingTargetAndAWrongDigest) {
   Result<DiskBackupResult> full = Backup(nullptr, "");
   ASSERT_TRUE(full);

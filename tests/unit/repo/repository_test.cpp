@@ -160,11 +160,11 @@ TEST_F(RepositoryTest, ABackupReopensUnderItsKeyAndDeletesManifestFirst) {
   EXPECT_FALSE(*repo->store().Exists((*all)[0].disks[0].index));
 }
 
-TEST_F(RepositoryTest, BackupIdsSortByTime) {
+TEST_F(RepositoryTest, BackupIdsSortByTimeToTheMillisecond) {
   std::string a = Repository::NewBackupId(1'765'000'000'000);
-  std::string b = Repository::NewBackupId(1'765'000'001'000);
+  std::string b = Repository::NewBackupId(1'765'000'000'001);  // a millisecond later
   EXPECT_LT(a, b);
-  EXPECT_EQ(a.substr(0, 16), "20251206t054640z");
+  EXPECT_EQ(a.substr(0, 20), "20251206t054640.000z");
 }
 
 TEST(ObjectNameComponent, KeepsSafeNamesAndEscapesTheRestInjectively) {
