@@ -4,6 +4,12 @@
 //
 //   cairnd --root DIR --listen DIR [--socket-mode OCTAL] [--socket-group GROUP]
 //   cairnd                 qemu:///system: state in /var/lib/cairn, sockets in /run/cairn
+//   cairnd --session       qemu:///session: the user's own (daemon_places.hpp); the client
+//                          library starts it so, with --timeout 120, on first connection
+//   --timeout SECONDS      exit once that long without clients or work (idle_shutdown.hpp)
+//
+// Started by systemd through cairnd.socket / cairnd-ro.socket, it serves the sockets it is
+// handed (socket_activation.hpp) instead of binding its own.
 //
 // The sockets are LISTEN/cairn-sock (read-write, mode 0700 unless --socket-mode, owned by
 // GROUP with --socket-group, as libvirtd's unix_sock_group) and LISTEN/cairn-sock-ro
@@ -16,17 +22,22 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "daemon/daemon_places.hpp"
+#include "daemon/idle_shutdown.hpp"
 #include "daemon/rpc_server.hpp"
+#include "daemon/socket_activation.hpp"
 
 namespace {
 
 int Usage() {
   std::fputs(
-      "usage: cairnd [--root DIR] [--listen DIR] [--socket-mode OCTAL] [--socket-group GROUP]\n",
+      "usage: cairnd [--session] [--root DIR] [--listen DIR] [--socket-mode OCTAL]\n"
+      "              [--socket-group GROUP] [--timeout SECONDS]\n",
       stderr);
   return 2;
 }
@@ -34,18 +45,33 @@ int Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::filesystem::path root = "/var/lib/cairn";
-  std::filesystem::path listen = "/run/cairn";
-  unsigned mode = 0700;
+  cairn::daemon::DaemonPlaces places = cairn::daemon::SystemPlaces();
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--session") places = cairn::daemon::SessionPlaces();
+  }
+  std::filesystem::path root = places.root;
+  std::filesystem::path listen = places.listen;
+  unsigned mode = places.socket_mode;
   std::string group;
+  long idle_timeout = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
-    if ((a == "--root" || a == "--listen" || a == "--socket-mode" || a == "--socket-group") &&
+    if (a == "--session") continue;
+    if ((a == "--root" || a == "--listen" || a == "--socket-mode" || a == "--socket-group" ||
+         a == "--timeout") &&
         i + 1 < argc) {
       std::string v = argv[++i];
       if (a == "--root") root = v;
       if (a == "--listen") listen = v;
       if (a == "--socket-group") group = v;
+      if (a == "--timeout") {
+        char* end = nullptr;
+        idle_timeout = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || idle_timeout < 0) {
+          std::fprintf(stderr, "cairnd: --timeout wants seconds, not '%s'\n", v.c_str());
+          return 2;
+        }
+      }
       if (a == "--socket-mode") {
         char* end = nullptr;
         mode = static_cast<unsigned>(std::strtoul(v.c_str(), &end, 8));
@@ -66,6 +92,11 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(listen, ec);
   std::filesystem::create_directories(root, ec);
+  auto activated = cairn::daemon::TakeActivatedSockets(listen / "cairn-sock", listen / "cairn-sock-ro");
+  if (!activated) {
+    std::fprintf(stderr, "cairnd: %s\n", activated.error().Text().c_str());
+    return 1;
+  }
 
   // The signals are taken by a thread of ours, never by a handler amid a call.
   sigset_t stop_signals;
@@ -80,13 +111,16 @@ int main(int argc, char** argv) {
       .socket = listen / "cairn-sock",
       .socket_ro = listen / "cairn-sock-ro",
       .socket_mode = mode,
+      .socket_ro_mode = places.socket_ro_mode,
   };
-  auto server = cairn::daemon::RpcServer::Listen(options);
+  auto server = *activated ? cairn::daemon::RpcServer::Adopt(options, std::move((*activated)->rw),
+                                                             std::move((*activated)->ro))
+                           : cairn::daemon::RpcServer::Listen(options);
   if (!server) {
     std::fprintf(stderr, "cairnd: %s\n", server.error().Text().c_str());
     return 1;
   }
-  if (!group.empty()) {
+  if (!group.empty() && !*activated) {
     const struct group* g = ::getgrnam(group.c_str());
     if (g == nullptr || ::chown(options.socket.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
       std::fprintf(stderr, "cairnd: cannot give '%s' to group '%s'%s\n", options.socket.c_str(),
@@ -100,7 +134,10 @@ int main(int argc, char** argv) {
     (*server)->Stop();
   });
   waiter.detach();
+  std::optional<cairn::daemon::IdleShutdown> idle;
+  if (idle_timeout > 0) idle.emplace(**server, options.uri, std::chrono::seconds(idle_timeout));
   cairn::Status ran = (*server)->Run();
+  idle.reset();
   if (!ran) {
     std::fprintf(stderr, "cairnd: %s\n", ran.error().Text().c_str());
     return 1;
