@@ -3,7 +3,8 @@
 # sockets already bound, passed as descriptors 3 and 4 with LISTEN_PID, LISTEN_FDS and
 # LISTEN_FDNAMES (sd_listen_fds(3)'s protocol, set up here as systemd does). It serves both
 # (the read-only one refuses changes), keeps the socket files (they are systemd's) when it
-# stops, and refuses descriptors that are not listening sockets.
+# stops, and refuses descriptors that are not listening sockets. Then the same through
+# systemd-socket-activate, systemd's own implementation, when installed.
 #
 # usage: socket_activation.py CAIRND WORK_DIR
 import os
@@ -101,6 +102,28 @@ try:
     _, err = bad.communicate(timeout=60)
     check(bad.returncode == 1 and "not a listening unix stream socket" in err,
           f"a pipe is refused: {err!r}")
+
+    # systemd's own activation code (systemd-socket-activate, as systemd runs cairnd.socket
+    # and cairnd-ro.socket): the sockets listen before cairnd runs; the first connection
+    # starts it on them.
+    if shutil.which("systemd-socket-activate"):
+        for p in (RW, RO):
+            os.unlink(p)
+        daemon = subprocess.Popen(
+            ["systemd-socket-activate", "-l", RW, "-l", RO,
+             "--fdname=cairnd.socket:cairnd-ro.socket", CAIRND,
+             "--root", os.path.join(WORK, "root"), "--listen", os.path.join(WORK, "listen")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(RW) and os.path.exists(RO):
+                break
+            time.sleep(0.05)
+        conn = libvirt.open("qemu:///system?socket=" + RW)
+        check(conn.getLibVersion() == 9000000, "served after systemd-socket-activate")
+        roc = libvirt.openReadOnly("qemu:///system?socket=" + RO)
+        check(roc.getLibVersion() == 9000000, "the read-only socket served too")
+        roc.close()
+        conn.close()
     print("ok")
 finally:
     if daemon.poll() is None:
