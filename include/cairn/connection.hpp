@@ -3,7 +3,9 @@
 // A Connection is a cheap, copyable handle: copies share one underlying connection, which
 // closes when the last handle (including every Domain and Checkpoint handle obtained through
 // it) is gone. URIs: "test:///default" (in-memory test driver, fresh per connection),
-// "qemu:///embed?root=DIR", "qemu:///session", "qemu:///system". A read-only connection
+// "qemu:///embed?root=DIR" (in-process), "qemu:///session" (the user's cairnd, started on
+// demand), "qemu:///system" (the system cairnd), "qemu+unix:///system?socket=PATH" (any
+// daemon speaking libvirt's protocol: cairnd or libvirtd). A read-only connection
 // refuses every call that changes state, and SECURE XML, with VIR_ERR_OPERATION_DENIED.
 // Thread rules: a connection may be used from several threads; drivers serialise calls.
 #pragma once

@@ -72,17 +72,47 @@ Result<std::unique_ptr<RpcServer>> RpcServer::Listen(ServerOptions options) {
     return std::unexpected(ro.error());
   }
   s->ro_ = std::move(*ro);
+  if (Status ok = s->MakeWakePipe(); !ok) return std::unexpected(ok.error());
+  return s;
+}
+
+Result<std::unique_ptr<RpcServer>> RpcServer::Adopt(ServerOptions options, util::UniqueFd rw,
+                                                    util::UniqueFd ro) {
+  std::unique_ptr<RpcServer> s(new RpcServer(std::move(options)));
+  s->owns_socket_files_ = false;
+  s->rw_ = std::move(rw);
+  s->ro_ = std::move(ro);
+  if (Status ok = s->MakeWakePipe(); !ok) return std::unexpected(ok.error());
+  return s;
+}
+
+Status RpcServer::MakeWakePipe() {
   int pipe[2];
   if (::pipe2(pipe, O_CLOEXEC | O_NONBLOCK) != 0) return SystemError("cannot create pipe");
-  s->wake_read_.reset(pipe[0]);
-  s->wake_write_.reset(pipe[1]);
-  return s;
+  wake_read_.reset(pipe[0]);
+  wake_write_.reset(pipe[1]);
+  return {};
 }
 
 RpcServer::~RpcServer() {
   clients_.clear();
+  if (!owns_socket_files_) return;
   ::unlink(options_.socket.c_str());
   ::unlink(options_.socket_ro.c_str());
+}
+
+std::chrono::steady_clock::time_point RpcServer::IdleSince() const {
+  if (has_clients_) return std::chrono::steady_clock::now();
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_client_));
+}
+
+void RpcServer::NoteClients() {
+  // Clients now, or until just now: idle starts from here. last_client_ first, so that a
+  // reader that sees no client reads a time no older than the last one's leaving.
+  if (has_clients_ || !clients_.empty()) {
+    last_client_ = std::chrono::steady_clock::now().time_since_epoch().count();
+  }
+  has_clients_ = !clients_.empty();
 }
 
 void RpcServer::Stop() {
@@ -98,6 +128,7 @@ Status RpcServer::Run() {
     int n = ::poll(fds, 3, 500);
     if (n < 0 && errno != EINTR) return SystemError("poll");
     std::erase_if(clients_, [](const std::unique_ptr<ClientSession>& c) { return c->finished(); });
+    NoteClients();
     for (int i = 0; i < 2 && n > 0; ++i) {
       if (!(fds[i].revents & POLLIN)) continue;
       util::UniqueFd client(::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC));
@@ -105,6 +136,7 @@ Status RpcServer::Run() {
       RemoteDispatch::Options o{.uri = options_.uri, .read_only = i == 1, .shared = shared_};
       Result<std::unique_ptr<ClientSession>> session = ClientSession::Start(std::move(client), o);
       if (session) clients_.push_back(std::move(*session));
+      NoteClients();
     }
   }
   clients_.clear();

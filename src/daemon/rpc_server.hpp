@@ -7,10 +7,13 @@
 // Stop(), starts a ClientSession for each and reaps finished ones. A
 // socket path that exists is replaced only if it is a socket nobody listens on (a crashed
 // daemon's); the sockets go when the server does. Run() blocks on the calling thread; Stop()
-// may be called from any thread or a signal handler's thread.
+// and IdleSince() may be called from any thread.
+// Socket activation: Adopt() serves sockets someone else bound (systemd's, see
+// socket_activation.hpp) and leaves their files alone.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -35,6 +38,9 @@ struct ServerOptions {
 class RpcServer {
  public:
   static Result<std::unique_ptr<RpcServer>> Listen(ServerOptions options);
+  // Serves the listening sockets `rw` and `ro` (options_.socket* only name them in logs).
+  static Result<std::unique_ptr<RpcServer>> Adopt(ServerOptions options, util::UniqueFd rw,
+                                                  util::UniqueFd ro);
   ~RpcServer();
   RpcServer(const RpcServer&) = delete;
   RpcServer& operator=(const RpcServer&) = delete;
@@ -42,15 +48,24 @@ class RpcServer {
   // Serves until Stop(); returns once every client is gone.
   Status Run();
   void Stop();
+  // When the last client left (or the server started, if none came since); now while a
+  // client is connected. For an idle timeout (idle_shutdown.hpp).
+  std::chrono::steady_clock::time_point IdleSince() const;
 
  private:
   explicit RpcServer(ServerOptions options) : options_(std::move(options)) {}
+  Status MakeWakePipe();
+  void NoteClients();
 
   ServerOptions options_;
   std::optional<Connection> shared_;  // opened by Listen, before any client
   util::UniqueFd rw_, ro_;
   util::UniqueFd wake_read_, wake_write_;  // a pipe that interrupts poll() for Stop()
   std::atomic<bool> stopping_{false};
+  bool owns_socket_files_ = true;  // false for sockets systemd bound
+  std::atomic<bool> has_clients_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_client_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
   std::vector<std::unique_ptr<ClientSession>> clients_;
 };
 

@@ -94,6 +94,11 @@ std::string DefaultUri() {
   return env != nullptr && *env != 0 ? std::string(env) : std::string("qemu:///session");
 }
 
+bool NamesDaemon(const ConnectUri& uri) {
+  if (uri.scheme.find('+') != std::string::npos || uri.query.contains("socket")) return true;
+  return uri.scheme == "qemu" && uri.host.empty() && (uri.path == "/system" || uri.path == "/session");
+}
+
 void RegisterDriver(std::string scheme, DriverFactory factory) {
   Registry& r = TheRegistry();
   std::lock_guard lock(r.mutex);
@@ -105,9 +110,7 @@ Result<std::unique_ptr<Driver>> OpenDriver(const ConnectUri& uri, bool read_only
   {
     Registry& r = TheRegistry();
     std::lock_guard lock(r.mutex);
-    // libvirt's rule: a transport (qemu+unix) or a socket names a daemon, whatever the driver.
-    const bool remote = uri.scheme.find('+') != std::string::npos || uri.query.contains("socket");
-    auto it = r.factories.find(remote ? std::string("remote") : uri.scheme);
+    auto it = r.factories.find(NamesDaemon(uri) ? std::string("remote") : uri.scheme);
     if (it != r.factories.end()) factory = it->second;
   }
   if (!factory) {

@@ -33,8 +33,13 @@ using DriverFactory =
 // Registers a driver for a scheme (called once per driver at start-up).
 void RegisterDriver(std::string scheme, DriverFactory factory);
 
+// Whether `uri` is served by a daemon, libvirt's rule: a +transport scheme (qemu+unix), a
+// socket= parameter, or a local qemu:///system or qemu:///session (cairnd's, as libvirt's
+// client sends those to libvirtd). Only qemu:///embed runs the qemu driver in-process.
+bool NamesDaemon(const ConnectUri& uri);
+
 // Opens the driver for `uri`: the one registered for its scheme, or the one registered as
-// "remote" when the URI names a daemon (a +transport scheme, or a socket= parameter).
+// "remote" when the URI names a daemon (NamesDaemon).
 // No driver for it: VIR_ERR_NO_CONNECT naming the URI.
 Result<std::unique_ptr<Driver>> OpenDriver(const ConnectUri& uri, bool read_only);
 

@@ -201,9 +201,11 @@ empty line, as in virsh; errors go to stderr as \fBerror: \fR\fImessage\fR.
 .SH OPTIONS
 .TP
 \fB\-c\fR, \fB\-\-connect\fR=\fIURI\fR
-Connect to \fIURI\fR before running anything (test:///default, qemu:///session,
-qemu:///system, qemu:///embed?root=DIR). Without it, the first command that needs a
-connection opens $CAIRN_DEFAULT_URI, else qemu:///session.
+Connect to \fIURI\fR before running anything: test:///default; qemu:///embed?root=DIR
+(the qemu driver in this process); qemu:///session (the user's own cairnd, started on the
+first connection, gone when idle); qemu:///system (the system cairnd, /run/cairn/cairn\-sock);
+qemu+unix:///system?socket=PATH (cairnd or libvirtd listening on PATH). Without it, the
+first command that needs a connection opens $CAIRN_DEFAULT_URI, else qemu:///session.
 .TP
 \fB\-r\fR, \fB\-\-readonly\fR
 Open the connection read-only: commands that change anything fail.
@@ -307,7 +309,8 @@ cairn \-c qemu:///session domjobabort vm1
 .SH FILES
 The qemu driver keeps all its state under one root: ROOT is the path of
 qemu:///embed?root=ROOT, or $XDG_STATE_HOME/cairn (default ~/.local/state/cairn) for
-qemu:///session.
+the session cairnd of qemu:///session (its socket is $XDG_RUNTIME_DIR/cairn/cairn\-sock), or
+/var/lib/cairn for the system cairnd of qemu:///system.
 .TP
 .B ROOT/domains/NAME.xml
 The persistent definition of domain NAME.

@@ -4,6 +4,12 @@
 //
 //   cairnd --root DIR --listen DIR [--config FILE] [--socket-mode OCTAL] [--socket-group GROUP]
 //   cairnd                 qemu:///system: state in /var/lib/cairn, sockets in /run/cairn
+//   cairnd --session       qemu:///session: the user's own (daemon_places.hpp); the client
+//                          library starts it so, with --timeout 120, on first connection
+//   --timeout SECONDS      exit once that long without clients or work (idle_shutdown.hpp)
+//
+// Started by systemd through cairnd.socket / cairnd-ro.socket, it serves the sockets it is
+// handed (socket_activation.hpp) instead of binding its own.
 //
 // The configuration (daemon/daemon_config.hpp; README "Daemon configuration") is FILE, or for
 // the system state root /etc/cairn/cairnd.conf when it exists. Its QEMU settings (user, group,
@@ -28,14 +34,17 @@
 #include <thread>
 
 #include "daemon/daemon_config.hpp"
+#include "daemon/daemon_places.hpp"
+#include "daemon/idle_shutdown.hpp"
 #include "daemon/rpc_server.hpp"
+#include "daemon/socket_activation.hpp"
 
 namespace {
 
 int Usage() {
   std::fputs(
-      "usage: cairnd [--root DIR] [--listen DIR] [--config FILE] [--socket-mode OCTAL]\n"
-      "              [--socket-group GROUP]\n",
+      "usage: cairnd [--session] [--root DIR] [--listen DIR] [--config FILE]\n"
+      "              [--socket-mode OCTAL] [--socket-group GROUP] [--timeout SECONDS]\n",
       stderr);
   return 2;
 }
@@ -53,21 +62,35 @@ bool Exists(const std::string& name, bool is_group) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::filesystem::path root = "/var/lib/cairn";
-  std::filesystem::path listen = "/run/cairn";
+  cairn::daemon::DaemonPlaces places = cairn::daemon::SystemPlaces();
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--session") places = cairn::daemon::SessionPlaces();
+  }
+  std::filesystem::path root = places.root;
+  std::filesystem::path listen = places.listen;
   std::optional<unsigned> mode;
   std::string group;
   std::filesystem::path config_file;
+  long idle_timeout = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
+    if (a == "--session") continue;
     if ((a == "--root" || a == "--listen" || a == "--socket-mode" || a == "--socket-group" ||
-         a == "--config") &&
+         a == "--timeout" || a == "--config") &&
         i + 1 < argc) {
       std::string v = argv[++i];
       if (a == "--root") root = v;
       if (a == "--config") config_file = v;
       if (a == "--listen") listen = v;
       if (a == "--socket-group") group = v;
+      if (a == "--timeout") {
+        char* end = nullptr;
+        idle_timeout = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || idle_timeout < 0) {
+          std::fprintf(stderr, "cairnd: --timeout wants seconds, not '%s'\n", v.c_str());
+          return 2;
+        }
+      }
       if (a == "--socket-mode") {
         char* end = nullptr;
         mode = static_cast<unsigned>(std::strtoul(v.c_str(), &end, 8));
@@ -86,7 +109,7 @@ int main(int argc, char** argv) {
   }
   if (root.is_relative()) root = std::filesystem::absolute(root);
   std::error_code exists_ec;
-  if (config_file.empty() && root == "/var/lib/cairn" &&
+  if (config_file.empty() && root == cairn::daemon::SystemPlaces().root &&
       std::filesystem::exists(cairn::daemon::kDefaultDaemonConfig, exists_ec)) {
     config_file = cairn::daemon::kDefaultDaemonConfig;
   }
@@ -106,11 +129,16 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (!mode) mode = config.unix_sock_rw_perms.value_or(0700);
+  if (!mode) mode = config.unix_sock_rw_perms.value_or(places.socket_mode);
   if (group.empty() && config.unix_sock_group) group = *config.unix_sock_group;
   std::error_code ec;
   std::filesystem::create_directories(listen, ec);
   std::filesystem::create_directories(root, ec);
+  auto activated = cairn::daemon::TakeActivatedSockets(listen / "cairn-sock", listen / "cairn-sock-ro");
+  if (!activated) {
+    std::fprintf(stderr, "cairnd: %s\n", activated.error().Text().c_str());
+    return 1;
+  }
 
   // The signals are taken by a thread of ours, never by a handler amid a call.
   sigset_t stop_signals;
@@ -125,13 +153,16 @@ int main(int argc, char** argv) {
       .socket = listen / "cairn-sock",
       .socket_ro = listen / "cairn-sock-ro",
       .socket_mode = *mode,
+      .socket_ro_mode = places.socket_ro_mode,
   };
-  auto server = cairn::daemon::RpcServer::Listen(options);
+  auto server = *activated ? cairn::daemon::RpcServer::Adopt(options, std::move((*activated)->rw),
+                                                             std::move((*activated)->ro))
+                           : cairn::daemon::RpcServer::Listen(options);
   if (!server) {
     std::fprintf(stderr, "cairnd: %s\n", server.error().Text().c_str());
     return 1;
   }
-  if (!group.empty()) {
+  if (!group.empty() && !*activated) {
     const struct group* g = ::getgrnam(group.c_str());
     if (g == nullptr || ::chown(options.socket.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
       std::fprintf(stderr, "cairnd: cannot give '%s' to group '%s'%s\n", options.socket.c_str(),
@@ -145,7 +176,10 @@ int main(int argc, char** argv) {
     (*server)->Stop();
   });
   waiter.detach();
+  std::optional<cairn::daemon::IdleShutdown> idle;
+  if (idle_timeout > 0) idle.emplace(**server, options.uri, std::chrono::seconds(idle_timeout));
   cairn::Status ran = (*server)->Run();
+  idle.reset();
   if (!ran) {
     std::fprintf(stderr, "cairnd: %s\n", ran.error().Text().c_str());
     return 1;

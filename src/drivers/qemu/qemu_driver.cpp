@@ -47,14 +47,6 @@ constexpr unsigned kHasCheckpoint = Bits(ListDomainsFlags::kHasCheckpoint),
 constexpr unsigned kUndefineCheckpointsMetadata = Bits(UndefineFlags::kCheckpointsMetadata);
 using namespace driver::domain_xml_bits;
 
-std::filesystem::path SessionRoot() {
-  if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x == '/') {
-    return std::filesystem::path(x) / "cairn";
-  }
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home != nullptr ? home : "/root") / ".local/state/cairn";
-}
-
 // A shut-off domain whose disks a backup job reads (through its storage daemon) can neither
 // start (QEMU could not lock the images) nor go until the job ends. A job that has ended
 // without anyone looking is settled first, which stops the daemon.
@@ -98,16 +90,13 @@ Result<std::unique_ptr<driver::Driver>> OpenQemuDriver(const driver::ConnectUri&
                   fmt::format("URI '{}' must give an absolute root=DIR", uri.text));
     }
     root = it->second;
-  } else if (uri.path == "/session") {
-    root = SessionRoot();
-  } else if (uri.path == "/system") {
-    if (::geteuid() != 0) {
-      return Fail(ErrorCode::kOperationDenied, kErr, "qemu:///system needs root privileges");
-    }
-    root = "/var/lib/cairn";
   } else {
+    // qemu:///system and qemu:///session are cairnd's (driver::NamesDaemon): only the
+    // embedded form runs the driver in this process.
     return Fail(ErrorCode::kOperationUnsupported, kErr,
-                fmt::format("unexpected qemu URI path '{}', try qemu:///session", uri.path));
+                fmt::format("unexpected qemu URI path '{}', try qemu:///embed?root=DIR or "
+                            "qemu:///session",
+                            uri.path));
   }
   Result<QemuDriverOptions> options = QemuDriverOptionsFromQuery(uri.query);
   if (!options) return std::unexpected(options.error());

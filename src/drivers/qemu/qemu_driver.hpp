@@ -1,5 +1,6 @@
 // The qemu driver: domains are QEMU processes and qcow2 images under a state root
-// (qemu:///embed?root=DIR, qemu:///session, qemu:///system; layout in state_layout.hpp).
+// (qemu:///embed?root=DIR, in-process; cairnd serves qemu:///session and qemu:///system with
+// one of these on its own root; layout in state_layout.hpp).
 // The driver keeps no state of its own between calls: every call reads the root, so any
 // number of cairn processes see one truth, and each change takes the domain's lock.
 // Checkpoints are persistent dirty bitmaps, one per checkpointed disk, named after the

@@ -7,7 +7,9 @@
 #include <map>
 #include <mutex>
 
+#include "drivers/remote/session_daemon.hpp"
 #include "rpc/rpc_client.hpp"
+#include "util/user_dirs.hpp"
 
 namespace cairn::drivers::remote {
 namespace {
@@ -44,15 +46,32 @@ std::string OpenName(const driver::ConnectUri& uri) {
   return out;
 }
 
-Result<std::string> SocketPath(const driver::ConnectUri& uri) {
-  if (auto s = uri.query.find("socket"); s != uri.query.end()) return s->second;
-  if (DriverName(uri) == "qemu" && uri.path == "/system") return std::string("/run/cairn/cairn-sock");
+// The daemon a URI names: its socket= if given; else cairnd's, as libvirt picks libvirtd's
+// (the read-only socket for a read-only qemu:///system, the per-user daemon, started on
+// demand, for qemu:///session).
+struct DaemonSocket {
+  std::string path;
+  bool session = false;  // the per-user daemon: start it if nobody listens
+};
+
+Result<DaemonSocket> SocketOf(const driver::ConnectUri& uri, bool read_only) {
+  if (auto s = uri.query.find("socket"); s != uri.query.end()) return DaemonSocket{s->second};
+  if (DriverName(uri) == "qemu" && uri.path == "/system") {
+    return DaemonSocket{read_only ? "/run/cairn/cairn-sock-ro" : "/run/cairn/cairn-sock"};
+  }
   if (DriverName(uri) == "qemu" && uri.path == "/session") {
-    const char* run = std::getenv("XDG_RUNTIME_DIR");
-    if (run != nullptr && *run == '/') return std::string(run) + "/cairn/cairn-sock";
+    return DaemonSocket{(util::UserRuntimeDir() / "cairn-sock").string(), true};
   }
   return Fail(ErrorCode::kNoConnect, ErrorDomain::kRemote,
               fmt::format("no daemon socket for '{}': give one with ?socket=PATH", uri.text));
+}
+
+Result<std::unique_ptr<RpcClient>> ConnectTo(const DaemonSocket& socket,
+                                             RpcClient::EventHandler on_event) {
+  if (!socket.session) return RpcClient::ConnectUnix(socket.path, std::move(on_event));
+  Result<util::UniqueFd> fd = ConnectSessionDaemon(socket.path);
+  if (!fd) return std::unexpected(fd.error());
+  return RpcClient::Adopt(std::move(*fd), std::move(on_event));
 }
 
 RemoteDomain Handle(const DomainRef& d) { return {d.name, UuidRaw(d.uuid), d.id}; }
@@ -385,9 +404,7 @@ RemoteJobSubscription::~RemoteJobSubscription() {
 
 }  // namespace
 
-bool IsRemoteUri(const driver::ConnectUri& uri) {
-  return uri.scheme.find('+') != std::string::npos || uri.query.contains("socket");
-}
+bool IsRemoteUri(const driver::ConnectUri& uri) { return driver::NamesDaemon(uri); }
 
 Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUri& uri,
                                                          bool read_only) {
@@ -401,11 +418,11 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
     return Fail(ErrorCode::kNoConnect, ErrorDomain::kRemote,
                 fmt::format("remote hosts are not supported ('{}'): use a local socket", uri.text));
   }
-  Result<std::string> socket = SocketPath(uri);
+  Result<DaemonSocket> socket = SocketOf(uri, read_only);
   if (!socket) return std::unexpected(socket.error());
   auto routes = std::make_shared<EventRoutes>();
   Result<std::unique_ptr<RpcClient>> client =
-      RpcClient::ConnectUnix(*socket, [routes](const Packet& p) { routes->Deliver(p); });
+      ConnectTo(*socket, [routes](const Packet& p) { routes->Deliver(p); });
   if (!client) return std::unexpected(client.error());
   RpcClient& c = **client;
   auto auth = c.Call<AuthListRet>(RemoteProc::kAuthList, VoidArgs{});
@@ -416,7 +433,7 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
     return Fail(ErrorCode::kAuthFailed, ErrorDomain::kRemote,
                 fmt::format("the daemon at '{}' wants authentication Cairn does not offer (only "
                             "'none' is supported)",
-                            *socket));
+                            socket->path));
   }
   auto open = c.Call<VoidRet>(RemoteProc::kConnectOpen,
                               ConnectOpenArgs{OpenName(uri), read_only ? Bits(ConnectFlags::kReadOnly) : 0u});

@@ -41,6 +41,23 @@ TEST(ConnectUri, DefaultUriComesFromTheEnvironment) {
   EXPECT_EQ(DefaultUri(), "qemu:///session");
 }
 
+bool NamesDaemonText(std::string_view text) {
+  Result<ConnectUri> u = ParseConnectUri(text);
+  return u && NamesDaemon(*u);
+}
+
+TEST(ConnectUri, SystemAndSessionAreTheDaemonsEmbedIsInProcess) {
+  // libvirt's client sends qemu:///system and qemu:///session to a daemon; Cairn's too.
+  EXPECT_TRUE(NamesDaemonText("qemu:///system"));
+  EXPECT_TRUE(NamesDaemonText("qemu:///session"));
+  EXPECT_TRUE(NamesDaemonText("qemu+unix:///system"));
+  EXPECT_TRUE(NamesDaemonText("qemu:///system?socket=/tmp/s"));
+  EXPECT_TRUE(NamesDaemonText("test:///default?socket=/tmp/s"));
+  EXPECT_FALSE(NamesDaemonText("qemu:///embed?root=/var/tmp/x"));
+  EXPECT_FALSE(NamesDaemonText("test:///default"));
+  EXPECT_FALSE(NamesDaemonText("qemu://host/system"));  // a host: refused by the qemu driver
+}
+
 TEST(DriverRegistry, UnknownSchemeIsNoConnect) {
   Result<ConnectUri> u = ParseConnectUri("xen:///system");
   ASSERT_TRUE(u);
