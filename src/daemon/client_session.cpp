@@ -39,8 +39,14 @@ void ClientSession::WriteEvents() {
 }
 
 Result<std::unique_ptr<ClientSession>> ClientSession::Start(util::UniqueFd socket,
-                                                            RemoteDispatch::Options options) {
+                                                            RemoteDispatch::Options options,
+                                                            std::uint64_t number) {
+  Result<PeerIdentity> peer = PeerOf(socket.get());
+  if (!peer) return std::unexpected(peer.error());
+  const bool read_only = options.read_only;
   std::unique_ptr<ClientSession> s(new ClientSession(std::move(options)));
+  s->audit_.emplace(number, *peer, read_only);
+  s->audit_->Connected();
   ClientSession* self = s.get();
   Result<std::unique_ptr<rpc::RpcChannel>> ch = rpc::RpcChannel::Start(
       std::move(socket), [self](rpc::Packet p) { self->Enqueue(std::move(p)); },
@@ -92,12 +98,15 @@ void ClientSession::Work() {
     // Only calls are answered; anything else a client sends is dropped, as libvirtd does.
     if (call.header.type != rpc::PacketType::kCall) continue;
     RemoteDispatch::Reply reply = dispatch_.Handle(call);
+    audit_->Call(call.header.procedure,
+                 reply.error ? Status(std::unexpected(*reply.error)) : Status());
     (void)channel_->Send(rpc::ReplyTo(call.header, reply.status), reply.payload);
     if (dispatch_.closing()) {
       channel_->Close();
       break;
     }
   }
+  audit_->Disconnected();
   finished_ = true;
 }
 

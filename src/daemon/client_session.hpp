@@ -8,7 +8,8 @@
 // of the session's: a client that does not read holds up only itself, and once
 // kMaxQueuedEvents wait for it, it is disconnected. The session ends when the client closes,
 // after CONNECT_CLOSE, or when the server stops; finished() then turns true and the server
-// destroys it. Thread rule: created and destroyed by the server's thread; everything else
+// destroys it. Its audit logs who the client is (peer credentials) and every call of it that
+// changes state. Thread rule: created and destroyed by the server's thread; everything else
 // runs on the channel's reader, the worker and the event writer.
 #pragma once
 
@@ -17,10 +18,12 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
+#include "daemon/client_audit.hpp"
 #include "daemon/remote_dispatch.hpp"
 #include "rpc/rpc_channel.hpp"
 #include "util/unique_fd.hpp"
@@ -32,8 +35,10 @@ class ClientSession {
   // Events a client may leave unread before it is disconnected (each some 100 bytes).
   static constexpr std::size_t kMaxQueuedEvents = 4096;
 
+  // `number`: the client's number in the server's log.
   static Result<std::unique_ptr<ClientSession>> Start(util::UniqueFd socket,
-                                                      RemoteDispatch::Options options);
+                                                      RemoteDispatch::Options options,
+                                                      std::uint64_t number);
   ~ClientSession();
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;
@@ -48,6 +53,7 @@ class ClientSession {
   void QueueEvent(const rpc::PacketHeader& header, std::string payload);
   void WriteEvents();
 
+  std::optional<ClientAudit> audit_;  // set before the threads start
   std::unique_ptr<rpc::RpcChannel> channel_;
   // Events come from the library's thread: they meet teardown here.
   std::mutex sink_mutex_;

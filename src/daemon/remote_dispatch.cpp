@@ -96,7 +96,7 @@ RemoteDispatch::Reply RemoteDispatch::Handle(const Packet& call) {
     return Dispatch(call.header.procedure, call.payload);
   }();
   if (out) return {PacketStatus::kOk, std::move(*out)};
-  return {PacketStatus::kError, EncodeToBytes(ToRemoteError(out.error()))};
+  return {PacketStatus::kError, EncodeToBytes(ToRemoteError(out.error())), out.error()};
 }
 
 Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string_view args) {

@@ -37,6 +37,7 @@ class RemoteDispatch {
   struct Reply {
     rpc::PacketStatus status = rpc::PacketStatus::kOk;
     std::string payload;
+    std::optional<Error> error = std::nullopt;  // what failed, when status is kError
   };
 
   RemoteDispatch(Options options, EventSink sink);

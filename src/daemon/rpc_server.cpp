@@ -134,7 +134,8 @@ Status RpcServer::Run() {
       util::UniqueFd client(::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC));
       if (!client) continue;
       RemoteDispatch::Options o{.uri = options_.uri, .read_only = i == 1, .shared = shared_};
-      Result<std::unique_ptr<ClientSession>> session = ClientSession::Start(std::move(client), o);
+      Result<std::unique_ptr<ClientSession>> session =
+          ClientSession::Start(std::move(client), o, ++clients_accepted_);
       if (session) clients_.push_back(std::move(*session));
       NoteClients();
     }

@@ -67,6 +67,7 @@ class RpcServer {
   std::atomic<std::chrono::steady_clock::rep> last_client_{
       std::chrono::steady_clock::now().time_since_epoch().count()};
   std::vector<std::unique_ptr<ClientSession>> clients_;
+  std::uint64_t clients_accepted_ = 0;  // numbers clients in the log
 };
 
 }  // namespace cairn::daemon

@@ -24,7 +24,7 @@ struct Connected {
 Connected Connect() {
   int fds[2];
   EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  auto server = daemon::ClientSession::Start(util::UniqueFd(fds[0]), {.uri = "test:///default"});
+  auto server = daemon::ClientSession::Start(util::UniqueFd(fds[0]), {.uri = "test:///default"}, 1);
   EXPECT_TRUE(server);
   auto client = RpcClient::Adopt(util::UniqueFd(fds[1]));
   EXPECT_TRUE(client);
