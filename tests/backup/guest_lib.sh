@@ -1,11 +1,22 @@
-# Sourced by cairn-backup's end-to-end tests: the test guest as a domain "vm" on
-# qemu:///embed in $W, with a serial console to run commands in it.
+# Sourced by cairn-backup's end-to-end tests: a scratch directory $W (removed on exit, with
+# the domain destroyed), and the test guest as a domain "vm" on qemu:///embed in $W, with a
+# serial console to run commands in it.
+#   cairn ARGS / cb ARGS  cairn on the domain's URI / cairn-backup on it and $W/repo
 #   start_guest       define (first time) and start vm, wait until its shell answers
 #   guest CMD         run CMD in the guest and wait for it to finish
 #   stop_guest        destroy vm (its disk stays as written)
-# Needs: $W (a scratch directory), $CAIRN, $CAIRN_TEST_GUEST_DIR.
+# Needs: $CAIRN, $CB (cairn-backup), $CAIRN_TEST_GUEST_DIR.
+W=$(mktemp -d /tmp/cairn-backup-test.XXXXXX)
+READER=
 URI="qemu:///embed?root=$W/state"
+cleanup() {
+  "$CAIRN" -c "$URI" destroy vm >/dev/null 2>&1 || true
+  [ -z "$READER" ] || kill "$READER" 2>/dev/null || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
 cairn() { "$CAIRN" -c "$URI" "$@"; }
+cb() { "$CB" -c "$URI" -r "$W/repo" "$@"; }
 
 start_guest() {
   if [ ! -f "$W/vda.qcow2" ]; then

@@ -8,16 +8,7 @@ set -eu
 CAIRN=$1
 CB=$2
 TRIALS=${3:-8}
-W=$(mktemp -d /tmp/cairn-backup-test.XXXXXX)
-READER=
-cleanup() {
-  "$CAIRN" -c "qemu:///embed?root=$W/state" destroy vm >/dev/null 2>&1 || true
-  [ -z "$READER" ] || kill "$READER" 2>/dev/null || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
 . "$(dirname "$0")/guest_lib.sh"
-cb() { "$CB" -c "$URI" -r "$W/repo" "$@"; }
 fail() {
   echo "FAIL: $*" >&2
   echo "--- checkpoints:" >&2; cairn checkpoint-list vm --tree >&2 || true

@@ -1,4 +1,5 @@
 // ObjectCodec: sealed objects open to the same bytes, and anything altered or misplaced fails.
+#include "support/repository_keys.hpp"
 #include "repo/object_codec.hpp"
 
 #include <gtest/gtest.h>
@@ -6,11 +7,7 @@
 namespace cairn::repo {
 namespace {
 
-RepositoryKey TestKey(unsigned char fill) {
-  Key256 secret{};
-  secret.fill(fill);
-  return RepositoryKey::FromSecret(secret);
-}
+using cairn::testing::TestKey;
 
 TEST(ObjectCodec, PlainObjectsRoundTripAndCompressWhenThatSaves) {
   ObjectCodec codec(std::nullopt, 1);

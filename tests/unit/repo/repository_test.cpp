@@ -1,5 +1,6 @@
 // Repository: init/open with and without a key, deduplicated chunks, and backups that exist
 // only once committed.
+#include "support/repository_keys.hpp"
 #include "repo/repository.hpp"
 
 #include <gtest/gtest.h>
@@ -11,11 +12,7 @@
 namespace cairn::repo {
 namespace {
 
-RepositoryKey TestKey(unsigned char fill) {
-  Key256 secret{};
-  secret.fill(fill);
-  return RepositoryKey::FromSecret(secret);
-}
+using cairn::testing::TestKey;
 
 class RepositoryTest : public ::testing::Test {
  protected:
