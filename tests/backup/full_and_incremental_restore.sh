@@ -2,7 +2,7 @@
 # cairn-backup on the real test guest: a full backup, then an incremental after new data,
 # zeros written over old data and a trim; each restores (qcow2 and raw) byte for byte as the
 # disk was at its checkpoint; the incremental reads only what changed; verify passes, then
-# finds a chunk damaged by hand.
+# finds a chunk damaged by hand; restore --to-domain defines a new domain on the restore.
 # usage: full_and_incremental_restore.sh CAIRN CAIRN_BACKUP   (CAIRN_TEST_GUEST_DIR set)
 set -eu
 CAIRN=$1
@@ -41,6 +41,20 @@ qemu-img compare -q "$W/vda.qcow2" "$W/r_inc/vda.raw" || fail "the incremental d
 # Thin: the restored raw image allocates about what the disk holds, not its 64 MiB.
 used=$(du -k "$W/r_inc/vda.raw" | cut -f1)
 [ "$used" -lt 8192 ] || fail "the restored raw image allocates ${used} KiB"
+
+# --to-domain: a new domain defined from the saved XML on the restored disks; its first
+# backup is a full, and an existing name is refused.
+if cb restore vm --to "$W/r_dom" --to-domain vm >"$W/todom.out" 2>&1; then
+  fail "restore --to-domain over an existing domain was accepted"
+fi
+grep -q "already exists" "$W/todom.out" || fail "no reason given: $(cat "$W/todom.out")"
+cb restore vm --to "$W/r_dom" --to-domain vm2 >/dev/null
+cairn dumpxml vm2 >"$W/vm2.xml"
+grep -q "<source file='$W/r_dom/vda.qcow2'" "$W/vm2.xml" || fail "vm2 is not on the restored disk"
+[ "$(cairn domuuid vm2)" != "$(cairn domuuid vm)" ] || fail "vm2 kept vm's uuid"
+qemu-img compare -q "$W/vda.qcow2" "$W/r_dom/vda.qcow2" || fail "vm2's disk is not the backup"
+cb backup vm2 --json >"$W/vm2.json"
+grep -q '"level":"full"' "$W/vm2.json" || fail "vm2's first backup is not a full: $(cat "$W/vm2.json")"
 
 # serve: the backup over NBD, read by nbdcopy and as the backing of a qcow2 overlay.
 cb serve vm --socket "$W/serve.sock" >"$W/serve.out" 2>&1 &

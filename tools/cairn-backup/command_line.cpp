@@ -16,7 +16,7 @@ const std::map<std::string, CommandShape>& Shapes() {
       {"backup", {{"--level", "--disk"}, {}}},
       {"list", {{}, {}}},
       {"info", {{}, {}}},
-      {"restore", {{"--to", "--disk", "--format"}, {}}},
+      {"restore", {{"--to", "--disk", "--format", "--to-domain"}, {}}},
       {"verify", {{}, {}}},
       {"prune",
        {{"--keep-last", "--keep-hourly", "--keep-daily", "--keep-weekly", "--keep-monthly"},

@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cairn/connection.hpp"
+#include "cairn/domain.hpp"
 #include "repo/repository.hpp"
 #include "tools/cairn-backup/backup_run.hpp"
 #include "tools/cairn-backup/backup_selector.hpp"
 #include "tools/cairn-backup/backup_server.hpp"
 #include "tools/cairn-backup/catalogue.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
+#include "tools/cairn-backup/domain_disks.hpp"
 #include "tools/cairn-backup/repository_cleanup.hpp"
 #include "tools/cairn-backup/verify_run.hpp"
 
@@ -163,8 +165,24 @@ Status Restore(const CommandLine& cl) {
       return Usage(fmt::format("backup {} has no disk '{}'", m->id, d));
     }
   }
+  std::optional<std::string> to_domain = cl.Option("--to-domain");
+  std::optional<Connection> connection;
+  if (to_domain) {
+    if (!wanted.empty()) {
+      return Usage("restore --to-domain restores every disk of the backup: drop --disk");
+    }
+    Result<Connection> c = OpenConnection(cl);
+    if (!c) return std::unexpected(c.error());
+    if (c->LookupDomainByName(*to_domain)) {
+      return Usage(fmt::format("domain '{}' already exists: choose another --to-domain name, "
+                               "or undefine it first",
+                               *to_domain));
+    }
+    connection = std::move(*c);
+  }
   std::error_code ec;
   std::filesystem::create_directories(*to, ec);
+  std::vector<RestoredDisk> restored;
   for (const repo::DiskRecord& d : m->disks) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), d.name) == wanted.end()) {
       continue;
@@ -175,6 +193,9 @@ Status Restore(const CommandLine& cl) {
         std::filesystem::path(*to) / fmt::format("{}.{}", d.name, format_name);
     Result<RestoreTotals> done = RestoreDisk(*repository, *index, d.sha256, target, format);
     if (!done) return std::unexpected(done.error());
+    restored.push_back(
+        RestoredDisk{d.name, std::filesystem::absolute(target).lexically_normal().string(),
+                     format_name});
     if (cl.json) {
       fmt::print("{}\n", nlohmann::json({{"disk", d.name},
                                          {"path", target.string()},
@@ -183,6 +204,17 @@ Status Restore(const CommandLine& cl) {
     } else {
       fmt::print("restored {} of backup {} to {} ({} written, verified)\n", d.name, m->id,
                  target.string(), HumanBytes(done->bytes_written));
+    }
+  }
+  if (connection) {
+    Result<std::string> xml = DomainXmlForRestore(m->domain_xml, *to_domain, restored);
+    if (!xml) return std::unexpected(xml.error());
+    Result<Domain> defined = connection->DefineDomainXml(*xml);
+    if (!defined) return std::unexpected(defined.error());
+    if (!cl.json) {
+      fmt::print("defined domain {} on the restored disks (shut off; its first backup is a "
+                 "full)\n",
+                 defined->name());
     }
   }
   return {};
@@ -335,8 +367,9 @@ Incremental-forever backups of QEMU domains into a verified, deduplicated reposi
                                   back up every disk of DOMAIN at one instant
   list [DOMAIN]                   the backups in the repository
   info DOMAIN[@BACKUP]            one backup in detail (default: the latest)
-  restore DOMAIN[@BACKUP] --to DIR [--disk D]... [--format qcow2|raw]
-                                  write DIR/DISK.qcow2 (or .raw), checked byte for byte
+  restore DOMAIN[@BACKUP] --to DIR [--disk D]... [--format qcow2|raw] [--to-domain NAME]
+                                  write DIR/DISK.qcow2 (or .raw), checked byte for byte;
+                                  --to-domain defines NAME from the saved XML on them
   verify [DOMAIN[@BACKUP]]        re-hash every chunk the backups use, without restoring
   prune [DOMAIN] --keep-last N [--keep-hourly N] [--keep-daily N] [--keep-weekly N]
         [--keep-monthly N] [--dry-run]

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include <fmt/format.h>
+
 namespace cairn::backup {
 namespace {
 
@@ -56,6 +58,68 @@ Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
     if (!disk.target.empty()) disks.push_back(std::move(disk));
   }
   return disks;
+}
+
+Result<std::string> DomainXmlForRestore(std::string_view xml, std::string_view name,
+                                        const std::vector<RestoredDisk>& disks) {
+  std::unique_ptr<xmlDoc, DocFree> doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
+                                                     "domain.xml", nullptr,
+                                                     XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                                         XML_PARSE_NOWARNING));
+  if (!doc) {
+    return Fail(ErrorCode::kXmlError, ErrorDomain::kNone, "the domain XML is not well-formed");
+  }
+  xmlNode* root = xmlDocGetRootElement(doc.get());
+  auto text = [](std::string_view v) {
+    return reinterpret_cast<const xmlChar*>(v.data());
+  };
+  xmlNode* name_node = Child(root, "name");
+  xmlChar* old_name = name_node ? xmlNodeGetContent(name_node) : nullptr;
+  const bool renamed = !old_name || name != reinterpret_cast<const char*>(old_name);
+  if (old_name) xmlFree(old_name);
+  const std::string name_text(name);
+  if (name_node) {
+    xmlNodeSetContent(name_node, nullptr);
+    xmlNodeAddContent(name_node, text(name_text));
+  } else {
+    xmlNewTextChild(root, nullptr, text("name"), text(name_text));
+  }
+  if (xmlNode* uuid = Child(root, "uuid"); uuid && renamed) {
+    xmlUnlinkNode(uuid);
+    xmlFreeNode(uuid);
+  }
+  xmlNode* devices = Child(root, "devices");
+  for (const RestoredDisk& r : disks) {
+    xmlNode* found = nullptr;
+    for (xmlNode* d = devices ? devices->children : nullptr; d && !found; d = d->next) {
+      if (d->type == XML_ELEMENT_NODE && std::string_view("disk") ==
+                                             reinterpret_cast<const char*>(d->name) &&
+          Attribute(Child(d, "target"), "dev") == r.target) {
+        found = d;
+      }
+    }
+    if (!found) {
+      return Fail(ErrorCode::kInvalidArg, ErrorDomain::kNone,
+                  fmt::format("the saved domain has no disk '{}'", r.target));
+    }
+    xmlSetProp(found, text("type"), text("file"));
+    xmlNode* source = Child(found, "source");
+    if (!source) source = xmlNewChild(found, nullptr, text("source"), nullptr);
+    xmlUnsetProp(source, text("dev"));
+    xmlSetProp(source, text("file"), text(r.path));
+    xmlNode* driver = Child(found, "driver");
+    if (!driver) {
+      driver = xmlNewChild(found, nullptr, text("driver"), nullptr);
+      xmlSetProp(driver, text("name"), text("qemu"));
+    }
+    xmlSetProp(driver, text("type"), text(r.format));
+  }
+  xmlChar* out = nullptr;
+  int size = 0;
+  xmlDocDumpFormatMemory(doc.get(), &out, &size, 0);
+  std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(size));
+  xmlFree(out);
+  return result;
 }
 
 }  // namespace cairn::backup

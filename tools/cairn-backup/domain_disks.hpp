@@ -22,4 +22,17 @@ struct DomainDisk {
 // Errors: kXmlError if `xml` is not well-formed.
 Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml);
 
+struct RestoredDisk {
+  std::string target;  // "vda"
+  std::string path;    // the restored image
+  std::string format;  // "qcow2" or "raw"
+};
+
+// The <domain> document `xml` (a backup's saved definition) rewritten for its restored disks:
+// named `name` (without its <uuid> when the name changes, so that the new domain gets its
+// own), each restored disk's <source file> and <driver type> pointing at the restored image.
+// Errors: kXmlError if `xml` is not well-formed; kInvalidArg if a restored disk is not in it.
+Result<std::string> DomainXmlForRestore(std::string_view xml, std::string_view name,
+                                        const std::vector<RestoredDisk>& disks);
+
 }  // namespace cairn::backup
