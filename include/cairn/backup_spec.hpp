@@ -66,7 +66,8 @@ struct BackupSpec {
 
   // The <domainbackup> document, in libvirt's layout, ending in a newline.
   std::string ToXml() const;
-  // Parses (and schema-validates) a <domainbackup>. Errors: the XML layer's, as
+  // Parses (and schema-validates) a <domainbackup>; a driver's description that only its
+  // output-only attributes (libvirt's index=) put outside the schema is read too. Errors: the XML layer's, as
   // BackupBegin reports them (VIR_ERR_XML_DETAIL for text that is not well-formed,
   // VIR_ERR_XML_ERROR, VIR_ERR_XML_INVALID_SCHEMA, VIR_ERR_CONFIG_UNSUPPORTED).
   static Result<BackupSpec> FromXml(std::string_view xml);

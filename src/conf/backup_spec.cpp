@@ -80,6 +80,15 @@ std::string BackupSpec::ToXml() const { return conf::FormatBackupXml(conf::ToBac
 
 Result<BackupSpec> BackupSpec::FromXml(std::string_view xml) {
   Result<conf::BackupDef> def = conf::ParseBackupXml(xml, 0);
+  // A driver's own description (BackupGetXmlDesc) may carry what only drivers write:
+  // libvirt 9.0 gives each disk an index= that its own input schema refuses. A document the
+  // schema refuses is read again as a driver's document (without the schema); what the
+  // parser itself refuses stays refused.
+  if (!def && def.error().code() == ErrorCode::kXmlInvalidSchema) {
+    if (Result<conf::BackupDef> described = conf::ParseBackupXml(xml, conf::kBackupParseInternal)) {
+      def = std::move(described);
+    }
+  }
   if (!def) return std::unexpected(def.error());
   return conf::ToBackupSpec(*def);
 }
