@@ -10,6 +10,7 @@
 #include "cairn/checkpoint.hpp"
 #include "cairn/checkpoint_spec.hpp"
 #include "cairn/connection.hpp"
+#include "cairn/daemon_peer.hpp"
 #include "cairn/domain.hpp"
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "cairn/checkpoint_bitmaps.hpp"
+#include "cairn/daemon_peer.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"
@@ -82,6 +83,9 @@ class Driver {
   // The hypervisor's name as virsh shows it ("Test", "QEMU") and the canonical URI.
   virtual std::string_view Type() const = 0;
   virtual std::string Uri() const = 0;
+  // The daemon serving this connection (cairn/daemon_peer.hpp); fixed once the driver is
+  // open. Default: none (an in-process driver).
+  virtual std::optional<DaemonPeer> Peer() const { return std::nullopt; }
 
   // Domains.
   virtual Result<std::vector<DomainRef>> ListDomains(unsigned flags);

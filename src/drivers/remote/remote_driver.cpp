@@ -1,14 +1,19 @@
 // The remote driver: Driver calls as REMOTE procedures.
 #include "drivers/remote/remote_driver.hpp"
 
+#include <sys/socket.h>
+
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 
 #include "drivers/remote/session_daemon.hpp"
 #include "rpc/rpc_client.hpp"
+#include "util/unix_socket.hpp"
 #include "util/user_dirs.hpp"
 
 namespace cairn::drivers::remote {
@@ -66,12 +71,42 @@ Result<DaemonSocket> SocketOf(const driver::ConnectUri& uri, bool read_only) {
               fmt::format("no daemon socket for '{}': give one with ?socket=PATH", uri.text));
 }
 
-Result<std::unique_ptr<RpcClient>> ConnectTo(const DaemonSocket& socket,
-                                             RpcClient::EventHandler on_event) {
-  if (!socket.session) return RpcClient::ConnectUnix(socket.path, std::move(on_event));
-  Result<util::UniqueFd> fd = ConnectSessionDaemon(socket.path);
+// The daemon's uid and gid, as the kernel recorded them when it accepted the socket.
+std::optional<DaemonPeer> PeerOf(const util::UniqueFd& fd) {
+  struct ucred cred {};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
+  return DaemonPeer{cred.uid, cred.gid};
+}
+
+// A daemon's socket, with libvirt's wording for a failure.
+Result<util::UniqueFd> ConnectSocket(const std::string& path) {
+  std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(path);
+  if (!fd && fd.error() == ENAMETOOLONG) {
+    return Fail(ErrorCode::kInvalidArg, ErrorDomain::kRpc,
+                fmt::format("socket path '{}' is too long", path));
+  }
+  if (!fd) {
+    return Fail(
+        ErrorCode::kSystemError, ErrorDomain::kRpc,
+        fmt::format("Failed to connect socket to '{}': {}", path, std::strerror(fd.error())));
+  }
+  return std::move(*fd);
+}
+
+struct Connected {
+  std::unique_ptr<RpcClient> client;
+  std::optional<DaemonPeer> peer;
+};
+
+Result<Connected> ConnectTo(const DaemonSocket& socket, RpcClient::EventHandler on_event) {
+  Result<util::UniqueFd> fd =
+      socket.session ? ConnectSessionDaemon(socket.path) : ConnectSocket(socket.path);
   if (!fd) return std::unexpected(fd.error());
-  return RpcClient::Adopt(std::move(*fd), std::move(on_event));
+  std::optional<DaemonPeer> peer = PeerOf(*fd);
+  Result<std::unique_ptr<RpcClient>> client = RpcClient::Adopt(std::move(*fd), std::move(on_event));
+  if (!client) return std::unexpected(client.error());
+  return Connected{std::move(*client), peer};
 }
 
 RemoteDomain Handle(const DomainRef& d) { return {d.name, UuidRaw(d.uuid), d.id}; }
@@ -174,9 +209,10 @@ class RemoteJobSubscription : public driver::JobEventSubscription {
 
 class RemoteDriver : public driver::Driver {
  public:
-  RemoteDriver(std::unique_ptr<RpcClient> client, std::shared_ptr<EventRoutes> routes,
-               std::string uri, std::string type)
-      : client_(std::move(client)),
+  RemoteDriver(Connected connected, std::shared_ptr<EventRoutes> routes, std::string uri,
+               std::string type)
+      : client_(std::move(connected.client)),
+        peer_(connected.peer),
         routes_(std::move(routes)),
         uri_(std::move(uri)),
         type_(std::move(type)) {}
@@ -195,6 +231,7 @@ class RemoteDriver : public driver::Driver {
 
   std::string_view Type() const override { return type_; }
   std::string Uri() const override { return uri_; }
+  std::optional<DaemonPeer> Peer() const override { return peer_; }
 
   Result<std::vector<DomainRef>> ListDomains(unsigned flags) override {
     auto r = Call<ListAllDomainsRet>(RemoteProc::kConnectListAllDomains, ListAllDomainsArgs{1, flags});
@@ -388,6 +425,7 @@ class RemoteDriver : public driver::Driver {
   }
 
   std::unique_ptr<RpcClient> client_;
+  std::optional<DaemonPeer> peer_;
   std::shared_ptr<EventRoutes> routes_;
   std::string uri_;
   std::string type_;
@@ -421,10 +459,10 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
   Result<DaemonSocket> socket = SocketOf(uri, read_only);
   if (!socket) return std::unexpected(socket.error());
   auto routes = std::make_shared<EventRoutes>();
-  Result<std::unique_ptr<RpcClient>> client =
+  Result<Connected> connected =
       ConnectTo(*socket, [routes](const Packet& p) { routes->Deliver(p); });
-  if (!client) return std::unexpected(client.error());
-  RpcClient& c = **client;
+  if (!connected) return std::unexpected(connected.error());
+  RpcClient& c = *connected->client;
   auto auth = c.Call<AuthListRet>(RemoteProc::kAuthList, VoidArgs{});
   if (!auth) return std::unexpected(auth.error());
   bool none = false;
@@ -443,7 +481,7 @@ Result<std::unique_ptr<driver::Driver>> OpenRemoteDriver(const driver::ConnectUr
   // Cairn's name for the test driver (libvirt's wire says "TEST").
   std::string name = type->value == "TEST" ? "Test" : type->value;
   return std::unique_ptr<driver::Driver>(
-      std::make_unique<RemoteDriver>(std::move(*client), std::move(routes), uri.text,
+      std::make_unique<RemoteDriver>(std::move(*connected), std::move(routes), uri.text,
                                      std::move(name)));
 }
 

@@ -2,7 +2,8 @@
 // libvirt's own libvirtd — as libvirt's remote driver does it. Every Driver call is one
 // REMOTE procedure (or two, where the protocol needs it); errors are the daemon's, with
 // their codes, domains and messages. Cairn's own extensions (bitmap health, repair state)
-// are not part of the protocol and fail with VIR_ERR_NO_SUPPORT. Job-completed events are
+// are not part of the protocol and fail with VIR_ERR_NO_SUPPORT. Who the daemon runs as
+// (Peer(), for cairn/daemon_peer.hpp) is the kernel's SO_PEERCRED of the socket. Job-completed events are
 // the daemon's pushed VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, delivered on the socket's reader
 // thread (their statistics carry no job number: JobStats.sequence is 0).
 //
