@@ -14,8 +14,10 @@
 #include "cairn/checkpoint_spec.hpp"
 #include "cairn/domain.hpp"
 #include "cairn/version.hpp"
+#include "tools/cairn-backup/bitmap_check.hpp"
 #include "tools/cairn-backup/disk_backup.hpp"
 #include "tools/cairn-backup/domain_disks.hpp"
+#include "tools/cairn-backup/export_socket_dir.hpp"
 #include "util/temp_dir.hpp"
 #include "util/time.hpp"
 
@@ -36,33 +38,25 @@ void Notice(const BackupRequest& request, const std::string& line) {
 
 // Deletes this repository's checkpoints on `dom` other than `keep` (failed runs' and older
 // backups'). Deleting merges a checkpoint's changes into its parent, so `keep` still
-// counts every change since it was made.
+// counts every change since it was made. `broken` names a checkpoint whose bitmap was found
+// missing: libvirt refuses to delete it ("bitmap ... not found in backing chain"), having
+// nothing to merge, so only its metadata goes (a disk whose bitmap of it survived keeps
+// that bitmap in its image).
 void DropOurCheckpoints(const Domain& dom, const std::string& prefix, const std::string& keep,
-                        const BackupRequest& request) {
+                        const BackupRequest& request, const std::string& broken = {}) {
   Result<std::vector<Checkpoint>> all = dom.ListAllCheckpoints();
   if (!all) return;
   for (const Checkpoint& c : *all) {
     if (c.name() == keep || c.name().rfind(prefix, 0) != 0) continue;
-    if (c.Delete()) Notice(request, fmt::format("dropped checkpoint '{}'", c.name()));
-  }
-}
-
-// Per disk: whether the incremental from `base` can trust its bitmap.
-std::string BitmapProblem(const std::vector<CheckpointBitmapReport>& reports,
-                          const std::string& base, const std::string& disk) {
-  for (const CheckpointBitmapReport& r : reports) {
-    if (r.checkpoint != base) continue;
-    for (const CheckpointBitmapState& b : r.bitmaps) {
-      if (b.disk != disk) continue;
-      if (b.health == BitmapHealth::kMissing) return fmt::format("bitmap '{}' is missing", b.bitmap);
-      if (b.health == BitmapHealth::kInconsistent) {
-        return fmt::format("bitmap '{}' is inconsistent", b.bitmap);
-      }
-      return {};
+    Status gone = c.Delete();
+    if (!gone && c.name() == broken) gone = c.Delete(CheckpointDeleteFlags::kMetadataOnly);
+    if (gone) {
+      Notice(request, fmt::format("dropped checkpoint '{}'", c.name()));
+    } else {
+      Notice(request,
+             fmt::format("could not drop checkpoint '{}': {}", c.name(), gone.error().Text()));
     }
-    return fmt::format("checkpoint '{}' tracks no changes of this disk", base);
   }
-  return {};
 }
 
 // Ends the job and deletes the new checkpoint unless the backup was committed.
@@ -96,11 +90,24 @@ std::string SocketDirPrefix(const repo::Repository& repository) {
   return "cairn-backup-" + repository.id().substr(0, 8);
 }
 
+// The domain's running backup job. libvirt's protocol has no call for Cairn's
+// GetBackupJobInfo (a daemon connection answers VIR_ERR_NO_SUPPORT): there the job is read
+// from its document, BackupGetXMLDesc, which names the socket, export names and bitmaps.
+Result<BackupJobInfo> RunningJob(const Domain& dom) {
+  Result<BackupJobInfo> job = dom.GetBackupJobInfo();
+  if (job || job.error().code() != ErrorCode::kNoSupport) return job;
+  Result<std::string> xml = dom.BackupGetXmlDesc();
+  if (!xml) return std::unexpected(xml.error());
+  Result<BackupSpec> described = BackupSpec::FromXml(*xml);
+  if (!described) return std::unexpected(described.error());
+  return DescribeBackupJob(std::move(*described));
+}
+
 // Ends a pull job that a killed run of this repository left on `dom` (the domain allows one
 // job, so the next run could not begin). Another tool's job is left alone.
 Status EndAbandonedJob(const Domain& dom, const repo::Repository& repository,
                        const BackupRequest& request) {
-  Result<BackupJobInfo> job = dom.GetBackupJobInfo();
+  Result<BackupJobInfo> job = RunningJob(dom);
   if (!job) return {};  // no job (or none this driver can describe): nothing of ours
   const std::string marker = "/" + SocketDirPrefix(repository) + "-";
   if (!job->spec.server || job->spec.server->socket.find(marker) == std::string::npos) {
@@ -183,16 +190,21 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   }
   // A failed run's checkpoints go; the last committed backup's stays, even before a full.
   DropOurCheckpoints(*dom, prefix, latest ? latest->checkpoint : std::string(), request);
+  std::string broken_base;  // the base, when a disk's bitmap of it is not usable
   if (base) {
-    Result<std::vector<CheckpointBitmapReport>> reports = dom->CheckCheckpointBitmaps();
+    const std::optional<BitmapVerdicts> verdicts = CheckBaseBitmaps(*dom, *base);
     for (DiskPlan& p : plans) {
       p.previous = latest->FindDisk(p.disk.target);
       if (!p.previous) {
         p.full_reason = "new since the last backup";
-      } else if (reports) {
-        p.full_reason = BitmapProblem(*reports, *base, p.disk.target);
+      } else if (verdicts) {
+        auto v = verdicts->find(p.disk.target);
+        p.full_reason = v == verdicts->end()
+                            ? fmt::format("checkpoint '{}' tracks no changes of this disk", *base)
+                            : v->second;
       }
       if (!p.full_reason.empty()) {
+        if (p.previous) broken_base = *base;
         p.previous = nullptr;
         Notice(request, fmt::format("disk {}: {}: reading it in full", p.disk.target,
                                     p.full_reason));
@@ -205,7 +217,8 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   repo::BackupManifest manifest;
   manifest.id = repo::Repository::NewBackupId(started_ms);
   manifest.checkpoint = prefix + manifest.id;
-  Result<util::TempDir> sockets = util::TempDir::Create(SocketDirPrefix(repository));
+  Result<util::TempDir> sockets =
+      MakeExportSocketDir(connection, *domain_xml, SocketDirPrefix(repository));
   if (!sockets) return std::unexpected(sockets.error());
   BackupSpec spec;
   spec.mode = BackupMode::kPull;
@@ -220,6 +233,10 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
     const bool planned = std::any_of(plans.begin(), plans.end(),
                                      [&](const DiskPlan& p) { return p.disk.target == d.target; });
     BackupDiskSpec disk{.name = d.target, .backup = planned};
+    // The scratch image (what the guest overwrites while the job runs) next to the disk,
+    // named as Cairn's drivers name it by default; libvirt 9.0 needs the name given
+    // ("argument key 'filename' must not have null value" without one).
+    if (planned && d.type == "file") disk.store_path = d.source + "." + manifest.checkpoint;
     if (planned && base) {
       const DiskPlan& p = *std::find_if(plans.begin(), plans.end(), [&](const DiskPlan& q) {
         return q.disk.target == d.target;
@@ -231,17 +248,20 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
         .name = d.target, .checkpoint = std::string(planned ? "bitmap" : "no")});
   }
   if (Status begun = dom->BackupBegin(spec.ToXml(), checkpoint.ToXml()); !begun) {
+    // Cairn's drivers back up a shut-off domain (its disks served by a storage daemon);
+    // libvirtd does not: say what to do instead of only passing its refusal on.
+    if (dom->id() < 0 && (begun.error().code() == ErrorCode::kOperationInvalid ||
+                          begun.error().code() == ErrorCode::kOperationUnsupported)) {
+      return FailBare(begun.error().code(), kErr,
+                      fmt::format("domain '{}' is shut off and this hypervisor cannot back up a "
+                                  "shut-off domain ({}): start it, paused if the guest must not "
+                                  "run ('virsh start --paused {}'), and back it up again",
+                                  dom->name(), begun.error().Text(), dom->name()));
+    }
     return std::unexpected(begun.error());
   }
   BackupJobGuard guard(*dom, manifest.checkpoint);
-  Result<BackupJobInfo> job = dom->GetBackupJobInfo();
-  if (!job && job.error().code() == ErrorCode::kNoSupport) {
-    Result<std::string> xml = dom->BackupGetXmlDesc();
-    if (!xml) return std::unexpected(xml.error());
-    Result<BackupSpec> described = BackupSpec::FromXml(*xml);
-    if (!described) return std::unexpected(described.error());
-    job = DescribeBackupJob(std::move(*described));
-  }
+  Result<BackupJobInfo> job = RunningJob(*dom);
   if (!job) return std::unexpected(job.error());
 
   // Every disk at once, each with its share of the cores.
@@ -325,7 +345,7 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   if (Status ok = repository.Commit(manifest); !ok) return std::unexpected(ok.error());
   guard.Committed();
   guard.EndJob();
-  DropOurCheckpoints(*dom, prefix, manifest.checkpoint, request);
+  DropOurCheckpoints(*dom, prefix, manifest.checkpoint, request, broken_base);
   return manifest;
 }
 

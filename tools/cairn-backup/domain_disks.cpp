@@ -50,6 +50,7 @@ Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
     if (!device.empty() && device != "disk") continue;  // cdrom, floppy, lun
     DomainDisk disk;
     disk.target = Attribute(Child(d, "target"), "dev");
+    disk.type = Attribute(d, "type");
     disk.format = Attribute(Child(d, "driver"), "type");
     xmlNode* source = Child(d, "source");
     disk.source = Attribute(source, "file");

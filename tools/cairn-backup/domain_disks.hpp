@@ -13,6 +13,7 @@ namespace cairn::backup {
 
 struct DomainDisk {
   std::string target;   // "vda"
+  std::string type;     // <disk type=...>: "file", "block"...
   std::string format;   // <driver type=...>: "qcow2", "raw"
   std::string source;   // <source file=...> or dev=...; empty for empty media
   bool read_only = false;
