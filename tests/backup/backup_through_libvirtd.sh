@@ -4,9 +4,10 @@
 # running domain, new data written into its disk through HMP's qemu-io (no guest OS needed),
 # an incremental that reads only that data; the one checkpoint cairn-backup keeps is libvirt's
 # own (virsh lists it); a bitmap removed by hand makes the disk fall back to a full read (the
-# check libvirt's protocol allows: checkpoint XML with sizes); both restores equal the disk as
-# it was; verify passes. A shut-off domain is refused with what to do (libvirtd has no offline
-# backup), and backing it up started paused, as the refusal says, works.
+# check libvirt's protocol allows: checkpoint XML with sizes); a pull job a killed run left
+# is ended; both restores equal the disk as it was; verify passes. A shut-off domain is
+# refused with what to do (libvirtd has no offline backup), and backing it up started
+# paused, as the refusal says, works.
 # virsh (libvirt-clients) is the test's tool only; cairn-backup never runs it.
 # usage: backup_through_libvirtd.sh CAIRN_BACKUP
 set -u
@@ -19,8 +20,8 @@ URI="qemu+unix:///session?socket=$LIBVIRTD_SOCK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 lv() { virsh -q -c "$URI" "$@"; }
 cb() { timeout 120 "$CB" -c "$URI" -r "$D/repo" "$@"; }
-# Writes into vda as the guest would (the virtio disk's backend), then flushes, so a reader
-# of the image file (qemu-img -U) sees it.
+# A qemu-io command on vda's virtio backend, as the guest would write ("flush" so that a
+# reader of the image file, qemu-img -U, sees what was written).
 disk_io() {
   out=$(lv qemu-monitor-command vm --hmp \
     "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"$1\"") || fail "qemu-io '$1'"
@@ -29,7 +30,7 @@ disk_io() {
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",]*\).*/\1/p" "$2"; }
 checkpoints() { lv checkpoint-list vm --name | grep -v '^$'; }
 
-cb init >/dev/null || fail "init"
+cb init >"$D/init.out" || fail "init"
 lv define "$D/dom.xml" >/dev/null && lv start vm >/dev/null || fail "the domain did not start"
 
 # A full of the running domain: 8 MiB of data.
@@ -65,8 +66,27 @@ cb backup vm --json >"$D/lost.json" 2>"$D/lost.err" || fail "the run after a los
 grep -q '"read_in_full":true' "$D/lost.json" || fail "a lost bitmap was not noticed: $(cat "$D/lost.json")"
 grep -q "vda: .*no valid bitmap" "$D/lost.err" || fail "no reason given: $(cat "$D/lost.err")"
 [ "$(json_field stored "$D/lost.json")" -lt 65536 ] || fail "the full read stored again: $(cat "$D/lost.json")"
-latest_checkpoint=$(json_field checkpoint "$D/lost.json")
-[ "$(checkpoints)" = "$latest_checkpoint" ] || fail "libvirt lists '$(checkpoints)' after the run: $(cat "$D/lost.err")"
+[ "$(checkpoints)" = "$(json_field checkpoint "$D/lost.json")" ] ||
+  fail "libvirt lists '$(checkpoints)' after the run: $(cat "$D/lost.err")"
+
+# A pull job a killed run left behind (begun here by hand, its socket in a directory named
+# as this repository's runs name theirs): the next run ends it, found through libvirt's
+# backup XML, and goes on.
+repo_id=$(sed -n 's/^created repository \([0-9a-f]*\) .*/\1/p' "$D/init.out")
+left=$(mktemp -d "${TMPDIR:-/tmp}/cairn-backup-$repo_id-XXXXXX") && chmod 0777 "$left"
+cat >"$D/left.xml" <<XML
+<domainbackup mode='pull'><server transport='unix' socket='$left/nbd.sock'/><disks>
+  <disk name='vda' backup='yes' type='file'><scratch file='$D/left.scratch'/></disk>
+</disks></domainbackup>
+XML
+lv backup-begin vm "$D/left.xml" >/dev/null || fail "could not begin a job by hand"
+cb backup vm --json >"$D/after.json" 2>"$D/after.err" || fail "a left job stopped the run: $(cat "$D/after.err")"
+grep -q "ended the backup job an interrupted run left behind" "$D/after.err" ||
+  fail "the left job was not ended: $(cat "$D/after.err")"
+[ ! -e "$left" ] || fail "the left job's socket directory is still there"
+[ "$(json_field level "$D/after.json")" = inc ] || fail "not incremental: $(cat "$D/after.json")"
+latest_checkpoint=$(json_field checkpoint "$D/after.json")
+[ "$(checkpoints)" = "$latest_checkpoint" ] || fail "libvirt lists '$(checkpoints)' after the run"
 
 lv destroy vm >/dev/null || fail "destroy"
 cb restore vm --to "$D/r_latest" >/dev/null || fail "restore of the latest backup"
@@ -78,7 +98,7 @@ cb verify >/dev/null || fail "verify"
 # Shut off: libvirtd has no offline backup; cairn-backup says what to do and leaves nothing.
 if cb backup vm >"$D/off.out" 2>&1; then fail "a shut-off domain was backed up through libvirtd"; fi
 grep -q "shut off.*virsh start --paused vm" "$D/off.out" || fail "no advice given: $(cat "$D/off.out")"
-[ "$(cb list vm | grep -c '^20')" -eq 3 ] || fail "the refused run changed the repository: $(cb list vm)"
+[ "$(cb list vm | grep -c '^20')" -eq 4 ] || fail "the refused run changed the repository: $(cb list vm)"
 [ "$(checkpoints)" = "$latest_checkpoint" ] || fail "the refused run changed the checkpoints"
 # As advised: started paused, it is backed up incrementally.
 lv start --paused vm >/dev/null || fail "start --paused"
