@@ -31,7 +31,7 @@ struct DiskPlan {
 };
 
 void Notice(const BackupRequest& request, const std::string& line) {
-  if (request.notice) request.notice(line);
+  if (request.display) request.display->Notice(line);
 }
 
 // Deletes this repository's checkpoints on `dom` other than `keep` (failed runs' and older
@@ -274,6 +274,7 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
     }
     DiskBackupOptions options;
     options.threads = std::max<unsigned>(1, cores / plans.size());
+    if (request.display) options.progress = &request.display->AddDisk(plans[i].disk.target);
     readers.emplace_back([&, i, source, options] {
       results[i] = BackupDisk(repository, source,
                               previous_indexes[i] ? &*previous_indexes[i] : nullptr, options);

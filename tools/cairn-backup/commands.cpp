@@ -18,6 +18,7 @@
 #include "tools/cairn-backup/catalogue.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
 #include "tools/cairn-backup/domain_disks.hpp"
+#include "tools/cairn-backup/progress_display.hpp"
 #include "tools/cairn-backup/repository_cleanup.hpp"
 #include "tools/cairn-backup/verify_run.hpp"
 
@@ -99,13 +100,16 @@ Status Backup(const CommandLine& cl) {
     return Usage(fmt::format("--level '{}' is not one of full, inc, auto", level));
   }
   request.disks = cl.Options("--disk");
-  // News (a disk read in full, a checkpoint dropped) goes to stderr, leaving stdout the result.
-  request.notice = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   Result<repo::Repository> repository = OpenRepository(cl);
   if (!repository) return std::unexpected(repository.error());
   Result<Connection> connection = OpenConnection(cl);
   if (!connection) return std::unexpected(connection.error());
-  Result<repo::BackupManifest> done = RunBackup(*connection, *repository, request);
+  Result<repo::BackupManifest> done = [&] {
+    // News and progress go to stderr, leaving stdout the result; the display ends first.
+    ProgressDisplay display("backup", ProgressDisplay::StyleFor(cl.json));
+    request.display = &display;
+    return RunBackup(*connection, *repository, request);
+  }();
   if (!done) return std::unexpected(done.error());
   if (cl.json) {
     fmt::print("{}\n", BackupSummaryJson(*done).dump());
@@ -191,7 +195,11 @@ Status Restore(const CommandLine& cl) {
     if (!index) return std::unexpected(index.error());
     const std::filesystem::path target =
         std::filesystem::path(*to) / fmt::format("{}.{}", d.name, format_name);
-    Result<RestoreTotals> done = RestoreDisk(*repository, *index, d.sha256, target, format);
+    Result<RestoreTotals> done = [&] {
+      ProgressDisplay display("restore", ProgressDisplay::StyleFor(cl.json));
+      return RestoreDisk(*repository, *index, d.sha256, target, format, 0,
+                         &display.AddDisk(d.name));
+    }();
     if (!done) return std::unexpected(done.error());
     restored.push_back(
         RestoredDisk{d.name, std::filesystem::absolute(target).lexically_normal().string(),
