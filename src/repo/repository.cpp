@@ -37,6 +37,10 @@ std::string ManifestPrefix(std::string_view domain_uuid) {
   return "manifests/" + ObjectNameComponent(domain_uuid);
 }
 
+std::string VerificationPrefix(std::string_view backup_id) {
+  return "verifications/" + ObjectNameComponent(backup_id);
+}
+
 }  // namespace
 
 std::string ObjectNameComponent(std::string_view text) {
@@ -285,7 +289,42 @@ Status Repository::DeleteBackup(const BackupManifest& manifest) {
   for (const DiskRecord& d : manifest.disks) {
     if (Status ok = store_->Delete(d.index); !ok) return ok;
   }
+  Result<std::vector<std::string>> records =
+      store_->List(VerificationPrefix(manifest.id));
+  if (!records) return std::unexpected(records.error());
+  for (const std::string& r : *records) {
+    if (Status ok = store_->Delete(r); !ok) return ok;
+  }
   return store_->Flush();
+}
+
+Status Repository::RecordVerification(const VerificationRecord& record) {
+  // Zero-padded, so names sort by time like the records' times.
+  const std::string name =
+      fmt::format("{}/{:016}", VerificationPrefix(record.backup_id), record.verified_ms);
+  Result<std::string> sealed = codec_.Seal(name, record.Encode());
+  if (!sealed) return std::unexpected(sealed.error());
+  Result<bool> created = store_->Put(name, *sealed);
+  if (!created) return std::unexpected(created.error());
+  return store_->Flush();  // a second verify in the same millisecond keeps the first record
+}
+
+Result<std::map<std::string, VerificationRecord>> Repository::LatestVerifications() const {
+  Result<std::vector<std::string>> names = store_->List("verifications");
+  if (!names) return std::unexpected(names.error());
+  std::map<std::string, VerificationRecord> latest;
+  for (const std::string& name : *names) {
+    Result<std::optional<std::string>> sealed = store_->Get(name);
+    if (!sealed) return std::unexpected(sealed.error());
+    if (!*sealed) continue;  // deleted since listed
+    Result<std::string> plain = codec_.Open(name, **sealed);
+    if (!plain) return std::unexpected(plain.error());
+    Result<VerificationRecord> r = VerificationRecord::Decode(name, *plain);
+    if (!r) return std::unexpected(r.error());
+    VerificationRecord& slot = latest[r->backup_id];
+    if (r->verified_ms >= slot.verified_ms) slot = std::move(*r);
+  }
+  return latest;
 }
 
 }  // namespace cairn::repo

@@ -80,9 +80,16 @@ qemu-img create -q -f qcow2 -F raw -b "nbd+unix:///?socket=$W/serve.sock" "$W/ov
 qemu-img compare -q "$W/overlay.qcow2" "$W/r_inc/vda.raw" || fail "an overlay on the served disk differs"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
+cb list vm | grep -q "never *$" || fail "list does not say the backups were never verified"
 cb verify >/dev/null || fail "verify of an intact repository failed"
+[ "$(cb list vm | grep -c " ok *$")" -eq 2 ] || fail "list does not show both backups verified: $(cb list vm)"
 chunk=$(find "$W/repo/chunks" -type f | head -1)
 printf 'X' | dd of="$chunk" bs=1 seek=10 conv=notrunc 2>/dev/null
 if cb verify >"$W/verify.out" 2>&1; then fail "verify missed a damaged chunk"; fi
 grep -q "damaged" "$W/verify.out" || fail "verify did not name the damage: $(cat "$W/verify.out")"
+cb list vm --json | python3 -c 'import json,sys
+b = json.load(sys.stdin)
+assert any(x["verified"]["ok"] is False and x["verified"]["problems"] > 0 for x in b), b' ||
+  fail "list does not show the damaged backup: $(cb list vm)"
+cb info vm | grep -q "^Verified: *\(ok\|DAMAGED\)" || fail "info does not say when it was verified"
 echo "PASS"

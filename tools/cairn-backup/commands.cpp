@@ -21,6 +21,7 @@
 #include "tools/cairn-backup/progress_display.hpp"
 #include "tools/cairn-backup/repository_cleanup.hpp"
 #include "tools/cairn-backup/verify_run.hpp"
+#include "util/time.hpp"
 
 namespace cairn::backup {
 namespace {
@@ -112,10 +113,10 @@ Status Backup(const CommandLine& cl) {
   }();
   if (!done) return std::unexpected(done.error());
   if (cl.json) {
-    fmt::print("{}\n", BackupSummaryJson(*done).dump());
+    fmt::print("{}\n", BackupSummaryJson(*done, nullptr).dump());
   } else {
     fmt::print("backup {} of {} ({}) committed\n{}", done->id, done->domain_name, done->level,
-               FormatBackupInfo(*done));
+               FormatBackupInfo(*done, nullptr));
   }
   return {};
 }
@@ -128,12 +129,16 @@ Status List(const CommandLine& cl) {
   if (!cl.operands.empty()) domain = cl.operands[0];
   Result<std::vector<repo::BackupManifest>> all = repository->ListBackups(domain);
   if (!all) return std::unexpected(all.error());
+  Result<Verifications> verified = repository->LatestVerifications();
+  if (!verified) return std::unexpected(verified.error());
   if (cl.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const repo::BackupManifest& m : *all) out.push_back(BackupSummaryJson(m));
+    for (const repo::BackupManifest& m : *all) {
+      out.push_back(BackupSummaryJson(m, FindVerification(*verified, m.id)));
+    }
     fmt::print("{}\n", out.dump());
   } else {
-    fmt::print("{}", FormatBackupTable(*all));
+    fmt::print("{}", FormatBackupTable(*all, *verified));
   }
   return {};
 }
@@ -144,7 +149,10 @@ Status Info(const CommandLine& cl) {
   if (!repository) return std::unexpected(repository.error());
   Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
   if (!m) return std::unexpected(m.error());
-  fmt::print("{}", cl.json ? BackupSummaryJson(*m).dump() + "\n" : FormatBackupInfo(*m));
+  Result<Verifications> verified = repository->LatestVerifications();
+  if (!verified) return std::unexpected(verified.error());
+  const repo::VerificationRecord* v = FindVerification(*verified, m->id);
+  fmt::print("{}", cl.json ? BackupSummaryJson(*m, v).dump() + "\n" : FormatBackupInfo(*m, v));
   return {};
 }
 
@@ -232,6 +240,9 @@ Status Verify(const CommandLine& cl) {
   if (Status ok = NoOperands(cl, 1); !ok) return ok;
   Result<repo::Repository> repository = OpenRepository(cl);
   if (!repository) return std::unexpected(repository.error());
+  // Shared, like a backup: gc must not delete chunks while they are checked.
+  Result<std::unique_ptr<repo::StoreLock>> lock = repository->Lock(repo::LockMode::kShared, true);
+  if (!lock) return std::unexpected(lock.error());
   std::vector<repo::BackupManifest> backups;
   if (!cl.operands.empty() && cl.operands[0].find('@') != std::string::npos) {
     Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
@@ -246,6 +257,12 @@ Status Verify(const CommandLine& cl) {
   }
   Result<VerifyReport> report = VerifyBackups(*repository, backups);
   if (!report) return std::unexpected(report.error());
+  const std::int64_t now = util::NowUnixMillis();
+  for (const auto& [id, problems] : report->problems_by_backup) {
+    if (Status ok = repository->RecordVerification({id, now, problems == 0, problems}); !ok) {
+      return ok;
+    }
+  }
   for (const std::string& p : report->problems) fmt::print(stderr, "damaged: {}\n", p);
   if (cl.json) {
     fmt::print("{}\n", nlohmann::json({{"backups", report->backups},
