@@ -16,6 +16,7 @@
 #include "cairn/version.hpp"
 #include "tools/cairn-backup/disk_backup.hpp"
 #include "tools/cairn-backup/domain_disks.hpp"
+#include "util/file_lock.hpp"
 #include "util/temp_dir.hpp"
 #include "util/time.hpp"
 
@@ -97,7 +98,8 @@ std::string SocketDirPrefix(const repo::Repository& repository) {
 }
 
 // Ends a pull job that a killed run of this repository left on `dom` (the domain allows one
-// job, so the next run could not begin). Another tool's job is left alone.
+// job, so the next run could not begin). Another tool's job is left alone. Called with the
+// domain's run lock held, so the job cannot be a live run's.
 Status EndAbandonedJob(const Domain& dom, const repo::Repository& repository,
                        const BackupRequest& request) {
   Result<BackupJobInfo> job = dom.GetBackupJobInfo();
@@ -130,6 +132,19 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   if (!lock) return std::unexpected(lock.error());
   Result<Domain> dom = connection.LookupDomain(request.domain);
   if (!dom) return std::unexpected(dom.error());
+  // One run per domain and repository at a time, across processes (the kernel drops the
+  // lock of a killed run): so a job of this repository found on the domain while this lock
+  // is ours is one a killed run left behind, never a live run's.
+  const std::filesystem::path run_lock_path =
+      util::TempDir::Base() / fmt::format("{}-{}.lock", SocketDirPrefix(repository), dom->uuid());
+  Result<util::FileLock> run_lock = util::FileLock::TryAcquire(run_lock_path);
+  if (!run_lock && run_lock.error().code() == ErrorCode::kResourceBusy) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("domain '{}' is being backed up into this repository by another "
+                            "run ({}); wait for it to end",
+                            dom->name(), util::FileLock::Holder(run_lock_path)));
+  }
+  if (!run_lock) return std::unexpected(run_lock.error());
   Result<std::string> domain_xml = dom->GetXmlDesc();
   if (!domain_xml) return std::unexpected(domain_xml.error());
   Result<std::vector<DomainDisk>> disks = ParseDomainDisks(*domain_xml);

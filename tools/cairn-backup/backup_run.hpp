@@ -11,7 +11,8 @@
 // The checkpoint a run makes is named "cb-<repository id[0:8]>-<backup id>", so runs into
 // different repositories never take each other's checkpoints; it becomes the next base
 // only once its backup is committed.
-// Thread rule: one run per domain at a time (the domain allows one job).
+// Thread rule: one run per domain and repository at a time, enforced across processes by
+// a lock file in $TMPDIR (or /tmp): a second run is refused, naming the first's pid.
 #pragma once
 
 #include <string>
