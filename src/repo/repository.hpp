@@ -118,6 +118,9 @@ class Repository {
   static std::string NewBackupId(std::int64_t unix_ms);
 
  private:
+  // Object `name` opened (decrypted, checked against its name); nullopt if it is absent.
+  Result<std::optional<std::string>> GetSealed(std::string_view name) const;
+
   Repository(std::unique_ptr<ObjectStore> store, ObjectCodec codec, std::uint32_t chunk_size,
              std::string id)
       : store_(std::move(store)), codec_(std::move(codec)), chunk_size_(chunk_size),
