@@ -65,6 +65,10 @@ class Connection {
   Result<Domain> LookupDomainById(int id) const;
   // virsh's rule for a DOMAIN argument: an id if it is a number, else a UUID, else a name.
   Result<Domain> LookupDomain(std::string_view id_uuid_or_name) const;
+  // For a server decoding a handle a client sent (libvirt's daemon does the same,
+  // virGetDomain): the domain named by `name`, `uuid` and `id`, not looked up here. Each call
+  // on it finds the domain by its UUID, and fails with VIR_ERR_NO_DOMAIN if there is none.
+  Domain DomainFromIdentity(std::string name, std::string uuid, int id) const;
 
   // virDomainDefineXML: makes the domain persistent; read-write connections only.
   Result<Domain> DefineDomainXml(std::string_view xml) const;

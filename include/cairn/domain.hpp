@@ -73,6 +73,10 @@ class Domain {
       CheckpointListFlags flags = CheckpointListFlags::kNone) const;
   // virDomainCheckpointLookupByName: flags must be 0; absent -> VIR_ERR_NO_DOMAIN_CHECKPOINT.
   Result<Checkpoint> CheckpointLookupByName(std::string_view name, unsigned flags = 0) const;
+  // For a server decoding a checkpoint handle a client sent (libvirt's daemon does the same,
+  // virGetDomainCheckpoint): checkpoint `name` of this domain, not looked up here; each call
+  // on it fails with VIR_ERR_NO_DOMAIN_CHECKPOINT if there is none.
+  Checkpoint CheckpointFromName(std::string name) const;
 
   // virDomainBackupBegin: starts a backup job (job model: backup.hpp) from a <domainbackup>
   // document — push (QEMU writes target files, full or incremental since any checkpoint) or

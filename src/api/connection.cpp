@@ -111,6 +111,10 @@ Result<Domain> Connection::LookupDomainByUuid(std::string_view uuid) const {
   return Domain(state_, std::move(r->name), std::move(r->uuid), r->id);
 }
 
+Domain Connection::DomainFromIdentity(std::string name, std::string uuid, int id) const {
+  return Domain(state_, std::move(name), std::move(uuid), id);
+}
+
 Result<Domain> Connection::LookupDomainById(int id) const {
   if (id < 0) {
     return Fail(ErrorCode::kInvalidArg, kDom,

@@ -181,6 +181,10 @@ Result<Checkpoint> Domain::CheckpointLookupByName(std::string_view name, unsigne
   return Checkpoint(*this, std::string(name));
 }
 
+Checkpoint Domain::CheckpointFromName(std::string name) const {
+  return Checkpoint(*this, std::move(name));
+}
+
 Result<std::vector<CheckpointBitmapReport>> Domain::CheckCheckpointBitmaps() const {
   std::lock_guard lock(conn_->mutex);
   return conn_->driver->CheckAllCheckpointBitmaps(Ref(*this));

@@ -80,6 +80,12 @@ Result<Connection> RemoteDispatch::Conn() const {
   return *conn_;
 }
 
+Result<Domain> RemoteDispatch::DomainOf(const RemoteDomain& handle) const {
+  Result<Connection> c = Conn();
+  if (!c) return std::unexpected(c.error());
+  return c->DomainFromIdentity(handle.name, UuidText(handle.uuid), handle.id);
+}
+
 Result<Domain> RemoteDispatch::FindDomain(const std::string& raw_uuid) const {
   Result<Connection> c = Conn();
   if (!c) return std::unexpected(c.error());
@@ -104,13 +110,20 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
 #define ARGS(A)                                           \
   Result<A> a = DecodeFromBytes<A>(args);                 \
   if (!a) return std::unexpected(a.error())
-  // The domain the call names, by UUID (libvirt's rule; name and id are informational).
+  // The domain and checkpoint the call names, as libvirtd makes them from the wire: not
+  // looked up first; the call itself finds the domain by UUID (name and id are
+  // informational) and fails with NO_DOMAIN / NO_DOMAIN_CHECKPOINT if it is gone.
 #define DOMAIN(handle)                                    \
-  Result<Domain> dom = FindDomain((handle).uuid);         \
+  Result<Domain> dom = DomainOf(handle);                  \
   if (!dom) return std::unexpected(dom.error())
+  // A call Cairn answers without asking the driver still names a domain that must exist
+  // (GetInfo fails on a handle whose domain is gone as any driver call does).
+#define FOUND_DOMAIN(handle)                                  \
+  DOMAIN(handle);                                             \
+  if (Result<DomainInfo> info_ = dom->GetInfo(); !info_) return std::unexpected(info_.error())
 #define CHECKPOINT(handle)                                                       \
   DOMAIN((handle).domain);                                                        \
-  Result<Checkpoint> cp = dom->CheckpointLookupByName((handle).name);            \
+  Result<Checkpoint> cp = dom->CheckpointFromName((handle).name);                \
   if (!cp) return std::unexpected(cp.error())
 #define TRY(expr)                                         \
   if (Status ok_ = (expr); !ok_) return std::unexpected(ok_.error())
@@ -206,7 +219,8 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
     }
     case RemoteProc::kDomainLookupByUuid: {
       ARGS(LookupByUuidArgs);
-      DOMAIN(RemoteDomain{.uuid = a->uuid.bytes});
+      Result<Domain> dom = FindDomain(a->uuid.bytes);
+      if (!dom) return std::unexpected(dom.error());
       return Out(DomainRet{HandleOf(*dom)});
     }
     case RemoteProc::kDomainDefineXml:
@@ -303,7 +317,7 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
     }
     case RemoteProc::kDomainHasManagedSaveImage: {
       ARGS(DomainFlagsArgs);
-      DOMAIN(a->dom);
+      FOUND_DOMAIN(a->dom);
       return Out(IntRet{0});  // Cairn has no managed save
     }
     case RemoteProc::kDomainGetXmlDesc: {
@@ -497,7 +511,12 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
     }
     case RemoteProc::kDomainGetBlockJobInfo: {
       ARGS(GetBlockJobInfoArgs);
-      DOMAIN(a->dom);
+      Result<Connection> c = Conn();
+      if (!c) return std::unexpected(c.error());
+      if (c->type() != "QEMU") {  // libvirt's test driver has no domainGetBlockJobInfo
+        return Fail(ErrorCode::kNoSupport, ErrorDomain::kDomain, "virDomainGetBlockJobInfo");
+      }
+      FOUND_DOMAIN(a->dom);
       return Out(GetBlockJobInfoRet{});  // found 0: no block job Cairn reports per disk
     }
     case RemoteProc::kConnectDomainEventCallbackRegisterAny: {
@@ -553,6 +572,7 @@ Result<std::string> RemoteDispatch::Dispatch(std::int32_t procedure, std::string
   }
 #undef ARGS
 #undef DOMAIN
+#undef FOUND_DOMAIN
 #undef CHECKPOINT
 #undef TRY
   // A number libvirt does not have is libvirtd's RPC error; one it has and Cairn does not

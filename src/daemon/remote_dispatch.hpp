@@ -20,6 +20,7 @@
 #include <string>
 
 #include "cairn/cairn.hpp"
+#include "rpc/remote_types.hpp"
 #include "rpc/rpc_packet.hpp"
 
 namespace cairn::daemon {
@@ -56,6 +57,8 @@ class RemoteDispatch {
   Result<std::string> Dispatch(std::int32_t procedure, std::string_view args);
   Result<Connection> Conn() const;
   Result<Domain> FindDomain(const std::string& raw_uuid) const;
+  // The domain a client's handle names, not looked up (calls on it find it by UUID).
+  Result<Domain> DomainOf(const rpc::RemoteDomain& handle) const;
   void DropCallbacks();
 
   Options options_;

@@ -37,6 +37,10 @@ std::string ManifestPrefix(std::string_view domain_uuid) {
   return "manifests/" + ObjectNameComponent(domain_uuid);
 }
 
+std::string VerificationPrefix(std::string_view backup_id) {
+  return "verifications/" + ObjectNameComponent(backup_id);
+}
+
 }  // namespace
 
 std::string ObjectNameComponent(std::string_view text) {
@@ -228,16 +232,14 @@ Result<std::string> Repository::PutIndex(std::string_view backup_id, std::string
 }
 
 Result<DiskIndex> Repository::GetIndex(std::string_view object_name) const {
-  Result<std::optional<std::string>> sealed = store_->Get(object_name);
-  if (!sealed) return std::unexpected(sealed.error());
-  if (!*sealed) {
+  Result<std::optional<std::string>> plain = GetSealed(object_name);
+  if (!plain) return std::unexpected(plain.error());
+  if (!*plain) {
     return Fail(ErrorCode::kOperationFailed, kErr,
                 fmt::format("disk index '{}' is missing from repository '{}'", object_name,
                             store_->Describe()));
   }
-  Result<std::string> plain = codec_.Open(object_name, **sealed);
-  if (!plain) return std::unexpected(plain.error());
-  return DiskIndex::Decode(object_name, *plain);
+  return DiskIndex::Decode(object_name, **plain);
 }
 
 Status Repository::Commit(const BackupManifest& manifest) {
@@ -255,18 +257,24 @@ Status Repository::Commit(const BackupManifest& manifest) {
   return store_->Flush();
 }
 
+Result<std::optional<std::string>> Repository::GetSealed(std::string_view name) const {
+  Result<std::optional<std::string>> sealed = store_->Get(name);
+  if (!sealed || !*sealed) return sealed;
+  Result<std::string> plain = codec_.Open(name, **sealed);
+  if (!plain) return std::unexpected(plain.error());
+  return std::optional<std::string>(std::move(*plain));
+}
+
 Result<std::vector<BackupManifest>> Repository::ListBackups(
     std::optional<std::string_view> domain) const {
   Result<std::vector<std::string>> names = store_->List("manifests");
   if (!names) return std::unexpected(names.error());
   std::vector<BackupManifest> out;
   for (const std::string& name : *names) {
-    Result<std::optional<std::string>> sealed = store_->Get(name);
-    if (!sealed) return std::unexpected(sealed.error());
-    if (!*sealed) continue;  // deleted since listed
-    Result<std::string> plain = codec_.Open(name, **sealed);
+    Result<std::optional<std::string>> plain = GetSealed(name);
     if (!plain) return std::unexpected(plain.error());
-    Result<BackupManifest> m = BackupManifest::Decode(name, *plain);
+    if (!*plain) continue;  // deleted since listed
+    Result<BackupManifest> m = BackupManifest::Decode(name, **plain);
     if (!m) return std::unexpected(m.error());
     if (domain && m->domain_name != *domain && m->domain_uuid != *domain) continue;
     out.push_back(std::move(*m));
@@ -285,7 +293,40 @@ Status Repository::DeleteBackup(const BackupManifest& manifest) {
   for (const DiskRecord& d : manifest.disks) {
     if (Status ok = store_->Delete(d.index); !ok) return ok;
   }
+  Result<std::vector<std::string>> records =
+      store_->List(VerificationPrefix(manifest.id));
+  if (!records) return std::unexpected(records.error());
+  for (const std::string& r : *records) {
+    if (Status ok = store_->Delete(r); !ok) return ok;
+  }
   return store_->Flush();
+}
+
+Status Repository::RecordVerification(const VerificationRecord& record) {
+  // Zero-padded, so names sort by time like the records' times.
+  const std::string name =
+      fmt::format("{}/{:016}", VerificationPrefix(record.backup_id), record.verified_ms);
+  Result<std::string> sealed = codec_.Seal(name, record.Encode());
+  if (!sealed) return std::unexpected(sealed.error());
+  Result<bool> created = store_->Put(name, *sealed);
+  if (!created) return std::unexpected(created.error());
+  return store_->Flush();  // a second verify in the same millisecond keeps the first record
+}
+
+Result<std::map<std::string, VerificationRecord>> Repository::LatestVerifications() const {
+  Result<std::vector<std::string>> names = store_->List("verifications");
+  if (!names) return std::unexpected(names.error());
+  std::map<std::string, VerificationRecord> latest;
+  for (const std::string& name : *names) {
+    Result<std::optional<std::string>> plain = GetSealed(name);
+    if (!plain) return std::unexpected(plain.error());
+    if (!*plain) continue;  // deleted since listed
+    Result<VerificationRecord> r = VerificationRecord::Decode(name, **plain);
+    if (!r) return std::unexpected(r.error());
+    VerificationRecord& slot = latest[r->backup_id];
+    if (r->verified_ms >= slot.verified_ms) slot = std::move(*r);
+  }
+  return latest;
 }
 
 }  // namespace cairn::repo

@@ -5,6 +5,7 @@
 //   chunks/<id[0:2]>/<id>           one chunk of disk data, deduplicated by its id
 //   indexes/<backup>/<disk>         DiskIndex of one disk in one backup
 //   manifests/<domain uuid>/<backup>  BackupManifest: present = the backup exists
+//   verifications/<backup>/<ms>     VerificationRecord: one verify of one backup
 //
 // Commit() is the only step that makes a backup visible: it flushes every chunk and index
 // put so far, then puts the manifest and flushes again. What a killed run leaves behind
@@ -15,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +28,7 @@
 #include "repo/object_codec.hpp"
 #include "repo/object_store.hpp"
 #include "repo/repository_key.hpp"
+#include "repo/verification_record.hpp"
 
 namespace cairn::repo {
 
@@ -88,8 +91,14 @@ class Repository {
   // Every visible backup, oldest (by start time) first; only `domain`'s (by name or UUID) when given.
   Result<std::vector<BackupManifest>> ListBackups(
       std::optional<std::string_view> domain = std::nullopt) const;
-  // Removes a backup: its manifest first (it stops existing), then its indexes.
+  // Removes a backup: its manifest first (it stops existing), then its indexes and
+  // verification records.
   Status DeleteBackup(const BackupManifest& manifest);
+
+  // Adds `record` (durably) beside the earlier ones of its backup.
+  Status RecordVerification(const VerificationRecord& record);
+  // The latest verification of every backup verified at least once, by backup id.
+  Result<std::map<std::string, VerificationRecord>> LatestVerifications() const;
 
   // Takes the repository's lock (ObjectStore::Lock).
   Result<std::unique_ptr<StoreLock>> Lock(LockMode mode, bool wait) {
@@ -97,6 +106,10 @@ class Repository {
   }
   // Every disk index object in the repository, committed or not (for gc), sorted.
   Result<std::vector<std::string>> ListIndexObjects() const { return store_->List("indexes"); }
+  // Every verification record object, of existing backups or not (for gc), sorted.
+  Result<std::vector<std::string>> ListVerificationObjects() const {
+    return store_->List("verifications");
+  }
   Status DeleteObject(std::string_view name) { return store_->Delete(name); }
   Status Flush() { return store_->Flush(); }
 
@@ -105,6 +118,9 @@ class Repository {
   static std::string NewBackupId(std::int64_t unix_ms);
 
  private:
+  // Object `name` opened (decrypted, checked against its name); nullopt if it is absent.
+  Result<std::optional<std::string>> GetSealed(std::string_view name) const;
+
   Repository(std::unique_ptr<ObjectStore> store, ObjectCodec codec, std::uint32_t chunk_size,
              std::string id)
       : store_(std::move(store)), codec_(std::move(codec)), chunk_size_(chunk_size),

@@ -84,7 +84,7 @@ Result<FileLock> FileLock::Acquire(const std::filesystem::path& path,
 
 Result<FileLock> FileLock::Lock(const std::filesystem::path& path, bool wait) {
   // O_CLOEXEC: a spawned QEMU or qemu-img must not inherit, and so prolong, the lock.
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (!fd) {
     return Fail(ErrorCode::kSystemError, ErrorDomain::kNone,
                 fmt::format("cannot open lock file '{}': {}", path.string(), std::strerror(errno)));

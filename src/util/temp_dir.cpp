@@ -9,10 +9,13 @@
 
 namespace cairn::util {
 
-Result<TempDir> TempDir::Create(std::string_view prefix) {
+std::filesystem::path TempDir::Base() {
   const char* tmpdir = ::getenv("TMPDIR");
-  std::filesystem::path base = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
-  const std::string pattern = (base / fmt::format("{}-XXXXXX", prefix)).string();
+  return (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
+}
+
+Result<TempDir> TempDir::Create(std::string_view prefix) {
+  const std::string pattern = (Base() / fmt::format("{}-XXXXXX", prefix)).string();
   std::string name = pattern;  // mkdtemp() scribbles on it even when it fails
   if (::mkdtemp(name.data()) == nullptr) {
     return Fail(ErrorCode::kSystemError, ErrorDomain::kNone,

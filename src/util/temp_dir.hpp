@@ -17,6 +17,8 @@ class TempDir {
  public:
   // Creates "<tmpdir>/<prefix>-XXXXXX". Fails with kSystemError naming the template path.
   static Result<TempDir> Create(std::string_view prefix = "cairn");
+  // Where Create makes its directories: $TMPDIR, else /tmp.
+  static std::filesystem::path Base();
 
   ~TempDir();
   TempDir(TempDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}

@@ -14,8 +14,13 @@ cb init >/dev/null
 start_guest
 guest "cairn-write-pattern /dev/vda 1048576 2097152 1"   # 2 MiB at 1 MiB
 guest "cairn-write-pattern /dev/vda 20971520 1048576 2"  # 1 MiB at 20 MiB
-cb backup vm --json >"$W/full.json"
+cb backup vm --json >"$W/full.json" 2>"$W/full.err"
 grep -q '"level":"full"' "$W/full.json" || fail "first backup is not a full: $(cat "$W/full.json")"
+# --json progress: JSON lines on stderr, the last one per disk done with the whole disk covered.
+grep '"progress"' "$W/full.err" | tail -1 | python3 -c 'import json,sys
+p = json.load(sys.stdin)["progress"]
+assert p["disk"] == "vda" and p["done"] and p["covered"] == p["size"] == 67108864, p' ||
+  fail "no final progress line: $(cat "$W/full.err")"
 # The disk as the full saw it (no guest writes since): copied with the guest stopped.
 stop_guest
 cp "$W/vda.qcow2" "$W/at_full.qcow2"
@@ -35,7 +40,10 @@ stop_guest
 cb list vm | grep -c "^2026\|^20[0-9][0-9]" | grep -qx 2 || fail "list does not show two backups"
 full_id=$(sed 's/.*"id":"\([^"]*\)".*/\1/' "$W/full.json")
 cb restore "vm@$full_id" --to "$W/r_full" >/dev/null
-cb restore vm --to "$W/r_inc" --format raw >/dev/null
+# On a terminal, restore draws a bar per disk on stderr.
+script -qec "$CB -c '$URI' -r '$W/repo' restore vm --to '$W/r_inc' --format raw" /dev/null \
+  >"$W/tty.out" </dev/null
+grep -q "vda .*\] 100.0%" "$W/tty.out" || fail "no progress bar on a terminal: $(cat -v "$W/tty.out")"
 qemu-img compare -q "$W/at_full.qcow2" "$W/r_full/vda.qcow2" || fail "the full does not restore"
 qemu-img compare -q "$W/vda.qcow2" "$W/r_inc/vda.raw" || fail "the incremental does not restore"
 # Thin: the restored raw image allocates about what the disk holds, not its 64 MiB.
@@ -72,9 +80,16 @@ qemu-img create -q -f qcow2 -F raw -b "nbd+unix:///?socket=$W/serve.sock" "$W/ov
 qemu-img compare -q "$W/overlay.qcow2" "$W/r_inc/vda.raw" || fail "an overlay on the served disk differs"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
+cb list vm | grep -q "never *$" || fail "list does not say the backups were never verified"
 cb verify >/dev/null || fail "verify of an intact repository failed"
+[ "$(cb list vm | grep -c " ok *$")" -eq 2 ] || fail "list does not show both backups verified: $(cb list vm)"
 chunk=$(find "$W/repo/chunks" -type f | head -1)
 printf 'X' | dd of="$chunk" bs=1 seek=10 conv=notrunc 2>/dev/null
 if cb verify >"$W/verify.out" 2>&1; then fail "verify missed a damaged chunk"; fi
 grep -q "damaged" "$W/verify.out" || fail "verify did not name the damage: $(cat "$W/verify.out")"
+cb list vm --json | python3 -c 'import json,sys
+b = json.load(sys.stdin)
+assert any(x["verified"]["ok"] is False and x["verified"]["problems"] > 0 for x in b), b' ||
+  fail "list does not show the damaged backup: $(cb list vm)"
+cb info vm | grep -q "^Verified: *\(ok\|DAMAGED\)" || fail "info does not say when it was verified"
 echo "PASS"

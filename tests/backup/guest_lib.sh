@@ -4,8 +4,9 @@
 #   cairn ARGS / cb ARGS  cairn on the domain's URI / cairn-backup on it and $W/repo
 #   start_guest       define (first time) and start vm, wait until its shell answers
 #   guest CMD         run CMD in the guest and wait for it to finish
-#   stop_guest        destroy vm (its disk stays as written)
-# Needs: $CAIRN, $CB (cairn-backup), $CAIRN_TEST_GUEST_DIR.
+#   stop_guest        destroy vm (its disks stay as written)
+# Needs: $CAIRN, $CB (cairn-backup), $CAIRN_TEST_GUEST_DIR. $DISKS names vm's disks, each a
+# 64 MiB qcow2 $W/NAME.qcow2 (default: vda).
 W=$(mktemp -d /tmp/cairn-backup-test.XXXXXX)
 READER=
 URI="qemu:///embed?root=$W/state"
@@ -19,8 +20,17 @@ cairn() { "$CAIRN" -c "$URI" "$@"; }
 cb() { "$CB" -c "$URI" -r "$W/repo" "$@"; }
 
 start_guest() {
-  if [ ! -f "$W/vda.qcow2" ]; then
-    qemu-img create -q -f qcow2 "$W/vda.qcow2" 64M
+  if [ ! -f "$W/vm.xml" ]; then
+    disk_xml=
+    for d in ${DISKS:-vda}; do
+      qemu-img create -q -f qcow2 "$W/$d.qcow2" 64M
+      disk_xml="$disk_xml
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' discard='unmap'/>
+      <source file='$W/$d.qcow2'/>
+      <target dev='$d' bus='virtio'/>
+    </disk>"
+    done
     cat >"$W/vm.xml" <<XML
 <domain type='qemu'>
   <name>vm</name>
@@ -32,12 +42,7 @@ start_guest() {
     <initrd>$CAIRN_TEST_GUEST_DIR/initrd.img</initrd>
     <cmdline>console=ttyS0 quiet no_timer_check</cmdline>
   </os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2' discard='unmap'/>
-      <source file='$W/vda.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
+  <devices>$disk_xml
     <serial type='pipe'>
       <source path='$W/serial'/>
     </serial>

@@ -18,6 +18,7 @@
 #include "tools/cairn-backup/disk_backup.hpp"
 #include "tools/cairn-backup/domain_disks.hpp"
 #include "tools/cairn-backup/export_socket_dir.hpp"
+#include "util/file_lock.hpp"
 #include "util/temp_dir.hpp"
 #include "util/time.hpp"
 
@@ -33,7 +34,7 @@ struct DiskPlan {
 };
 
 void Notice(const BackupRequest& request, const std::string& line) {
-  if (request.notice) request.notice(line);
+  if (request.display) request.display->Notice(line);
 }
 
 // Deletes this repository's checkpoints on `dom` other than `keep` (failed runs' and older
@@ -104,7 +105,8 @@ Result<BackupJobInfo> RunningJob(const Domain& dom) {
 }
 
 // Ends a pull job that a killed run of this repository left on `dom` (the domain allows one
-// job, so the next run could not begin). Another tool's job is left alone.
+// job, so the next run could not begin). Another tool's job is left alone. Called with the
+// domain's run lock held, so the job cannot be a live run's.
 Status EndAbandonedJob(const Domain& dom, const repo::Repository& repository,
                        const BackupRequest& request) {
   Result<BackupJobInfo> job = RunningJob(dom);
@@ -137,6 +139,19 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
   if (!lock) return std::unexpected(lock.error());
   Result<Domain> dom = connection.LookupDomain(request.domain);
   if (!dom) return std::unexpected(dom.error());
+  // One run per domain and repository at a time, across processes (the kernel drops the
+  // lock of a killed run): so a job of this repository found on the domain while this lock
+  // is ours is one a killed run left behind, never a live run's.
+  const std::filesystem::path run_lock_path =
+      util::TempDir::Base() / fmt::format("{}-{}.lock", SocketDirPrefix(repository), dom->uuid());
+  Result<util::FileLock> run_lock = util::FileLock::TryAcquire(run_lock_path);
+  if (!run_lock && run_lock.error().code() == ErrorCode::kResourceBusy) {
+    return Fail(ErrorCode::kOperationInvalid, kErr,
+                fmt::format("domain '{}' is being backed up into this repository by another "
+                            "run ({}); wait for it to end",
+                            dom->name(), util::FileLock::Holder(run_lock_path)));
+  }
+  if (!run_lock) return std::unexpected(run_lock.error());
   Result<std::string> domain_xml = dom->GetXmlDesc();
   if (!domain_xml) return std::unexpected(domain_xml.error());
   Result<std::vector<DomainDisk>> disks = ParseDomainDisks(*domain_xml);
@@ -294,6 +309,7 @@ Result<repo::BackupManifest> RunBackup(const Connection& connection,
     }
     DiskBackupOptions options;
     options.threads = std::max<unsigned>(1, cores / plans.size());
+    if (request.display) options.progress = &request.display->AddDisk(plans[i].disk.target);
     readers.emplace_back([&, i, source, options] {
       results[i] = BackupDisk(repository, source,
                               previous_indexes[i] ? &*previous_indexes[i] : nullptr, options);

@@ -11,10 +11,10 @@
 // The checkpoint a run makes is named "cb-<repository id[0:8]>-<backup id>", so runs into
 // different repositories never take each other's checkpoints; it becomes the next base
 // only once its backup is committed.
-// Thread rule: one run per domain at a time (the domain allows one job).
+// Thread rule: one run per domain and repository at a time, enforced across processes by
+// a lock file in $TMPDIR (or /tmp): a second run is refused, naming the first's pid.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +22,7 @@
 #include "cairn/error.hpp"
 #include "repo/backup_manifest.hpp"
 #include "repo/repository.hpp"
+#include "tools/cairn-backup/progress_display.hpp"
 
 namespace cairn::backup {
 
@@ -32,8 +33,9 @@ struct BackupRequest {
   BackupLevel level = BackupLevel::kAuto;
   std::vector<std::string> disks;   // targets to back up; empty: every writable disk
   unsigned threads = 0;             // 0: one per core
-  // Called with one line of news (a fallback to a full read, a stale checkpoint dropped).
-  std::function<void(const std::string&)> notice;
+  // Where news (a fallback to a full read, a stale checkpoint dropped) and each disk's
+  // progress go; null: nowhere.
+  ProgressDisplay* display = nullptr;
 };
 
 // Runs the backup. Errors: kNoDomain; kInvalidArg for an unknown disk or --level inc with no

@@ -44,22 +44,31 @@ std::string HumanBytes(std::uint64_t bytes) {
   return fmt::format("{:.{}f} {}", v, decimals, kUnits[unit]);
 }
 
-std::string FormatBackupTable(const std::vector<repo::BackupManifest>& backups) {
-  std::string out = fmt::format("{:<29} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8}\n", "ID",
-                                "Domain", "Level", "Time", "Disks", "Size", "New data",
-                                "Duration");
-  out += std::string(114, '-') + "\n";
+const repo::VerificationRecord* FindVerification(const Verifications& verified,
+                                                 const std::string& id) {
+  auto it = verified.find(id);
+  return it == verified.end() ? nullptr : &it->second;
+}
+
+std::string FormatBackupTable(const std::vector<repo::BackupManifest>& backups,
+                              const Verifications& verified) {
+  constexpr std::string_view kRow = "{:<29} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8} {:<8}\n";
+  std::string out = fmt::format(kRow, "ID", "Domain", "Level", "Time", "Disks", "Size",
+                                "New data", "Duration", "Verified");
+  out += std::string(123, '-') + "\n";
   for (const repo::BackupManifest& m : backups) {
     std::string disks;
     for (const repo::DiskRecord& d : m.disks) disks += (disks.empty() ? "" : ",") + d.name;
-    out += fmt::format("{:<29} {:<16} {:<5} {:<19} {:<10} {:>10} {:>10} {:>8}\n", m.id,
-                       m.domain_name, m.level, LocalTime(m.started_ms), disks,
-                       HumanBytes(Logical(m)), HumanBytes(Stored(m)), Seconds(m));
+    const repo::VerificationRecord* v = FindVerification(verified, m.id);
+    out += fmt::format(kRow, m.id, m.domain_name, m.level, LocalTime(m.started_ms), disks,
+                       HumanBytes(Logical(m)), HumanBytes(Stored(m)), Seconds(m),
+                       !v ? "never" : v->ok ? "ok" : "DAMAGED");
   }
   return out;
 }
 
-std::string FormatBackupInfo(const repo::BackupManifest& m) {
+std::string FormatBackupInfo(const repo::BackupManifest& m,
+                             const repo::VerificationRecord* verified) {
   std::string out;
   auto line = [&](std::string_view key, const std::string& value) {
     out += fmt::format("{:<16}{}\n", fmt::format("{}:", key), value);
@@ -75,6 +84,11 @@ std::string FormatBackupInfo(const repo::BackupManifest& m) {
   line("Size", HumanBytes(Logical(m)));
   line("New data", HumanBytes(Stored(m)));
   line("Tool", "cairn-backup " + m.tool_version);
+  line("Verified", !verified ? std::string("never")
+                   : verified->ok
+                       ? fmt::format("ok, {}", LocalTime(verified->verified_ms))
+                       : fmt::format("DAMAGED ({} problem(s)), {}", verified->problems,
+                                     LocalTime(verified->verified_ms)));
   for (const repo::DiskRecord& d : m.disks) {
     out += fmt::format("Disk {}:\n", d.name);
     out += fmt::format("  {:<14}{}\n", "Format:", d.format);
@@ -88,7 +102,8 @@ std::string FormatBackupInfo(const repo::BackupManifest& m) {
   return out;
 }
 
-nlohmann::json BackupSummaryJson(const repo::BackupManifest& m) {
+nlohmann::json BackupSummaryJson(const repo::BackupManifest& m,
+                                 const repo::VerificationRecord* verified) {
   nlohmann::json disks = nlohmann::json::array();
   for (const repo::DiskRecord& d : m.disks) {
     disks.push_back({{"name", d.name},
@@ -112,7 +127,11 @@ nlohmann::json BackupSummaryJson(const repo::BackupManifest& m) {
           {"completed_ms", m.completed_ms},
           {"size", Logical(m)},
           {"stored", Stored(m)},
-          {"disks", disks}};
+          {"disks", disks},
+          {"verified", verified ? nlohmann::json({{"ok", verified->ok},
+                                                  {"verified_ms", verified->verified_ms},
+                                                  {"problems", verified->problems}})
+                                : nlohmann::json(nullptr)}};
 }
 
 }  // namespace cairn::backup

@@ -18,8 +18,10 @@
 #include "tools/cairn-backup/catalogue.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
 #include "tools/cairn-backup/domain_disks.hpp"
+#include "tools/cairn-backup/progress_display.hpp"
 #include "tools/cairn-backup/repository_cleanup.hpp"
 #include "tools/cairn-backup/verify_run.hpp"
+#include "util/time.hpp"
 
 namespace cairn::backup {
 namespace {
@@ -99,19 +101,22 @@ Status Backup(const CommandLine& cl) {
     return Usage(fmt::format("--level '{}' is not one of full, inc, auto", level));
   }
   request.disks = cl.Options("--disk");
-  // News (a disk read in full, a checkpoint dropped) goes to stderr, leaving stdout the result.
-  request.notice = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   Result<repo::Repository> repository = OpenRepository(cl);
   if (!repository) return std::unexpected(repository.error());
   Result<Connection> connection = OpenConnection(cl);
   if (!connection) return std::unexpected(connection.error());
-  Result<repo::BackupManifest> done = RunBackup(*connection, *repository, request);
+  Result<repo::BackupManifest> done = [&] {
+    // News and progress go to stderr, leaving stdout the result; the display ends first.
+    ProgressDisplay display("backup", ProgressDisplay::StyleFor(cl.json));
+    request.display = &display;
+    return RunBackup(*connection, *repository, request);
+  }();
   if (!done) return std::unexpected(done.error());
   if (cl.json) {
-    fmt::print("{}\n", BackupSummaryJson(*done).dump());
+    fmt::print("{}\n", BackupSummaryJson(*done, nullptr).dump());
   } else {
     fmt::print("backup {} of {} ({}) committed\n{}", done->id, done->domain_name, done->level,
-               FormatBackupInfo(*done));
+               FormatBackupInfo(*done, nullptr));
   }
   return {};
 }
@@ -124,12 +129,16 @@ Status List(const CommandLine& cl) {
   if (!cl.operands.empty()) domain = cl.operands[0];
   Result<std::vector<repo::BackupManifest>> all = repository->ListBackups(domain);
   if (!all) return std::unexpected(all.error());
+  Result<Verifications> verified = repository->LatestVerifications();
+  if (!verified) return std::unexpected(verified.error());
   if (cl.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const repo::BackupManifest& m : *all) out.push_back(BackupSummaryJson(m));
+    for (const repo::BackupManifest& m : *all) {
+      out.push_back(BackupSummaryJson(m, FindVerification(*verified, m.id)));
+    }
     fmt::print("{}\n", out.dump());
   } else {
-    fmt::print("{}", FormatBackupTable(*all));
+    fmt::print("{}", FormatBackupTable(*all, *verified));
   }
   return {};
 }
@@ -140,7 +149,10 @@ Status Info(const CommandLine& cl) {
   if (!repository) return std::unexpected(repository.error());
   Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
   if (!m) return std::unexpected(m.error());
-  fmt::print("{}", cl.json ? BackupSummaryJson(*m).dump() + "\n" : FormatBackupInfo(*m));
+  Result<Verifications> verified = repository->LatestVerifications();
+  if (!verified) return std::unexpected(verified.error());
+  const repo::VerificationRecord* v = FindVerification(*verified, m->id);
+  fmt::print("{}", cl.json ? BackupSummaryJson(*m, v).dump() + "\n" : FormatBackupInfo(*m, v));
   return {};
 }
 
@@ -191,7 +203,11 @@ Status Restore(const CommandLine& cl) {
     if (!index) return std::unexpected(index.error());
     const std::filesystem::path target =
         std::filesystem::path(*to) / fmt::format("{}.{}", d.name, format_name);
-    Result<RestoreTotals> done = RestoreDisk(*repository, *index, d.sha256, target, format);
+    Result<RestoreTotals> done = [&] {
+      ProgressDisplay display("restore", ProgressDisplay::StyleFor(cl.json));
+      return RestoreDisk(*repository, *index, d.sha256, target, format, 0,
+                         &display.AddDisk(d.name));
+    }();
     if (!done) return std::unexpected(done.error());
     restored.push_back(
         RestoredDisk{d.name, std::filesystem::absolute(target).lexically_normal().string(),
@@ -224,6 +240,9 @@ Status Verify(const CommandLine& cl) {
   if (Status ok = NoOperands(cl, 1); !ok) return ok;
   Result<repo::Repository> repository = OpenRepository(cl);
   if (!repository) return std::unexpected(repository.error());
+  // Shared, like a backup: gc must not delete chunks while they are checked.
+  Result<std::unique_ptr<repo::StoreLock>> lock = repository->Lock(repo::LockMode::kShared, true);
+  if (!lock) return std::unexpected(lock.error());
   std::vector<repo::BackupManifest> backups;
   if (!cl.operands.empty() && cl.operands[0].find('@') != std::string::npos) {
     Result<repo::BackupManifest> m = SelectBackup(*repository, cl.operands[0]);
@@ -238,6 +257,12 @@ Status Verify(const CommandLine& cl) {
   }
   Result<VerifyReport> report = VerifyBackups(*repository, backups);
   if (!report) return std::unexpected(report.error());
+  const std::int64_t now = util::NowUnixMillis();
+  for (const auto& [id, problems] : report->problems_by_backup) {
+    if (Status ok = repository->RecordVerification({id, now, problems == 0, problems}); !ok) {
+      return ok;
+    }
+  }
   for (const std::string& p : report->problems) fmt::print(stderr, "damaged: {}\n", p);
   if (cl.json) {
     fmt::print("{}\n", nlohmann::json({{"backups", report->backups},

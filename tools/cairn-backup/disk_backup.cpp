@@ -84,6 +84,7 @@ Result<DiskBackupResult> BackupDisk(repo::Repository& repository, const DiskSour
   Result<nbd::NbdExport> meta = nbd::NbdExport::Connect(source.uri, contexts);
   if (!meta) return std::unexpected(meta.error());
   const std::uint64_t size = data->size();
+  if (options.progress) options.progress->size = size;
 
   DiskBackupResult result{repo::DiskIndex(size, repository.chunk_size()), {}, true, ""};
   if (previous) {
@@ -151,12 +152,15 @@ Result<DiskBackupResult> BackupDisk(repo::Repository& repository, const DiskSour
           continue;
         }
       }
+      if (options.progress) options.progress->covered = start;
       return nbd::ReadRequest{start, result.index.SlotBytes(slot++)};
     }
+    if (options.progress) options.progress->covered = size;
     return std::nullopt;
   };
   nbd::ParallelReader reader(*data, options.reads_in_flight);
   Status read = reader.Run(next, [&](std::uint64_t offset, std::string&& bytes) {
+    if (options.progress) options.progress->moved += bytes.size();
     return pipeline.Submit(offset / repository.chunk_size(), std::move(bytes));
   });
   Result<PipelineTotals> totals = pipeline.Finish();

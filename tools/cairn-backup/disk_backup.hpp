@@ -20,6 +20,7 @@
 #include "repo/disk_index.hpp"
 #include "repo/repository.hpp"
 #include "tools/cairn-backup/chunk_pipeline.hpp"
+#include "tools/cairn-backup/progress_display.hpp"
 
 namespace cairn::backup {
 
@@ -33,6 +34,7 @@ struct DiskBackupOptions {
   unsigned threads = 0;           // 0: one per core
   std::size_t queue_limit = 64;   // slots read but not yet stored
   unsigned clean_samples = 32;    // clean slots checked against the previous backup
+  DiskProgress* progress = nullptr;  // if set: the disk's size, offset reached, bytes read
 };
 
 struct DiskBackupResult {

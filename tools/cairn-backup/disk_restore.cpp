@@ -133,7 +133,7 @@ class Qcow2Writer final : public ImageWriter {
 Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
                                   const repo::DiskIndex& index, std::string_view expected_digest,
                                   const std::filesystem::path& target, ImageFormat format,
-                                  unsigned threads) {
+                                  unsigned threads, DiskProgress* progress) {
   if (repo::DiskDigest(index) != expected_digest) {
     return Fail(ErrorCode::kOperationFailed, kErr,
                 fmt::format("the disk index does not match its manifest's digest {}",
@@ -163,6 +163,7 @@ Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
     writer = std::move(*q);
   }
 
+  if (progress) progress->size = index.disk_size();
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   Status first_error;
@@ -186,6 +187,10 @@ Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
         return;
       }
       mine.bytes_written += data->size();
+      if (progress) {
+        progress->moved += data->size();
+        progress->covered = std::uint64_t(next.load()) * index.chunk_size();
+      }
       ++mine.chunks;
     }
     std::lock_guard lock(mutex);

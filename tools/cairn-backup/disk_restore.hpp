@@ -14,6 +14,7 @@
 #include "cairn/error.hpp"
 #include "repo/disk_index.hpp"
 #include "repo/repository.hpp"
+#include "tools/cairn-backup/progress_display.hpp"
 
 namespace cairn::backup {
 
@@ -28,10 +29,10 @@ struct RestoreTotals {
 // `format`, checking it against `expected_digest` (DiskDigest of the backed-up index).
 // Errors: kOperationInvalid if `target` exists; kOperationFailed for a missing or damaged
 // chunk or a digest mismatch; kSystemError for the target's I/O. On failure the target is
-// removed.
+// removed. `progress` (may be null) follows the slots written.
 Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
                                   const repo::DiskIndex& index, std::string_view expected_digest,
                                   const std::filesystem::path& target, ImageFormat format,
-                                  unsigned threads = 0);
+                                  unsigned threads = 0, DiskProgress* progress = nullptr);
 
 }  // namespace cairn::backup

@@ -29,9 +29,7 @@ xmlNode* Child(xmlNode* node, std::string_view name) {
   return nullptr;
 }
 
-}  // namespace
-
-Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
+Result<std::unique_ptr<xmlDoc, DocFree>> ReadDomainDocument(std::string_view xml) {
   std::unique_ptr<xmlDoc, DocFree> doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
                                                      "domain.xml", nullptr,
                                                      XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -39,8 +37,16 @@ Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
   if (!doc) {
     return Fail(ErrorCode::kXmlError, ErrorDomain::kNone, "the domain XML is not well-formed");
   }
+  return doc;
+}
+
+}  // namespace
+
+Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
+  Result<std::unique_ptr<xmlDoc, DocFree>> doc = ReadDomainDocument(xml);
+  if (!doc) return std::unexpected(doc.error());
   std::vector<DomainDisk> disks;
-  xmlNode* devices = Child(xmlDocGetRootElement(doc.get()), "devices");
+  xmlNode* devices = Child(xmlDocGetRootElement(doc->get()), "devices");
   for (xmlNode* d = devices ? devices->children : nullptr; d; d = d->next) {
     if (d->type != XML_ELEMENT_NODE || std::string_view("disk") !=
                                            reinterpret_cast<const char*>(d->name)) {
@@ -63,14 +69,9 @@ Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
 
 Result<std::string> DomainXmlForRestore(std::string_view xml, std::string_view name,
                                         const std::vector<RestoredDisk>& disks) {
-  std::unique_ptr<xmlDoc, DocFree> doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
-                                                     "domain.xml", nullptr,
-                                                     XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                         XML_PARSE_NOWARNING));
-  if (!doc) {
-    return Fail(ErrorCode::kXmlError, ErrorDomain::kNone, "the domain XML is not well-formed");
-  }
-  xmlNode* root = xmlDocGetRootElement(doc.get());
+  Result<std::unique_ptr<xmlDoc, DocFree>> doc = ReadDomainDocument(xml);
+  if (!doc) return std::unexpected(doc.error());
+  xmlNode* root = xmlDocGetRootElement(doc->get());
   auto text = [](std::string_view v) {
     return reinterpret_cast<const xmlChar*>(v.data());
   };
@@ -117,7 +118,7 @@ Result<std::string> DomainXmlForRestore(std::string_view xml, std::string_view n
   }
   xmlChar* out = nullptr;
   int size = 0;
-  xmlDocDumpFormatMemory(doc.get(), &out, &size, 0);
+  xmlDocDumpFormatMemory(doc->get(), &out, &size, 0);
   std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(size));
   xmlFree(out);
   return result;

@@ -50,8 +50,10 @@ Result<GcReport> CollectGarbage(repo::Repository& repository,
   Result<std::vector<repo::BackupManifest>> all = repository.ListBackups();
   if (!all) return std::unexpected(all.error());
   std::set<std::string> named_indexes;
+  std::set<std::string> verification_folders;
   std::vector<repo::Key256> named_chunks;
   for (const repo::BackupManifest& m : *all) {
+    verification_folders.insert("verifications/" + repo::ObjectNameComponent(m.id) + "/");
     for (const repo::DiskRecord& d : m.disks) {
       named_indexes.insert(d.index);
       Result<repo::DiskIndex> index = repository.GetIndex(d.index);
@@ -70,6 +72,13 @@ Result<GcReport> CollectGarbage(repo::Repository& repository,
     if (named_indexes.count(name)) continue;
     if (Status ok = repository.DeleteObject(name); !ok) return std::unexpected(ok.error());
     ++report.indexes_deleted;
+  }
+  // Records of a verify that raced a prune of the backup it checked.
+  Result<std::vector<std::string>> records = repository.ListVerificationObjects();
+  if (!records) return std::unexpected(records.error());
+  for (const std::string& name : *records) {
+    if (verification_folders.count(name.substr(0, name.rfind('/') + 1))) continue;
+    if (Status ok = repository.DeleteObject(name); !ok) return std::unexpected(ok.error());
   }
   Result<std::vector<repo::Key256>> stored = repository.ListChunks();
   if (!stored) return std::unexpected(stored.error());

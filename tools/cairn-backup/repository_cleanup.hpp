@@ -1,5 +1,5 @@
 // cairn-backup/repository_cleanup.hpp — prune (forget backups a retention policy does not
-// keep) and gc (delete the chunks and indexes no backup names).
+// keep) and gc (delete the chunks, indexes and records no backup names).
 //
 // prune removes each backup's manifest first (it stops existing), then its indexes; chunks
 // stay until gc. It shares the repository with running backups: a running backup holds its
@@ -38,7 +38,7 @@ struct GcReport {
   std::uint64_t indexes_deleted = 0;  // left by killed runs or interrupted prunes
 };
 
-// Deletes every chunk and index no manifest names. `waiting` is called once if it must wait
+// Deletes every chunk, index and verification record no manifest names. `waiting` is called once if it must wait
 // for running backups.
 Result<GcReport> CollectGarbage(repo::Repository& repository,
                                 const std::function<void()>& waiting = {});

@@ -16,6 +16,7 @@ Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
   std::vector<repo::Key256> ids;
   for (const repo::BackupManifest& m : backups) {
     ++report.backups;
+    const std::size_t problems_before = report.problems.size();
     for (const repo::DiskRecord& d : m.disks) {
       Result<repo::DiskIndex> index = repository.GetIndex(d.index);
       if (!index) {
@@ -36,6 +37,7 @@ Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
       std::vector<repo::Key256> mine = index->DistinctChunks();
       ids.insert(ids.end(), mine.begin(), mine.end());
     }
+    report.problems_by_backup[m.id] = report.problems.size() - problems_before;
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -43,13 +45,16 @@ Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
+  std::vector<repo::Key256> bad_chunks;
   auto work = [&] {
     std::uint64_t bytes = 0, chunks = 0;
     std::vector<std::string> problems;
+    std::vector<repo::Key256> bad;
     for (std::size_t i = next++; i < ids.size(); i = next++) {
       Result<std::string> data = repository.GetChunk(ids[i]);
       if (!data) {
         problems.push_back(data.error().Text());
+        bad.push_back(ids[i]);
         continue;
       }
       bytes += data->size();
@@ -59,10 +64,27 @@ Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
     report.bytes += bytes;
     report.chunks += chunks;
     report.problems.insert(report.problems.end(), problems.begin(), problems.end());
+    bad_chunks.insert(bad_chunks.end(), bad.begin(), bad.end());
   };
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
   for (std::thread& t : pool) t.join();
+  if (bad_chunks.empty()) return report;
+
+  // Which backups the damage hits: their indexes read again (only when something is damaged,
+  // so a clean verify holds one list of ids, not one per backup).
+  std::sort(bad_chunks.begin(), bad_chunks.end());
+  for (const repo::BackupManifest& m : backups) {
+    for (const repo::DiskRecord& d : m.disks) {
+      Result<repo::DiskIndex> index = repository.GetIndex(d.index);
+      if (!index) continue;  // counted above
+      for (const repo::Key256& id : index->DistinctChunks()) {
+        if (std::binary_search(bad_chunks.begin(), bad_chunks.end(), id)) {
+          ++report.problems_by_backup[m.id];
+        }
+      }
+    }
+  }
   return report;
 }
 

@@ -1,11 +1,13 @@
 // cairn-backup/verify_run.hpp — proof that backups restore, without restoring them: every
 // index decodes and matches its manifest's digest, and every chunk an index names is
 // present, decrypts, decompresses and hashes to its id. Each chunk is checked once however
-// many backups share it; chunks are checked by a pool of threads.
+// many backups share it; chunks are checked by a pool of threads. A damaged chunk is charged
+// to every backup that uses it.
 // Thread rule: one call at a time per repository.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@ struct VerifyReport {
   std::uint64_t chunks = 0;
   std::uint64_t bytes = 0;             // plain bytes of the chunks checked
   std::vector<std::string> problems;   // one line each; empty: all good
+  std::map<std::string, std::uint64_t> problems_by_backup;  // every backup checked: its count
 };
 
 // Verifies `backups`. Errors only for failures to read the repository at all; damage is

@@ -81,11 +81,17 @@ Result<DomainRecord> LoadDomain(const StateLayout& layout, std::string_view name
 
 Result<DomainRecord> LoadDomain(const StateLayout& layout, const driver::DomainRef& ref) {
   Result<DomainRecord> rec = LoadDomain(layout, std::string_view(ref.name));
-  if (rec && !ref.uuid.empty() && rec->def.uuid() != ref.uuid) {
-    return Fail(ErrorCode::kNoDomain, ErrorDomain::kQemu,
-                fmt::format("no domain with matching uuid '{}' ({})", ref.uuid, ref.name));
+  if (ref.uuid.empty() || (rec && rec->def.uuid() == ref.uuid)) return rec;
+  if (!rec && rec.error().code() != ErrorCode::kNoDomain) return rec;
+  // The UUID is what a handle means (libvirt finds a handle's domain by it); the name is
+  // tried first only because it names the file.
+  Result<std::vector<DomainRecord>> all = LoadAllDomains(layout);
+  if (!all) return std::unexpected(all.error());
+  for (DomainRecord& r : *all) {
+    if (r.def.uuid() == ref.uuid) return std::move(r);
   }
-  return rec;
+  return Fail(ErrorCode::kNoDomain, ErrorDomain::kQemu,
+              fmt::format("no domain with matching uuid '{}' ({})", ref.uuid, ref.name));
 }
 
 Result<std::vector<DomainRecord>> LoadAllDomains(const StateLayout& layout) {

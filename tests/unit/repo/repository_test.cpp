@@ -157,6 +157,37 @@ TEST_F(RepositoryTest, ABackupReopensUnderItsKeyAndDeletesManifestFirst) {
   EXPECT_FALSE(*repo->store().Exists((*all)[0].disks[0].index));
 }
 
+TEST_F(RepositoryTest, TheLatestVerificationOfEachBackupCountsAndGoesWithTheBackup) {
+  InitOptions options;
+  options.key = TestKey(4);
+  options.chunk_size = 4096;
+  Result<Repository> repo = Repository::InitDirectory(Root(), options);
+  ASSERT_TRUE(repo);
+  const std::string a = Repository::NewBackupId(1'765'000'000'000);
+  const std::string b = Repository::NewBackupId(1'765'000'000'001);
+  for (const std::string& id : {a, b}) {
+    Result<std::string> index_name = repo->PutIndex(id, "vda", DiskIndex(8192, 4096));
+    ASSERT_TRUE(repo->Commit(Manifest(id, *index_name)));
+  }
+  ASSERT_TRUE(repo->RecordVerification({a, 2000, true, 0}));
+  ASSERT_TRUE(repo->RecordVerification({a, 3000, false, 2}));  // damaged since
+  ASSERT_TRUE(repo->RecordVerification({b, 2500, true, 0}));
+  Result<std::map<std::string, VerificationRecord>> latest = repo->LatestVerifications();
+  ASSERT_TRUE(latest) << latest.error().Text();
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_FALSE(latest->at(a).ok);
+  EXPECT_EQ(latest->at(a).problems, 2u);
+  EXPECT_EQ(latest->at(a).verified_ms, 3000);
+  EXPECT_TRUE(latest->at(b).ok);
+
+  Result<std::vector<BackupManifest>> all = repo->ListBackups();
+  ASSERT_TRUE(repo->DeleteBackup((*all)[0]));
+  latest = repo->LatestVerifications();
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->count(a), 0u);
+  EXPECT_EQ(latest->count(b), 1u);
+}
+
 TEST_F(RepositoryTest, BackupIdsSortByTimeToTheMillisecond) {
   std::string a = Repository::NewBackupId(1'765'000'000'000);
   std::string b = Repository::NewBackupId(1'765'000'000'001);  // a millisecond later
