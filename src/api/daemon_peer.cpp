@@ -7,7 +7,9 @@
 namespace cairn {
 
 std::optional<DaemonPeer> DaemonPeerOf(const Connection& connection) {
-  return connection.state()->driver->Peer();
+  std::optional<driver::PeerCredentials> peer = connection.state()->driver->Peer();
+  if (!peer) return std::nullopt;
+  return DaemonPeer{peer->uid, peer->gid};
 }
 
 }  // namespace cairn

@@ -16,6 +16,8 @@
 // those calls, and must not call back into the same Driver.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,7 +26,6 @@
 #include <vector>
 
 #include "cairn/checkpoint_bitmaps.hpp"
-#include "cairn/daemon_peer.hpp"
 #include "cairn/domain_info.hpp"
 #include "cairn/error.hpp"
 #include "cairn/flags.hpp"
@@ -33,6 +34,12 @@
 #include "cairn/security.hpp"
 
 namespace cairn::driver {
+
+// Who the daemon serving a connection runs as (cairn/daemon_peer.hpp's, as a driver value).
+struct PeerCredentials {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
 
 // What a handle needs to find its domain again.
 struct DomainRef {
@@ -85,7 +92,7 @@ class Driver {
   virtual std::string Uri() const = 0;
   // The daemon serving this connection (cairn/daemon_peer.hpp); fixed once the driver is
   // open. Default: none (an in-process driver).
-  virtual std::optional<DaemonPeer> Peer() const { return std::nullopt; }
+  virtual std::optional<PeerCredentials> Peer() const { return std::nullopt; }
 
   // Domains.
   virtual Result<std::vector<DomainRef>> ListDomains(unsigned flags);

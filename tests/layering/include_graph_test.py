@@ -19,7 +19,7 @@ PUBLIC_VALUES = {
 # include/cairn: the handles of the public C++ API (Connection, Domain, Checkpoint, events).
 PUBLIC_HANDLES = {
     "cairn/backup.hpp", "cairn/cairn.hpp", "cairn/checkpoint.hpp", "cairn/connection.hpp",
-    "cairn/domain.hpp",
+    "cairn/daemon_peer.hpp", "cairn/domain.hpp",
 }
 # include/cairn/virt.h and the <libvirt/...> drop-ins: the C API.
 PUBLIC_C = {"cairn/virt.h", "libvirt/libvirt.h", "libvirt/virterror.h"}

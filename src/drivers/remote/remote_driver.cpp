@@ -72,11 +72,11 @@ Result<DaemonSocket> SocketOf(const driver::ConnectUri& uri, bool read_only) {
 }
 
 // The daemon's uid and gid, as the kernel recorded them when it accepted the socket.
-std::optional<DaemonPeer> PeerOf(const util::UniqueFd& fd) {
+std::optional<driver::PeerCredentials> PeerOf(const util::UniqueFd& fd) {
   struct ucred cred {};
   socklen_t len = sizeof cred;
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
-  return DaemonPeer{cred.uid, cred.gid};
+  return driver::PeerCredentials{cred.uid, cred.gid};
 }
 
 // A daemon's socket, with libvirt's wording for a failure.
@@ -96,14 +96,14 @@ Result<util::UniqueFd> ConnectSocket(const std::string& path) {
 
 struct Connected {
   std::unique_ptr<RpcClient> client;
-  std::optional<DaemonPeer> peer;
+  std::optional<driver::PeerCredentials> peer;
 };
 
 Result<Connected> ConnectTo(const DaemonSocket& socket, RpcClient::EventHandler on_event) {
   Result<util::UniqueFd> fd =
       socket.session ? ConnectSessionDaemon(socket.path) : ConnectSocket(socket.path);
   if (!fd) return std::unexpected(fd.error());
-  std::optional<DaemonPeer> peer = PeerOf(*fd);
+  std::optional<driver::PeerCredentials> peer = PeerOf(*fd);
   Result<std::unique_ptr<RpcClient>> client = RpcClient::Adopt(std::move(*fd), std::move(on_event));
   if (!client) return std::unexpected(client.error());
   return Connected{std::move(*client), peer};
@@ -231,7 +231,7 @@ class RemoteDriver : public driver::Driver {
 
   std::string_view Type() const override { return type_; }
   std::string Uri() const override { return uri_; }
-  std::optional<DaemonPeer> Peer() const override { return peer_; }
+  std::optional<driver::PeerCredentials> Peer() const override { return peer_; }
 
   Result<std::vector<DomainRef>> ListDomains(unsigned flags) override {
     auto r = Call<ListAllDomainsRet>(RemoteProc::kConnectListAllDomains, ListAllDomainsArgs{1, flags});
@@ -425,7 +425,7 @@ class RemoteDriver : public driver::Driver {
   }
 
   std::unique_ptr<RpcClient> client_;
-  std::optional<DaemonPeer> peer_;
+  std::optional<driver::PeerCredentials> peer_;
   std::shared_ptr<EventRoutes> routes_;
   std::string uri_;
   std::string type_;
