@@ -2,8 +2,9 @@
 # cairn-backup on the real test guest with two disks and an encrypted repository: both disks
 # are backed up in one job; no guest data appears in the repository's files; the repository
 # refuses to open without its key or with another one; a bitmap removed by hand from one
-# disk makes that disk alone read in full while the other stays incremental; every backup
-# restores byte for byte; prune keeps exactly the policy's backups, gc frees the chunks only
+# disk makes that disk alone read in full while the other stays incremental; a disk added
+# to the domain is read in full within the next incremental run; every backup restores byte
+# for byte; prune keeps exactly the policy's backups, gc frees the chunks only
 # the pruned ones used, and every kept backup still restores and verifies.
 # usage: encrypted_two_disks_lost_bitmap_prune.sh CAIRN CAIRN_BACKUP   (CAIRN_TEST_GUEST_DIR set)
 set -eu
@@ -80,17 +81,35 @@ cb --key "$W/key" backup vm --json >"$W/b4.json"
 keep_disks b4
 for b in b1 b2 b3 b4; do restores_as "$(id_of "$W/$b.json")" $b; done
 
-# Retention: keep the last two; gc frees what only b1 and b2 used; b3 and b4 still restore.
+# A disk added since the last backup is read in full within the next incremental run.
+qemu-img create -q -f qcow2 "$W/vdc.qcow2" 64M
+qemu-io -f qcow2 -c "write -P 0x79 4M 1M" "$W/vdc.qcow2" >/dev/null
+sed "s|</devices>|<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$W/vdc.qcow2'/><target dev='vdc' bus='virtio'/></disk></devices>|" \
+  "$W/vm.xml" >"$W/vm3.xml"
+cairn define "$W/vm3.xml" >/dev/null
+DISKS="vda vdb vdc"
+cb --key "$W/key" backup vm --json >"$W/b5.json" 2>"$W/b5.err"
+keep_disks b5
+grep -q '"level":"inc"' "$W/b5.json" || fail "adding a disk broke the chain: $(cat "$W/b5.json")"
+[ "$(disk_field "$W/b5.json" vdc read_in_full)" = True ] || fail "the new disk vdc was not read in full"
+disk_field "$W/b5.json" vdc full_read_reason | grep -q "new" || fail "vdc's reason does not say it is new"
+[ "$(disk_field "$W/b5.json" vda read_in_full)" = False ] || fail "vda fell back when vdc was added"
+restores_as "$(id_of "$W/b5.json")" b5
+
+# Retention: keep the last two; gc frees what only b1 to b3 used; b4 and b5 still restore.
 cb --key "$W/key" prune vm --keep-last 2 --dry-run >/dev/null
-[ "$(cb --key "$W/key" list vm --json | grep -o '"id"' | wc -l)" -eq 4 ] || fail "a dry run pruned"
+[ "$(cb --key "$W/key" list vm --json | grep -o '"id"' | wc -l)" -eq 5 ] || fail "a dry run pruned"
 cb --key "$W/key" prune vm --keep-last 2 >/dev/null
 kept=$(cb --key "$W/key" list vm --json | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | sort | tr '\n' ' ')
-want=$(printf '%s\n%s\n' "$(id_of "$W/b3.json")" "$(id_of "$W/b4.json")" | sort | tr '\n' ' ')
+want=$(printf '%s\n%s\n' "$(id_of "$W/b4.json")" "$(id_of "$W/b5.json")" | sort | tr '\n' ' ')
 [ "$kept" = "$want" ] || fail "prune kept '$kept', the policy keeps '$want'"
 before=$(find "$W/repo/chunks" -type f | wc -l)
 cb --key "$W/key" gc --json >"$W/gc.json"
 after=$(find "$W/repo/chunks" -type f | wc -l)
 [ "$after" -lt "$before" ] || fail "gc freed nothing ($before chunks before and after)"
-for b in b3 b4; do restores_as "$(id_of "$W/$b.json")" $b; done
+DISKS="vda vdb"
+restores_as "$(id_of "$W/b4.json")" b4
+DISKS="vda vdb vdc"
+restores_as "$(id_of "$W/b5.json")" b5
 cb --key "$W/key" verify >/dev/null || fail "the repository does not verify after prune and gc"
 echo "PASS"
