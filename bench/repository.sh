@@ -12,8 +12,9 @@
 #   full, inc  the same, vs virtnbdbackup -l full / -l inc against the libvirtd domain; the
 #              incrementals follow DIRTY_MIB of scattered writes (4-64 KiB, HMP qemu-io on the
 #              virtio backend, the same writes on both: bench/scattered_writes.py)
-#   map        extent query of a 1 TiB qcow2 holding MAP_DATA_MIB in 64 KiB pieces spread
-#              evenly (qemu-nbd): Cairn's ExtentCursor (bench/extent_map) vs nbdinfo --map
+#   map        extent query of a 1 TiB qcow2 holding MAP_DATA_MIB, in 16 pieces, then in
+#              64 KiB pieces, spread evenly (qemu-nbd): Cairn's ExtentCursor
+#              (bench/extent_map) vs nbdinfo --map
 #   restore    restore of the first full to qcow2, vs that full's throughput; its allocated
 #              bytes (qemu-img map) vs the source's
 #   verify     cairn-backup verify, cold and warm page cache, vs openssl speed -evp sha256
@@ -258,33 +259,46 @@ for mib in $DIRTY_SIZES; do
 done
 
 # --- extent query of a 1 TiB qcow2 ---
-PIECES=$((MAP_DATA_MIB * 16))
-qemu-img create -q -f qcow2 "$D/big.qcow2" 1T
-python3 -c "
+# Two layouts of the same data: 16 pieces (a few large files), and pieces of 64 KiB spread
+# evenly (the worst case: every piece its own extent, every qcow2 L2 table in use).
+map_row() {  # pieces
+  piece=$((MAP_DATA_MIB * MIB / $1))
+  rm -f "$D/big.qcow2" "$D/big.sock"
+  qemu-img create -q -f qcow2 "$D/big.qcow2" 1T
+  "$PY" -c "
 import sys
-n = int(sys.argv[1]); stride = (1 << 40) // n // 65536 * 65536
-for i in range(n): print(f'write -q -P 7 {i * stride} 64k')" "$PIECES" |
-  qemu-io -f qcow2 "$D/big.qcow2" >/dev/null
-qemu-nbd -r -f qcow2 --persistent --shared=4 --socket="$D/big.sock" "$D/big.qcow2" &
-QEMU_NBD_PID=$!
-i=0
-until [ -S "$D/big.sock" ]; do
-  i=$((i + 1)); [ $i -lt 200 ] || { echo "repository: qemu-nbd did not start" >&2; exit 1; }
-  sleep 0.05
-done
-BIG_URI="nbd+unix:///?socket=$D/big.sock"
-drop_caches
-s=$(now)
-nbdinfo --map "$BIG_URI" >"$D/map.txt"
-e=$(now)
-NBDINFO_S=$(secs "$s" "$e")
-drop_caches
-"$EXTENT_MAP" "$BIG_URI" >"$D/extent_map.out"
-MAP_S=$(awk '{printf "%.3f", $6 / 1000}' "$D/extent_map.out")
-MAP_EXTENTS=$(awk '{print $2}' "$D/extent_map.out")
-MAP_DATA=$(awk '{print $4}' "$D/extent_map.out")
-[ "$MAP_DATA" -eq $((PIECES * 65536)) ] ||
-  echo "repository: extent_map found $MAP_DATA bytes of data, not $((PIECES * 65536))" >&2
-row map "s for 1 TiB, $PIECES pieces, vs nbdinfo" "$MAP_S" "$NBDINFO_S" s "$(ratio 1 "$MAP_S")" \
-  "< 1 s ($MAP_EXTENTS extents; nbdinfo listed $(wc -l <"$D/map.txt"))"
+n, piece = int(sys.argv[1]), int(sys.argv[2]); stride = (1 << 40) // n // 65536 * 65536
+for i in range(n):
+    for at in range(0, piece, 1 << 24): print(f'write -q -P 7 {i * stride + at} {min(piece - at, 1 << 24)}')
+" "$1" "$piece" | qemu-io -f qcow2 "$D/big.qcow2" >/dev/null
+  qemu-nbd -r -f qcow2 --persistent --socket="$D/big.sock" "$D/big.qcow2" &
+  QEMU_NBD_PID=$!
+  i=0
+  until [ -S "$D/big.sock" ]; do
+    i=$((i + 1)); [ $i -lt 200 ] || { echo "repository: qemu-nbd did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  BIG_URI="nbd+unix:///?socket=$D/big.sock"
+  drop_caches
+  s=$(now)
+  nbdinfo --map "$BIG_URI" >"$D/map.txt"
+  e=$(now)
+  NBDINFO_S=$(secs "$s" "$e")
+  drop_caches
+  "$EXTENT_MAP" "$BIG_URI" >"$D/extent_map.out"
+  kill "$QEMU_NBD_PID"
+  wait "$QEMU_NBD_PID" 2>/dev/null || true
+  QEMU_NBD_PID=
+  MAP_S=$(awk '{printf "%.3f", $6 / 1000}' "$D/extent_map.out")
+  MAP_EXTENTS=$(awk '{print $2}' "$D/extent_map.out")
+  MAP_DATA=$(awk '{print $4}' "$D/extent_map.out")
+  [ "$MAP_DATA" -eq $((MAP_DATA_MIB * MIB)) ] ||
+    echo "repository: extent_map found $MAP_DATA bytes of data, not $((MAP_DATA_MIB * MIB))" >&2
+  row map "s for 1 TiB, $1 pieces, vs nbdinfo --map" "$MAP_S" "$NBDINFO_S" s \
+    "$(ratio 1 "$MAP_S")" "< 1 s ($MAP_EXTENTS extents; nbdinfo listed $(wc -l <"$D/map.txt"))"
+}
+map_row 16
+map_row $((MAP_DATA_MIB * 16))
+rm -f "$D/big.qcow2"
+
 echo "load at end $(cut -d' ' -f1-3 /proc/loadavg)"
