@@ -1,7 +1,8 @@
 // cairn-backup/verify_run.hpp — proof that backups restore, without restoring them: every
 // index decodes and matches its manifest's digest, and every chunk an index names is
 // present, decrypts, decompresses and hashes to its id. Each chunk is checked once however
-// many backups share it; chunks are checked by a pool of threads.
+// many backups share it; chunks are checked by a pool of threads (at least 8, so reads
+// from a cold cache overlap).
 // Thread rule: one call at a time per repository.
 #pragma once
 
@@ -23,8 +24,8 @@ struct VerifyReport {
   std::vector<std::string> problems;   // one line each; empty: all good
 };
 
-// Verifies `backups`. Errors only for failures to read the repository at all; damage is
-// reported in `problems`.
+// Verifies `backups` with `threads` threads (0: the default pool). Errors only for failures
+// to read the repository at all; damage is reported in `problems`.
 Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
                                    const std::vector<repo::BackupManifest>& backups,
                                    unsigned threads = 0);
