@@ -294,7 +294,7 @@ for i in range(n):
   MAP_DATA=$(awk '{print $4}' "$D/extent_map.out")
   [ "$MAP_DATA" -eq $((MAP_DATA_MIB * MIB)) ] ||
     echo "repository: extent_map found $MAP_DATA bytes of data, not $((MAP_DATA_MIB * MIB))" >&2
-  row map "s for 1 TiB, $1 pieces, vs nbdinfo --map" "$MAP_S" "$NBDINFO_S" s \
+  row map "s for 1 TiB in $1 pieces, vs nbdinfo" "$MAP_S" "$NBDINFO_S" s \
     "$(ratio 1 "$MAP_S")" "< 1 s ($MAP_EXTENTS extents; nbdinfo listed $(wc -l <"$D/map.txt"))"
 }
 map_row 16
