@@ -11,7 +11,8 @@
 #              of the same kind of pull export (cairn backup-begin) to a local file
 #   full, inc  the same, vs virtnbdbackup -l full / -l inc against the libvirtd domain; the
 #              incrementals follow DIRTY_MIB of scattered writes (4-64 KiB, HMP qemu-io on the
-#              virtio backend, the same writes on both: bench/scattered_writes.py)
+#              virtio backend, the same writes on both: bench/scattered_writes.py); each is
+#              the median of INC_REPS rounds (writes, then both incrementals)
 #   map        extent query of a 1 TiB qcow2 holding MAP_DATA_MIB, in 16 pieces, then in
 #              64 KiB pieces, spread evenly (qemu-nbd): Cairn's ExtentCursor
 #              (bench/extent_map) vs nbdinfo --map
@@ -22,8 +23,9 @@
 #   refull     a second full of the unchanged disk: new bytes stored vs its data
 #
 #   bench/repository.sh [BUILD_DIR [DATA_MIB [DISK_MIB [MAP_DATA_MIB]]]]
-#                        (defaults: build 1024 4096 1024; DIRTY_MIB="0 64 256" in the
-#                        environment; quick run: bench/repository.sh build 128 512 64)
+#                        (defaults: build 1024 4096 1024; DIRTY_MIB="0 64 256" and
+#                        INC_REPS=3 in the environment; a quick run:
+#                        DIRTY_MIB="0 8" INC_REPS=1 bench/repository.sh build 64 256 16)
 #
 # Needs root (libvirtd runs as nobody, page cache drops), libvirt-daemon-driver-qemu,
 # libnbd-bin (nbdcopy, nbdinfo), qemu-utils, openssl, python3-libvirt and virtnbdbackup
@@ -35,6 +37,7 @@ DATA_MIB=${2:-1024}
 DISK_MIB=${3:-4096}
 MAP_DATA_MIB=${4:-1024}
 DIRTY_SIZES=${DIRTY_MIB:-0 64 256}
+INC_REPS=${INC_REPS:-3}
 CAIRN=$BUILD/tools/cairn
 CB=$BUILD/tools/cairn-backup
 EXTENT_MAP=$BUILD/bench/extent_map
@@ -215,29 +218,41 @@ else
   row full "s, vs virtnbdbackup" "$FULL_S" - s - "$VNB_WHY"
 fi
 
+# The median of a list of numbers, one a line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 seed=1
 ZERO_S=
 for mib in $DIRTY_SIZES; do
-  seed=$((seed + 1))
-  "$PY" bench/scattered_writes.py --qmp "$ROOT/run/vm/qmp.sock" virtio-disk0 \
-    "$DISK_BYTES" $((mib * MIB)) $seed
-  if [ -z "$VNB_WHY" ]; then
-    "$PY" bench/scattered_writes.py --libvirt "$LIBVIRT_URI" vm virtio-disk0 \
+  : >"$D/vnb.times"
+  : >"$D/inc.times"
+  rep=0
+  while [ $rep -lt "$INC_REPS" ]; do
+    rep=$((rep + 1))
+    seed=$((seed + 1))
+    "$PY" bench/scattered_writes.py --qmp "$ROOT/run/vm/qmp.sock" virtio-disk0 \
       "$DISK_BYTES" $((mib * MIB)) $seed
+    if [ -z "$VNB_WHY" ]; then
+      "$PY" bench/scattered_writes.py --libvirt "$LIBVIRT_URI" vm virtio-disk0 \
+        "$DISK_BYTES" $((mib * MIB)) $seed
+      drop_caches
+      s=$(now)
+      if vnb -l inc; then
+        e=$(now)
+        secs "$s" "$e" >>"$D/vnb.times"
+        echo >>"$D/vnb.times"
+      else
+        VNB_WHY="virtnbdbackup -l inc failed: $(grep -m1 ERROR "$D/vnb.log" || tail -1 "$D/vnb.log")"
+      fi
+    fi
     drop_caches
     s=$(now)
-    if vnb -l inc; then
-      e=$(now)
-      VNB_INC_S=$(secs "$s" "$e")
-    else
-      VNB_WHY="virtnbdbackup -l inc failed: $(grep -m1 ERROR "$D/vnb.log" || tail -1 "$D/vnb.log")"
-    fi
-  fi
-  drop_caches
-  s=$(now)
-  "$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level inc >"$D/inc.json"
-  e=$(now)
-  INC_S=$(secs "$s" "$e")
+    "$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level inc >"$D/inc.json"
+    e=$(now)
+    secs "$s" "$e" >>"$D/inc.times"
+    echo >>"$D/inc.times"
+  done
+  INC_S=$(median <"$D/inc.times")
+  [ -z "$VNB_WHY" ] && VNB_INC_S=$(median <"$D/vnb.times")
   [ -z "$ZERO_S" ] && ZERO_S=$INC_S
   READ_MIB=$(json "$D/inc.json" "round(d['disks'][0]['read'] / 1048576, 1)")
   if [ -z "$VNB_WHY" ]; then
