@@ -117,6 +117,7 @@ SOURCE_ALLOCATED=$(allocated "$D/cairn/vda.qcow2")
 row() { printf '%-10s %-40s %10s %10s %-5s %7s  %s\n' "$@"; }
 echo "cairn-backup, ${DATA_MIB} MiB of random data in a ${DISK_MIB} MiB qcow2 disk;" \
   "load at start $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "x-aim: how far the figure is toward its aim (>= 1 meets it); timed steps start with a cold page cache"
 row step figure cairn anchor unit x-aim aim
 # ratio A B: A / B to two places.
 ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else if ($1 > 0) print "inf"; else print "-" }'; }
