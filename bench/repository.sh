@@ -63,6 +63,8 @@ cleanup() {
   stop_private_libvirtd
 }
 trap cleanup EXIT
+# A signal ends the run through the EXIT trap: no daemon or domain is left behind.
+trap 'exit 1' INT TERM HUP PIPE
 # On the file system the benches use (not /tmp, which may be a tmpfs).
 mkdir -p "$BUILD/bench"
 D=$(mktemp -d "$PWD/$BUILD/bench/repository.XXXXXX")
