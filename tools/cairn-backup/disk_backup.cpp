@@ -37,7 +37,8 @@ Result<bool> AnyDirty(nbd::ExtentCursor& cursor, std::uint64_t start, std::uint6
 }
 
 // Picks up to `count` slots, at random, that `dirty` calls clean and `previous` holds data
-// for, reads them, and returns the first whose bytes are not the previous backup's.
+// for, reads them (all in flight at once: one round trip, not `count`), and returns the
+// lowest whose bytes are not the previous backup's.
 Result<std::optional<std::size_t>> FirstMissedChange(repo::Repository& repository,
                                                      nbd::NbdExport& source,
                                                      nbd::ExtentCursor& dirty,
@@ -54,18 +55,26 @@ Result<std::optional<std::size_t>> FirstMissedChange(repo::Repository& repositor
   std::mt19937_64 rng{std::random_device{}()};
   std::shuffle(clean.begin(), clean.end(), rng);
   if (clean.size() > count) clean.resize(count);
-  std::string data;
-  for (std::size_t slot : clean) {
-    data.resize(previous.SlotBytes(slot));
-    if (Status ok = source.Read(data.data(), data.size(),
-                                std::uint64_t(slot) * previous.chunk_size());
-        !ok) {
-      return std::unexpected(ok.error());
-    }
-    ++checked;
-    if (repository.ChunkIdOf(data) != *previous.slot(slot)) return std::optional(slot);
-  }
-  return std::optional<std::size_t>();
+  std::size_t next = 0;
+  std::optional<std::size_t> missed;
+  nbd::ParallelReader reader(source, static_cast<unsigned>(std::max<std::size_t>(1, clean.size())));
+  Status read = reader.Run(
+      [&]() -> std::optional<nbd::ReadRequest> {
+        if (next == clean.size()) return std::nullopt;
+        const std::size_t slot = clean[next++];
+        return nbd::ReadRequest{std::uint64_t(slot) * previous.chunk_size(),
+                                static_cast<std::uint32_t>(previous.SlotBytes(slot))};
+      },
+      [&](std::uint64_t offset, std::string&& data) -> Status {
+        const std::size_t slot = offset / previous.chunk_size();
+        ++checked;
+        if (repository.ChunkIdOf(data) != *previous.slot(slot) && (!missed || slot < *missed)) {
+          missed = slot;
+        }
+        return {};
+      });
+  if (!read) return std::unexpected(read.error());
+  return missed;
 }
 
 }  // namespace

@@ -8,6 +8,11 @@
 #include <fmt/format.h>
 
 namespace cairn::backup {
+namespace {
+
+constexpr unsigned kMinThreads = 8;
+
+}  // namespace
 
 Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
                                    const std::vector<repo::BackupManifest>& backups,
@@ -42,7 +47,9 @@ Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // More readers than cores: a chunk read from a cold cache waits on the disk, which serves
+  // several reads at once.
+  if (threads == 0) threads = std::max(kMinThreads, std::thread::hardware_concurrency());
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::vector<repo::Key256> bad_chunks;

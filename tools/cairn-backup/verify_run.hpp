@@ -1,8 +1,8 @@
 // cairn-backup/verify_run.hpp — proof that backups restore, without restoring them: every
 // index decodes and matches its manifest's digest, and every chunk an index names is
 // present, decrypts, decompresses and hashes to its id. Each chunk is checked once however
-// many backups share it; chunks are checked by a pool of threads. A damaged chunk is charged
-// to every backup that uses it.
+// many backups share it; chunks are checked by a pool of threads (at least 8, so reads
+// from a cold cache overlap). A damaged chunk is charged to every backup that uses it.
 // Thread rule: one call at a time per repository.
 #pragma once
 
@@ -26,8 +26,8 @@ struct VerifyReport {
   std::map<std::string, std::uint64_t> problems_by_backup;  // every backup checked: its count
 };
 
-// Verifies `backups`. Errors only for failures to read the repository at all; damage is
-// reported in `problems`.
+// Verifies `backups` with `threads` threads (0: the default pool). Errors only for failures
+// to read the repository at all; damage is reported in `problems`.
 Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
                                    const std::vector<repo::BackupManifest>& backups,
                                    unsigned threads = 0);
