@@ -68,7 +68,8 @@ trap 'exit 1' INT TERM HUP PIPE
 # On the file system the benches use (not /tmp, which may be a tmpfs).
 mkdir -p "$BUILD/bench"
 D=$(mktemp -d "$PWD/$BUILD/bench/repository.XXXXXX")
-trap 'cleanup; rm -rf "$D"' EXIT
+# cairn-backup's progress lines and notices go to progress.log; a failed step shows its end.
+trap 'status=$?; [ $status -eq 0 ] || tail -5 "$D/progress.log" >&2 2>/dev/null; cleanup; rm -rf "$D"' EXIT
 mkdir -p "$D/libvirt" "$D/cairn" "$ROOT"
 chmod 0777 "$D" "$D/libvirt"
 
@@ -143,7 +144,7 @@ rm -f "$D/nbdcopy.raw"
 "$CB" -r "$D/repo" init >/dev/null
 drop_caches
 s=$(now)
-"$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level full >"$D/full1.json"
+"$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level full >"$D/full1.json" 2>>"$D/progress.log"
 e=$(now)
 FULL_S=$(secs "$s" "$e")
 FULL_ID=$(json "$D/full1.json" "d['id']")
@@ -154,7 +155,7 @@ row full "MB/s of data, vs nbdcopy" "$(mbps "$DATA_BYTES" "$FULL_S")" \
 # --- restore of that full, and its allocation ---
 drop_caches
 s=$(now)
-"$CB" -r "$D/repo" --json restore "vm@$FULL_ID" --to "$D/restore" >/dev/null
+"$CB" -r "$D/repo" --json restore "vm@$FULL_ID" --to "$D/restore" >/dev/null 2>>"$D/progress.log"
 e=$(now)
 RESTORE_S=$(secs "$s" "$e")
 RESTORED_ALLOCATED=$(allocated "$D/restore/vda.qcow2")
@@ -188,7 +189,7 @@ done
 # --- a second full of the unchanged disk ---
 drop_caches
 s=$(now)
-"$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level full >"$D/full2.json"
+"$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level full >"$D/full2.json" 2>>"$D/progress.log"
 e=$(now)
 STORED=$(json "$D/full2.json" "d['stored']")
 row refull "new MiB stored, vs the data" "$(echo "$STORED" | awk '{printf "%.2f", $1 / 1048576}')" \
@@ -249,7 +250,7 @@ for mib in $DIRTY_SIZES; do
     fi
     drop_caches
     s=$(now)
-    "$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level inc >"$D/inc.json"
+    "$CB" -c "$CAIRN_URI" -r "$D/repo" --json backup vm --level inc >"$D/inc.json" 2>>"$D/progress.log"
     e=$(now)
     secs "$s" "$e" >>"$D/inc.times"
     echo >>"$D/inc.times"
