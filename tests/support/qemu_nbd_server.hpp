@@ -8,10 +8,10 @@
 
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "util/child_process.hpp"
+#include "util/unix_socket.hpp"
 
 namespace cairn::testing {
 
@@ -35,12 +35,13 @@ class QemuNbdServer {
     if (!bitmap.empty()) argv.insert(argv.end(), {"-B", bitmap});
     argv.push_back(image);
     unlink(socket.c_str());
-    auto child = util::ChildProcess::Spawn(argv, {.out = util::Redirect::Null()});
+    // stderr too: a qemu-nbd outliving a crashed test must not hold ctest's pipe open.
+    auto child = util::ChildProcess::Spawn(
+        argv, {.out = util::Redirect::Null(), .err = util::Redirect::Null()});
     EXPECT_TRUE(child) << child.error().Text();
     if (child) child_.emplace(std::move(*child));
-    for (int i = 0; i < 500 && access(socket.c_str(), F_OK) != 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    EXPECT_TRUE(util::WaitUntilListening(socket, std::chrono::seconds(10)))
+        << "qemu-nbd never listened on " << socket;
   }
   std::string Uri() const { return "nbd+unix:///?socket=" + socket_; }
 

@@ -18,6 +18,7 @@
 #include "nbd/nbd_export.hpp"
 #include "util/child_process.hpp"
 #include "util/temp_dir.hpp"
+#include "util/unix_socket.hpp"
 #include "util/unique_fd.hpp"
 
 namespace cairn::backup {
@@ -117,9 +118,7 @@ class Qcow2Writer final : public ImageWriter {
   }
   static Result<nbd::NbdExport> ConnectWhenReady(const std::string& uri,
                                                  const std::string& socket) {
-    for (int i = 0; i < 500 && access(socket.c_str(), F_OK) != 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    (void)util::WaitUntilListening(socket, std::chrono::seconds(5));  // else Connect says why
     return nbd::NbdExport::Connect(uri);
   }
 
