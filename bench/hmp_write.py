@@ -10,8 +10,9 @@ import socket
 import sys
 
 
-def main() -> int:
-    path, device, command = sys.argv[1:4]
+def hmp_over_qmp(path, who):
+    """An HMP command-line sender on the QMP socket at `path` (one connection for every
+    line); a QMP error ends the program, naming `who`."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
     f = s.makefile("rw")
@@ -28,12 +29,17 @@ def main() -> int:
             if "event" in reply:
                 continue
             if "error" in reply:
-                raise SystemExit(f"hmp_write: {execute}: {reply['error']}")
+                raise SystemExit(f"{who}: {execute}: {reply['error']}")
             return reply["return"]
 
     call("qmp_capabilities")
-    out = call("human-monitor-command", {
-        "command-line": f'qemu-io -d /machine/peripheral/{device}/virtio-backend "{command}"'})
+    return lambda line: call("human-monitor-command", {"command-line": line})
+
+
+def main() -> int:
+    path, device, command = sys.argv[1:4]
+    out = hmp_over_qmp(path, "hmp_write")(
+        f'qemu-io -d /machine/peripheral/{device}/virtio-backend "{command}"')
     if out.strip():
         raise SystemExit(f"hmp_write: {out.strip()}")
     return 0

@@ -10,10 +10,10 @@ same changes. Used by bench/repository.sh; one monitor connection for all the wr
 --qmp talks to a Cairn domain's QMP socket; --libvirt goes through libvirtd
 (virDomainQemuMonitorCommand, python3-libvirt).
 """
-import json
 import random
-import socket
 import sys
+
+from hmp_write import hmp_over_qmp  # beside this script
 
 
 def writes(disk_bytes, dirty_bytes, seed):
@@ -29,27 +29,7 @@ def writes(disk_bytes, dirty_bytes, seed):
 
 
 def qmp_sender(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
-    f = s.makefile("rw")
-    f.readline()  # the greeting
-
-    def call(execute, arguments=None):
-        msg = {"execute": execute}
-        if arguments is not None:
-            msg["arguments"] = arguments
-        f.write(json.dumps(msg) + "\n")
-        f.flush()
-        while True:
-            reply = json.loads(f.readline())
-            if "event" in reply:
-                continue
-            if "error" in reply:
-                raise SystemExit(f"scattered_writes: {execute}: {reply['error']}")
-            return reply["return"]
-
-    call("qmp_capabilities")
-    return lambda line: call("human-monitor-command", {"command-line": line})
+    return hmp_over_qmp(path, "scattered_writes")
 
 
 def libvirt_sender(uri, domain):

@@ -1,39 +1,18 @@
 #include "tools/cairn-backup/bitmap_check.hpp"
 
 #include <fmt/format.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
-#include <memory>
 
 #include "cairn/checkpoint.hpp"
+#include "tools/cairn-backup/xml_nodes.hpp"
 
 namespace cairn::backup {
-namespace {
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-
-bool Named(const xmlNode* n, std::string_view name) {
-  return n && n->type == XML_ELEMENT_NODE && name == reinterpret_cast<const char*>(n->name);
-}
-
-std::string Attribute(xmlNode* node, const char* name) {
-  xmlChar* v = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return {};
-  std::string out(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return out;
-}
-
-}  // namespace
+using xml::Attribute;
+using xml::Named;
 
 std::optional<BitmapVerdicts> VerdictsFromSizedXml(std::string_view checkpoint_xml,
                                                    const std::string& base) {
-  std::unique_ptr<xmlDoc, DocFree> doc(xmlReadMemory(
-      checkpoint_xml.data(), static_cast<int>(checkpoint_xml.size()), "checkpoint.xml", nullptr,
-      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  xml::Document doc = xml::Read(checkpoint_xml, "checkpoint.xml");
   if (!doc) return std::nullopt;
   BitmapVerdicts out;
   for (xmlNode* n = xmlDocGetRootElement(doc.get())->children; n; n = n->next) {

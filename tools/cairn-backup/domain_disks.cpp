@@ -1,39 +1,18 @@
 #include "tools/cairn-backup/domain_disks.hpp"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
-#include <memory>
-
 #include <fmt/format.h>
+
+#include "tools/cairn-backup/xml_nodes.hpp"
 
 namespace cairn::backup {
 namespace {
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
+using xml::Attribute;
+using xml::Child;
 
-std::string Attribute(xmlNode* node, const char* name) {
-  xmlChar* v = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return {};
-  std::string out(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return out;
-}
 
-xmlNode* Child(xmlNode* node, std::string_view name) {
-  for (xmlNode* c = node ? node->children : nullptr; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && name == reinterpret_cast<const char*>(c->name)) return c;
-  }
-  return nullptr;
-}
-
-Result<std::unique_ptr<xmlDoc, DocFree>> ReadDomainDocument(std::string_view xml) {
-  std::unique_ptr<xmlDoc, DocFree> doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
-                                                     "domain.xml", nullptr,
-                                                     XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                         XML_PARSE_NOWARNING));
+Result<xml::Document> ReadDomainDocument(std::string_view text) {
+  xml::Document doc = xml::Read(text, "domain.xml");
   if (!doc) {
     return Fail(ErrorCode::kXmlError, ErrorDomain::kNone, "the domain XML is not well-formed");
   }
@@ -43,7 +22,7 @@ Result<std::unique_ptr<xmlDoc, DocFree>> ReadDomainDocument(std::string_view xml
 }  // namespace
 
 Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
-  Result<std::unique_ptr<xmlDoc, DocFree>> doc = ReadDomainDocument(xml);
+  Result<xml::Document> doc = ReadDomainDocument(xml);
   if (!doc) return std::unexpected(doc.error());
   std::vector<DomainDisk> disks;
   xmlNode* devices = Child(xmlDocGetRootElement(doc->get()), "devices");
@@ -69,7 +48,7 @@ Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
 
 Result<std::string> DomainXmlForRestore(std::string_view xml, std::string_view name,
                                         const std::vector<RestoredDisk>& disks) {
-  Result<std::unique_ptr<xmlDoc, DocFree>> doc = ReadDomainDocument(xml);
+  Result<xml::Document> doc = ReadDomainDocument(xml);
   if (!doc) return std::unexpected(doc.error());
   xmlNode* root = xmlDocGetRootElement(doc->get());
   auto text = [](std::string_view v) {

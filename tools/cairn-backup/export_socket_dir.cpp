@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 #include <grp.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -14,27 +12,14 @@
 #include <string>
 
 #include "cairn/daemon_peer.hpp"
+#include "tools/cairn-backup/xml_nodes.hpp"
 
 namespace cairn::backup {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kNone;
-
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-
-bool Named(const xmlNode* n, std::string_view name) {
-  return n->type == XML_ELEMENT_NODE && name == reinterpret_cast<const char*>(n->name);
-}
-
-std::string Attribute(xmlNode* node, const char* name) {
-  xmlChar* v = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return {};
-  std::string out(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return out;
-}
+using xml::Attribute;
+using xml::Named;
 
 // "+N" is a number; anything else a name looked up in this host's user or group database,
 // as libvirt's DAC driver reads its labels.
@@ -58,9 +43,7 @@ std::optional<Id> LabelId(std::string_view part, bool group) {
 }  // namespace
 
 Result<std::optional<ProcessUser>> ParseDacLabel(std::string_view domain_xml) {
-  std::unique_ptr<xmlDoc, DocFree> doc(
-      xmlReadMemory(domain_xml.data(), static_cast<int>(domain_xml.size()), "domain.xml", nullptr,
-                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  xml::Document doc = xml::Read(domain_xml, "domain.xml");
   if (!doc) return Fail(ErrorCode::kXmlError, kErr, "the domain XML is not well-formed");
   for (xmlNode* n = xmlDocGetRootElement(doc.get())->children; n; n = n->next) {
     if (!Named(n, "seclabel") || Attribute(n, "model") != "dac") continue;
