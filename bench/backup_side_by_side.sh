@@ -48,12 +48,7 @@ qemu-img create -q -f qcow2 "$D/image.qcow2" "${DISK_MIB}M"
 qemu-io -f qcow2 -c "write -P 0x5a 0 ${DATA_MIB}M" "$D/image.qcow2" >/dev/null
 for side in libvirt cairn; do
   cp "$D/image.qcow2" "$D/$side/vda.qcow2"
-  cat >"$D/$side/dom.xml" <<XML
-<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-    <source file='$D/$side/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
-XML
+  write_firmware_domain "$D/$side/dom.xml" "$D/$side/vda.qcow2"
 done
 chown -R nobody: "$D/libvirt"
 virsh -q -c "$LIBVIRT_URI" define "$D/libvirt/dom.xml" >/dev/null

@@ -100,12 +100,7 @@ qemu-img convert -O qcow2 "$D/image.raw" "$D/image.qcow2"
 rm "$D/image.raw"
 for side in libvirt cairn; do
   cp "$D/image.qcow2" "$D/$side/vda.qcow2"
-  cat >"$D/$side/dom.xml" <<XML
-<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-    <source file='$D/$side/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
-XML
+  write_firmware_domain "$D/$side/dom.xml" "$D/$side/vda.qcow2"
 done
 rm "$D/image.qcow2"
 chown -R nobody: "$D/libvirt"

@@ -41,12 +41,7 @@ chmod 0777 "$D" "$D/libvirt"
 qemu-img create -q -f qcow2 "$D/image.qcow2" 64M
 for side in libvirt cairn; do
   cp "$D/image.qcow2" "$D/$side/vda.qcow2"
-  cat >"$D/$side/dom.xml" <<XML
-<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-    <source file='$D/$side/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
-XML
+  write_firmware_domain "$D/$side/dom.xml" "$D/$side/vda.qcow2"
   # "%d": a fresh scratch file and socket per repetition.
   printf '%s' "<domainbackup mode='pull'><server transport='unix' socket='$D/$side/nbd%d'/>
   <disks><disk name='vda' type='file'><scratch file='$D/$side/scratch%d.qcow2'/></disk>

@@ -37,6 +37,18 @@ stop_private_libvirtd() {
   [ -n "${LIBVIRTD_DIR:-}" ] && rm -rf "$LIBVIRTD_DIR"
 }
 
+# write_firmware_domain FILE DISK: writes FILE, the domain `vm` the daemon tests and benches
+# run: a guest that sits in its firmware (all checkpoints and backups need), on the qcow2
+# DISK as its virtio vda.
+write_firmware_domain() {
+  cat >"$1" <<XML
+<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+    <source file='$2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
+XML
+}
+
 # Writes, under $LIBVIRTD_DIR/disks (readable by the daemon's user), the one-disk QEMU domain
 # `vm` the daemon tests run: vda.qcow2 (16 MiB, empty), dom.xml, and push.xml (a push backup
 # of vda to copy.qcow2). Sets D to that directory.
@@ -45,12 +57,7 @@ write_libvirtd_test_domain() {
   mkdir -p "$D" && chmod 0777 "$D" || return 1
   qemu-img create -q -f qcow2 "$D/vda.qcow2" 16M || return 1
   chown nobody: "$D/vda.qcow2"
-  cat >"$D/dom.xml" <<XML
-<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-    <source file='$D/vda.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>
-XML
+  write_firmware_domain "$D/dom.xml" "$D/vda.qcow2" || return 1
   cat >"$D/push.xml" <<XML
 <domainbackup mode='push'><disks><disk name='vda' type='file'>
   <target file='$D/copy.qcow2'/><driver type='qcow2'/></disk></disks></domainbackup>
