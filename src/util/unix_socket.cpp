@@ -1,8 +1,6 @@
 // Unix stream sockets: address and connect (unix_socket.hpp).
 #include "util/unix_socket.hpp"
 
-#include <thread>
-
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -29,19 +27,6 @@ std::expected<UniqueFd, int> ConnectUnixSocket(std::string_view path, bool nonbl
     return std::unexpected(errno);
   }
   return fd;
-}
-
-std::expected<void, int> WaitUntilListening(std::string_view path,
-                                            std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::expected<UniqueFd, int> fd = ConnectUnixSocket(path);
-    if (fd) return {};
-    if (fd.error() == ENAMETOOLONG || std::chrono::steady_clock::now() >= deadline) {
-      return std::unexpected(fd.error());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
 }
 
 }  // namespace cairn::util

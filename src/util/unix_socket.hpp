@@ -9,7 +9,6 @@
 
 #include <sys/un.h>
 
-#include <chrono>
 #include <expected>
 #include <optional>
 #include <string_view>
@@ -24,11 +23,5 @@ std::optional<sockaddr_un> UnixSocketAddress(std::string_view path);
 // A stream socket connected to `path`, or the errno that stopped it (ENAMETOOLONG for a
 // path that does not fit). `nonblocking`: the socket is made with SOCK_NONBLOCK.
 std::expected<UniqueFd, int> ConnectUnixSocket(std::string_view path, bool nonblocking = false);
-
-// Waits until the server at `path` accepts connections, at most `timeout`, polling every
-// 10 ms: a server binds its path before it listens, so the socket file alone does not mean
-// it is ready (a connect in between is refused). Returns the last errno if it never was.
-std::expected<void, int> WaitUntilListening(std::string_view path,
-                                            std::chrono::milliseconds timeout);
 
 }  // namespace cairn::util

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "util/child_process.hpp"
@@ -22,6 +23,17 @@ inline ::testing::AssertionResult RunTool(const std::vector<std::string>& argv) 
   auto status = child->Wait();
   if (!status || !status->Success()) return ::testing::AssertionFailure() << argv[0] << " failed";
   return ::testing::AssertionSuccess();
+}
+
+// Waits (at most `timeout`) until the server at unix socket `path` accepts a connection: a
+// server binds its path before it listens, so the file alone does not mean it is ready.
+inline bool WaitUntilListening(const std::string& path, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!util::ConnectUnixSocket(path)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
 }
 
 class QemuNbdServer {
@@ -40,7 +52,7 @@ class QemuNbdServer {
         argv, {.out = util::Redirect::Null(), .err = util::Redirect::Null()});
     EXPECT_TRUE(child) << child.error().Text();
     if (child) child_.emplace(std::move(*child));
-    EXPECT_TRUE(util::WaitUntilListening(socket, std::chrono::seconds(10)))
+    EXPECT_TRUE(WaitUntilListening(socket, std::chrono::seconds(10)))
         << "qemu-nbd never listened on " << socket;
   }
   std::string Uri() const { return "nbd+unix:///?socket=" + socket_; }

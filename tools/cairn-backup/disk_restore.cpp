@@ -18,7 +18,6 @@
 #include "nbd/nbd_export.hpp"
 #include "util/child_process.hpp"
 #include "util/temp_dir.hpp"
-#include "util/unix_socket.hpp"
 #include "util/unique_fd.hpp"
 
 namespace cairn::backup {
@@ -81,7 +80,7 @@ class Qcow2Writer final : public ImageWriter {
         new Qcow2Writer(std::move(*dir), std::move(*server)));
     const std::string uri = "nbd+unix:///?socket=" + socket;
     for (unsigned i = 0; i < workers; ++i) {
-      Result<nbd::NbdExport> c = ConnectWhenReady(uri, socket);
+      Result<nbd::NbdExport> c = ConnectWhenReady(uri);
       if (!c) return std::unexpected(c.error());
       writer->connections_.push_back(std::move(*c));
     }
@@ -116,10 +115,15 @@ class Qcow2Writer final : public ImageWriter {
     }
     return {};
   }
-  static Result<nbd::NbdExport> ConnectWhenReady(const std::string& uri,
-                                                 const std::string& socket) {
-    (void)util::WaitUntilListening(socket, std::chrono::seconds(5));  // else Connect says why
-    return nbd::NbdExport::Connect(uri);
+  // qemu-nbd binds its socket before it listens: a connect in between is refused. Retried
+  // with a whole NBD client (a bare probe connection would make qemu-nbd print a broken pipe).
+  static Result<nbd::NbdExport> ConnectWhenReady(const std::string& uri) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      Result<nbd::NbdExport> c = nbd::NbdExport::Connect(uri);
+      if (c || std::chrono::steady_clock::now() >= deadline) return c;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
 
   util::TempDir dir_;
