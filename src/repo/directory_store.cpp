@@ -82,9 +82,6 @@ Result<std::unique_ptr<DirectoryStore>> DirectoryStore::Open(const std::filesyst
 Result<bool> DirectoryStore::Put(std::string_view name, std::string_view data) {
   if (!IsValidObjectName(name)) return BadName(name);
   const std::string target(name);
-  if (Status ok = EnsureParents(root_fd_.get(), name, root_); !ok) {
-    return std::unexpected(ok.error());
-  }
   const std::string parent =
       name.find('/') == std::string_view::npos ? "." : target.substr(0, target.rfind('/'));
   const std::string shown = (root_ / target).string();
@@ -92,6 +89,14 @@ Result<bool> DirectoryStore::Put(std::string_view name, std::string_view data) {
   // An unnamed file linked under its name at the end: a crash leaves nothing behind.
   util::UniqueFd fd(openat(root_fd_.get(), parent.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC,
                            kFileMode));
+  // Folders are made when a put first needs them, not checked on every put.
+  if (!fd && errno == ENOENT) {
+    if (Status ok = EnsureParents(root_fd_.get(), name, root_); !ok) {
+      return std::unexpected(ok.error());
+    }
+    fd.reset(openat(root_fd_.get(), parent.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC,
+                    kFileMode));
+  }
   if (fd) {
     if (Status ok = WriteAll(fd.get(), data, shown); !ok) return std::unexpected(ok.error());
     const std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
