@@ -37,9 +37,7 @@ std::string ManifestPrefix(std::string_view domain_uuid) {
   return "manifests/" + ObjectNameComponent(domain_uuid);
 }
 
-std::string VerificationPrefix(std::string_view backup_id) {
-  return "verifications/" + ObjectNameComponent(backup_id);
-}
+constexpr std::string_view kVerifications = "verifications";
 
 }  // namespace
 
@@ -294,7 +292,7 @@ Status Repository::DeleteBackup(const BackupManifest& manifest) {
     if (Status ok = store_->Delete(d.index); !ok) return ok;
   }
   Result<std::vector<std::string>> records =
-      store_->List(VerificationPrefix(manifest.id));
+      store_->List(VerificationFolder(manifest.id));
   if (!records) return std::unexpected(records.error());
   for (const std::string& r : *records) {
     if (Status ok = store_->Delete(r); !ok) return ok;
@@ -302,19 +300,30 @@ Status Repository::DeleteBackup(const BackupManifest& manifest) {
   return store_->Flush();
 }
 
-Status Repository::RecordVerification(const VerificationRecord& record) {
-  // Zero-padded, so names sort by time like the records' times.
-  const std::string name =
-      fmt::format("{}/{:016}", VerificationPrefix(record.backup_id), record.verified_ms);
-  Result<std::string> sealed = codec_.Seal(name, record.Encode());
-  if (!sealed) return std::unexpected(sealed.error());
-  Result<bool> created = store_->Put(name, *sealed);
-  if (!created) return std::unexpected(created.error());
-  return store_->Flush();  // a second verify in the same millisecond keeps the first record
+std::string Repository::VerificationFolder(std::string_view backup_id) {
+  return fmt::format("{}/{}", kVerifications, ObjectNameComponent(backup_id));
+}
+
+Status Repository::RecordVerifications(const std::vector<VerificationRecord>& records) {
+  for (const VerificationRecord& record : records) {
+    // Zero-padded, so names sort by time like the records' times.
+    const std::string name =
+        fmt::format("{}/{:016}", VerificationFolder(record.backup_id), record.verified_ms);
+    Result<std::string> sealed = codec_.Seal(name, record.Encode());
+    if (!sealed) return std::unexpected(sealed.error());
+    // Not created: a verify in the same millisecond has its record; the first one stays.
+    Result<bool> created = store_->Put(name, *sealed);
+    if (!created) return std::unexpected(created.error());
+  }
+  return store_->Flush();  // one flush for the whole verify
+}
+
+Result<std::vector<std::string>> Repository::ListVerificationObjects() const {
+  return store_->List(kVerifications);
 }
 
 Result<std::map<std::string, VerificationRecord>> Repository::LatestVerifications() const {
-  Result<std::vector<std::string>> names = store_->List("verifications");
+  Result<std::vector<std::string>> names = store_->List(kVerifications);
   if (!names) return std::unexpected(names.error());
   std::map<std::string, VerificationRecord> latest;
   for (const std::string& name : *names) {

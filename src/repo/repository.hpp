@@ -95,8 +95,10 @@ class Repository {
   // verification records.
   Status DeleteBackup(const BackupManifest& manifest);
 
-  // Adds `record` (durably) beside the earlier ones of its backup.
-  Status RecordVerification(const VerificationRecord& record);
+  // Adds each record beside the earlier ones of its backup; durable (one flush) on return.
+  Status RecordVerifications(const std::vector<VerificationRecord>& records);
+  // The folder of backup `backup_id`'s verification records ("verifications/<backup>").
+  static std::string VerificationFolder(std::string_view backup_id);
   // The latest verification of every backup verified at least once, by backup id.
   Result<std::map<std::string, VerificationRecord>> LatestVerifications() const;
 
@@ -107,9 +109,7 @@ class Repository {
   // Every disk index object in the repository, committed or not (for gc), sorted.
   Result<std::vector<std::string>> ListIndexObjects() const { return store_->List("indexes"); }
   // Every verification record object, of existing backups or not (for gc), sorted.
-  Result<std::vector<std::string>> ListVerificationObjects() const {
-    return store_->List("verifications");
-  }
+  Result<std::vector<std::string>> ListVerificationObjects() const;
   Status DeleteObject(std::string_view name) { return store_->Delete(name); }
   Status Flush() { return store_->Flush(); }
 

@@ -258,11 +258,11 @@ Status Verify(const CommandLine& cl) {
   Result<VerifyReport> report = VerifyBackups(*repository, backups);
   if (!report) return std::unexpected(report.error());
   const std::int64_t now = util::NowUnixMillis();
+  std::vector<repo::VerificationRecord> records;
   for (const auto& [id, problems] : report->problems_by_backup) {
-    if (Status ok = repository->RecordVerification({id, now, problems == 0, problems}); !ok) {
-      return ok;
-    }
+    records.push_back({id, now, problems == 0, problems});
   }
+  if (Status ok = repository->RecordVerifications(records); !ok) return ok;
   for (const std::string& p : report->problems) fmt::print(stderr, "damaged: {}\n", p);
   if (cl.json) {
     fmt::print("{}\n", nlohmann::json({{"backups", report->backups},

@@ -53,7 +53,7 @@ Result<GcReport> CollectGarbage(repo::Repository& repository,
   std::set<std::string> verification_folders;
   std::vector<repo::Key256> named_chunks;
   for (const repo::BackupManifest& m : *all) {
-    verification_folders.insert("verifications/" + repo::ObjectNameComponent(m.id) + "/");
+    verification_folders.insert(repo::Repository::VerificationFolder(m.id));
     for (const repo::DiskRecord& d : m.disks) {
       named_indexes.insert(d.index);
       Result<repo::DiskIndex> index = repository.GetIndex(d.index);
@@ -77,7 +77,7 @@ Result<GcReport> CollectGarbage(repo::Repository& repository,
   Result<std::vector<std::string>> records = repository.ListVerificationObjects();
   if (!records) return std::unexpected(records.error());
   for (const std::string& name : *records) {
-    if (verification_folders.count(name.substr(0, name.rfind('/') + 1))) continue;
+    if (verification_folders.count(name.substr(0, name.rfind('/')))) continue;
     if (Status ok = repository.DeleteObject(name); !ok) return std::unexpected(ok.error());
   }
   Result<std::vector<repo::Key256>> stored = repository.ListChunks();

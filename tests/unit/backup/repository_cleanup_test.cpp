@@ -101,6 +101,17 @@ TEST_F(RepositoryCleanupTest, GcRemovesTheIndexesOfAKilledRunAndKeepsEveryUsedCh
   EXPECT_EQ(gc->chunks_deleted, 0u);
 }
 
+TEST_F(RepositoryCleanupTest, GcKeepsTheVerificationsOfKeptBackupsOnly) {
+  const repo::BackupManifest kept = BackUp(0);
+  const std::string pruned = "20261201t000000.000z-deadbeef";  // a verify raced its prune
+  ASSERT_TRUE(repo_->RecordVerifications({{kept.id, 1000, true, 0}, {pruned, 1000, true, 0}}));
+  ASSERT_TRUE(CollectGarbage(*repo_));
+  auto latest = repo_->LatestVerifications();
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->count(kept.id), 1u);
+  EXPECT_EQ(latest->count(pruned), 0u);
+}
+
 TEST_F(RepositoryCleanupTest, GcWaitsWhileABackupHoldsTheRepository) {
   auto backup = repo_->Lock(repo::LockMode::kShared, true);
   ASSERT_TRUE(backup);

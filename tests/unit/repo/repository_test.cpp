@@ -169,9 +169,9 @@ TEST_F(RepositoryTest, TheLatestVerificationOfEachBackupCountsAndGoesWithTheBack
     Result<std::string> index_name = repo->PutIndex(id, "vda", DiskIndex(8192, 4096));
     ASSERT_TRUE(repo->Commit(Manifest(id, *index_name)));
   }
-  ASSERT_TRUE(repo->RecordVerification({a, 2000, true, 0}));
-  ASSERT_TRUE(repo->RecordVerification({a, 3000, false, 2}));  // damaged since
-  ASSERT_TRUE(repo->RecordVerification({b, 2500, true, 0}));
+  ASSERT_TRUE(repo->RecordVerifications({{a, 2000, true, 0}}));
+  ASSERT_TRUE(repo->RecordVerifications({{a, 3000, false, 2}}));  // damaged since
+  ASSERT_TRUE(repo->RecordVerifications({{b, 2500, true, 0}}));
   Result<std::map<std::string, VerificationRecord>> latest = repo->LatestVerifications();
   ASSERT_TRUE(latest) << latest.error().Text();
   ASSERT_EQ(latest->size(), 2u);
