@@ -1,26 +1,23 @@
 #include "daemon/client_audit.hpp"
 
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "rpc/remote_protocol.hpp"
+#include "util/unix_socket.hpp"
 
 namespace cairn::daemon {
 
 Result<PeerIdentity> PeerOf(int fd) {
-  struct ucred cred {};
-  socklen_t len = sizeof cred;
-  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+  std::expected<ucred, int> cred = util::PeerCredentials(fd);
+  if (!cred) {
     return Fail(ErrorCode::kSystemError, ErrorDomain::kRpc,
                 fmt::format("cannot read the peer credentials of a client: {}",
-                            std::strerror(errno)));
+                            std::strerror(cred.error())));
   }
-  return PeerIdentity{cred.pid, cred.uid, cred.gid};
+  return PeerIdentity{cred->pid, cred->uid, cred->gid};
 }
 
 namespace {

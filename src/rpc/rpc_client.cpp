@@ -12,19 +12,25 @@
 
 namespace cairn::rpc {
 
-Result<std::unique_ptr<RpcClient>> RpcClient::ConnectUnix(const std::string& socket_path,
-                                                          EventHandler on_event) {
-  std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(socket_path);
+std::unexpected<Error> DaemonSocketError(const std::string& path, int err) {
+  return Fail(ErrorCode::kSystemError, ErrorDomain::kRpc,
+              fmt::format("Failed to connect socket to '{}': {}", path, std::strerror(err)));
+}
+
+Result<util::UniqueFd> ConnectDaemonSocket(const std::string& path) {
+  std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(path);
   if (!fd && fd.error() == ENAMETOOLONG) {
     return Fail(ErrorCode::kInvalidArg, ErrorDomain::kRpc,
-                fmt::format("socket path '{}' is too long", socket_path));
+                fmt::format("socket path '{}' is too long", path));
   }
-  if (!fd) {
-    // libvirt's wording for the same failure.
-    return Fail(ErrorCode::kSystemError, ErrorDomain::kRpc,
-                fmt::format("Failed to connect socket to '{}': {}", socket_path,
-                            std::strerror(fd.error())));
-  }
+  if (!fd) return DaemonSocketError(path, fd.error());
+  return std::move(*fd);
+}
+
+Result<std::unique_ptr<RpcClient>> RpcClient::ConnectUnix(const std::string& socket_path,
+                                                          EventHandler on_event) {
+  Result<util::UniqueFd> fd = ConnectDaemonSocket(socket_path);
+  if (!fd) return std::unexpected(fd.error());
   return Adopt(std::move(*fd), std::move(on_event));
 }
 

@@ -25,6 +25,13 @@
 
 namespace cairn::rpc {
 
+// libvirt's error for a failed connect to a daemon's socket `path` (errno `err`):
+// kSystemError "Failed to connect socket to 'PATH': REASON".
+std::unexpected<Error> DaemonSocketError(const std::string& path, int err);
+// A stream connected to the daemon socket at `path`. Errors: kInvalidArg "socket path 'PATH'
+// is too long" for a path no unix socket can have; else DaemonSocketError.
+Result<util::UniqueFd> ConnectDaemonSocket(const std::string& path);
+
 class RpcClient {
  public:
   using EventHandler = std::function<void(const Packet&)>;

@@ -29,4 +29,11 @@ std::expected<UniqueFd, int> ConnectUnixSocket(std::string_view path, bool nonbl
   return fd;
 }
 
+std::expected<ucred, int> PeerCredentials(int fd) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::unexpected(errno);
+  return cred;
+}
+
 }  // namespace cairn::util

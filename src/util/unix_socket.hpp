@@ -7,6 +7,7 @@
 // texts differ per peer) and decides which ones are worth a retry. Thread rule: none needed.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/un.h>
 
 #include <expected>
@@ -23,5 +24,9 @@ std::optional<sockaddr_un> UnixSocketAddress(std::string_view path);
 // A stream socket connected to `path`, or the errno that stopped it (ENAMETOOLONG for a
 // path that does not fit). `nonblocking`: the socket is made with SOCK_NONBLOCK.
 std::expected<UniqueFd, int> ConnectUnixSocket(std::string_view path, bool nonblocking = false);
+
+// The pid, uid and gid of the process at the other end of the connected unix socket `fd`,
+// as the kernel recorded them when the connection was made (SO_PEERCRED), or the errno.
+std::expected<ucred, int> PeerCredentials(int fd);
 
 }  // namespace cairn::util

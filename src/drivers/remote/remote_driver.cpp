@@ -1,13 +1,9 @@
 // The remote driver: Driver calls as REMOTE procedures.
 #include "drivers/remote/remote_driver.hpp"
 
-#include <sys/socket.h>
-
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <mutex>
 
@@ -73,25 +69,9 @@ Result<DaemonSocket> SocketOf(const driver::ConnectUri& uri, bool read_only) {
 
 // The daemon's uid and gid, as the kernel recorded them when it accepted the socket.
 std::optional<driver::PeerCredentials> PeerOf(const util::UniqueFd& fd) {
-  struct ucred cred {};
-  socklen_t len = sizeof cred;
-  if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
-  return driver::PeerCredentials{cred.uid, cred.gid};
-}
-
-// A daemon's socket, with libvirt's wording for a failure.
-Result<util::UniqueFd> ConnectSocket(const std::string& path) {
-  std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(path);
-  if (!fd && fd.error() == ENAMETOOLONG) {
-    return Fail(ErrorCode::kInvalidArg, ErrorDomain::kRpc,
-                fmt::format("socket path '{}' is too long", path));
-  }
-  if (!fd) {
-    return Fail(
-        ErrorCode::kSystemError, ErrorDomain::kRpc,
-        fmt::format("Failed to connect socket to '{}': {}", path, std::strerror(fd.error())));
-  }
-  return std::move(*fd);
+  std::expected<ucred, int> cred = util::PeerCredentials(fd.get());
+  if (!cred) return std::nullopt;
+  return driver::PeerCredentials{cred->uid, cred->gid};
 }
 
 struct Connected {
@@ -101,7 +81,7 @@ struct Connected {
 
 Result<Connected> ConnectTo(const DaemonSocket& socket, RpcClient::EventHandler on_event) {
   Result<util::UniqueFd> fd =
-      socket.session ? ConnectSessionDaemon(socket.path) : ConnectSocket(socket.path);
+      socket.session ? ConnectSessionDaemon(socket.path) : ConnectDaemonSocket(socket.path);
   if (!fd) return std::unexpected(fd.error());
   std::optional<driver::PeerCredentials> peer = PeerOf(*fd);
   Result<std::unique_ptr<RpcClient>> client = RpcClient::Adopt(std::move(*fd), std::move(on_event));

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "rpc/rpc_client.hpp"
 #include "util/file_lock.hpp"
 #include "util/unix_socket.hpp"
 
@@ -28,12 +29,6 @@ constexpr const char* kIdleTimeoutSeconds = "120";
 // How long a client waits for a daemon it started to listen (libvirt polls for ~0.5 s on an
 // idle host; a loaded one, and a daemon that first repairs its state root, needs longer).
 constexpr auto kStartPatience = std::chrono::seconds(30);
-
-std::unexpected<Error> ConnectFailed(const std::string& path, int err) {
-  // libvirt's wording for the same failure.
-  return Fail(ErrorCode::kSystemError, ErrorDomain::kRpc,
-              fmt::format("Failed to connect socket to '{}': {}", path, std::strerror(err)));
-}
 
 bool AutostartOff() {
   const char* v = std::getenv("CAIRN_AUTOSTART");
@@ -92,7 +87,7 @@ Result<util::UniqueFd> ConnectSessionDaemon(const std::string& socket_path) {
   std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(socket_path);
   if (fd) return std::move(*fd);
   if (AutostartOff() || (fd.error() != ENOENT && fd.error() != ECONNREFUSED)) {
-    return ConnectFailed(socket_path, fd.error());
+    return rpc::DaemonSocketError(socket_path, fd.error());
   }
   const std::filesystem::path dir = std::filesystem::path(socket_path).parent_path();
   std::error_code ec;
@@ -122,7 +117,7 @@ Result<util::UniqueFd> ConnectSessionDaemon(const std::string& socket_path) {
     if (fd) return std::move(*fd);
     if ((fd.error() != ENOENT && fd.error() != ECONNREFUSED) ||
         std::chrono::steady_clock::now() >= deadline) {
-      return ConnectFailed(socket_path, fd.error());
+      return rpc::DaemonSocketError(socket_path, fd.error());
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
