@@ -9,7 +9,7 @@ namespace {
 
 using xml::Attribute;
 using xml::Child;
-
+using xml::Named;
 
 Result<xml::Document> ReadDomainDocument(std::string_view text) {
   xml::Document doc = xml::Read(text, "domain.xml");
@@ -27,10 +27,7 @@ Result<std::vector<DomainDisk>> ParseDomainDisks(std::string_view xml) {
   std::vector<DomainDisk> disks;
   xmlNode* devices = Child(xmlDocGetRootElement(doc->get()), "devices");
   for (xmlNode* d = devices ? devices->children : nullptr; d; d = d->next) {
-    if (d->type != XML_ELEMENT_NODE || std::string_view("disk") !=
-                                           reinterpret_cast<const char*>(d->name)) {
-      continue;
-    }
+    if (!Named(d, "disk")) continue;
     const std::string device = Attribute(d, "device");
     if (!device.empty() && device != "disk") continue;  // cdrom, floppy, lun
     DomainDisk disk;
@@ -73,11 +70,7 @@ Result<std::string> DomainXmlForRestore(std::string_view xml, std::string_view n
   for (const RestoredDisk& r : disks) {
     xmlNode* found = nullptr;
     for (xmlNode* d = devices ? devices->children : nullptr; d && !found; d = d->next) {
-      if (d->type == XML_ELEMENT_NODE && std::string_view("disk") ==
-                                             reinterpret_cast<const char*>(d->name) &&
-          Attribute(Child(d, "target"), "dev") == r.target) {
-        found = d;
-      }
+      if (Named(d, "disk") && Attribute(Child(d, "target"), "dev") == r.target) found = d;
     }
     if (!found) {
       return Fail(ErrorCode::kInvalidArg, ErrorDomain::kNone,
