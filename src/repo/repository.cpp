@@ -263,21 +263,32 @@ Result<std::optional<std::string>> Repository::GetSealed(std::string_view name) 
   return std::optional<std::string>(std::move(*plain));
 }
 
-Result<std::vector<BackupManifest>> Repository::ListBackups(
-    std::optional<std::string_view> domain) const {
-  Result<std::vector<std::string>> names = store_->List("manifests");
+template <typename T>
+Result<std::vector<T>> Repository::DecodeFolder(std::string_view folder) const {
+  Result<std::vector<std::string>> names = store_->List(folder);
   if (!names) return std::unexpected(names.error());
-  std::vector<BackupManifest> out;
+  std::vector<T> out;
   for (const std::string& name : *names) {
     Result<std::optional<std::string>> plain = GetSealed(name);
     if (!plain) return std::unexpected(plain.error());
     if (!*plain) continue;  // deleted since listed
-    Result<BackupManifest> m = BackupManifest::Decode(name, **plain);
-    if (!m) return std::unexpected(m.error());
-    if (domain && m->domain_name != *domain && m->domain_uuid != *domain) continue;
-    out.push_back(std::move(*m));
+    Result<T> value = T::Decode(name, **plain);
+    if (!value) return std::unexpected(value.error());
+    out.push_back(std::move(*value));
   }
-  std::sort(out.begin(), out.end(), [](const BackupManifest& a, const BackupManifest& b) {
+  return out;
+}
+
+Result<std::vector<BackupManifest>> Repository::ListBackups(
+    std::optional<std::string_view> domain) const {
+  Result<std::vector<BackupManifest>> out = DecodeFolder<BackupManifest>("manifests");
+  if (!out) return out;
+  if (domain) {
+    std::erase_if(*out, [&](const BackupManifest& m) {
+      return m.domain_name != *domain && m.domain_uuid != *domain;
+    });
+  }
+  std::sort(out->begin(), out->end(), [](const BackupManifest& a, const BackupManifest& b) {
     return std::tie(a.started_ms, a.id) < std::tie(b.started_ms, b.id);
   });
   return out;
@@ -323,17 +334,12 @@ Result<std::vector<std::string>> Repository::ListVerificationObjects() const {
 }
 
 Result<std::map<std::string, VerificationRecord>> Repository::LatestVerifications() const {
-  Result<std::vector<std::string>> names = store_->List(kVerifications);
-  if (!names) return std::unexpected(names.error());
+  Result<std::vector<VerificationRecord>> records = DecodeFolder<VerificationRecord>(kVerifications);
+  if (!records) return std::unexpected(records.error());
   std::map<std::string, VerificationRecord> latest;
-  for (const std::string& name : *names) {
-    Result<std::optional<std::string>> plain = GetSealed(name);
-    if (!plain) return std::unexpected(plain.error());
-    if (!*plain) continue;  // deleted since listed
-    Result<VerificationRecord> r = VerificationRecord::Decode(name, **plain);
-    if (!r) return std::unexpected(r.error());
-    VerificationRecord& slot = latest[r->backup_id];
-    if (r->verified_ms >= slot.verified_ms) slot = std::move(*r);
+  for (VerificationRecord& r : *records) {
+    VerificationRecord& slot = latest[r.backup_id];
+    if (r.verified_ms >= slot.verified_ms) slot = std::move(r);
   }
   return latest;
 }

@@ -120,6 +120,10 @@ class Repository {
  private:
   // Object `name` opened (decrypted, checked against its name); nullopt if it is absent.
   Result<std::optional<std::string>> GetSealed(std::string_view name) const;
+  // Every object in `folder` opened and decoded as a T (T::Decode(name, text)); objects
+  // deleted since the listing are skipped.
+  template <typename T>
+  Result<std::vector<T>> DecodeFolder(std::string_view folder) const;
 
   Repository(std::unique_ptr<ObjectStore> store, ObjectCodec codec, std::uint32_t chunk_size,
              std::string id)
