@@ -171,14 +171,52 @@ Result<json> QmpClient::Execute(std::string_view command, const json& arguments)
 Result<json> QmpClient::Execute(std::string_view command, const json& arguments,
                                 std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
-  if (closed_) {
-    return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
-                fmt::format("cannot execute QEMU command '{}': the monitor connection '{}' is "
-                            "closed",
-                            command, socket_path_.native()));
+  if (closed_) return ClosedCommandError(command);
+  const std::int64_t id = next_id_;
+  Result<std::string> line = EncodeCommand(command, arguments);
+  if (!line) return std::unexpected(line.error());
+  if (Status sent = WriteAll(*line, command, deadline); !sent) return std::unexpected(sent.error());
+  return AwaitReply(id, command, deadline, timeout);
+}
+
+Result<std::vector<Result<json>>> QmpClient::ExecuteAll(std::span<const Command> commands) {
+  const std::chrono::milliseconds timeout = command_timeout_;
+  const Clock::time_point deadline = Clock::now() + timeout;
+  if (commands.empty()) return std::vector<Result<json>>{};
+  if (closed_) return ClosedCommandError(commands.front().command);
+  const std::int64_t first_id = next_id_;
+  std::string lines;
+  for (const Command& c : commands) {
+    Result<std::string> line = EncodeCommand(c.command, c.arguments);
+    if (!line) return std::unexpected(line.error());
+    lines += *line;
   }
-  const std::int64_t id = next_id_++;
-  json request = {{"execute", command}, {"id", id}};
+  if (Status sent = WriteAll(lines, commands.front().command, deadline); !sent) {
+    return std::unexpected(sent.error());
+  }
+  std::vector<Result<json>> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    Result<json> reply =
+        AwaitReply(first_id + static_cast<std::int64_t>(i), commands[i].command, deadline, timeout);
+    // QEMU's own refusal belongs to that command; anything else ends the conversation.
+    if (!reply && reply.error().code() != ErrorCode::kInternalError) {
+      return std::unexpected(reply.error());
+    }
+    replies.push_back(std::move(reply));
+  }
+  return replies;
+}
+
+std::unexpected<Error> QmpClient::ClosedCommandError(std::string_view command) const {
+  return Fail(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
+              fmt::format("cannot execute QEMU command '{}': the monitor connection '{}' is "
+                          "closed",
+                          command, socket_path_.native()));
+}
+
+Result<std::string> QmpClient::EncodeCommand(std::string_view command, const json& arguments) {
+  json request = {{"execute", command}, {"id", next_id_}};
   if (!arguments.is_null() && !(arguments.is_object() && arguments.empty())) {
     request["arguments"] = arguments;
   }
@@ -189,9 +227,12 @@ Result<json> QmpClient::Execute(std::string_view command, const json& arguments,
     return Fail(ErrorCode::kInternalError, ErrorDomain::kQemu,
                 fmt::format("cannot encode QEMU command '{}': {}", command, e.what()));
   }
-  line += "\r\n";
-  if (Status sent = WriteAll(line, command, deadline); !sent) return std::unexpected(sent.error());
+  ++next_id_;
+  return line + "\r\n";
+}
 
+Result<json> QmpClient::AwaitReply(std::int64_t id, std::string_view command,
+                                   Clock::time_point deadline, std::chrono::milliseconds timeout) {
   const std::string awaiting = fmt::format("the reply to '{}'", command);
   while (true) {
     Result<std::optional<json>> message = ReadMessage(deadline, awaiting);

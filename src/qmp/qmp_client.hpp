@@ -1,7 +1,8 @@
 // qmp/qmp_client.hpp — QmpClient, one connection to a QEMU monitor speaking QMP.
 //
 // Connect() waits for the socket, greets and negotiates; Execute() runs one command at a time
-// and returns its "return" value, queueing in arrival order the events that come meanwhile.
+// and returns its "return" value, queueing in arrival order the events that come meanwhile;
+// ExecuteAll() sends independent commands in one round trip.
 // Single-threaded: one thread owns a QmpClient (a moved-from one may only be destroyed or
 // assigned). No fd passing, no out-of-band commands; knows nothing of domains or checkpoints.
 #pragma once
@@ -13,6 +14,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +90,19 @@ class QmpClient {
   Result<nlohmann::json> Execute(std::string_view command, const nlohmann::json& arguments,
                                  std::chrono::milliseconds timeout);
 
+  // One command of ExecuteAll().
+  struct Command {
+    std::string_view command;
+    nlohmann::json arguments = nullptr;
+  };
+  // Sends every command in one write and reads their replies in order: one round trip for
+  // the lot. QEMU runs them one after the other and a refused one does not stop the rest,
+  // so each command has its own result (QEMU's refusal: kInternalError as from Execute()).
+  // The whole call fails, with Execute()'s errors, when the connection does (a timeout
+  // counts from the start, with command_timeout()). For commands that do not depend on each
+  // other's answers.
+  Result<std::vector<Result<nlohmann::json>>> ExecuteAll(std::span<const Command> commands);
+
   // getfd: hands QEMU a copy of descriptor `fd` (SCM_RIGHTS with the command), which QMP
   // commands then name `fd_name` (nbd-server-start's {"type": "fd"} address). The caller
   // keeps `fd`. Errors: those of Execute().
@@ -133,6 +148,13 @@ class QmpClient {
   QmpClient(util::UniqueFd fd, std::filesystem::path socket_path);
 
   Status ReadGreeting(Clock::time_point deadline, std::chrono::milliseconds timeout);
+  std::unexpected<Error> ClosedCommandError(std::string_view command) const;
+  // The command's line, with the next id (taken only when it encodes).
+  Result<std::string> EncodeCommand(std::string_view command, const nlohmann::json& arguments);
+  // Reads until the reply with `id`, queueing events.
+  Result<nlohmann::json> AwaitReply(std::int64_t id, std::string_view command,
+                                    Clock::time_point deadline, std::chrono::milliseconds timeout);
+
   Status WriteAll(std::string_view bytes, std::string_view command, Clock::time_point deadline);
   // The next message, an event already queued, or nothing when `deadline` passed. `awaiting`
   // completes the sentence "... while waiting for <awaiting>" in error messages.

@@ -23,6 +23,10 @@ Status Run(QmpClient& client, std::string_view command, const json& arguments = 
   return {};
 }
 
+Status Run(QmpClient& client, const QmpClient::Command& c) {
+  return Run(client, c.command, c.arguments);
+}
+
 std::string_view SyncName(BackupSync sync) {
   switch (sync) {
     case BackupSync::kFull:
@@ -169,14 +173,18 @@ bool IsString(const json& object, const char* key, std::string_view value) {
 
 }  // namespace
 
-Status Transaction(QmpClient& client, std::span<const TransactionAction> actions) {
-  if (actions.empty()) return {};
+QmpClient::Command TransactionCommand(std::span<const TransactionAction> actions) {
   json list = json::array();
   for (const TransactionAction& action : actions) {
     json data = std::visit([](const auto& a) { return ActionData(a); }, action);
     list.push_back({{"type", ActionType(action)}, {"data", std::move(data)}});
   }
-  return Run(client, "transaction", {{"actions", std::move(list)}});
+  return {"transaction", {{"actions", std::move(list)}}};
+}
+
+Status Transaction(QmpClient& client, std::span<const TransactionAction> actions) {
+  if (actions.empty()) return {};
+  return Run(client, TransactionCommand(actions));
 }
 
 const DirtyBitmapInfo* BlockNodeInfo::FindBitmap(std::string_view name) const {
@@ -205,8 +213,12 @@ Status BlockdevAdd(QmpClient& client, const json& options) {
   return Run(client, "blockdev-add", options);
 }
 
+QmpClient::Command BlockdevDelCommand(std::string_view node_name) {
+  return {"blockdev-del", {{"node-name", node_name}}};
+}
+
 Status BlockdevDel(QmpClient& client, std::string_view node_name) {
-  return Run(client, "blockdev-del", {{"node-name", node_name}});
+  return Run(client, BlockdevDelCommand(node_name));
 }
 
 Status BlockdevCreate(QmpClient& client, std::string_view job_id, const json& options) {
@@ -253,14 +265,22 @@ Result<JobInfo> WaitForJobConcluded(QmpClient& client, std::string_view job_id,
   return std::move(**job);
 }
 
+QmpClient::Command JobDismissCommand(std::string_view job_id) {
+  return {"job-dismiss", {{"id", job_id}}};
+}
+
 Status JobDismiss(QmpClient& client, std::string_view job_id) {
-  return Run(client, "job-dismiss", {{"id", job_id}});
+  return Run(client, JobDismissCommand(job_id));
+}
+
+QmpClient::Command BlockJobCancelCommand(std::string_view job_id, bool force) {
+  json arguments = {{"device", job_id}};
+  if (force) arguments["force"] = true;
+  return {"block-job-cancel", std::move(arguments)};
 }
 
 Status BlockJobCancel(QmpClient& client, std::string_view job_id, bool force) {
-  json arguments = {{"device", job_id}};
-  if (force) arguments["force"] = true;
-  return Run(client, "block-job-cancel", arguments);
+  return Run(client, BlockJobCancelCommand(job_id, force));
 }
 
 NbdServerAddress NbdServerAddress::Unix(std::string path) {
@@ -297,7 +317,9 @@ Status NbdServerStart(QmpClient& client, const NbdServerAddress& address) {
   return Run(client, "nbd-server-start", arguments);
 }
 
-Status NbdServerStop(QmpClient& client) { return Run(client, "nbd-server-stop"); }
+QmpClient::Command NbdServerStopCommand() { return {"nbd-server-stop"}; }
+
+Status NbdServerStop(QmpClient& client) { return Run(client, NbdServerStopCommand()); }
 
 Status BlockExportAdd(QmpClient& client, const BlockExportNbd& export_options) {
   json arguments = {{"type", "nbd"},

@@ -5,6 +5,8 @@
 // structs. Nothing here decides anything: which bitmaps, nodes or jobs to use is the
 // driver's business. Errors are Execute()'s (qmp_client.hpp), plus kInternalError
 // "malformed reply to 'X': ..." when a reply does not have the documented shape.
+// A command whose reply carries nothing to parse also comes as a ...Command() value, so a
+// caller can send several in one round trip (QmpClient::ExecuteAll).
 #pragma once
 
 #include <chrono>
@@ -94,6 +96,7 @@ using TransactionAction = std::variant<BlockDirtyBitmapAdd, BlockDirtyBitmapRemo
 // An empty list succeeds without a round trip. On error QEMU has undone every action; the
 // message is "unable to execute QEMU command 'transaction': <why>".
 Status Transaction(QmpClient& client, std::span<const TransactionAction> actions);
+QmpClient::Command TransactionCommand(std::span<const TransactionAction> actions);
 
 // ---- block nodes ------------------------------------------------------------------------
 
@@ -137,6 +140,7 @@ Status BlockdevAdd(QmpClient& client, const nlohmann::json& options);
 // {"execute": "blockdev-del", "arguments": {"node-name"}}. Closing a qcow2 node stores its
 // persistent bitmaps in the file.
 Status BlockdevDel(QmpClient& client, std::string_view node_name);
+QmpClient::Command BlockdevDelCommand(std::string_view node_name);
 
 // {"execute": "blockdev-create", "arguments": {"job-id", "options"}}: starts a job that
 // formats an image (`options` is BlockdevCreateOptions, e.g. {"driver": "qcow2", "file":
@@ -171,10 +175,12 @@ Result<JobInfo> WaitForJobConcluded(QmpClient& client, std::string_view job_id,
 
 // {"execute": "job-dismiss", "arguments": {"id"}}: forgets a concluded job.
 Status JobDismiss(QmpClient& client, std::string_view job_id);
+QmpClient::Command JobDismissCommand(std::string_view job_id);
 
 // {"execute": "block-job-cancel", "arguments": {"device": job_id, "force"?}}: how libvirt
 // aborts backup jobs. `force` (sent only when true) also cancels a paused job at once.
 Status BlockJobCancel(QmpClient& client, std::string_view job_id, bool force = false);
+QmpClient::Command BlockJobCancelCommand(std::string_view job_id, bool force = false);
 
 // ---- NBD exports (pull-mode backup) -----------------------------------------------------
 
@@ -203,6 +209,7 @@ Status NbdServerStart(QmpClient& client, const NbdServerAddress& address);
 
 // {"execute": "nbd-server-stop"}: also drops every export.
 Status NbdServerStop(QmpClient& client);
+QmpClient::Command NbdServerStopCommand();
 
 // {"execute": "block-export-add", "arguments": {"type": "nbd", "id", "node-name", "name",
 // "writable", "bitmaps"?}}. The bitmaps become NBD contexts "qemu:dirty-bitmap:NAME"; QEMU

@@ -178,6 +178,33 @@ TEST(QmpClient, ErrorReplyBecomesInternalErrorInLibvirtsWording) {
   EXPECT_THAT(peer->Finish(), IsEmpty());
 }
 
+TEST(QmpClient, ExecuteAllSendsEveryCommandBeforeReadingAndKeepsEachResult) {
+  // The peer answers the first command only once it has read the second: a client that
+  // waited for each reply before sending the next would time out.
+  auto peer = StartPeer(QmpScript()
+                            .Handshake()
+                            .Expect({{"execute", "nbd-server-stop"}})
+                            .Expect({{"execute", "job-dismiss"}, {"arguments", {{"id", "j1"}}}})
+                            .Send(R"({"return": {}, "id": 2})" "\r\n"
+                                  R"({"event": "JOB_STATUS_CHANGE", "data": {"id": "j1", "status": "null"}})" "\r\n"
+                                  R"({"error": {"class": "GenericError", "desc": "no job"}, "id": 3})" "\r\n"));
+  Result<QmpClient> client = ConnectTo(*peer);
+  ASSERT_TRUE(client.has_value());
+  client->set_command_timeout(2s);
+
+  const QmpClient::Command commands[] = {{"nbd-server-stop"}, {"job-dismiss", {{"id", "j1"}}}};
+  Result<std::vector<Result<json>>> replies = client->ExecuteAll(commands);
+
+  ASSERT_TRUE(replies.has_value()) << replies.error().Text();
+  ASSERT_EQ(replies->size(), 2u);
+  EXPECT_TRUE((*replies)[0].has_value());
+  ASSERT_FALSE((*replies)[1].has_value());
+  EXPECT_EQ((*replies)[1].error().Text(),
+            "internal error: unable to execute QEMU command 'job-dismiss': no job");
+  EXPECT_THAT(Names(client->TakeEvents()), ElementsAre("JOB_STATUS_CHANGE"));
+  EXPECT_THAT(peer->Finish(), IsEmpty());
+}
+
 TEST(QmpClient, ReplySplitAcrossWritesIsReassembled) {
   auto peer = StartPeer(QmpScript()
                             .Handshake()

@@ -142,6 +142,20 @@ TEST_F(RealQemu, GreetsAndRuns) {
   EXPECT_EQ(status->status, "running");
 }
 
+TEST_F(RealQemu, ExecuteAllRunsEachCommandWhateverTheOthersDo) {
+  const QmpClient::Command commands[] = {
+      {"query-status"}, {"blockdev-del", {{"node-name", "no-such-node"}}}, {"query-name"}};
+  Result<std::vector<Result<nlohmann::json>>> replies = client_->ExecuteAll(commands);
+
+  ASSERT_TRUE(replies.has_value()) << replies.error().Text();
+  ASSERT_EQ(replies->size(), 3u);
+  ASSERT_TRUE((*replies)[0].has_value());
+  EXPECT_EQ((*replies)[0]->at("status"), "running");
+  ASSERT_FALSE((*replies)[1].has_value());
+  EXPECT_THAT((*replies)[1].error().Text(), ::testing::HasSubstr("no-such-node"));
+  EXPECT_TRUE((*replies)[2].has_value());
+}
+
 TEST_F(RealQemu, CheckpointBitmapIsAddedSeenAndRemoved) {
   ASSERT_TRUE(AddCheckpointBitmap("c1").has_value());
 
