@@ -107,7 +107,9 @@ Status WriteFileAtomically(const fs::path& path, std::string_view content,
   if (Status s = after(AtomicWriteStep::kWritten); !s) return s;
   // Without this fsync the rename could reach the disk before the data, and a crash would
   // leave the target empty: the torn write this whole unit exists to prevent.
-  if (::fsync(temp->fd()) != 0) return SystemError("cannot sync", temp->path(), errno);
+  if (options.sync && ::fsync(temp->fd()) != 0) {
+    return SystemError("cannot sync", temp->path(), errno);
+  }
   if (Status s = after(AtomicWriteStep::kSynced); !s) return s;
   if (::rename(temp->path().c_str(), path.c_str()) != 0) {
     return Fail(ErrorCode::kSystemError, ErrorDomain::kNone,
@@ -116,7 +118,7 @@ Status WriteFileAtomically(const fs::path& path, std::string_view content,
   }
   temp->Release();
   if (Status s = after(AtomicWriteStep::kRenamed); !s) return s;
-  if (!options.sync_directory) return {};
+  if (!options.sync || !options.sync_directory) return {};
   // The rename is only durable once the directory entry is.
   if (Status s = SyncDirectory(DirectoryOf(path)); !s) return s;
   return after(AtomicWriteStep::kDirSynced);

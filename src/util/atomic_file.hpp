@@ -43,6 +43,10 @@ struct AtomicWriteOptions {
   // durable once the caller syncs the directory (SyncDirectory) — for a caller that writes
   // several files of one directory and makes them durable together. Default: true.
   bool sync_directory = true;
+  // false: nothing is synced (sync_directory is ignored): the content is atomic against a
+  // crash of the process, not of the machine. For run-time state that describes processes a
+  // power loss ends too, where a lost write costs nothing worse. Default: true.
+  bool sync = true;
   // The new file's mode, less the umask. 0600 for files holding definitions, which may
   // carry secrets (the qemu driver's state root). Default: 0644.
   mode_t mode = 0644;

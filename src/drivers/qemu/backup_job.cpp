@@ -156,7 +156,11 @@ Status BackupJob::Refresh() {
   }
   if (r.phase == BackupPhase::kStarting) return RollBackStart();
   if (Status ok = QueryJobs(); !ok) return ok;
+  return Advance();
+}
 
+Status BackupJob::Advance() {
+  BackupRecord& r = *record_;
   bool changed = false;
   std::vector<BackupDiskJob*> ended_push;
   for (conf::BackupDiskDef& d : r.def.disks) {
@@ -232,27 +236,45 @@ JobStats BackupJob::LiveStats() const {
 }
 
 Status BackupJob::Abort() {
-  if (Status ok = Refresh(); !ok) return ok;
   if (!record_) return std::unexpected(NoActiveJob());
+  // A job whose runner is gone, or whose begin never finished, ends in the look.
+  if (!runner_alive() || record_->phase == BackupPhase::kStarting) {
+    if (Status ok = Refresh(); !ok) return ok;
+    return record_ ? Status{} : std::unexpected(NoActiveJob());
+  }
   BackupRecord& r = *record_;
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
+  // One round trip: the export goes first (once its job is cancelled a pull export would
+  // serve the live disk, not the point in time), then every running disk's job is cancelled.
+  // A cancel QEMU refuses is of a job that concluded on its own: the look below ends it.
+  std::vector<qmp::QmpClient::Command> commands;
+  if (r.nbd_server) commands.push_back(qmp::NbdServerStopCommand());
+  std::vector<conf::BackupDiskDef*> running;
   for (conf::BackupDiskDef& d : r.def.disks) {
     if (d.state != BackupDiskState::kRunning) continue;
-    Result<bool> sent = CancelQemuJob(r.FindJob(d.name)->job_id);
-    if (!sent) return std::unexpected(sent.error());
-    if (*sent) d.state = BackupDiskState::kCancelling;
+    running.push_back(&d);
+    commands.push_back(qmp::BlockJobCancelCommand(r.FindJob(d.name)->job_id));
+  }
+  Result<std::vector<Result<nlohmann::json>>> replies = (*q)->ExecuteAll(commands);
+  if (!replies) return std::unexpected(replies.error());
+  nbd_server_stopped_ = r.nbd_server;
+  const std::size_t first_cancel = r.nbd_server ? 1 : 0;
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    if ((*replies)[first_cancel + i]) running[i]->state = BackupDiskState::kCancelling;
   }
   // The cancellation is recorded only if this call leaves the job running: a job that
   // concludes here ends in this call, and one whose caller dies before it ends reads as
   // cancelled anyway (QEMU's "Operation canceled"). That spares two fsyncs per abort.
   // Each cancelled QEMU job announces its end on this monitor (the cancel was sent on it, so
-  // the event cannot have gone before): waiting for those events alone, and asking QEMU how
-  // the jobs ended once, in the Refresh() below, spares two round trips per disk.
+  // the event cannot have gone before), and just before, in a BLOCK_JOB_* event, how it
+  // ended: when every running disk was cancelled here, those events stand for query-jobs.
   std::vector<std::string> cancelling;
   for (const conf::BackupDiskDef& d : r.def.disks) {
     if (d.state == BackupDiskState::kCancelling) cancelling.push_back(r.FindJob(d.name)->job_id);
   }
+  bool heard_all = cancelling.size() == running.size();
+  std::vector<qmp::JobInfo> heard;
   const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
   while (!cancelling.empty()) {
     auto left = std::chrono::ceil<milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -264,10 +286,26 @@ Status BackupJob::Abort() {
         },
         std::max(left, milliseconds(0)));
     if (!concluded) break;  // timed out (the next look ends it) or QEMU went (Refresh says)
-    std::erase(cancelling, concluded->data.value("id", ""));
+    const std::string id = concluded->data.value("id", "");
+    std::erase(cancelling, id);
+    Result<qmp::Event> ending = (*q)->WaitForEvent(
+        "BLOCK_JOB_* of a cancelled backup job",
+        [&](const qmp::Event& e) { return qmp::ConcludedJobFromEvent(e, id).has_value(); },
+        milliseconds(0));
+    if (ending) {
+      heard.push_back(*qmp::ConcludedJobFromEvent(*ending, id));
+    } else {
+      heard_all = false;
+    }
   }
   if (!cancelling.empty()) {
     if (Status ok = Save(); !ok) return ok;
+    heard_all = false;
+  }
+  if (heard_all) {
+    jobs_ = std::move(heard);
+    queried_ = true;
+    return Advance();
   }
   queried_ = false;  // the jobs changed since the last query
   return Refresh();
@@ -284,6 +322,10 @@ Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks,
   if (!queried_) {
     if (Status ok = QueryJobs(); !ok) return ok;
   }
+  // Jobs still running are cancelled (forced) and awaited one by one: rare (a push disk's
+  // target let go while the job runs on). Everything after goes in one round trip, in the
+  // order QEMU needs: jobs dismissed, temporary bitmaps removed, nodes deleted.
+  std::vector<qmp::QmpClient::Command> commands;
   for (BackupDiskJob* d : disks) {
     const qmp::JobInfo* job = FindQemuJob(d->job_id);
     if (job == nullptr) continue;
@@ -293,7 +335,7 @@ Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks,
       Result<qmp::JobInfo> done = qmp::WaitForJobConcluded(qmp, d->job_id, kCancelWait);
       if (!done) return std::unexpected(done.error());
     }
-    if (Status ok = qmp::JobDismiss(qmp, d->job_id); !ok) return ok;
+    commands.push_back(qmp::JobDismissCommand(d->job_id));
   }
   // QEMU's list of nodes (it names every bitmap of every node: it grows with the
   // checkpoints) is asked for only when needed: for a temporary bitmap on a node that stays
@@ -319,14 +361,22 @@ Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks,
       removals.push_back(qmp::BlockDirtyBitmapRemove{d->temp_bitmap_node, d->temp_bitmap});
     }
   }
-  if (Status ok = qmp::Transaction(qmp, removals); !ok) return ok;
-  for (BackupDiskJob* d : disks) {
-    Status del = qmp::BlockdevDel(qmp, d->node);
-    if (del) continue;
+  if (!removals.empty()) commands.push_back(qmp::TransactionCommand(removals));
+  const std::size_t first_deletion = commands.size();
+  for (BackupDiskJob* d : disks) commands.push_back(qmp::BlockdevDelCommand(d->node));
+  Result<std::vector<Result<nlohmann::json>>> replies = qmp.ExecuteAll(commands);
+  if (!replies) return std::unexpected(replies.error());
+  for (std::size_t i = 0; i < first_deletion; ++i) {
+    if (!(*replies)[i]) return std::unexpected((*replies)[i].error());
+  }
+  for (std::size_t i = 0; i < disks.size(); ++i) {
+    if ((*replies)[first_deletion + i]) continue;
+    BackupDiskJob* d = disks[i];
     if (Status ok = query_nodes(); !ok) return ok;
     if (qmp::FindNode(*nodes, d->node) == nullptr) continue;  // gone already (an earlier look)
     // An NBD export lets go of its node once its clients are gone: give it a moment.
-    for (int i = 0; !del && i < 50; ++i) {
+    Status del = std::unexpected((*replies)[first_deletion + i].error());
+    for (int attempt = 0; !del && attempt < 50; ++attempt) {
       std::this_thread::sleep_for(milliseconds(40));
       del = qmp::BlockdevDel(qmp, d->node);
     }
@@ -340,7 +390,8 @@ Status BackupJob::StopNbdServer() {
   if (runner_alive()) {
     Result<qmp::QmpClient*> q = Qmp();
     if (!q) return std::unexpected(q.error());
-    (void)qmp::NbdServerStop(**q);  // "NBD server not running" is as good as stopped
+    // "NBD server not running" is as good as stopped.
+    if (!nbd_server_stopped_) (void)qmp::NbdServerStop(**q);
     const conf::BackupDef& def = record_->def;
     if (def.server && def.server->tls.value_or(false)) {
       (void)(*q)->Execute("object-del", {{"id", kBackupTlsObjectId}});
@@ -412,13 +463,10 @@ Result<JobType> BackupJob::RecordOutcome() {
       break;
     }
   }
-  // One fsync: the rename becomes durable with the record's removal (the run directory's
-  // sync), which follows in this look or the next. Until then a crash of the process loses
-  // nothing; a power loss may lose the entry, and the record still there makes the next look
-  // end the job again (as failed, its QEMU gone with the power).
-  if (Status ok = SaveCompletedBackups(layout(), domain().def.name(), *history,
-                                       /*sync_directory=*/false);
-      !ok) {
+  // Not durable (SaveCompletedBackups): a crash of the process loses nothing; a power loss
+  // may lose the entry, and a record it brings back makes the next look end the job again
+  // (as failed, its QEMU gone with the power).
+  if (Status ok = SaveCompletedBackups(layout(), domain().def.name(), *history); !ok) {
     return std::unexpected(ok.error());
   }
   completed_ = std::move(*history);
@@ -450,7 +498,6 @@ Status BackupJob::End() {
   }
   if (Status ok = StopStorageDaemonOfJob(); !ok) return ok;
   RemoveCreatedFiles(*type == JobType::kCompleted);
-  // Durable: with it, the completed jobs' new content (RecordOutcome).
   if (Status ok = RemoveBackupRecord(layout(), domain().def.name()); !ok) return ok;
   LiftShutdownHold(r.flags);
   record_.reset();

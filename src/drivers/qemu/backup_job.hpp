@@ -80,7 +80,8 @@ class BackupJob {
   // The running job as values, each disk with its progress (after Refresh(); defined in
   // backup_job_description.cpp).
   BackupJobInfo LiveInfo() const;
-  // Cancels the running disks and waits (bounded) for QEMU to conclude them, then Refresh().
+  // Stops the NBD server and cancels the running disks (one round trip), waits (bounded) for
+  // QEMU to conclude them, then Refresh(), which ends the job.
   Status Abort();
   Status RollBackStart();
 
@@ -97,6 +98,9 @@ class BackupJob {
   const DomainRecord& domain() const { return session_->domain(); }
 
   Status QueryJobs();
+  // Refresh() once QEMU's jobs are known (jobs_): records how the disks' jobs ended, and
+  // ends the job when none runs.
+  Status Advance();
   const qmp::JobInfo* FindQemuJob(std::string_view id) const;
   // block-job-cancel of QEMU job `id`: true once sent, false if the job concluded on its own
   // since the last look (QEMU then refuses the cancel; the next look records how it ended).
@@ -125,6 +129,7 @@ class BackupJob {
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
   bool queried_ = false;            // jobs_ is from this look (not stale from a cancel)
   bool tidy_up_later_ = false;
+  bool nbd_server_stopped_ = false;  // this call stopped it (Abort): End need not ask again
   bool tidy_up_pending_ = false;
   std::optional<CompletedBackups> completed_;
 };

@@ -216,7 +216,7 @@ Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain) {
   std::error_code ec;
   if (!std::filesystem::exists(BackupRecordPath(layout, domain), ec)) return {};
-  return util::RemoveFileDurably(BackupRecordPath(layout, domain));
+  return util::RemoveFile(BackupRecordPath(layout, domain));
 }
 
 Result<CompletedBackups> LoadCompletedBackups(const StateLayout& layout, std::string_view domain) {
@@ -251,7 +251,7 @@ std::uint64_t NextJobSequence(const StateLayout& layout, std::string_view domain
 }
 
 Status SaveCompletedBackups(const StateLayout& layout, std::string_view domain,
-                            const CompletedBackups& completed, bool sync_directory) {
+                            const CompletedBackups& completed) {
   conf::XmlElement root("completedBackups");
   root.SetAttribute("consumed", YesNo(completed.last_consumed));
   const std::size_t first = completed.jobs.size() > kCompletedBackupsKept
@@ -261,7 +261,7 @@ Status SaveCompletedBackups(const StateLayout& layout, std::string_view domain,
     root.AddChild(CompletedJob(completed.jobs[i]));
   }
   return util::WriteFileAtomically(CompletedBackupPath(layout, domain), root.ToString(),
-                                   {.sync_directory = sync_directory, .mode = 0600});
+                                   {.sync = false, .mode = 0600});
 }
 
 }  // namespace cairn::drivers::qemu

@@ -83,8 +83,12 @@ std::filesystem::path CompletedBackupPath(const StateLayout& layout, std::string
 // VIR_ERR_INTERNAL_ERROR naming the file.
 Result<std::optional<BackupRecord>> LoadBackupRecord(const StateLayout& layout,
                                                      std::string_view domain);
+// Durable: after a power loss the record still names the files the job made (scratch,
+// targets) and the ownership it lent, so the next look can undo them.
 Status SaveBackupRecord(const StateLayout& layout, std::string_view domain,
                         const BackupRecord& record);
+// Not durable: a removal a power loss undoes makes the next look end the job again, which
+// finds its work done (every step of a job's end is idempotent).
 Status RemoveBackupRecord(const StateLayout& layout, std::string_view domain);
 
 // The number of the domain's next job: one more than the last completed job's (1 for the first).
@@ -106,10 +110,10 @@ struct CompletedBackups {
 inline constexpr std::size_t kCompletedBackupsKept = 32;
 
 Result<CompletedBackups> LoadCompletedBackups(const StateLayout& layout, std::string_view domain);
-// Writes at most the last kCompletedBackupsKept jobs, atomically. `sync_directory` false:
-// the new content is written and synced but its rename becomes durable only with the next
-// sync of the run directory (RemoveBackupRecord's, when a job ends): one fsync fewer.
+// Writes at most the last kCompletedBackupsKept jobs, atomically but not durably: the
+// history is run-time state, as libvirtd's in-memory one, and a power loss that loses it (it
+// then reads as empty) also ended every job it could report on.
 Status SaveCompletedBackups(const StateLayout& layout, std::string_view domain,
-                            const CompletedBackups& completed, bool sync_directory = true);
+                            const CompletedBackups& completed);
 
 }  // namespace cairn::drivers::qemu
