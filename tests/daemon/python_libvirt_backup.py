@@ -7,6 +7,7 @@
 # usage: python_libvirt_backup.py CAIRND WORK_DIR
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -103,7 +104,22 @@ try:
     check(dom.jobInfo()[0] == libvirt.VIR_DOMAIN_JOB_UNBOUNDED, "pull job running")
     got.clear()
     dom.abortJob()
+    # The export stops before the abort is answered; the rest of the job's end follows it.
+    probe = socket.socket(socket.AF_UNIX)
+    try:
+        probe.connect(nbd)
+        check(False, "the NBD export still serves after the abort returned")
+    except OSError:
+        pass
+    finally:
+        probe.close()
     check(got.wait(20), "JOB_COMPLETED event of the pull backup")
+    for _ in range(200):
+        if dom.jobInfo()[0] == libvirt.VIR_DOMAIN_JOB_NONE and not os.path.lexists(nbd):
+            break
+        time.sleep(0.01)
+    check(dom.jobInfo()[0] == libvirt.VIR_DOMAIN_JOB_NONE, "no job once the abort ended it")
+    check(not os.path.lexists(nbd), "the export's socket link removed")
 
     dom.checkpointLookupByName("c1").delete()
     check(sorted(c.getName() for c in dom.listAllCheckpoints()) == ["c2"], "after delete")

@@ -235,7 +235,7 @@ JobStats BackupJob::LiveStats() const {
   return s;
 }
 
-Status BackupJob::Abort() {
+Status BackupJob::Cancel() {
   if (!record_) return std::unexpected(NoActiveJob());
   // A job whose runner is gone, or whose begin never finished, ends in the look.
   if (!runner_alive() || record_->phase == BackupPhase::kStarting) {
@@ -247,7 +247,7 @@ Status BackupJob::Abort() {
   if (!q) return std::unexpected(q.error());
   // One round trip: the export goes first (once its job is cancelled a pull export would
   // serve the live disk, not the point in time), then every running disk's job is cancelled.
-  // A cancel QEMU refuses is of a job that concluded on its own: the look below ends it.
+  // A cancel QEMU refuses is of a job that concluded on its own: the next look ends it.
   std::vector<qmp::QmpClient::Command> commands;
   if (r.nbd_server) commands.push_back(qmp::NbdServerStopCommand());
   std::vector<conf::BackupDiskDef*> running;
@@ -256,13 +256,33 @@ Status BackupJob::Abort() {
     running.push_back(&d);
     commands.push_back(qmp::BlockJobCancelCommand(r.FindJob(d.name)->job_id));
   }
+  // A job none of whose disks runs any more was over before this call: the look ends it.
+  auto over_already = [&]() -> Status {
+    queried_ = false;
+    if (Status ok = Refresh(); !ok) return ok;
+    return record_ ? Status{} : std::unexpected(NoActiveJob());
+  };
+  if (running.empty()) return over_already();
   Result<std::vector<Result<nlohmann::json>>> replies = (*q)->ExecuteAll(commands);
   if (!replies) return std::unexpected(replies.error());
   nbd_server_stopped_ = r.nbd_server;
   const std::size_t first_cancel = r.nbd_server ? 1 : 0;
+  std::size_t cancelled = 0;
   for (std::size_t i = 0; i < running.size(); ++i) {
-    if ((*replies)[first_cancel + i]) running[i]->state = BackupDiskState::kCancelling;
+    if (!(*replies)[first_cancel + i]) continue;
+    running[i]->state = BackupDiskState::kCancelling;
+    ++cancelled;
   }
+  all_cancelled_here_ = cancelled == running.size();
+  return cancelled == 0 ? over_already() : Status{};
+}
+
+Status BackupJob::Abort() {
+  if (Status ok = Cancel(); !ok) return ok;
+  if (!record_) return {};
+  BackupRecord& r = *record_;
+  Result<qmp::QmpClient*> q = Qmp();
+  if (!q) return std::unexpected(q.error());
   // The cancellation is recorded only if this call leaves the job running: a job that
   // concludes here ends in this call, and one whose caller dies before it ends reads as
   // cancelled anyway (QEMU's "Operation canceled"). That spares two fsyncs per abort.
@@ -273,7 +293,7 @@ Status BackupJob::Abort() {
   for (const conf::BackupDiskDef& d : r.def.disks) {
     if (d.state == BackupDiskState::kCancelling) cancelling.push_back(r.FindJob(d.name)->job_id);
   }
-  bool heard_all = cancelling.size() == running.size();
+  bool heard_all = all_cancelled_here_;
   std::vector<qmp::JobInfo> heard;
   const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
   while (!cancelling.empty()) {

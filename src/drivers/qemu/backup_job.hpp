@@ -80,8 +80,11 @@ class BackupJob {
   // The running job as values, each disk with its progress (after Refresh(); defined in
   // backup_job_description.cpp).
   BackupJobInfo LiveInfo() const;
-  // Stops the NBD server and cancels the running disks (one round trip), waits (bounded) for
-  // QEMU to conclude them, then Refresh(), which ends the job.
+  // Stops the NBD server and cancels the running disks' QEMU jobs, in one round trip. The
+  // job ends once QEMU concluded them, at the next look; libvirt's abort does this much.
+  // A job whose runner is gone, or whose begin never finished, ends here.
+  Status Cancel();
+  // Cancel(), then waits (bounded) for QEMU to conclude the jobs and ends the job.
   Status Abort();
   Status RollBackStart();
 
@@ -129,7 +132,8 @@ class BackupJob {
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
   bool queried_ = false;            // jobs_ is from this look (not stale from a cancel)
   bool tidy_up_later_ = false;
-  bool nbd_server_stopped_ = false;  // this call stopped it (Abort): End need not ask again
+  bool nbd_server_stopped_ = false;
+  bool all_cancelled_here_ = false;  // Cancel() cancelled every disk that ran  // this call stopped it (Abort): End need not ask again
   bool tidy_up_pending_ = false;
   std::optional<CompletedBackups> completed_;
 };

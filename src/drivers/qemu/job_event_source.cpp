@@ -183,7 +183,7 @@ void JobEventSource::Look(Watched& w) {
   }
   // The outcome is out: now the rest of the job's end (NBD server, nodes, files, record).
   // A call made meanwhile (domjobinfo --completed from the callback) does it itself.
-  if (look->tidy_up_pending) (void)looker_->TidyUpBackupJob(w.ref);
+  if (look->tidy_up_pending) (void)looker_->LookAtBackupJob(w.ref);
 }
 
 void JobEventSource::Run() {

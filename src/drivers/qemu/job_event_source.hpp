@@ -19,7 +19,7 @@
 //          otherwise                              -> wait on inotify / stop, 200 ms
 //          a job event, inotify on backup*.xml, or the 200 ms fallback -> look:
 //          CompletedJobs, report every job numbered above the last one reported,
-//          then the tidy-up the look left (TidyUpBackupJob)
+//          then the tidy-up the look left (LookAtBackupJob)
 //
 // Thread rule: the callback runs on the source's thread; destroying the source stops and
 // joins it (never from inside the callback).

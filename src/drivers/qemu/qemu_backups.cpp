@@ -7,6 +7,7 @@
 
 #include "conf/backup_def.hpp"
 #include "conf/checkpoint_def.hpp"
+#include "drivers/qemu/abort_finisher.hpp"
 #include "drivers/qemu/backup_begin.hpp"
 #include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_session.hpp"
@@ -155,8 +156,9 @@ Result<QemuDriver::CompletedJobsLook> QemuDriver::CompletedJobs(const driver::Do
   return look;
 }
 
-Status QemuDriver::TidyUpBackupJob(const driver::DomainRef& ref) {
-  return WithRefreshedJob(layout_, ref, read_only_, [](BackupJob&) -> Status { return {}; });
+Result<bool> QemuDriver::LookAtBackupJob(const driver::DomainRef& ref) {
+  return WithRefreshedJob(layout_, ref, read_only_,
+                          [](BackupJob& job) -> Result<bool> { return job.active(); });
 }
 
 Result<std::unique_ptr<driver::JobEventSubscription>> QemuDriver::SubscribeJobEvents(
@@ -180,13 +182,22 @@ Result<BackupJobInfo> QemuDriver::GetBackupJobInfo(const driver::DomainRef& ref)
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
+  std::shared_ptr<AbortFinisher> finisher;
+  {
+    std::lock_guard lock(served_mutex_);
+    finisher = served_.aborts;
+  }
   Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
   if (!s) return std::unexpected(s.error());
   Result<BackupJob> job = BackupJob::Open(*s);
   if (!job) return std::unexpected(job.error());
   // A job whose QEMU is gone is settled (its end recorded); a shut-off domain's job runs in
   // its storage daemon and is aborted there.
-  return job->Abort();
+  if (!finisher) return job->Abort();
+  // A server answers once QEMU's jobs are cancelled; the job ends behind the answer.
+  if (Status ok = job->Cancel(); !ok) return ok;
+  if (job->active()) finisher->Finish(ref);
+  return {};
 }
 
 }  // namespace cairn::drivers::qemu

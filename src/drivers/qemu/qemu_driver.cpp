@@ -10,6 +10,7 @@
 #include "conf/domain_identity.hpp"
 #include "conf/uuid.hpp"
 #include "driver/flag_bits.hpp"
+#include "drivers/qemu/abort_finisher.hpp"
 #include "drivers/qemu/backup_job.hpp"
 #include "drivers/qemu/domain_lock.hpp"
 #include "drivers/qemu/domain_record.hpp"
@@ -126,11 +127,14 @@ QemuDriver::~QemuDriver() = default;
 Result<std::unique_ptr<driver::Driver>> QemuDriver::ClientView(bool read_only) {
   std::lock_guard lock(served_mutex_);
   if (!served_.job_events) {
-    // The server owns the root: from now on this process keeps its monitors, and one
-    // source, looking as this driver may (a writable one settles jobs that ended), serves
-    // every job-event subscription.
+    // The server owns the root: from now on this process keeps its monitors, one source,
+    // looking as this driver may (a writable one settles jobs that ended), serves every
+    // job-event subscription, and aborted jobs end after the abort is answered.
     served_ = Served{KeptMonitors::Keep(layout_.root()),
-                     std::make_shared<JobEventFanOut>(uri_, layout_, read_only_)};
+                     std::make_shared<JobEventFanOut>(uri_, layout_, read_only_),
+                     read_only_ ? nullptr
+                                : std::make_shared<AbortFinisher>(
+                                      std::make_unique<QemuDriver>(uri_, layout_, read_only_))};
   }
   return std::unique_ptr<driver::Driver>(
       new QemuDriver(uri_, layout_, read_only_ || read_only, options_, served_));

@@ -25,6 +25,7 @@
 
 namespace cairn::drivers::qemu {
 
+class AbortFinisher;
 class JobEventFanOut;
 class KeptMonitors;
 
@@ -112,8 +113,9 @@ class QemuDriver : public driver::Driver {
     bool tidy_up_pending = false;
   };
   Result<CompletedJobsLook> CompletedJobs(const driver::DomainRef& dom, bool tidy_up_later = false);
-  // A look at the domain's job, which finishes the end a look with `tidy_up_later` left.
-  Status TidyUpBackupJob(const driver::DomainRef& dom);
+  // A look at the domain's job, which ends a job QEMU is done with and finishes the end a
+  // look with `tidy_up_later` left. Returns whether a job still runs.
+  Result<bool> LookAtBackupJob(const driver::DomainRef& dom);
   Result<BackupJobInfo> GetBackupJobInfo(const driver::DomainRef& dom) override;
   Result<std::vector<CheckpointBitmapState>> CheckpointCheckBitmaps(const driver::DomainRef& dom,
                                                                     std::string_view name) override;
@@ -127,6 +129,7 @@ class QemuDriver : public driver::Driver {
   struct Served {
     std::shared_ptr<KeptMonitors> monitors;  // held: the root's monitors stay kept
     std::shared_ptr<JobEventFanOut> job_events;
+    std::shared_ptr<AbortFinisher> aborts;
   };
   QemuDriver(std::string uri, StateLayout layout, bool read_only, QemuDriverOptions options,
              Served served);

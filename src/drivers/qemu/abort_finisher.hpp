@@ -1,0 +1,51 @@
+// AbortFinisher: a server's end of aborted backup jobs, done after the abort was answered.
+//
+// libvirtd answers an abort once QEMU's jobs are cancelled and tears the job down from its
+// event loop; cairnd does the same. Its AbortJob stops the export and cancels the jobs
+// (BackupJob::Cancel, one QMP round trip) and hands the domain here: this thread then looks
+// at the job, under the domain's lock like any call, until the look has ended it (jobs
+// dismissed, nodes detached, files removed, outcome recorded). A call on the domain in
+// between ends the job itself, or sees it still running while QEMU concludes its jobs, as a
+// libvirt client may; either way this thread then finds nothing left to do.
+// An embedded driver has no thread that outlives its calls: its abort ends the job itself.
+//
+// Thread rule: Finish() from any thread. Destruction stops the thread once the look under
+// way is done; a job still unfinished then ends at the next look, as after a crash.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "driver/driver.hpp"
+
+namespace cairn::drivers::qemu {
+
+class QemuDriver;
+
+class AbortFinisher {
+ public:
+  // `looker` is a writable QemuDriver of the finisher's own.
+  explicit AbortFinisher(std::unique_ptr<QemuDriver> looker);
+  ~AbortFinisher();
+  AbortFinisher(const AbortFinisher&) = delete;
+  AbortFinisher& operator=(const AbortFinisher&) = delete;
+
+  // Ends the cancelled job of domain `dom` soon, in the background.
+  void Finish(driver::DomainRef dom);
+
+ private:
+  void Run();
+  void EndJob(const driver::DomainRef& dom);
+
+  std::unique_ptr<QemuDriver> looker_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<driver::DomainRef> queue_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the rest exists
+};
+
+}  // namespace cairn::drivers::qemu
