@@ -5,6 +5,8 @@
 # copy of the same disk image (the guest sits in its firmware: all checkpoints need).
 # Prints libvirt's figure, cairnd's and the ratio (cairnd / libvirt) for:
 #   roundtrip_us       virConnectGetLibVersion, one connection (median; p99 beside it)
+#   virsh_alone_ms     `virsh uri`: a whole virsh process that connects and asks nothing,
+#                      the floor under create_virsh_ms (median of 5)
 #   create_virsh_ms    `virsh checkpoint-create-as`, a whole virsh process (median of 5)
 #   create_in_virsh_ms the same inside one virsh session ((51 creates - 1 create) / 50)
 #   clients_calls_per_s 100 clients, one connection each, GetLibVersion and ListAllCheckpoints
@@ -81,6 +83,7 @@ for side in libvirt cairn; do
   uri=$LIBVIRT_URI; [ $side = cairn ] && uri=$CAIRN_URI
   out=$D/$side.out
   "$CALLS" "$uri" roundtrip 20000 | awk '{print "roundtrip_us", $2; print "roundtrip_p99_us", $3}' >"$out"
+  echo "virsh_alone_ms $(median_ms 5 virsh -c "$uri" uri)" >>"$out"
   k=0
   for r in 1 2 3 4 5; do
     echo "$(median_ms 1 virsh -c "$uri" checkpoint-create-as vm one$r)"
