@@ -55,8 +55,11 @@ class DiskBitmaps {
   // default Query() then Remove(); live it is one transaction of them all, and QEMU is asked
   // what it has only when that fails: the common case is one QMP round trip, not two.
   virtual Status RemovePresent(const std::vector<BitmapRef>& bitmaps);
-  // Bytes marked dirty in each bitmap, in the order asked.
-  virtual Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) = 0;
+  // Bytes marked dirty in each bitmap, in the order asked. `views` is this call's Query():
+  // live, QEMU's counts in it are the answer (no second query, whose reply grows with the
+  // checkpoints); offline they are not known and the images are asked.
+  virtual Result<std::vector<std::uint64_t>> DirtyBytes(
+      const std::vector<BitmapRef>& bitmaps, const std::vector<DiskBitmapView>& views) = 0;
 };
 
 // Online: DomainSession::bitmaps() (domain_session.hpp).

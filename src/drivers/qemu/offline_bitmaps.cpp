@@ -87,7 +87,8 @@ class OfflineDiskBitmaps : public DiskBitmaps {
     return {};
   }
 
-  Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) override {
+  Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps,
+                                                const std::vector<DiskBitmapView>&) override {
     // qemu-img does not report dirty counts; a read-only qemu-storage-daemon opening the
     // images does, through the same QMP query a running QEMU answers.
     std::vector<std::uint64_t> out(bitmaps.size(), 0);

@@ -73,15 +73,14 @@ class OnlineDiskBitmaps : public DiskBitmaps {
     return Remove(present);
   }
 
-  Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps) override {
+  Result<std::vector<std::uint64_t>> DirtyBytes(const std::vector<BitmapRef>& bitmaps,
+                                                const std::vector<DiskBitmapView>& views) override {
     // One bitmap per checkpoint and disk, and no backing chains to merge across: QEMU's own
-    // dirty count of that bitmap is the answer, from a single query.
-    Result<std::vector<DiskBitmapView>> views = Query();
-    if (!views) return std::unexpected(views.error());
+    // dirty count of that bitmap is the answer, already in the caller's query.
     std::vector<std::uint64_t> out;
     for (const BitmapRef& b : bitmaps) {
       std::uint64_t bytes = 0;
-      for (const DiskBitmapView& v : *views) {
+      for (const DiskBitmapView& v : views) {
         if (v.target != b.target) continue;
         if (const qmp::DirtyBitmapInfo* s = v.Find(b.name)) bytes = s->count;
       }

@@ -155,7 +155,7 @@ Result<std::string> QemuDriver::CheckpointGetXmlDesc(const driver::DomainRef& re
       wanted.push_back(b);  // a missing or broken bitmap simply gets no size, as in libvirt
     }
   }
-  Result<std::vector<std::uint64_t>> bytes = s->bitmaps().DirtyBytes(wanted);
+  Result<std::vector<std::uint64_t>> bytes = s->bitmaps().DirtyBytes(wanted, *views);
   if (!bytes) return std::unexpected(bytes.error());
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     for (conf::CheckpointDiskDef& d : sized.disks) {
