@@ -6,43 +6,31 @@
 #
 # usage: audit_log_names_clients.py CAIRND WORK_DIR
 import os
-import shutil
-import subprocess
 import sys
 import time
 
 import libvirt
 
-CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-SOCK = os.path.join(WORK, "cairn-sock")
+import cairnd_support
+from cairnd_support import Cairnd, fresh_dir, quiet_libvirt
+
+CAIRND, WORK = sys.argv[1], fresh_dir(sys.argv[2])
 LOG = os.path.join(WORK, "cairnd.log")
 
 
 def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        print(open(LOG).read(), file=sys.stderr)
-        sys.exit(1)
+    cairnd_support.check(cond, what, LOG)
 
 
-with open(LOG, "w") as log:
-    daemon = subprocess.Popen([CAIRND, "--root", os.path.join(WORK, "root"), "--listen", WORK],
-                              stdout=subprocess.DEVNULL, stderr=log)
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK + "-ro"):
-            break
-        time.sleep(0.05)
-    libvirt.registerErrorHandler(lambda *_: None, None)
-    rw = libvirt.open("test+unix:///default?socket=" + SOCK)
+with Cairnd(CAIRND, os.path.join(WORK, "root"), WORK, log=LOG) as daemon:
+    quiet_libvirt()
+    rw = libvirt.open(daemon.uri("test"))
     dom = rw.lookupByName("test")
     dom.checkpointCreateXML("<domaincheckpoint><name>c1</name></domaincheckpoint>")
     dom.listAllCheckpoints()
     rw.close()
     # Opened as if read-write: python3-libvirt sends the call, and cairnd refuses it.
-    ro = libvirt.open("test+unix:///default?socket=" + SOCK + "-ro")
+    ro = libvirt.open(daemon.uri("test", read_only=True))
     try:
         ro.lookupByName("test").checkpointCreateXML(
             "<domaincheckpoint><name>c2</name></domaincheckpoint>")
@@ -51,9 +39,6 @@ try:
         check(e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED, "refused as denied")
     ro.close()
     time.sleep(0.3)
-finally:
-    daemon.terminate()
-    daemon.wait()
 
 text = open(LOG).read()
 me = "pid %d, uid %d, gid %d" % (os.getpid(), os.getuid(), os.getgid())

@@ -9,7 +9,6 @@
 # usage: concurrent_clients.py CAIRND WORK_DIR
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -17,33 +16,18 @@ import time
 
 import libvirt
 
+from cairnd_support import Cairnd, check, fresh_dir, quiet_libvirt
+
 CLIENTS, ROUNDS = 50, 3
-CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-SOCK = os.path.join(WORK, "run", "cairn-sock")
-URI = "qemu+unix:///system?socket=" + SOCK
+CAIRND, WORK = sys.argv[1], fresh_dir(sys.argv[2])
 # What a client whose connection broke sees: never acceptable here.
 CONNECTION_ERRORS = {libvirt.VIR_ERR_RPC, libvirt.VIR_ERR_SYSTEM_ERROR, libvirt.VIR_ERR_NO_CONNECT,
                      libvirt.VIR_ERR_INTERNAL_ERROR}
 
 
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
-
-
-daemon = subprocess.Popen([CAIRND, "--root", os.path.join(WORK, "root"),
-                           "--listen", os.path.join(WORK, "run")],
-                          stdout=subprocess.DEVNULL,
-                          stderr=open(os.path.join(WORK, "cairnd.log"), "w"))
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK):
-            break
-        time.sleep(0.05)
-    libvirt.registerErrorHandler(lambda *_: None, None)
+with Cairnd(CAIRND, os.path.join(WORK, "root"), os.path.join(WORK, "run")) as daemon:
+    URI = daemon.uri()
+    quiet_libvirt()
     disk = os.path.join(WORK, "vda.qcow2")
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "32M"], check=True)
     admin = libvirt.open(URI)
@@ -110,7 +94,7 @@ try:
         t.join(max(1, 300 - (time.monotonic() - t0)))
     wall = time.monotonic() - t0
     check(not any(t.is_alive() for t in threads), "a client hung (300 s)")
-    check(daemon.poll() is None, "cairnd still runs")
+    check(daemon.running(), "cairnd still runs")
     check(not broken, f"broken clients: {broken}")
     errors = outcomes["libvirt error"]
     for what, code, text in errors:
@@ -156,6 +140,3 @@ try:
                .get("bitmaps", [])}
     check(bitmaps == expect, f"bitmaps in the image differ: {sorted(bitmaps ^ expect)}")
     print("ok")
-finally:
-    daemon.terminate()
-    daemon.wait(10)

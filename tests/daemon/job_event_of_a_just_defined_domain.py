@@ -6,7 +6,6 @@
 #
 # usage: job_event_of_a_just_defined_domain.py CAIRND WORK_DIR
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,32 +13,14 @@ import time
 
 import libvirt
 
-CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-SOCK = os.path.join(WORK, "run", "cairn-sock")
+from cairnd_support import Cairnd, check, fresh_dir, quiet_libvirt, run_event_loop
 
+CAIRND, WORK = sys.argv[1], fresh_dir(sys.argv[2])
 
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
-
-
-daemon = subprocess.Popen([CAIRND, "--root", os.path.join(WORK, "root"),
-                           "--listen", os.path.join(WORK, "run")],
-                          stdout=subprocess.DEVNULL,
-                          stderr=open(os.path.join(WORK, "cairnd.log"), "w"))
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK):
-            break
-        time.sleep(0.05)
-    libvirt.virEventRegisterDefaultImpl()
-    threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)],
-                     daemon=True).start()
-    libvirt.registerErrorHandler(lambda *_: None, None)
-    conn = libvirt.open("qemu+unix:///system?socket=" + SOCK)
+with Cairnd(CAIRND, os.path.join(WORK, "root"), os.path.join(WORK, "run")) as daemon:
+    run_event_loop()
+    quiet_libvirt()
+    conn = libvirt.open(daemon.uri())
     heard = []
     got = threading.Event()
 
@@ -65,6 +46,3 @@ try:
     check(heard == ["vm0", "vm1", "vm2"], f"each job once, in order: {heard}")
     conn.close()
     print("ok")
-finally:
-    daemon.terminate()
-    daemon.wait(10)

@@ -5,26 +5,17 @@
 #
 # usage: misbehaving_clients.py CAIRND WORK_DIR
 import os
-import shutil
 import socket
 import struct
-import subprocess
 import sys
-import time
 
 import libvirt
 
-CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
+from cairnd_support import Cairnd, check, fresh_dir, quiet_libvirt
+
+CAIRND, WORK = sys.argv[1], fresh_dir(sys.argv[2])
 SOCK = os.path.join(WORK, "cairn-sock")
 URI = "test+unix:///default?socket=" + SOCK
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
 
 
 def packet(prog, proc, serial, payload=b""):
@@ -38,14 +29,8 @@ def raw():
     return s
 
 
-daemon = subprocess.Popen([CAIRND, "--root", os.path.join(WORK, "root"), "--listen", WORK],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK):
-            break
-        time.sleep(0.05)
-    libvirt.registerErrorHandler(lambda *_: None, None)
+with Cairnd(CAIRND, os.path.join(WORK, "root"), WORK) as daemon:
+    quiet_libvirt()
 
     garbage = raw()
     garbage.sendall(b"\xff\xff\xff\xff")           # a length no packet has
@@ -71,8 +56,5 @@ try:
     names = [d.name() for d in conn.listAllDomains()]
     check(names == ["test"], f"domains {names}")
     conn.close()
-    check(daemon.poll() is None, "cairnd still runs")
+    check(daemon.running(), "cairnd still runs")
     print("ok")
-finally:
-    daemon.terminate()
-    daemon.wait(10)

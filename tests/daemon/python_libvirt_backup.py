@@ -6,7 +6,6 @@
 #
 # usage: python_libvirt_backup.py CAIRND WORK_DIR
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,39 +14,23 @@ import time
 
 import libvirt
 
-CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-SOCK = os.path.join(WORK, "run", "cairn-sock")
+from cairnd_support import Cairnd, check, fresh_dir, quiet_libvirt, run_event_loop
 
-
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
+CAIRND, WORK = sys.argv[1], fresh_dir(sys.argv[2])
 
 
 def run(*argv):
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
 
 
-daemon = subprocess.Popen([CAIRND, "--root", os.path.join(WORK, "root"),
-                           "--listen", os.path.join(WORK, "run")],
-                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(WORK, "cairnd.log"), "w"))
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK):
-            break
-        time.sleep(0.05)
-    libvirt.virEventRegisterDefaultImpl()
-    threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)],
-                     daemon=True).start()
-    libvirt.registerErrorHandler(lambda *_: None, None)
+with Cairnd(CAIRND, os.path.join(WORK, "root"), os.path.join(WORK, "run")) as daemon:
+    run_event_loop()
+    quiet_libvirt()
 
     disk = os.path.join(WORK, "vda.qcow2")
     run("qemu-img", "create", "-q", "-f", "qcow2", disk, "32M")
     run("qemu-io", "-c", "write -P 0x5a 1M 3M", disk)
-    conn = libvirt.open("qemu+unix:///system?socket=" + SOCK)
+    conn = libvirt.open(daemon.uri())
     check(conn.getType() == "QEMU", "type")
     check(conn.getLibVersion() == 9000000, "library version")
     dom = conn.defineXML(f"""<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
@@ -130,6 +113,3 @@ try:
     out = subprocess.run(["qemu-img", "compare", disk, target], capture_output=True, text=True)
     check(out.returncode == 0, "backup equals the disk: " + out.stdout + out.stderr)
     print("ok")
-finally:
-    daemon.terminate()
-    daemon.wait(10)

@@ -19,6 +19,8 @@ import time
 
 import libvirt
 
+from cairnd_support import Cairnd, check, quiet_libvirt
+
 CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
 if os.geteuid() != 0:
     print("SKIP: needs root (QEMU drops to another user only for a root daemon)")
@@ -26,16 +28,9 @@ if os.geteuid() != 0:
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
 os.chmod(WORK, 0o755)  # QEMU, once it is nobody, opens the backup stores here
-SOCK = os.path.join(WORK, "run", "cairn-sock")
 ROOT = os.path.join(WORK, "root")
 QEMU_UID = pwd.getpwnam("nobody").pw_uid
 QEMU_GID = grp.getgrnam("nogroup").gr_gid
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
 
 
 def run(*argv, **kw):
@@ -131,21 +126,14 @@ tls_x509_cert_dir = "{server_dir}"
 tls_x509_verify = 1
 """)
 
-daemon = subprocess.Popen([CAIRND, "--root", ROOT, "--listen", os.path.join(WORK, "run"),
-                           "--config", conf],
-                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(WORK, "cairnd.log"), "w"))
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK):
-            break
-        time.sleep(0.05)
-    libvirt.registerErrorHandler(lambda *_: None, None)
+with Cairnd(CAIRND, ROOT, os.path.join(WORK, "run"), "--config", conf) as daemon:
+    quiet_libvirt()
 
     disk = os.path.join(WORK, "vda.qcow2")
     run("qemu-img", "create", "-q", "-f", "qcow2", disk, "32M")
     run("qemu-io", "-c", "write -P 0x5a 1M 3M", "-c", "write -P 0xa5 20M 1M", disk)
     os.chmod(disk, 0o600)
-    conn = libvirt.open("qemu+unix:///system?socket=" + SOCK)
+    conn = libvirt.open(daemon.uri())
     dom = conn.defineXML(f"""<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
       <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
       <source file='{disk}'/><target dev='vda' bus='virtio'/></disk></devices></domain>""")
@@ -253,6 +241,3 @@ try:
     check(owner(disk) == (0, 0), f"disk owner after destroy {owner(disk)}")
     conn.close()
     print("ok")
-finally:
-    daemon.terminate()
-    daemon.wait(10)

@@ -11,7 +11,6 @@
 # usage: ro_events_and_keepalive.py CAIRND WORK_DIR
 import fcntl
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -21,18 +20,12 @@ import time
 
 import libvirt
 
-CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
+from cairnd_support import Cairnd, check, fresh_dir, quiet_libvirt, run_event_loop
+
+CAIRND, WORK = sys.argv[1], fresh_dir(sys.argv[2])
 RUN, ROOT = os.path.join(WORK, "run"), os.path.join(WORK, "root")
 SOCK, SOCK_RO = os.path.join(RUN, "cairn-sock"), os.path.join(RUN, "cairn-sock-ro")
 REMOTE, KEEPALIVE = 0x20008086, 0x6b656570
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
 
 
 def xdr_string(s):
@@ -60,21 +53,13 @@ def read_packet(s):
     return prog, proc, typ, serial, status, body[24:]
 
 
-daemon = subprocess.Popen([CAIRND, "--root", ROOT, "--listen", RUN], stdout=subprocess.DEVNULL,
-                          stderr=open(os.path.join(WORK, "cairnd.log"), "w"))
-try:
-    for _ in range(200):
-        if os.path.exists(SOCK_RO):
-            break
-        time.sleep(0.05)
-    libvirt.virEventRegisterDefaultImpl()
-    threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)],
-                     daemon=True).start()
-    libvirt.registerErrorHandler(lambda *_: None, None)
+with Cairnd(CAIRND, ROOT, RUN) as daemon:
+    run_event_loop()
+    quiet_libvirt()
 
     disk = os.path.join(WORK, "vda.qcow2")
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "32M"], check=True)
-    rw = libvirt.open("qemu+unix:///system?socket=" + SOCK)
+    rw = libvirt.open(daemon.uri())
     dom = rw.defineXML(f"""<domain type='qemu'><name>vm</name><memory unit='MiB'>64</memory>
       <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
       <source file='{disk}'/><target dev='vda' bus='virtio'/></disk></devices></domain>""")
@@ -96,7 +81,7 @@ try:
     time.sleep(0.5)
 
     # Read-only client: events yes, changes no.
-    ro = libvirt.openReadOnly("qemu+unix:///system?socket=" + SOCK_RO)
+    ro = libvirt.openReadOnly(daemon.uri(read_only=True))
     ro_dom = ro.lookupByName("vm")
     heard = []
     got = threading.Event()
@@ -117,7 +102,7 @@ try:
       <target file='{target}'/><driver type='qcow2'/></disk></disks></domainbackup>""",
                     "<domaincheckpoint><name>c1</name></domaincheckpoint>")
     check(got.wait(20), "the read-only client heard JOB_COMPLETED within 20 s, beside a deaf one")
-    check(daemon.poll() is None, "cairnd still runs")
+    check(daemon.running(), "cairnd still runs")
     _, name, params = heard[0]
     check(name == "vm", f"event domain {name}")
     check(params.get("operation") == libvirt.VIR_DOMAIN_JOB_OPERATION_BACKUP, f"operation {params}")
@@ -136,7 +121,7 @@ try:
     rw.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, on_rw_job, None)
     # A third client polls the job every ms: the job's end as the quickest client sees it
     # (that look itself finishes the job). The events must not come much after it.
-    poll_dom = libvirt.open("qemu+unix:///system?socket=" + SOCK).lookupByName("vm")
+    poll_dom = libvirt.open(daemon.uri()).lookupByName("vm")
     skews, behind_poll = [], []
     for n in range(2, 5):
         got.clear()
@@ -187,7 +172,7 @@ try:
     check(max(pongs) < 1.0, f"PONG within 1 s during the call: {pongs}")
     # Other clients read meanwhile: nobody waits on the held lock or on the waiting call.
     t = time.monotonic()
-    other = libvirt.open("qemu+unix:///system?socket=" + SOCK)
+    other = libvirt.open(daemon.uri())
     od = other.lookupByName("vm")
     check(od.info()[0] == libvirt.VIR_DOMAIN_RUNNING, "running")
     check([c.getName() for c in od.listAllCheckpoints()] == ["c1"], "reads while locked")
@@ -210,6 +195,3 @@ try:
     ro.close()
     rw.close()
     print("ok")
-finally:
-    daemon.terminate()
-    daemon.wait(10)

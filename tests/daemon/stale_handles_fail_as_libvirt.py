@@ -7,11 +7,11 @@
 # usage: stale_handles_fail_as_libvirt.py CAIRND WORK_DIR
 import os
 import shutil
-import subprocess
 import sys
-import time
 
 import libvirt
+
+from cairnd_support import Cairnd, quiet_libvirt
 
 CAIRND, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
 DOMAIN_XML = """<domain type='test'><name>gone</name>
@@ -22,7 +22,7 @@ DOMAIN_XML = """<domain type='test'><name>gone</name>
 
 
 def scenario(uri):
-    libvirt.registerErrorHandler(lambda *_: None, None)
+    quiet_libvirt()
     out = []
     conn = libvirt.open(uri)
 
@@ -59,18 +59,9 @@ def scenario(uri):
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
 run = os.path.join(WORK, "run")
-daemon = subprocess.Popen([CAIRND, "--root", os.path.join(WORK, "root"), "--listen", run],
-                          stderr=open(os.path.join(WORK, "log"), "w"))
-try:
-    for _ in range(200):
-        if os.path.exists(os.path.join(run, "cairn-sock")):
-            break
-        time.sleep(0.05)
+with Cairnd(CAIRND, os.path.join(WORK, "root"), run) as daemon:
     want = scenario("test:///default")
     got = scenario(f"test+unix:///default?socket={run}/cairn-sock")
-finally:
-    daemon.terminate()
-    daemon.wait()
 if want != got:
     for w, g in zip(want, got):
         print(("  " if w == g else "! ") + f"libvirt: {w}\n  cairnd:  {g}", file=sys.stderr)
