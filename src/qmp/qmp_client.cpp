@@ -109,12 +109,20 @@ Result<QmpClient> QmpClient::Connect(const std::filesystem::path& socket_path,
     std::expected<util::UniqueFd, int> fd = util::ConnectUnixSocket(path, /*nonblocking=*/true);
     if (fd) {
       QmpClient client(std::move(*fd), socket_path);
+      // The negotiation goes out before the greeting is in: one round trip, not two. QEMU
+      // reads a new client's input only after it has set the connection up for negotiation
+      // (and greeted), so the command cannot meet the last client's state.
+      const std::int64_t id = client.next_id_;
+      Result<std::string> line = client.EncodeCommand("qmp_capabilities", nullptr);
+      if (!line) return std::unexpected(line.error());
+      if (Status sent = client.WriteAll(*line, "qmp_capabilities", deadline); !sent) {
+        return std::unexpected(sent.error());
+      }
       if (Status greeted = client.ReadGreeting(deadline, timeout); !greeted) {
         return std::unexpected(greeted.error());
       }
-      auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()),
-                           std::chrono::milliseconds(0));
-      if (auto negotiated = client.Execute("qmp_capabilities", nullptr, left); !negotiated) {
+      if (auto negotiated = client.AwaitReply(id, "qmp_capabilities", deadline, timeout);
+          !negotiated) {
         return std::unexpected(negotiated.error());
       }
       return client;

@@ -81,7 +81,8 @@ TEST(QmpClient, ConnectWithoutSocketTimesOutNamingThePath) {
 }
 
 TEST(QmpClient, ConnectToAPeerThatNeverGreetsTimesOut) {
-  auto peer = StartPeer(QmpScript());
+  // The negotiation is sent at once (it waits in the socket until QEMU greets).
+  auto peer = StartPeer(QmpScript().Expect({{"execute", "qmp_capabilities"}}));
 
   Result<QmpClient> client = QmpClient::Connect(peer->socket_path(), 200ms);
 
@@ -92,7 +93,8 @@ TEST(QmpClient, ConnectToAPeerThatNeverGreetsTimesOut) {
 }
 
 TEST(QmpClient, ConnectRejectsAGreetingThatIsNotQmp) {
-  auto peer = StartPeer(QmpScript().Send("{\"hello\": 1}\r\n"));
+  auto peer = StartPeer(
+      QmpScript().Send("{\"hello\": 1}\r\n").Expect({{"execute", "qmp_capabilities"}}));
 
   Result<QmpClient> client = ConnectTo(*peer);
 
