@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <random>
 
 #include "util/unique_fd.hpp"
@@ -139,11 +140,16 @@ Result<std::string> ReadFile(const fs::path& path) {
   if (!fd) return SystemError("cannot read", path, errno);
   std::string content;
   struct stat st;
-  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) {
-    content.reserve(static_cast<size_t>(st.st_size));
+  // A regular file is read once its size is: a last read to see the end costs a syscall on
+  // every state file of every call. Other files (/proc) are read to the end.
+  std::optional<size_t> size;
+  if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
+    size = static_cast<size_t>(st.st_size);
+    content.reserve(*size);
   }
   std::array<char, 65536> buffer;
   for (;;) {
+    if (size && content.size() >= *size && *size > 0) return content;
     ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return SystemError("cannot read", path, errno);

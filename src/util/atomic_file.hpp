@@ -70,7 +70,8 @@ Status RemoveFile(const std::filesystem::path& path);
 // crash. Fails with kSystemError naming the directory.
 Status SyncDirectory(const std::filesystem::path& dir);
 
-// The whole content of `path`. Fails with kSystemError naming the path and the reason
+// The whole content of `path` (a regular file: as long as it was when opened). Fails with
+// kSystemError naming the path and the reason
 // ("cannot read '/x/a': No such file or directory").
 Result<std::string> ReadFile(const std::filesystem::path& path);
 

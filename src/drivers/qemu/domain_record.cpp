@@ -64,13 +64,13 @@ Result<DomainRecord> LoadDomain(const StateLayout& layout, std::string_view name
     return Fail(ErrorCode::kNoDomain, ErrorDomain::kQemu,
                 fmt::format("no domain with matching name '{}'", name));
   }
-  std::error_code ec;
-  if (!std::filesystem::exists(layout.DomainXml(name), ec)) {
+  Result<std::string> text = util::ReadFile(layout.DomainXml(name));
+  if (!text) {
+    std::error_code ec;
+    if (std::filesystem::exists(layout.DomainXml(name), ec)) return std::unexpected(text.error());
     return Fail(ErrorCode::kNoDomain, ErrorDomain::kQemu,
                 fmt::format("no domain with matching name '{}'", name));
   }
-  Result<std::string> text = util::ReadFile(layout.DomainXml(name));
-  if (!text) return std::unexpected(text.error());
   Result<conf::DomainDef> def = ParseDefinition(layout.DomainXml(name), std::move(*text));
   if (!def) return std::unexpected(def.error());
   DomainRecord rec{std::move(*def), FindRunningQemu(layout, name), std::nullopt};
