@@ -159,6 +159,43 @@ Result<std::optional<std::string>> DirectoryStore::Get(std::string_view name) co
   return std::optional<std::string>(std::move(data));
 }
 
+Result<std::optional<std::string>> DirectoryStore::GetRange(std::string_view name,
+                                                           std::uint64_t offset,
+                                                           std::size_t length) const {
+  if (!IsValidObjectName(name)) return BadName(name);
+  const std::string target(name);
+  util::UniqueFd fd(openat(root_fd_.get(), target.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return SystemFailure("open", (root_ / target).string(), errno);
+  }
+  std::string data(length, '\0');
+  std::size_t have = 0;
+  while (have < length) {
+    ssize_t n = pread(fd.get(), data.data() + have, length - have,
+                      static_cast<off_t>(offset + have));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return SystemFailure("read", (root_ / target).string(), errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  data.resize(have);
+  return std::optional<std::string>(std::move(data));
+}
+
+Result<std::optional<std::uint64_t>> DirectoryStore::Size(std::string_view name) const {
+  if (!IsValidObjectName(name)) return BadName(name);
+  const std::string target(name);
+  struct stat st {};
+  if (fstatat(root_fd_.get(), target.c_str(), &st, 0) != 0) {
+    if (errno == ENOENT) return std::optional<std::uint64_t>();
+    return SystemFailure("stat", (root_ / target).string(), errno);
+  }
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st.st_size));
+}
+
 Result<bool> DirectoryStore::Exists(std::string_view name) const {
   if (!IsValidObjectName(name)) return BadName(name);
   const std::string target(name);

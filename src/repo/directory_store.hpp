@@ -25,6 +25,10 @@ class DirectoryStore final : public ObjectStore {
   Result<bool> Put(std::string_view name, std::string_view data) override;
   Status Flush() override;
   Result<std::optional<std::string>> Get(std::string_view name) const override;
+  // pread() of the range: a chunk costs one open and one read, not its pack's.
+  Result<std::optional<std::string>> GetRange(std::string_view name, std::uint64_t offset,
+                                              std::size_t length) const override;
+  Result<std::optional<std::uint64_t>> Size(std::string_view name) const override;
   Result<bool> Exists(std::string_view name) const override;
   Result<std::vector<std::string>> List(std::string_view prefix) const override;
   Status Delete(std::string_view name) override;
