@@ -183,11 +183,20 @@ Status PackedChunks::Append(const Key256& id, std::string_view frame) {
     pack = std::make_unique<OpenPack>();
     pack->name = std::move(*name);
     pack->number = catalogue_.AddPack(pack->name);
-    pack->bytes.reserve(pack_bytes_ + frame.size());
+    {
+      // A written pack's buffer: its pages are mapped already (fresh ones fault, one by one).
+      std::lock_guard lock(mutex_);
+      if (!spare_.empty()) {
+        pack->bytes = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    // Room for a full pack's frames, one more frame and the table: it never moves.
+    pack->bytes.Reserve(pack_bytes_ + frame.size() + pack_bytes_ / 256 + 4096);
   }
   const PackEntry entry{id, static_cast<std::uint32_t>(pack->bytes.size()),
                         static_cast<std::uint32_t>(frame.size())};
-  pack->bytes.append(frame);
+  pack->bytes.Append(frame);
   pack->entries.push_back(entry);
   catalogue_.Place(id, ChunkLocation{pack->number, entry.offset, entry.length});
   if (pack->bytes.size() >= pack_bytes_) return WritePack(*pack);
@@ -201,20 +210,21 @@ Status PackedChunks::WritePack(OpenPack& pack) {
   Result<std::string> table = codec_.Seal(pack.name, EncodePackTable(pack.entries));
   Result<bool> created = table ? Result<bool>(true) : std::unexpected(table.error());
   if (table) {
-    pack.bytes.append(*table);
-    pack.bytes.append(EncodePackTail(static_cast<std::uint32_t>(table->size())));
-    created = store_.Put(pack.name, pack.bytes);
+    pack.bytes.Append(*table);
+    pack.bytes.Append(EncodePackTail(static_cast<std::uint32_t>(table->size())));
+    created = store_.Put(pack.name, pack.bytes.view());
   }
   if (created && !*created) {
     created = Fail(ErrorCode::kInternalError, kErr,
                    fmt::format("pack '{}' already exists", pack.name));
   }
-  if (!created) {
-    catalogue_.DropPack(pack.number);  // its chunks are not stored: the next run stores them
-    return std::unexpected(created.error());
-  }
-  catalogue_.SetPackState(pack.number, PackState::kWritten);
+  if (created) catalogue_.SetPackState(pack.number, PackState::kWritten);
+  // A pack that could not be written: its chunks are not stored; the next run stores them.
+  if (!created) catalogue_.DropPack(pack.number);
   std::lock_guard lock(mutex_);
+  pack.bytes.Clear();
+  spare_.push_back(std::move(pack.bytes));
+  if (!created) return std::unexpected(created.error());
   if (frame_bytes_.size() <= pack.number) frame_bytes_.resize(pack.number + 1, 0);
   frame_bytes_[pack.number] = frames;
   return {};

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "cairn/error.hpp"
+#include "repo/aligned_bytes.hpp"
 #include "repo/chunk_catalogue.hpp"
 #include "repo/object_codec.hpp"
 #include "repo/object_store.hpp"
@@ -87,7 +88,7 @@ class PackedChunks {
   struct OpenPack {
     std::uint32_t number = 0;
     std::string name;
-    std::string bytes;
+    AlignedBytes bytes;  // so the store may write it with O_DIRECT
     std::vector<PackEntry> entries;
   };
 
@@ -107,8 +108,9 @@ class PackedChunks {
   mutable Status load_status_;
   mutable ChunkCatalogue catalogue_;
   mutable std::vector<std::string> damaged_;        // set by the load
-  mutable std::mutex mutex_;                        // guards free_ and frame_bytes_
+  mutable std::mutex mutex_;                        // guards free_, spare_, frame_bytes_
   std::vector<std::unique_ptr<OpenPack>> free_;     // open packs no writer holds
+  std::vector<AlignedBytes> spare_;                 // buffers of written packs, for reuse
   mutable std::vector<std::uint64_t> frame_bytes_;  // by pack number: bytes of frames
 };
 
