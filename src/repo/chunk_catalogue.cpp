@@ -15,8 +15,8 @@ void ChunkCatalogue::Load(const std::vector<std::string>& pack_names,
   for (std::size_t p = 0; p < pack_names.size(); ++p) {
     packs_.push_back(PackInfo{pack_names[p], PackState::kWritten});
     for (const PackEntry& e : tables[p]) {
-      loaded_.push_back(Entry{e.id, ChunkLocation{static_cast<std::uint32_t>(p), e.offset,
-                                                   e.length}});
+      loaded_.push_back(
+          Entry{e.id, ChunkLocation{static_cast<std::uint32_t>(p), e.offset, e.length}});
     }
   }
   // Stable: of two copies of a chunk, the one in the first pack (by name) is chosen.

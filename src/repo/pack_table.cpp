@@ -1,8 +1,8 @@
 #include "repo/pack_table.hpp"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace cairn::repo {
 namespace {
@@ -47,8 +47,8 @@ Result<std::vector<PackEntry>> DecodePackTable(std::string_view name, std::strin
   }
   const std::uint32_t count = GetU32(table.substr(4));
   if (table.size() != 8 + std::uint64_t(count) * kEntryBytes) {
-    return Damaged(name, fmt::format("its table of {} bytes cannot hold {} entries",
-                                     table.size(), count));
+    return Damaged(
+        name, fmt::format("its table of {} bytes cannot hold {} entries", table.size(), count));
   }
   std::vector<PackEntry> entries(count);
   std::string_view at = table.substr(8);

@@ -1,14 +1,13 @@
 #include "repo/packed_chunks.hpp"
 
-#include "repo/disk_index.hpp"
-
+#include <fmt/format.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
 
-#include <fmt/format.h>
+#include "repo/disk_index.hpp"
 
 namespace cairn::repo {
 namespace {
@@ -38,7 +37,9 @@ std::string ChunkObjectName(const Key256& id) {
 
 PackedChunks::PackedChunks(ObjectStore& store, ObjectCodec codec, bool legacy_chunks,
                            std::size_t pack_bytes)
-    : store_(store), codec_(std::move(codec)), legacy_chunks_(legacy_chunks),
+    : store_(store),
+      codec_(std::move(codec)),
+      legacy_chunks_(legacy_chunks),
       pack_bytes_(pack_bytes) {}
 
 PackedChunks::~PackedChunks() = default;
@@ -106,7 +107,8 @@ Status PackedChunks::LoadPacks() const {
         failures[i] = t.error();
         continue;
       }
-      for (const PackEntry& e : *t) frames[i] = std::max<std::uint64_t>(frames[i], e.offset + std::uint64_t(e.length));
+      for (const PackEntry& e : *t)
+        frames[i] = std::max<std::uint64_t>(frames[i], e.offset + std::uint64_t(e.length));
       tables[i] = std::move(*t);
     }
   };
@@ -215,8 +217,8 @@ Status PackedChunks::WritePack(OpenPack& pack) {
     created = store_.Put(pack.name, pack.bytes.view());
   }
   if (created && !*created) {
-    created = Fail(ErrorCode::kInternalError, kErr,
-                   fmt::format("pack '{}' already exists", pack.name));
+    created =
+        Fail(ErrorCode::kInternalError, kErr, fmt::format("pack '{}' already exists", pack.name));
   }
   if (created) catalogue_.SetPackState(pack.number, PackState::kWritten);
   // A pack that could not be written: its chunks are not stored; the next run stores them.
@@ -249,16 +251,16 @@ Result<std::string> PackedChunks::GetLegacy(const Key256& id) const {
       legacy_chunks_ ? store_.Get(name) : Result<std::optional<std::string>>(std::nullopt);
   if (!sealed) return std::unexpected(sealed.error());
   if (!*sealed) {
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("chunk '{}' is missing from repository '{}'", Hex(id),
-                            store_.Describe()));
+    return Fail(
+        ErrorCode::kOperationFailed, kErr,
+        fmt::format("chunk '{}' is missing from repository '{}'", Hex(id), store_.Describe()));
   }
   Result<std::string> plain = codec_.Open(name, **sealed);
   if (!plain) return plain;
   if (codec_.ChunkId(*plain) != id) {
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("repository object '{}' is damaged: its data does not match its id",
-                            name));
+    return Fail(
+        ErrorCode::kOperationFailed, kErr,
+        fmt::format("repository object '{}' is damaged: its data does not match its id", name));
   }
   return plain;
 }
@@ -386,7 +388,8 @@ Result<ChunkGcReport> PackedChunks::Collect(const std::vector<Key256>& named) {
   }
   for (const auto& [packs, rewritten] : {std::pair(&rewrite, true), std::pair(&drop, false)}) {
     for (std::uint32_t p : *packs) {
-      if (Status ok = store_.Delete(catalogue_.PackName(p)); !ok) return std::unexpected(ok.error());
+      if (Status ok = store_.Delete(catalogue_.PackName(p)); !ok)
+        return std::unexpected(ok.error());
       catalogue_.SetPackState(p, PackState::kDeleted);
       report.chunks_deleted += chunks_in[p] - live[p].size();
       report.bytes_freed += frames[p] - live_bytes[p];

@@ -33,15 +33,15 @@ namespace cairn::repo {
 
 struct StoredChunk {
   Key256 id{};
-  bool created = false;            // false: the repository had it already
-  std::size_t stored_bytes = 0;    // bytes its frame takes (0 when it existed)
+  bool created = false;          // false: the repository had it already
+  std::size_t stored_bytes = 0;  // bytes its frame takes (0 when it existed)
 };
 
 struct ChunkGcReport {
-  std::uint64_t chunks_kept = 0;     // chunks an index names
-  std::uint64_t chunks_deleted = 0;  // unnamed chunks whose bytes were freed
-  std::uint64_t packs_deleted = 0;   // packs no index names a chunk of
-  std::uint64_t packs_rewritten = 0; // packs rewritten without their unnamed chunks
+  std::uint64_t chunks_kept = 0;      // chunks an index names
+  std::uint64_t chunks_deleted = 0;   // unnamed chunks whose bytes were freed
+  std::uint64_t packs_deleted = 0;    // packs no index names a chunk of
+  std::uint64_t packs_rewritten = 0;  // packs rewritten without their unnamed chunks
   std::uint64_t bytes_freed = 0;
 };
 
