@@ -268,6 +268,10 @@ Result<std::string> PackedChunks::GetLegacy(const Key256& id) const {
 Result<std::string> PackedChunks::Get(const Key256& id) const {
   if (Status ok = EnsureLoaded(); !ok) return std::unexpected(ok.error());
   std::optional<ChunkLocation> at = catalogue_.Find(id);
+  if (!at && catalogue_.Find(id, true)) {
+    return Fail(ErrorCode::kOperationFailed, kErr,
+                fmt::format("chunk '{}' is in a pack not written yet", Hex(id)));
+  }
   if (!at) return GetLegacy(id);
   const std::string pack = catalogue_.PackName(at->pack);
   Result<std::optional<std::string>> frame = store_.GetRange(pack, at->offset, at->length);
