@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <thread>
+#include <unordered_map>
 
 #include "repo/disk_index.hpp"
 
@@ -15,17 +17,23 @@ namespace {
 constexpr ErrorDomain kErr = ErrorDomain::kNone;
 constexpr std::string_view kPacks = "packs";
 constexpr std::string_view kChunks = "chunks";
+constexpr std::string_view kPackIndexes = "packindex";
 // Read from a pack's end at once: its table with the tail, for packs of up to ~1600 chunks.
 constexpr std::size_t kTailRead = 64 * 1024;
 constexpr unsigned kLoadThreads = 8;
 
-Result<std::string> NewPackName() {
+Result<std::string> RandomHex32() {
   Key256 random{};
   if (RAND_bytes(random.data(), 16) != 1) {
-    return Fail(ErrorCode::kInternalError, kErr, "cannot draw a random pack name");
+    return Fail(ErrorCode::kInternalError, kErr, "cannot draw a random object name");
   }
-  const std::string hex = Hex(random).substr(0, 32);
-  return fmt::format("{}/{}/{}", kPacks, hex.substr(0, 2), hex);
+  return Hex(random).substr(0, 32);
+}
+
+Result<std::string> NewPackName() {
+  Result<std::string> hex = RandomHex32();
+  if (!hex) return hex;
+  return fmt::format("{}/{}/{}", kPacks, hex->substr(0, 2), *hex);
 }
 
 }  // namespace
@@ -93,27 +101,53 @@ static Result<std::vector<PackEntry>> ReadPackTable(const ObjectStore& store,
 }
 
 Status PackedChunks::LoadPacks() const {
+  // The pack indexes first: most packs' tables, in a few reads.
+  Result<std::vector<std::string>> index_names = store_.List(kPackIndexes);
+  if (!index_names) return std::unexpected(index_names.error());
+  std::unordered_map<std::string, std::vector<PackEntry>> indexed;
+  for (const std::string& name : *index_names) {
+    Result<std::optional<std::string>> sealed = store_.Get(name);
+    if (!sealed) return std::unexpected(sealed.error());
+    if (!*sealed) continue;  // deleted since listed
+    Result<std::string> plain = codec_.Open(name, **sealed);
+    Result<std::vector<PackRecord>> records =
+        plain ? DecodePackIndex(name, *plain) : std::unexpected(plain.error());
+    if (!records) {  // the packs it names are read from their own tables instead
+      damaged_.push_back(fmt::format("{}: {}", name, records.error().detail()));
+      continue;
+    }
+    for (PackRecord& r : *records) indexed[r.name] = std::move(r.entries);
+    index_objects_.push_back(name);
+  }
   Result<std::vector<std::string>> names = store_.List(kPacks);
   if (!names) return std::unexpected(names.error());
   std::vector<std::vector<PackEntry>> tables(names->size());
   std::vector<std::optional<Error>> failures(names->size());
   std::vector<std::uint64_t> frames(names->size(), 0);
+  std::vector<std::size_t> unindexed;  // packs none names: a killed run's, or older
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    auto it = indexed.find((*names)[i]);
+    if (it == indexed.end()) {
+      unindexed.push_back(i);
+    } else {
+      tables[i] = std::move(it->second);
+    }
+  }
   // Several readers: on a cold cache each table read waits on the disk.
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i = next++; i < names->size(); i = next++) {
+    for (std::size_t k = next++; k < unindexed.size(); k = next++) {
+      const std::size_t i = unindexed[k];
       Result<std::vector<PackEntry>> t = ReadPackTable(store_, codec_, (*names)[i]);
       if (!t) {
         failures[i] = t.error();
         continue;
       }
-      for (const PackEntry& e : *t)
-        frames[i] = std::max<std::uint64_t>(frames[i], e.offset + std::uint64_t(e.length));
       tables[i] = std::move(*t);
     }
   };
   const unsigned threads =
-      static_cast<unsigned>(std::min<std::size_t>(kLoadThreads, (names->size() + 15) / 16));
+      static_cast<unsigned>(std::min<std::size_t>(kLoadThreads, (unindexed.size() + 15) / 16));
   if (threads <= 1) {
     work();
   } else {
@@ -127,6 +161,9 @@ Status PackedChunks::LoadPacks() const {
   std::vector<std::vector<PackEntry>> good_tables;
   std::vector<std::uint64_t> good_frames;
   for (std::size_t i = 0; i < names->size(); ++i) {
+    for (const PackEntry& e : tables[i]) {
+      frames[i] = std::max<std::uint64_t>(frames[i], e.offset + std::uint64_t(e.length));
+    }
     if (!failures[i]) {
       good_names.push_back(std::move((*names)[i]));
       good_tables.push_back(std::move(tables[i]));
@@ -227,6 +264,7 @@ Status PackedChunks::WritePack(OpenPack& pack) {
   pack.bytes.Clear();
   spare_.push_back(std::move(pack.bytes));
   if (!created) return std::unexpected(created.error());
+  unindexed_.push_back(PackRecord{pack.name, std::move(pack.entries)});
   if (frame_bytes_.size() <= pack.number) frame_bytes_.resize(pack.number + 1, 0);
   frame_bytes_[pack.number] = frames;
   return {};
@@ -243,6 +281,42 @@ Status PackedChunks::WriteOpenPacks() {
     if (Status ok = WritePack(*pack); !ok && first) first = ok;
   }
   return first;
+}
+
+// Puts `records` as a new pack index; returns its name.
+static Result<std::string> PutPackIndex(ObjectStore& store, const ObjectCodec& codec,
+                                        const std::vector<PackRecord>& records) {
+  Result<std::string> hex = RandomHex32();
+  if (!hex) return hex;
+  const std::string name = fmt::format("{}/{}", kPackIndexes, *hex);
+  Result<std::string> sealed = codec.Seal(name, EncodePackIndex(records));
+  if (!sealed) return std::unexpected(sealed.error());
+  Result<bool> created = store.Put(name, *sealed);
+  if (!created) return std::unexpected(created.error());
+  if (!*created) {
+    return Fail(ErrorCode::kInternalError, kErr,
+                fmt::format("pack index '{}' already exists", name));
+  }
+  return name;
+}
+
+Status PackedChunks::WriteIndex() {
+  std::vector<PackRecord> records;
+  {
+    std::lock_guard lock(mutex_);
+    records.swap(unindexed_);
+  }
+  if (records.empty()) return {};
+  Result<std::string> name = PutPackIndex(store_, codec_, records);
+  std::lock_guard lock(mutex_);
+  if (!name) {
+    // Kept for the next try; meanwhile the packs' own tables serve.
+    unindexed_.insert(unindexed_.end(), std::make_move_iterator(records.begin()),
+                      std::make_move_iterator(records.end()));
+    return std::unexpected(name.error());
+  }
+  index_objects_.push_back(std::move(*name));
+  return {};
 }
 
 Result<std::string> PackedChunks::GetLegacy(const Key256& id) const {
@@ -399,6 +473,35 @@ Result<ChunkGcReport> PackedChunks::Collect(const std::vector<Key256>& named) {
       report.bytes_freed += frames[p] - live_bytes[p];
       ++(rewritten ? report.packs_rewritten : report.packs_deleted);
     }
+  }
+  // One index for every pack left, durable before the old indexes go: a gc killed between
+  // leaves indexes that overlap, which loading merges.
+  std::map<std::uint32_t, PackRecord> left;
+  catalogue_.ForEach([&](const Key256& id, const ChunkLocation& at) {
+    left[at.pack].entries.push_back(PackEntry{id, at.offset, at.length});
+  });
+  std::vector<PackRecord> records;
+  for (auto& [pack, record] : left) {
+    record.name = catalogue_.PackName(pack);
+    std::sort(record.entries.begin(), record.entries.end(),
+              [](const PackEntry& a, const PackEntry& b) { return a.offset < b.offset; });
+    records.push_back(std::move(record));
+  }
+  std::vector<std::string> old_indexes;
+  {
+    std::lock_guard lock(mutex_);
+    old_indexes.swap(index_objects_);
+    unindexed_.clear();
+  }
+  if (!records.empty()) {
+    Result<std::string> index = PutPackIndex(store_, codec_, records);
+    if (!index) return std::unexpected(index.error());
+    if (Status ok = store_.Flush(); !ok) return std::unexpected(ok.error());
+    std::lock_guard lock(mutex_);
+    index_objects_.push_back(std::move(*index));
+  }
+  for (const std::string& name : old_indexes) {
+    if (Status ok = store_.Delete(name); !ok) return std::unexpected(ok.error());
   }
   if (legacy_chunks_) {
     Result<std::vector<std::string>> names = store_.List(kChunks);

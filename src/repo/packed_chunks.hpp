@@ -1,6 +1,7 @@
 // repo/packed_chunks.hpp — a repository's chunks, stored in pack objects (format 2).
 //
 //   packs/<pack[0:2]>/<pack>    chunk frames back to back, then their table (pack_table.hpp)
+//   packindex/<random>          the tables of many packs (pack_index.hpp): a shortcut
 //
 // A chunk object of format 1 was one file per 64 KiB: creating the inodes cost a third of a
 // backup's CPU. Here each chunk is sealed exactly as that object was (the associated data
@@ -9,7 +10,8 @@
 // take an open pack from a pool and give it back after one append, so threads and disks
 // fill packs side by side and wait on nothing but the pool's lock. WriteOpenPacks() puts the
 // partly filled packs (a commit does it before its flush). Reading loads every pack's table
-// once, on first use, into a ChunkCatalogue and reads one chunk with one ranged read.
+// once, on first use (from the pack indexes, or the pack itself for a pack none names), into
+// a ChunkCatalogue and reads one chunk with one ranged read.
 // A format-1 repository's chunks/ objects are still read (and collected) when a chunk is in
 // no pack.
 // Thread rule: Put, Get, Has, SortByLocation from any thread at the same time; the others
@@ -28,6 +30,7 @@
 #include "repo/chunk_catalogue.hpp"
 #include "repo/object_codec.hpp"
 #include "repo/object_store.hpp"
+#include "repo/pack_index.hpp"
 
 namespace cairn::repo {
 
@@ -74,14 +77,19 @@ class PackedChunks {
 
   // Puts every open pack; durable after the store's next Flush().
   Status WriteOpenPacks();
+  // Puts one pack index (pack_index.hpp) naming every pack written since the last one, so
+  // the next load reads it instead of each pack's table. A commit calls it after
+  // WriteOpenPacks, before its flush.
+  Status WriteIndex();
 
   // The packs whose table could not be read, each with why (they are left alone by gc).
   Result<std::vector<std::string>> DamagedPacks() const;
 
   // Deletes the chunks not in `named` (sorted): packs holding none of `named` are deleted,
   // packs more than kRepackDeadShare unnamed are rewritten with only their named chunks
-  // (the new packs are flushed before the old ones go), unnamed chunks/ objects are deleted.
-  // Flushes the store. Errors: the store's; nothing is deleted on a partial view.
+  // (the new packs are flushed before the old ones go), unnamed chunks/ objects are deleted,
+  // and the pack indexes are replaced by one naming every pack left (flushed before the old
+  // ones go). Flushes the store. Errors: the store's; nothing is deleted on a partial view.
   Result<ChunkGcReport> Collect(const std::vector<Key256>& named);
 
  private:
@@ -107,10 +115,12 @@ class PackedChunks {
   mutable std::once_flag load_once_;
   mutable Status load_status_;
   mutable ChunkCatalogue catalogue_;
-  mutable std::vector<std::string> damaged_;        // set by the load
-  mutable std::mutex mutex_;                        // guards free_, spare_, frame_bytes_
+  mutable std::vector<std::string> damaged_;  // set by the load
+  mutable std::mutex mutex_;  // guards free_, spare_, unindexed_, index_objects_, frame_bytes_
   std::vector<std::unique_ptr<OpenPack>> free_;     // open packs no writer holds
   std::vector<AlignedBytes> spare_;                 // buffers of written packs, for reuse
+  std::vector<PackRecord> unindexed_;               // packs written since the last index
+  mutable std::vector<std::string> index_objects_;  // pack indexes loaded or written
   mutable std::vector<std::uint64_t> frame_bytes_;  // by pack number: bytes of frames
 };
 

@@ -188,7 +188,7 @@ Result<DiskIndex> Repository::GetIndex(std::string_view object_name) const {
 }
 
 Status Repository::Commit(const BackupManifest& manifest) {
-  if (Status ok = chunks_->WriteOpenPacks(); !ok) return ok;
+  if (Status ok = WriteOpenPacks(); !ok) return ok;
   if (Status ok = store_->Flush(); !ok) return ok;  // every pack and index first
   const std::string name = fmt::format("{}/{}", ManifestPrefix(manifest.domain_uuid),
                                        ObjectNameComponent(manifest.id));

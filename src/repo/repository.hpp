@@ -3,6 +3,7 @@
 //
 //   config                          plain JSON: format, chunk size, encryption, key check
 //   packs/<pack[0:2]>/<pack>        chunk frames and their table (PackedChunks)
+//   packindex/<random>              the tables of many packs: read instead of each pack's
 //   chunks/<id[0:2]>/<id>           format 1 only: one chunk, still read
 //   indexes/<backup>/<disk>         DiskIndex of one disk in one backup
 //   manifests/<domain uuid>/<backup>  BackupManifest: present = the backup exists
@@ -82,8 +83,11 @@ class Repository {
   void SortByLocation(std::vector<Key256>& ids) const { chunks_->SortByLocation(ids); }
   // The packs whose table is damaged, each with why.
   Result<std::vector<std::string>> DamagedPacks() const { return chunks_->DamagedPacks(); }
-  // Puts the open packs (Commit does; a test or gc may earlier).
-  Status WriteOpenPacks() { return chunks_->WriteOpenPacks(); }
+  // Puts the open packs and an index of them (Commit does; a test may earlier).
+  Status WriteOpenPacks() {
+    if (Status ok = chunks_->WriteOpenPacks(); !ok) return ok;
+    return chunks_->WriteIndex();
+  }
   // gc's part for chunks: keeps exactly the chunks in `named` (sorted), PackedChunks::Collect.
   Result<ChunkGcReport> CollectChunks(const std::vector<Key256>& named) {
     return chunks_->Collect(named);

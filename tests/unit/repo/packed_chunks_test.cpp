@@ -221,6 +221,54 @@ TEST_F(PackedChunksTest, AnEncryptedPackRefusesAChunkMovedToAnotherOffsetOrPack)
   EXPECT_EQ(*packs.Get(ids[0]), chunks[0]);  // from the pack it was written in
 }
 
+TEST_F(PackedChunksTest, PackIndexesServeTheLoadAndGcLeavesOneNamingEveryPackLeft) {
+  const ObjectCodec codec(TestKey(7), 1);
+  const std::vector<std::string> chunks = RandomChunks(12, 4096, 6);
+  std::vector<Key256> ids;
+  std::vector<std::string> last_runs_packs;
+  for (int run = 0; run < 3; ++run) {  // three runs, three indexes
+    const std::vector<std::string> before = PackFiles();
+    PackedChunks packs(*store_, codec, false, 16 * 1024);
+    for (int i = run * 4; i < run * 4 + 4; ++i) {
+      ids.push_back(packs.Put(codec.ChunkId(chunks[i]), chunks[i])->id);
+    }
+    ASSERT_TRUE(packs.WriteOpenPacks());
+    ASSERT_TRUE(packs.WriteIndex());
+    last_runs_packs.clear();
+    for (const std::string& p : PackFiles()) {
+      if (std::find(before.begin(), before.end(), p) == before.end()) last_runs_packs.push_back(p);
+    }
+  }
+  EXPECT_EQ(store_->List("packindex")->size(), 3u);
+  // The last run's pack's own table damaged: its index still says where its chunks lie.
+  ASSERT_EQ(last_runs_packs.size(), 1u);
+  const std::filesystem::path last = Root() / last_runs_packs.front();
+  std::string bytes = ReadWhole(last);
+  bytes[bytes.size() - 1] ^= 1;
+  WriteWhole(last, bytes);
+  {
+    PackedChunks packs(*store_, codec, false);
+    EXPECT_TRUE(packs.DamagedPacks()->empty());
+    for (std::size_t i = 0; i < chunks.size(); ++i) EXPECT_EQ(*packs.Get(ids[i]), chunks[i]);
+  }
+  // gc: half the chunks named (none of the last run's, whose pack goes); one index is left,
+  // naming exactly the packs left.
+  std::vector<Key256> named(ids.begin(), ids.begin() + 6);
+  std::sort(named.begin(), named.end());
+  {
+    PackedChunks packs(*store_, codec, false, 16 * 1024);
+    ASSERT_TRUE(packs.Collect(named));
+  }
+  ASSERT_EQ(store_->List("packindex")->size(), 1u);
+  PackedChunks packs(*store_, codec, false);
+  EXPECT_EQ(*packs.List(), named);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(*packs.Get(ids[i]), chunks[i]);
+  // Without any index, every pack's own table is read instead.
+  std::filesystem::remove_all(Root() / "packindex");
+  PackedChunks unindexed(*store_, codec, false);
+  EXPECT_EQ(*unindexed.List(), named);
+}
+
 TEST_F(PackedChunksTest, AFormat1RepositorysChunkObjectsStillReadAndAreCollected) {
   const ObjectCodec codec(std::nullopt, 1);
   ASSERT_TRUE(store_->Put("config", R"({"format": 1, "id": "0123456789abcdef0123456789abcdef",
