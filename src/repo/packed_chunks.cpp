@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "repo/disk_index.hpp"
@@ -408,6 +409,37 @@ void PackedChunks::SortByLocation(std::vector<Key256>& ids) const {
 Result<std::vector<std::string>> PackedChunks::DamagedPacks() const {
   if (Status ok = EnsureLoaded(); !ok) return std::unexpected(ok.error());
   return damaged_;
+}
+
+Result<std::vector<std::string>> PackedChunks::CheckPackTables() const {
+  if (Status ok = EnsureLoaded(); !ok) return std::unexpected(ok.error());
+  std::map<std::uint32_t, std::vector<PackEntry>> expected;
+  catalogue_.ForEach([&](const Key256& id, const ChunkLocation& at) {
+    expected[at.pack].push_back(PackEntry{id, at.offset, at.length});
+  });
+  auto key = [](const PackEntry& e) { return std::tie(e.offset, e.length, e.id); };
+  std::vector<std::string> problems;
+  for (auto& [pack, entries] : expected) {
+    const std::string name = catalogue_.PackName(pack);
+    Result<std::vector<PackEntry>> table = ReadPackTable(store_, codec_, name);
+    if (!table) {
+      if (table.error().code() == ErrorCode::kSystemError) return std::unexpected(table.error());
+      problems.push_back(fmt::format("{}: {}", name, table.error().detail()));
+      continue;
+    }
+    // Every chunk the catalogue places in this pack is where the pack's own table says.
+    std::sort(table->begin(), table->end(),
+              [&](const PackEntry& a, const PackEntry& b) { return key(a) < key(b); });
+    for (const PackEntry& e : entries) {
+      if (!std::binary_search(table->begin(), table->end(), e,
+                              [&](const auto& a, const auto& b) { return key(a) < key(b); })) {
+        problems.push_back(fmt::format("{}: its table does not place chunk {} at {}+{}", name,
+                                       Hex(e.id), e.offset, e.length));
+        break;
+      }
+    }
+  }
+  return problems;
 }
 
 Result<ChunkGcReport> PackedChunks::Collect(const std::vector<Key256>& named) {

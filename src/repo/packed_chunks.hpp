@@ -82,8 +82,13 @@ class PackedChunks {
   // WriteOpenPacks, before its flush.
   Status WriteIndex();
 
-  // The packs whose table could not be read, each with why (they are left alone by gc).
+  // The packs (and pack indexes) whose table could not be read, each with why (gc leaves
+  // such packs alone).
   Result<std::vector<std::string>> DamagedPacks() const;
+  // Reads every pack's own table and compares it with where the catalogue (from the pack
+  // indexes) puts its chunks: one line per pack that differs or does not read (a pack's own
+  // table is what remains when the indexes are lost). Errors: the store's.
+  Result<std::vector<std::string>> CheckPackTables() const;
 
   // Deletes the chunks not in `named` (sorted): packs holding none of `named` are deleted,
   // packs more than kRepackDeadShare unnamed are rewritten with only their named chunks

@@ -81,8 +81,10 @@ class Repository {
   Result<std::vector<Key256>> ListChunks() const { return chunks_->List(); }
   // `ids` in the order their chunks lie in the store (for reading many).
   void SortByLocation(std::vector<Key256>& ids) const { chunks_->SortByLocation(ids); }
-  // The packs whose table is damaged, each with why.
+  // The packs and pack indexes whose table is damaged, each with why.
   Result<std::vector<std::string>> DamagedPacks() const { return chunks_->DamagedPacks(); }
+  // Every pack's own table checked against the pack indexes (PackedChunks::CheckPackTables).
+  Result<std::vector<std::string>> CheckPackTables() const { return chunks_->CheckPackTables(); }
   // Puts the open packs and an index of them (Commit does; a test may earlier).
   Status WriteOpenPacks() {
     if (Status ok = chunks_->WriteOpenPacks(); !ok) return ok;

@@ -82,6 +82,7 @@ TEST_F(PackedChunksTest, ChunksWrittenIntoSeveralPacksReadBackAfterAFreshLoad) {
   EXPECT_GE(PackFiles().size(), 5u);
   EXPECT_TRUE(store_->List("chunks")->empty());  // no object per chunk any more
   PackedChunks reread(*store_, codec, false);
+  EXPECT_TRUE(reread.CheckPackTables()->empty());
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     Result<std::string> got = reread.Get(ids[i]);
     ASSERT_TRUE(got) << got.error().Text();
@@ -250,6 +251,11 @@ TEST_F(PackedChunksTest, PackIndexesServeTheLoadAndGcLeavesOneNamingEveryPackLef
     PackedChunks packs(*store_, codec, false);
     EXPECT_TRUE(packs.DamagedPacks()->empty());
     for (std::size_t i = 0; i < chunks.size(); ++i) EXPECT_EQ(*packs.Get(ids[i]), chunks[i]);
+    // ... and the check of every pack's own table finds it.
+    Result<std::vector<std::string>> problems = packs.CheckPackTables();
+    ASSERT_TRUE(problems);
+    ASSERT_EQ(problems->size(), 1u);
+    EXPECT_EQ(problems->front().rfind(last_runs_packs.front(), 0), 0u) << problems->front();
   }
   // gc: half the chunks named (none of the last run's, whose pack goes); one index is left,
   // naming exactly the packs left.
