@@ -7,6 +7,7 @@
 // Thread rule: every method may be called from any thread at the same time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,17 @@ class ObjectStore {
   // The whole content of object `name`, or nullopt if there is no such object.
   // Errors: kSystemError naming the object and the reason; kInvalidArg for a bad name.
   virtual Result<std::optional<std::string>> Get(std::string_view name) const = 0;
+
+  // Up to `length` bytes of object `name` from byte `offset` (fewer at its end), or nullopt
+  // if there is no such object: a chunk is read out of its pack without reading the pack.
+  // Errors: kSystemError naming the object and the reason; kInvalidArg for a bad name.
+  virtual Result<std::optional<std::string>> GetRange(std::string_view name,
+                                                      std::uint64_t offset,
+                                                      std::size_t length) const = 0;
+
+  // The size in bytes of object `name`, or nullopt if there is no such object.
+  // Errors: kSystemError; kInvalidArg for a bad name.
+  virtual Result<std::optional<std::uint64_t>> Size(std::string_view name) const = 0;
 
   // Whether object `name` exists. Errors: kSystemError.
   virtual Result<bool> Exists(std::string_view name) const = 0;

@@ -18,7 +18,8 @@ namespace cairn::repo {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kNone;
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
+constexpr int kOldestFormat = 1;  // chunks/ objects, read beside packs
 constexpr std::string_view kConfig = "config";
 constexpr std::string_view kEncryption = "aes-256-gcm";
 
@@ -56,11 +57,6 @@ std::string ObjectNameComponent(std::string_view text) {
   return out.empty() ? "_" : out;
 }
 
-std::string ChunkObjectName(const Key256& id) {
-  const std::string hex = Hex(id);
-  return fmt::format("chunks/{}/{}", hex.substr(0, 2), hex);
-}
-
 std::string Repository::NewBackupId(std::int64_t unix_ms) {
   const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
@@ -93,7 +89,7 @@ Result<Repository> Repository::Init(std::unique_ptr<ObjectStore> store,
   }
   if (Status ok = store->Flush(); !ok) return std::unexpected(ok.error());
   return Repository(std::move(store), ObjectCodec(options.key, options.zstd_level),
-                    options.chunk_size, id);
+                    options.chunk_size, id, kFormat);
 }
 
 Result<Repository> Repository::Open(std::unique_ptr<ObjectStore> store,
@@ -107,10 +103,13 @@ Result<Repository> Repository::Open(std::unique_ptr<ObjectStore> store,
   }
   try {
     nlohmann::json config = nlohmann::json::parse(**text);
-    if (config.at("format").get<int>() != kFormat) {
+    const int format = config.at("format").is_number_integer() ? config.at("format").get<int>() : 0;
+    if (format < kOldestFormat || format > kFormat) {
       return Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("repository '{}' has format {}; this cairn-backup reads format {}",
-                              store->Describe(), config.at("format").dump(), kFormat));
+                  fmt::format("repository '{}' has format {}; this cairn-backup reads formats {} "
+                              "to {}: use the cairn-backup that made it",
+                              store->Describe(), config.at("format").dump(), kOldestFormat,
+                              kFormat));
     }
     const bool is_encrypted = config.at("encryption").get<std::string>() == kEncryption;
     if (is_encrypted && !key) {
@@ -135,7 +134,7 @@ Result<Repository> Repository::Open(std::unique_ptr<ObjectStore> store,
     const int level = config.at("zstd_level").get<int>();
     std::string id = config.at("id").get<std::string>();
     return Repository(std::move(store), ObjectCodec(std::move(key), level), chunk_size,
-                      std::move(id));
+                      std::move(id), format);
   } catch (const nlohmann::json::exception& e) {
     return Fail(ErrorCode::kOperationFailed, kErr,
                 fmt::format("the config of repository '{}' is damaged: {}", store->Describe(),
@@ -161,58 +160,6 @@ Result<Repository> Repository::OpenDirectory(const std::filesystem::path& dir,
   if (!store) return std::unexpected(store.error());
   return Open(std::move(*store), std::move(key));
 }
-
-Result<StoredChunk> Repository::PutChunk(std::string_view plain) {
-  StoredChunk chunk;
-  chunk.id = codec_.ChunkId(plain);
-  const std::string name = ChunkObjectName(chunk.id);
-  Result<bool> exists = store_->Exists(name);
-  if (!exists) return std::unexpected(exists.error());
-  if (*exists) return chunk;
-  Result<std::string> sealed = codec_.Seal(name, plain);
-  if (!sealed) return std::unexpected(sealed.error());
-  Result<bool> created = store_->Put(name, *sealed);
-  if (!created) return std::unexpected(created.error());
-  chunk.created = *created;
-  chunk.stored_bytes = *created ? sealed->size() : 0;
-  return chunk;
-}
-
-Result<std::string> Repository::GetChunk(const Key256& id) const {
-  const std::string name = ChunkObjectName(id);
-  Result<std::optional<std::string>> sealed = store_->Get(name);
-  if (!sealed) return std::unexpected(sealed.error());
-  if (!*sealed) {
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("chunk '{}' is missing from repository '{}'", Hex(id),
-                            store_->Describe()));
-  }
-  Result<std::string> plain = codec_.Open(name, **sealed);
-  if (!plain) return plain;
-  if (codec_.ChunkId(*plain) != id) {
-    return Fail(ErrorCode::kOperationFailed, kErr,
-                fmt::format("repository object '{}' is damaged: its data does not match its id",
-                            name));
-  }
-  return plain;
-}
-
-Result<bool> Repository::HasChunk(const Key256& id) const {
-  return store_->Exists(ChunkObjectName(id));
-}
-
-Result<std::vector<Key256>> Repository::ListChunks() const {
-  Result<std::vector<std::string>> names = store_->List("chunks");
-  if (!names) return std::unexpected(names.error());
-  std::vector<Key256> ids;
-  ids.reserve(names->size());
-  for (const std::string& n : *names) {
-    if (std::optional<Key256> id = ParseChunkId(n.substr(n.rfind('/') + 1))) ids.push_back(*id);
-  }
-  return ids;
-}
-
-Status Repository::DeleteChunk(const Key256& id) { return store_->Delete(ChunkObjectName(id)); }
 
 Result<std::string> Repository::PutIndex(std::string_view backup_id, std::string_view disk,
                                          const DiskIndex& index) {
@@ -241,7 +188,8 @@ Result<DiskIndex> Repository::GetIndex(std::string_view object_name) const {
 }
 
 Status Repository::Commit(const BackupManifest& manifest) {
-  if (Status ok = store_->Flush(); !ok) return ok;  // every chunk and index first
+  if (Status ok = WriteOpenPacks(); !ok) return ok;
+  if (Status ok = store_->Flush(); !ok) return ok;  // every pack and index first
   const std::string name = fmt::format("{}/{}", ManifestPrefix(manifest.domain_uuid),
                                        ObjectNameComponent(manifest.id));
   Result<std::string> sealed = codec_.Seal(name, manifest.Encode());

@@ -1,15 +1,17 @@
-// repo/repository.hpp — a cairn-backup repository: chunks, disk indexes and manifests in an
-// ObjectStore (docs/repository-format.md).
+// repo/repository.hpp — a cairn-backup repository: packs of chunks, disk indexes and
+// manifests in an ObjectStore (docs/repository-format.md, format 2).
 //
 //   config                          plain JSON: format, chunk size, encryption, key check
-//   chunks/<id[0:2]>/<id>           one chunk of disk data, deduplicated by its id
+//   packs/<pack[0:2]>/<pack>        chunk frames and their table (PackedChunks)
+//   packindex/<random>              the tables of many packs: read instead of each pack's
+//   chunks/<id[0:2]>/<id>           format 1 only: one chunk, still read
 //   indexes/<backup>/<disk>         DiskIndex of one disk in one backup
 //   manifests/<domain uuid>/<backup>  BackupManifest: present = the backup exists
 //   verifications/<backup>/<ms>     VerificationRecord: one verify of one backup
 //
-// Commit() is the only step that makes a backup visible: it flushes every chunk and index
-// put so far, then puts the manifest and flushes again. What a killed run leaves behind
-// (chunks, indexes without a manifest) is invisible and collected by gc.
+// Commit() is the only step that makes a backup visible: it puts the open packs, flushes
+// every pack and index put so far, then puts the manifest and flushes again. What a killed
+// run leaves behind (packs, indexes without a manifest) is invisible and collected by gc.
 // Thread rule: PutChunk, GetChunk, HasChunk from any thread at the same time; every other
 // method from one thread at a time.
 #pragma once
@@ -27,6 +29,7 @@
 #include "repo/disk_index.hpp"
 #include "repo/object_codec.hpp"
 #include "repo/object_store.hpp"
+#include "repo/packed_chunks.hpp"
 #include "repo/repository_key.hpp"
 #include "repo/verification_record.hpp"
 
@@ -36,12 +39,6 @@ struct InitOptions {
   std::optional<RepositoryKey> key;  // encrypt at rest
   std::uint32_t chunk_size = 64 * 1024;  // QEMU's default dirty-bitmap granularity
   int zstd_level = 1;
-};
-
-struct StoredChunk {
-  Key256 id{};
-  bool created = false;            // false: the repository had it already
-  std::size_t stored_bytes = 0;    // bytes the new object takes (0 when it existed)
 };
 
 class Repository {
@@ -71,15 +68,34 @@ class Repository {
 
   // The id a chunk holding `plain` has (or would have) in this repository.
   Key256 ChunkIdOf(std::string_view plain) const { return codec_.ChunkId(plain); }
-  // Stores `plain` as a chunk unless the repository has it already.
-  Result<StoredChunk> PutChunk(std::string_view plain);
+  // Stores `plain` as a chunk unless the repository has it already (it lands in an open pack,
+  // put when full or at Commit).
+  Result<StoredChunk> PutChunk(std::string_view plain) {
+    return chunks_->Put(codec_.ChunkId(plain), plain);
+  }
   // The data of chunk `id`, checked against its id.
   // Errors: kOperationFailed if the chunk is missing or damaged.
-  Result<std::string> GetChunk(const Key256& id) const;
-  Result<bool> HasChunk(const Key256& id) const;
-  // Every chunk id stored (for gc and verify), sorted.
-  Result<std::vector<Key256>> ListChunks() const;
-  Status DeleteChunk(const Key256& id);
+  Result<std::string> GetChunk(const Key256& id) const { return chunks_->Get(id); }
+  Result<bool> HasChunk(const Key256& id) const { return chunks_->Has(id); }
+  // Every chunk id stored (for tests and tools), sorted.
+  Result<std::vector<Key256>> ListChunks() const { return chunks_->List(); }
+  // `ids` in the order their chunks lie in the store (for reading many).
+  void SortByLocation(std::vector<Key256>& ids) const { chunks_->SortByLocation(ids); }
+  // The packs and pack indexes whose table is damaged, each with why.
+  Result<std::vector<std::string>> DamagedPacks() const { return chunks_->DamagedPacks(); }
+  // Every pack's own table checked against the pack indexes (PackedChunks::CheckPackTables).
+  Result<std::vector<std::string>> CheckPackTables() const { return chunks_->CheckPackTables(); }
+  // Puts the open packs and an index of them (Commit does; a test may earlier).
+  Status WriteOpenPacks() {
+    if (Status ok = chunks_->WriteOpenPacks(); !ok) return ok;
+    return chunks_->WriteIndex();
+  }
+  // gc's part for chunks: keeps exactly the chunks in `named` (sorted), PackedChunks::Collect.
+  Result<ChunkGcReport> CollectChunks(const std::vector<Key256>& named) {
+    return chunks_->Collect(named);
+  }
+  // The repository's format: 2, or 1 for one made before packs (its chunks/ still read).
+  int format() const { return format_; }
 
   // Puts the index of `disk` in backup `backup_id`; returns its object name.
   Result<std::string> PutIndex(std::string_view backup_id, std::string_view disk,
@@ -126,21 +142,21 @@ class Repository {
   Result<std::vector<T>> DecodeFolder(std::string_view folder) const;
 
   Repository(std::unique_ptr<ObjectStore> store, ObjectCodec codec, std::uint32_t chunk_size,
-             std::string id)
+             std::string id, int format)
       : store_(std::move(store)), codec_(std::move(codec)), chunk_size_(chunk_size),
-        id_(std::move(id)) {}
+        id_(std::move(id)), format_(format),
+        chunks_(std::make_unique<PackedChunks>(*store_, codec_, format == 1)) {}
 
   std::unique_ptr<ObjectStore> store_;
   ObjectCodec codec_;
   std::uint32_t chunk_size_;
   std::string id_;
+  int format_;
+  std::unique_ptr<PackedChunks> chunks_;  // refers to *store_, which moves with it
 };
 
 // `text` as one object-name component: [a-z0-9._-] kept (a leading '.' escaped), every other
 // byte as "_xx" (hex), '_' itself as "_5f". Injective, so distinct disks never collide.
 std::string ObjectNameComponent(std::string_view text);
-
-// The object name of chunk `id`.
-std::string ChunkObjectName(const Key256& id);
 
 }  // namespace cairn::repo

@@ -4,8 +4,8 @@
 # refuses to open without its key or with another one; a bitmap removed by hand from one
 # disk makes that disk alone read in full while the other stays incremental; a disk added
 # to the domain is read in full within the next incremental run; every backup restores byte
-# for byte; prune keeps exactly the policy's backups, gc frees the chunks only
-# the pruned ones used, and every kept backup still restores and verifies.
+# for byte; prune keeps exactly the policy's backups, gc frees the packs only the pruned
+# ones used, and every kept backup still restores and verifies.
 # usage: encrypted_two_disks_lost_bitmap_prune.sh CAIRN CAIRN_BACKUP   (CAIRN_TEST_GUEST_DIR set)
 set -eu
 CAIRN=$1
@@ -75,8 +75,10 @@ disk_field "$W/b3.json" vdb full_read_reason | grep -q "missing" ||
 grep -q "vdb" "$W/b3.err" || fail "the fallback was not announced: $(cat "$W/b3.err")"
 [ "$(disk_field "$W/b3.json" vdb stored)" -lt 65536 ] || fail "vdb's full read stored known chunks again"
 
-# One more, then every point restores.
+# One more, then every point restores. vda's slot at 1M changes again: b3's chunk of it is
+# used by no later backup, so once b1 to b3 are pruned gc has a whole pack to delete.
 qemu-io -f qcow2 -c "write -P 0x78 24M 64K" "$W/vdb.qcow2" >/dev/null
+qemu-io -f qcow2 -c "write -P 0x7a 1M 64K" "$W/vda.qcow2" >/dev/null
 cb --key "$W/key" backup vm --json >"$W/b4.json"
 keep_disks b4
 for b in b1 b2 b3 b4; do restores_as "$(id_of "$W/$b.json")" $b; done
@@ -103,10 +105,13 @@ cb --key "$W/key" prune vm --keep-last 2 >/dev/null
 kept=$(cb --key "$W/key" list vm --json | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | sort | tr '\n' ' ')
 want=$(printf '%s\n%s\n' "$(id_of "$W/b4.json")" "$(id_of "$W/b5.json")" | sort | tr '\n' ' ')
 [ "$kept" = "$want" ] || fail "prune kept '$kept', the policy keeps '$want'"
-before=$(find "$W/repo/chunks" -type f | wc -l)
+before=$(du -sb "$W/repo/packs" | cut -f1)
 cb --key "$W/key" gc --json >"$W/gc.json"
-after=$(find "$W/repo/chunks" -type f | wc -l)
-[ "$after" -lt "$before" ] || fail "gc freed nothing ($before chunks before and after)"
+after=$(du -sb "$W/repo/packs" | cut -f1)
+[ "$after" -lt "$before" ] || fail "gc freed nothing ($before bytes of packs before and after)"
+python3 -c 'import json,sys; g = json.load(open(sys.argv[1]))
+assert g["chunks_deleted"] > 0 and g["bytes_freed"] > 0 and g["packs_deleted"] + g["packs_rewritten"] > 0, g' \
+  "$W/gc.json" || fail "gc reports nothing freed: $(cat "$W/gc.json")"
 DISKS="vda vdb"
 restores_as "$(id_of "$W/b4.json")" b4
 DISKS="vda vdb vdc"

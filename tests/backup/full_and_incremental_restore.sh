@@ -83,8 +83,9 @@ kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 cb list vm | grep -q "never *$" || fail "list does not say the backups were never verified"
 cb verify >/dev/null || fail "verify of an intact repository failed"
 [ "$(cb list vm | grep -c " ok *$")" -eq 2 ] || fail "list does not show both backups verified: $(cb list vm)"
-chunk=$(find "$W/repo/chunks" -type f | head -1)
-printf 'X' | dd of="$chunk" bs=1 seek=10 conv=notrunc 2>/dev/null
+# A byte inside the first chunk's frame of a pack.
+pack=$(find "$W/repo/packs" -type f | head -1)
+printf 'X' | dd of="$pack" bs=1 seek=10 conv=notrunc 2>/dev/null
 if cb verify >"$W/verify.out" 2>&1; then fail "verify missed a damaged chunk"; fi
 grep -q "damaged" "$W/verify.out" || fail "verify did not name the damage: $(cat "$W/verify.out")"
 cb list vm --json | python3 -c 'import json,sys

@@ -341,11 +341,16 @@ Status GcCommand(const CommandLine& cl) {
   if (cl.json) {
     fmt::print("{}\n", nlohmann::json({{"chunks_kept", report->chunks_kept},
                                        {"chunks_deleted", report->chunks_deleted},
+                                       {"packs_deleted", report->packs_deleted},
+                                       {"packs_rewritten", report->packs_rewritten},
+                                       {"bytes_freed", report->bytes_freed},
                                        {"indexes_deleted", report->indexes_deleted}})
                            .dump());
   } else {
-    fmt::print("deleted {} chunk(s) and {} stray index(es); {} chunk(s) in use\n",
-               report->chunks_deleted, report->indexes_deleted, report->chunks_kept);
+    fmt::print("deleted {} chunk(s) ({} pack(s) deleted, {} rewritten, {} bytes freed) and {} "
+               "stray index(es); {} chunk(s) in use\n",
+               report->chunks_deleted, report->packs_deleted, report->packs_rewritten,
+               report->bytes_freed, report->indexes_deleted, report->chunks_kept);
   }
   return {};
 }

@@ -80,16 +80,9 @@ Result<GcReport> CollectGarbage(repo::Repository& repository,
     if (verification_folders.count(name.substr(0, name.rfind('/')))) continue;
     if (Status ok = repository.DeleteObject(name); !ok) return std::unexpected(ok.error());
   }
-  Result<std::vector<repo::Key256>> stored = repository.ListChunks();
-  if (!stored) return std::unexpected(stored.error());
-  for (const repo::Key256& id : *stored) {
-    if (std::binary_search(named_chunks.begin(), named_chunks.end(), id)) {
-      ++report.chunks_kept;
-      continue;
-    }
-    if (Status ok = repository.DeleteChunk(id); !ok) return std::unexpected(ok.error());
-    ++report.chunks_deleted;
-  }
+  Result<repo::ChunkGcReport> chunks = repository.CollectChunks(named_chunks);
+  if (!chunks) return std::unexpected(chunks.error());
+  static_cast<repo::ChunkGcReport&>(report) = *chunks;
   if (Status ok = repository.Flush(); !ok) return std::unexpected(ok.error());
   return report;
 }

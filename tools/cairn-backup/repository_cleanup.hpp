@@ -32,14 +32,13 @@ Result<std::vector<PrunePlanEntry>> Prune(repo::Repository& repository,
                                           std::optional<std::string_view> domain,
                                           const RetentionPolicy& policy, bool dry_run);
 
-struct GcReport {
-  std::uint64_t chunks_kept = 0;
-  std::uint64_t chunks_deleted = 0;
+struct GcReport : repo::ChunkGcReport {
   std::uint64_t indexes_deleted = 0;  // left by killed runs or interrupted prunes
 };
 
-// Deletes every chunk, index and verification record no manifest names. `waiting` is called once if it must wait
-// for running backups.
+// Deletes every chunk, index and verification record no manifest names: packs none of whose
+// chunks is named go, packs mostly unnamed are rewritten (repo::PackedChunks::Collect).
+// `waiting` is called once if it must wait for running backups.
 Result<GcReport> CollectGarbage(repo::Repository& repository,
                                 const std::function<void()>& waiting = {});
 

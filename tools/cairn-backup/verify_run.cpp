@@ -46,6 +46,16 @@ Result<VerifyReport> VerifyBackups(const repo::Repository& repository,
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // A pack whose table does not read hides its chunks: say which pack, besides each chunk;
+  // a pack whose own table disagrees with its index would be misread once indexes are lost.
+  Result<std::vector<std::string>> damaged = repository.DamagedPacks();
+  if (!damaged) return std::unexpected(damaged.error());
+  for (const std::string& d : *damaged) report.problems.push_back("pack " + d);
+  Result<std::vector<std::string>> tables = repository.CheckPackTables();
+  if (!tables) return std::unexpected(tables.error());
+  for (const std::string& t : *tables) report.problems.push_back("pack " + t);
+  // In the order the chunks lie in their packs: each pack is read front to back.
+  repository.SortByLocation(ids);
 
   // More readers than cores: a chunk read from a cold cache waits on the disk, which serves
   // several reads at once.

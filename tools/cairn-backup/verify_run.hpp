@@ -1,8 +1,9 @@
 // cairn-backup/verify_run.hpp — proof that backups restore, without restoring them: every
 // index decodes and matches its manifest's digest, and every chunk an index names is
-// present, decrypts, decompresses and hashes to its id. Each chunk is checked once however
-// many backups share it; chunks are checked by a pool of threads (at least 8, so reads
-// from a cold cache overlap). A damaged chunk is charged to every backup that uses it.
+// present, decrypts, decompresses and hashes to its id, and every pack's table reads. Each
+// chunk is checked once however many backups share it, in the order chunks lie in their
+// packs, by a pool of threads (at least 8, so reads from a cold cache overlap). A damaged
+// chunk is charged to every backup that uses it.
 // Thread rule: one call at a time per repository.
 #pragma once
 

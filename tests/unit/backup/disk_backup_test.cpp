@@ -55,7 +55,10 @@ class DiskBackupTest : public ::testing::Test {
     QemuNbdServer server(image_, Path("nbd.sock"), bitmap);
     DiskSource source{server.Uri(), std::nullopt};
     if (!bitmap.empty()) source.dirty_bitmap = bitmap;
-    return BackupDisk(*repo_, source, previous, {.reads_in_flight = 8, .threads = 2});
+    Result<DiskBackupResult> r =
+        BackupDisk(*repo_, source, previous, {.reads_in_flight = 8, .threads = 2});
+    if (Status ok = repo_->WriteOpenPacks(); !ok) return std::unexpected(ok.error());
+    return r;
   }
 
   std::optional<util::TempDir> dir_;
@@ -170,12 +173,16 @@ TEST_F(DiskBackupTest, RestoreRefusesAnExistingTargetAndAWrongDigest) {
 TEST_F(DiskBackupTest, ADamagedChunkFailsTheRestoreAndLeavesNoImage) {
   Result<DiskBackupResult> full = Backup(nullptr, "");
   ASSERT_TRUE(full);
-  const repo::Key256 id = full->index.DistinctChunks().front();
-  const std::filesystem::path chunk = dir_->path() / "repo" / repo::ChunkObjectName(id);
-  std::string bytes = ReadWhole(chunk);
-  bytes[bytes.size() / 2] ^= 0x55;
-  std::filesystem::remove(chunk);
-  std::ofstream(chunk, std::ios::binary) << bytes;
+  // A byte inside the first chunk's frame in the (only) pack.
+  std::filesystem::path pack;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(Path("repo/packs"))) {
+    if (e.is_regular_file()) pack = e.path();
+  }
+  ASSERT_FALSE(pack.empty());
+  std::string bytes = ReadWhole(pack);
+  bytes[10] ^= 0x55;
+  std::filesystem::remove(pack);
+  std::ofstream(pack, std::ios::binary) << bytes;
   auto restored = RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index),
                               Path("bad.raw"), ImageFormat::kRaw, 2);
   ASSERT_FALSE(restored);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "repo/aligned_bytes.hpp"
 #include "util/temp_dir.hpp"
 
 namespace cairn::repo {
@@ -28,6 +29,24 @@ TEST_F(DirectoryStoreTest, PutThenGetReturnsTheBytes) {
   auto got = store_->Get("chunks/ab/abc");
   ASSERT_TRUE(got && *got);
   EXPECT_EQ(**got, std::string("hello\0world", 11));
+}
+
+TEST_F(DirectoryStoreTest, ALargeAlignedObjectWithARaggedEndReadsBackWholeAndInRanges) {
+  // 3 MiB and 123 bytes from page-aligned memory: the O_DIRECT path, and its buffered tail.
+  AlignedBytes data;
+  std::string pattern;
+  for (int i = 0; i < (3 << 20) + 123; ++i) {
+    pattern.push_back(static_cast<char>(i * 7 + i / 4096));
+  }
+  data.Append(pattern);
+  ASSERT_TRUE(*store_->Put("packs/00/big", data.view()));
+  EXPECT_EQ(**store_->Get("packs/00/big"), pattern);
+  EXPECT_EQ(**store_->Size("packs/00/big"), pattern.size());
+  EXPECT_EQ(**store_->GetRange("packs/00/big", 4000, 300), pattern.substr(4000, 300));
+  EXPECT_EQ(**store_->GetRange("packs/00/big", pattern.size() - 10, 100),
+            pattern.substr(pattern.size() - 10));
+  EXPECT_FALSE(*store_->GetRange("packs/00/none", 0, 1));
+  EXPECT_FALSE(*store_->Size("packs/00/none"));
 }
 
 TEST_F(DirectoryStoreTest, PutOfAnExistingNameKeepsTheFirstObject) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "repo/directory_store.hpp"
 #include "util/temp_dir.hpp"
 
@@ -102,19 +104,34 @@ TEST_F(RepositoryTest, TheSameChunkIsStoredOnce) {
   EXPECT_FALSE(second->created);
   EXPECT_EQ(second->stored_bytes, 0u);
   EXPECT_EQ(first->id, second->id);
+  ASSERT_TRUE(repo->WriteOpenPacks());
   EXPECT_EQ(*repo->GetChunk(first->id), "block of data");
   EXPECT_EQ(repo->ListChunks()->size(), 1u);
 }
 
-TEST_F(RepositoryTest, AChunkWhoseBytesChangedIsReportedDamaged) {
-  Result<Repository> repo = Repository::InitDirectory(Root(), {});
-  Result<StoredChunk> chunk = repo->PutChunk("original data");
-  const std::filesystem::path file = Root() / ChunkObjectName(chunk->id);
+TEST_F(RepositoryTest, AChunkWhoseBytesChangedInItsPackIsReportedDamaged) {
+  {
+    Result<Repository> repo = Repository::InitDirectory(Root(), {});
+    ASSERT_TRUE(repo->PutChunk("original data, original data, original data"));
+    ASSERT_TRUE(repo->WriteOpenPacks());
+  }
+  const std::vector<std::string> packs = *DirectoryStore::Open(Root()).value()->List("packs");
+  ASSERT_EQ(packs.size(), 1u);
+  const std::filesystem::path file = Root() / packs.front();
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[10] ^= 0x55;  // inside the first frame
   std::filesystem::remove(file);
-  ASSERT_TRUE(repo->store().Put(ChunkObjectName(chunk->id), std::string("CRN1\0other", 10)));
-  Result<std::string> got = repo->GetChunk(chunk->id);
+  std::ofstream(file, std::ios::binary) << bytes;
+  Result<Repository> repo = Repository::OpenDirectory(Root(), std::nullopt);
+  Result<std::string> got =
+      repo->GetChunk(repo->ChunkIdOf("original data, original data, original data"));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code(), ErrorCode::kOperationFailed);
+  EXPECT_NE(got.error().detail().find(packs.front()), std::string::npos) << got.error().Text();
 }
 
 TEST_F(RepositoryTest, ABackupIsVisibleOnlyOnceCommitted) {
