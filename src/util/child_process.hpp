@@ -37,9 +37,9 @@ struct Redirect {
 };
 
 struct SpawnOptions {
-  Redirect in;   // Default: inherited.
-  Redirect out;  // Default: inherited.
-  Redirect err;  // Default: inherited.
+  Redirect in{};   // Default: inherited.
+  Redirect out{};  // Default: inherited.
+  Redirect err{};  // Default: inherited.
 };
 
 // How a child ended: it either exited (exit_code >= 0) or was killed (term_signal > 0).
