@@ -6,16 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "repo/little_endian.hpp"
+
 namespace cairn::repo {
 namespace {
 
 constexpr std::string_view kMagic = "CIX1";
 constexpr unsigned char kZeroRun = 0;
 constexpr unsigned char kChunk = 1;
-
-void PutLe(std::string& out, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
 
 void PutVarint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -30,8 +28,7 @@ class Reader {
   explicit Reader(std::string_view in) : in_(in) {}
   bool Le(std::uint64_t& v, int bytes) {
     if (in_.size() < static_cast<std::size_t>(bytes)) return false;
-    v = 0;
-    for (int i = 0; i < bytes; ++i) v |= std::uint64_t(static_cast<unsigned char>(in_[i])) << (8 * i);
+    v = GetLe(in_, bytes);
     in_.remove_prefix(bytes);
     return true;
   }

@@ -5,20 +5,12 @@
 #include <cstdint>
 #include <limits>
 
+#include "repo/little_endian.hpp"
+
 namespace cairn::repo {
 namespace {
 
 constexpr std::string_view kMagic = "CPX1";
-
-void PutU32(std::string& out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-std::uint32_t GetU32(std::string_view in) {
-  std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= std::uint32_t(static_cast<unsigned char>(in[i])) << (8 * i);
-  return v;
-}
 
 }  // namespace
 
