@@ -131,6 +131,9 @@ class Qcow2Writer final : public ImageWriter {
   std::vector<nbd::NbdExport> connections_;
 };
 
+// Slots a restore worker takes at once: 1 MiB of 64 KiB chunks.
+constexpr std::size_t kSlotsPerClaim = 16;
+
 }  // namespace
 
 Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
@@ -148,7 +151,8 @@ Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
                 fmt::format("'{}' already exists; remove it or restore elsewhere",
                             target.string()));
   }
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // Two workers a core: while one waits on its write, the other fetches and checks.
+  if (threads == 0) threads = 2 * std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<ImageWriter> writer;
   if (format == ImageFormat::kRaw) {
     util::UniqueFd fd(open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -171,30 +175,50 @@ Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
   std::mutex mutex;
   Status first_error;
   RestoreTotals totals;
+  // Each worker claims kSlotsPerClaim slots at a time and writes each run of stored slots in
+  // it with one write: one NBD request per MiB rather than per chunk, which is what qemu-nbd
+  // spent its time on (a wakeup and a reply per 64 KiB). Zero slots end a run and are not
+  // written: the new image reads them as zeros.
+  const std::size_t slots = index.slot_count();
   auto work = [&](unsigned worker) {
     RestoreTotals mine;
-    for (std::size_t i = next++; i < index.slot_count(); i = next++) {
-      if (!index.slot(i)) continue;
-      Result<std::string> data = repository.GetChunk(*index.slot(i));
-      Status ok = data ? Status{} : Status(std::unexpected(data.error()));
-      if (ok && data->size() != index.SlotBytes(i)) {
-        ok = Fail(ErrorCode::kOperationFailed, kErr,
-                  fmt::format("chunk {} holds {} bytes where slot {} needs {}",
-                              repo::Hex(*index.slot(i)), data->size(), i, index.SlotBytes(i)));
+    std::string run;
+    std::uint64_t run_offset = 0;
+    auto write_run = [&]() -> Status {
+      if (run.empty()) return {};
+      Status ok = writer->Write(worker, run_offset, run);
+      run.clear();
+      return ok;
+    };
+    auto fail = [&](const Status& ok) {
+      std::lock_guard lock(mutex);
+      if (first_error) first_error = ok;
+      next = slots;
+    };
+    for (std::size_t first = next.fetch_add(kSlotsPerClaim); first < slots;
+         first = next.fetch_add(kSlotsPerClaim)) {
+      const std::size_t end = std::min(slots, first + kSlotsPerClaim);
+      for (std::size_t i = first; i < end; ++i) {
+        if (!index.slot(i)) {
+          if (Status ok = write_run(); !ok) return fail(ok);
+          continue;
+        }
+        Result<std::string> data = repository.GetChunk(*index.slot(i));
+        Status ok = data ? Status{} : Status(std::unexpected(data.error()));
+        if (ok && data->size() != index.SlotBytes(i)) {
+          ok = Fail(ErrorCode::kOperationFailed, kErr,
+                    fmt::format("chunk {} holds {} bytes where slot {} needs {}",
+                                repo::Hex(*index.slot(i)), data->size(), i, index.SlotBytes(i)));
+        }
+        if (!ok) return fail(ok);
+        if (run.empty()) run_offset = std::uint64_t(i) * index.chunk_size();
+        run += *data;
+        mine.bytes_written += data->size();
+        ++mine.chunks;
+        if (progress) progress->moved += data->size();
       }
-      if (ok) ok = writer->Write(worker, std::uint64_t(i) * index.chunk_size(), *data);
-      if (!ok) {
-        std::lock_guard lock(mutex);
-        if (first_error) first_error = ok;
-        next = index.slot_count();
-        return;
-      }
-      mine.bytes_written += data->size();
-      if (progress) {
-        progress->moved += data->size();
-        progress->covered = std::uint64_t(next.load()) * index.chunk_size();
-      }
-      ++mine.chunks;
+      if (Status ok = write_run(); !ok) return fail(ok);
+      if (progress) progress->covered = std::uint64_t(std::min(next.load(), slots)) * index.chunk_size();
     }
     std::lock_guard lock(mutex);
     totals.bytes_written += mine.bytes_written;

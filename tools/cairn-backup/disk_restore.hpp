@@ -2,9 +2,10 @@
 //
 // Thin: slots that are zeros are never written (a new raw file is sparse; a new qcow2 reads
 // zeros where nothing was written), so the restored image allocates what the disk held.
-// Parallel: worker threads each fetch, check and write slots. Verified: every chunk is
-// checked against its id as it is read, and the ids written are hashed into the disk digest,
-// which must equal the manifest's; a mismatch fails the restore and removes the image.
+// Parallel: worker threads each claim 1 MiB of slots, fetch and check them, and write each
+// run of stored slots in one request. Verified: every chunk is checked against its id as it
+// is read, and the ids written are hashed into the disk digest, which must equal the
+// manifest's; a mismatch fails the restore and removes the image.
 // Thread rule: one call at a time per target; it runs its own workers.
 #pragma once
 
@@ -29,7 +30,7 @@ struct RestoreTotals {
 // `format`, checking it against `expected_digest` (DiskDigest of the backed-up index).
 // Errors: kOperationInvalid if `target` exists; kOperationFailed for a missing or damaged
 // chunk or a digest mismatch; kSystemError for the target's I/O. On failure the target is
-// removed. `progress` (may be null) follows the slots written.
+// removed. `threads` 0: two a core. `progress` (may be null) follows the slots written.
 Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
                                   const repo::DiskIndex& index, std::string_view expected_digest,
                                   const std::filesystem::path& target, ImageFormat format,
