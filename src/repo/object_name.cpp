@@ -1,5 +1,9 @@
 #include "repo/object_store.hpp"
 
+#include <fmt/format.h>
+
+#include <random>
+
 namespace cairn::repo {
 
 bool IsValidObjectName(std::string_view name) {
@@ -18,6 +22,13 @@ bool IsValidObjectName(std::string_view name) {
     start = end + 1;
   }
   return true;
+}
+
+std::string RandomHex(int bytes) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string out;
+  for (int i = 0; i < bytes; ++i) out += fmt::format("{:02x}", static_cast<unsigned>(rng() & 0xff));
+  return out;
 }
 
 }  // namespace cairn::repo

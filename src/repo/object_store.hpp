@@ -84,4 +84,8 @@ class ObjectStore {
 // '.' (the store's own temp files), no leading, trailing or doubled '/'.
 bool IsValidObjectName(std::string_view name);
 
+// `bytes` random bytes as lowercase hex: a fresh name component (a repository's or backup's
+// id, a pack, a pack index) that no other writer picks. Any thread.
+std::string RandomHex(int bytes);
+
 }  // namespace cairn::repo

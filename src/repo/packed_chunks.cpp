@@ -1,7 +1,6 @@
 #include "repo/packed_chunks.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,18 +22,9 @@ constexpr std::string_view kPackIndexes = "packindex";
 constexpr std::size_t kTailRead = 64 * 1024;
 constexpr unsigned kLoadThreads = 8;
 
-Result<std::string> RandomHex32() {
-  Key256 random{};
-  if (RAND_bytes(random.data(), 16) != 1) {
-    return Fail(ErrorCode::kInternalError, kErr, "cannot draw a random object name");
-  }
-  return Hex(random).substr(0, 32);
-}
-
-Result<std::string> NewPackName() {
-  Result<std::string> hex = RandomHex32();
-  if (!hex) return hex;
-  return fmt::format("{}/{}/{}", kPacks, hex->substr(0, 2), *hex);
+std::string NewPackName() {
+  const std::string hex = RandomHex(16);
+  return fmt::format("{}/{}/{}", kPacks, hex.substr(0, 2), hex);
 }
 
 }  // namespace
@@ -215,13 +205,8 @@ Status PackedChunks::Append(const Key256& id, std::string_view frame) {
     }
   }
   if (!pack) {
-    Result<std::string> name = NewPackName();
-    if (!name) {
-      catalogue_.Unreserve(id);
-      return std::unexpected(name.error());
-    }
     pack = std::make_unique<OpenPack>();
-    pack->name = std::move(*name);
+    pack->name = NewPackName();
     pack->number = catalogue_.AddPack(pack->name);
     {
       // A written pack's buffer: its pages are mapped already (fresh ones fault, one by one).
@@ -287,9 +272,7 @@ Status PackedChunks::WriteOpenPacks() {
 // Puts `records` as a new pack index; returns its name.
 static Result<std::string> PutPackIndex(ObjectStore& store, const ObjectCodec& codec,
                                         const std::vector<PackRecord>& records) {
-  Result<std::string> hex = RandomHex32();
-  if (!hex) return hex;
-  const std::string name = fmt::format("{}/{}", kPackIndexes, *hex);
+  const std::string name = fmt::format("{}/{}", kPackIndexes, RandomHex(16));
   Result<std::string> sealed = codec.Seal(name, EncodePackIndex(records));
   if (!sealed) return std::unexpected(sealed.error());
   Result<bool> created = store.Put(name, *sealed);

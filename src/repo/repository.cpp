@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <random>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -22,13 +21,6 @@ constexpr int kFormat = 2;
 constexpr int kOldestFormat = 1;  // chunks/ objects, read beside packs
 constexpr std::string_view kConfig = "config";
 constexpr std::string_view kEncryption = "aes-256-gcm";
-
-std::string RandomHex(int bytes) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string out;
-  for (int i = 0; i < bytes; ++i) out += fmt::format("{:02x}", static_cast<unsigned>(rng() & 0xff));
-  return out;
-}
 
 bool ValidChunkSize(std::uint32_t size) {
   return size >= 4096 && size <= (8u << 20) && (size & (size - 1)) == 0;
