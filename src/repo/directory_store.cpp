@@ -167,6 +167,18 @@ Status DirectoryStore::Flush() {
 }
 
 Result<std::optional<std::string>> DirectoryStore::Get(std::string_view name) const {
+  return Read(name, 0, std::nullopt);
+}
+
+Result<std::optional<std::string>> DirectoryStore::GetRange(std::string_view name,
+                                                           std::uint64_t offset,
+                                                           std::size_t length) const {
+  return Read(name, offset, length);
+}
+
+Result<std::optional<std::string>> DirectoryStore::Read(std::string_view name,
+                                                       std::uint64_t offset,
+                                                       std::optional<std::size_t> length) const {
   if (!IsValidObjectName(name)) return BadName(name);
   const std::string target(name);
   const std::string shown = (root_ / target).string();
@@ -175,41 +187,19 @@ Result<std::optional<std::string>> DirectoryStore::Get(std::string_view name) co
     if (errno == ENOENT) return std::optional<std::string>();
     return SystemFailure("open", shown, errno);
   }
-  struct stat st {};
-  if (fstat(fd.get(), &st) != 0) return SystemFailure("stat", shown, errno);
-  std::string data(static_cast<std::size_t>(st.st_size), '\0');
+  if (!length) {
+    struct stat st {};
+    if (fstat(fd.get(), &st) != 0) return SystemFailure("stat", shown, errno);
+    length = static_cast<std::size_t>(st.st_size);
+  }
+  std::string data(*length, '\0');
   std::size_t have = 0;
   while (have < data.size()) {
-    ssize_t n = read(fd.get(), data.data() + have, data.size() - have);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return SystemFailure("read", shown, errno);
-    }
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
-  }
-  data.resize(have);
-  return std::optional<std::string>(std::move(data));
-}
-
-Result<std::optional<std::string>> DirectoryStore::GetRange(std::string_view name,
-                                                           std::uint64_t offset,
-                                                           std::size_t length) const {
-  if (!IsValidObjectName(name)) return BadName(name);
-  const std::string target(name);
-  util::UniqueFd fd(openat(root_fd_.get(), target.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return SystemFailure("open", (root_ / target).string(), errno);
-  }
-  std::string data(length, '\0');
-  std::size_t have = 0;
-  while (have < length) {
-    ssize_t n = pread(fd.get(), data.data() + have, length - have,
+    ssize_t n = pread(fd.get(), data.data() + have, data.size() - have,
                       static_cast<off_t>(offset + have));
     if (n < 0) {
       if (errno == EINTR) continue;
-      return SystemFailure("read", (root_ / target).string(), errno);
+      return SystemFailure("read", shown, errno);
     }
     if (n == 0) break;
     have += static_cast<std::size_t>(n);

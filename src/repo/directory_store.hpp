@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "repo/object_store.hpp"
 #include "util/unique_fd.hpp"
@@ -42,6 +43,10 @@ class DirectoryStore final : public ObjectStore {
  private:
   DirectoryStore(std::filesystem::path root, util::UniqueFd root_fd)
       : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
+  // `length` bytes of object `name` from `offset` (nullopt: to its end), fewer at its end;
+  // nullopt if there is no such object.
+  Result<std::optional<std::string>> Read(std::string_view name, std::uint64_t offset,
+                                          std::optional<std::size_t> length) const;
 
   std::filesystem::path root_;
   util::UniqueFd root_fd_;
