@@ -236,11 +236,18 @@ JobStats BackupJob::LiveStats() const {
 }
 
 Status BackupJob::Cancel() {
+  Result<bool> cancelled = CancelRunning();
+  if (!cancelled) return std::unexpected(cancelled.error());
+  return {};
+}
+
+Result<bool> BackupJob::CancelRunning() {
   if (!record_) return std::unexpected(NoActiveJob());
   // A job whose runner is gone, or whose begin never finished, ends in the look.
   if (!runner_alive() || record_->phase == BackupPhase::kStarting) {
-    if (Status ok = Refresh(); !ok) return ok;
-    return record_ ? Status{} : std::unexpected(NoActiveJob());
+    if (Status ok = Refresh(); !ok) return std::unexpected(ok.error());
+    if (!record_) return std::unexpected(NoActiveJob());
+    return false;
   }
   BackupRecord& r = *record_;
   Result<qmp::QmpClient*> q = Qmp();
@@ -257,10 +264,11 @@ Status BackupJob::Cancel() {
     commands.push_back(qmp::BlockJobCancelCommand(r.FindJob(d.name)->job_id));
   }
   // A job none of whose disks runs any more was over before this call: the look ends it.
-  auto over_already = [&]() -> Status {
+  auto over_already = [&]() -> Result<bool> {
     queried_ = false;
-    if (Status ok = Refresh(); !ok) return ok;
-    return record_ ? Status{} : std::unexpected(NoActiveJob());
+    if (Status ok = Refresh(); !ok) return std::unexpected(ok.error());
+    if (!record_) return std::unexpected(NoActiveJob());
+    return false;
   };
   if (running.empty()) return over_already();
   Result<std::vector<Result<nlohmann::json>>> replies = (*q)->ExecuteAll(commands);
@@ -273,12 +281,13 @@ Status BackupJob::Cancel() {
     running[i]->state = BackupDiskState::kCancelling;
     ++cancelled;
   }
-  all_cancelled_here_ = cancelled == running.size();
-  return cancelled == 0 ? over_already() : Status{};
+  if (cancelled == 0) return over_already();
+  return cancelled == running.size();
 }
 
 Status BackupJob::Abort() {
-  if (Status ok = Cancel(); !ok) return ok;
+  Result<bool> all_cancelled_here = CancelRunning();
+  if (!all_cancelled_here) return std::unexpected(all_cancelled_here.error());
   if (!record_) return {};
   BackupRecord& r = *record_;
   Result<qmp::QmpClient*> q = Qmp();
@@ -293,7 +302,7 @@ Status BackupJob::Abort() {
   for (const conf::BackupDiskDef& d : r.def.disks) {
     if (d.state == BackupDiskState::kCancelling) cancelling.push_back(r.FindJob(d.name)->job_id);
   }
-  bool heard_all = all_cancelled_here_;
+  bool heard_all = *all_cancelled_here;
   std::vector<qmp::JobInfo> heard;
   const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
   while (!cancelling.empty()) {

@@ -100,6 +100,9 @@ class BackupJob {
   const StateLayout& layout() const { return session_->layout(); }
   const DomainRecord& domain() const { return session_->domain(); }
 
+  // Cancel(); true when it cancelled every disk that ran (false: a look ended or advanced
+  // the job instead, or some disk had concluded on its own).
+  Result<bool> CancelRunning();
   Status QueryJobs();
   // Refresh() once QEMU's jobs are known (jobs_): records how the disks' jobs ended, and
   // ends the job when none runs.
@@ -132,8 +135,7 @@ class BackupJob {
   std::vector<qmp::JobInfo> jobs_;  // QEMU's jobs at the last Refresh()
   bool queried_ = false;            // jobs_ is from this look (not stale from a cancel)
   bool tidy_up_later_ = false;
-  bool nbd_server_stopped_ = false;
-  bool all_cancelled_here_ = false;  // Cancel() cancelled every disk that ran  // this call stopped it (Abort): End need not ask again
+  bool nbd_server_stopped_ = false;  // this call stopped it (Cancel): End need not ask again
   bool tidy_up_pending_ = false;
   std::optional<CompletedBackups> completed_;
 };
