@@ -34,7 +34,7 @@ using FaultHook = std::function<Status(AtomicWriteStep)>;
 
 struct AtomicWriteOptions {
   // Default: none.
-  FaultHook fault_hook;
+  FaultHook fault_hook{};
   // Test seam: when the hook fails, stop dead without any cleanup, as a crash (SIGKILL,
   // power loss) at that point would. Default: false.
   bool crash_on_fault = false;

@@ -17,10 +17,10 @@ namespace cairn::drivers::qemu {
 struct TestHooks {
   // CrashPoint(name) with this name ends the process at once (_exit(86)), as if killed.
   // Default: empty, no point crashes.
-  std::string crash_at;
+  std::string crash_at{};
   // Bytes per second every backup job is throttled to from its first moment, so a test can
   // watch, abort or break a backup while it runs. Default: unthrottled.
-  std::optional<std::int64_t> backup_speed;
+  std::optional<std::int64_t> backup_speed{};
   // How long a call waits for a domain's lock held by another call before failing with
   // VIR_ERR_OPERATION_TIMEOUT. Default: 30 s, as libvirt waits for its job lock.
   std::chrono::milliseconds lock_timeout = std::chrono::seconds(30);
