@@ -252,8 +252,7 @@ std::optional<JobInfo> ConcludedJobFromEvent(const Event& event, std::string_vie
   job.status = "concluded";
   job.current_progress = number("offset");
   job.total_progress = number("len");
-  // QEMU's own words for a cancelled job, as query-jobs gives them.
-  if (cancelled) job.error = "Operation canceled";
+  if (cancelled) job.error = std::string(kJobCancelledError);
   if (auto e = event.data.find("error"); e != event.data.end() && e->is_string()) {
     job.error = e->get<std::string>();
   }

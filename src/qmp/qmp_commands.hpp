@@ -160,6 +160,8 @@ struct JobInfo {
   std::int64_t total_progress = 0;
   std::optional<std::string> error;  // set once a job concluded in failure or was cancelled
 };
+// JobInfo::error of a job that was cancelled, in QEMU's words.
+inline constexpr std::string_view kJobCancelledError = "Operation canceled";
 
 // A BLOCK_JOB_COMPLETED or BLOCK_JOB_CANCELLED event of block job `job_id` ({"device",
 // "len", "offset", "error"?}) as query-jobs would report the job once concluded; nullopt for

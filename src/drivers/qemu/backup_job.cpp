@@ -25,7 +25,6 @@ constexpr ErrorDomain kErr = ErrorDomain::kQemu;
 // How long an abort waits for QEMU to conclude cancelled jobs before leaving them to the
 // next look.
 constexpr milliseconds kCancelWait{30'000};
-constexpr std::string_view kCancelledByQemu = "Operation canceled";
 
 // When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms): the
 // target's last write, but never before QEMU started copying — a job with nothing to copy
@@ -181,7 +180,7 @@ Status BackupJob::Advance() {
       d.state = BackupDiskState::kComplete;
       // Best effort: a target that stays allocated is still the backup, byte for byte.
       if (r.push() && job->created && d.format == "raw") (void)PunchZeroRuns(d.store_path);
-    } else if (d.state == BackupDiskState::kCancelling || *q->error == kCancelledByQemu) {
+    } else if (d.state == BackupDiskState::kCancelling || *q->error == qmp::kJobCancelledError) {
       d.state = BackupDiskState::kCancelled;
     } else {
       d.state = BackupDiskState::kFailed;
