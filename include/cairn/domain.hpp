@@ -104,7 +104,10 @@ class Domain {
   // completed one — none while a job runs, forgotten once read unless kKeepCompleted.
   Result<JobStats> GetJobStats(JobStatsFlags flags = JobStatsFlags::kNone) const;
   // virDomainAbortJob: cancels a push backup (its partial target files Cairn created are
-  // removed) or ends a pull backup (reported as completed). Read-write only. No job:
+  // removed) or ends a pull backup (reported as completed). As libvirt's, it returns once
+  // QEMU's jobs are cancelled (a pull export stops serving first); the job then ends in the
+  // background, so a GetJobStats just after may still see it running, and it has ended by
+  // the time the connection is closed. Read-write only. No job:
   // VIR_ERR_OPERATION_INVALID "no job is active on the domain" ("domain is not running" for a
   // shut-off domain).
   Status AbortJob() const;

@@ -235,30 +235,6 @@ Result<std::vector<JobInfo>> QueryJobs(QmpClient& client) {
   return ParseJobs(*reply);
 }
 
-std::optional<JobInfo> ConcludedJobFromEvent(const Event& event, std::string_view job_id) {
-  const bool cancelled = event.name == "BLOCK_JOB_CANCELLED";
-  if ((!cancelled && event.name != "BLOCK_JOB_COMPLETED") ||
-      !IsString(event.data, "device", job_id)) {
-    return std::nullopt;
-  }
-  JobInfo job;
-  job.id = std::string(job_id);
-  auto number = [&](const char* key) {
-    auto it = event.data.find(key);
-    return it != event.data.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-  };
-  auto type = event.data.find("type");
-  if (type != event.data.end() && type->is_string()) job.type = type->get<std::string>();
-  job.status = "concluded";
-  job.current_progress = number("offset");
-  job.total_progress = number("len");
-  if (cancelled) job.error = std::string(kJobCancelledError);
-  if (auto e = event.data.find("error"); e != event.data.end() && e->is_string()) {
-    job.error = e->get<std::string>();
-  }
-  return job;
-}
-
 Result<JobInfo> WaitForJobConcluded(QmpClient& client, std::string_view job_id,
                                     std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

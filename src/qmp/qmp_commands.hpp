@@ -163,12 +163,6 @@ struct JobInfo {
 // JobInfo::error of a job that was cancelled, in QEMU's words.
 inline constexpr std::string_view kJobCancelledError = "Operation canceled";
 
-// A BLOCK_JOB_COMPLETED or BLOCK_JOB_CANCELLED event of block job `job_id` ({"device",
-// "len", "offset", "error"?}) as query-jobs would report the job once concluded; nullopt for
-// any other event. QEMU sends it just before the job's JOB_STATUS_CHANGE to concluded, and
-// carries in it all that query-jobs would say.
-std::optional<JobInfo> ConcludedJobFromEvent(const Event& event, std::string_view job_id);
-
 // {"execute": "query-jobs"}.
 Result<std::vector<JobInfo>> QueryJobs(QmpClient& client);
 Result<std::vector<JobInfo>> ParseJobs(const nlohmann::json& reply);

@@ -12,8 +12,9 @@ namespace {
 using std::chrono::milliseconds;
 
 // QEMU concludes a cancelled pull job at once and a push job once its writes in flight are
-// done; past this the job is left to the next look, as BackupJob::Abort leaves it.
+// done; past this the job is left to the next look. A driver going away waits less.
 constexpr milliseconds kGiveUpAfter{30'000};
+constexpr milliseconds kGiveUpWhenStopping{2'000};
 
 }  // namespace
 
@@ -41,7 +42,7 @@ void AbortFinisher::Run() {
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (stopping_) return;
+    if (queue_.empty()) return;  // stopping, and every job handed over has had its end
     driver::DomainRef dom = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
@@ -51,16 +52,16 @@ void AbortFinisher::Run() {
 }
 
 void AbortFinisher::EndJob(const driver::DomainRef& dom) {
-  const auto give_up = std::chrono::steady_clock::now() + kGiveUpAfter;
+  const auto started = std::chrono::steady_clock::now();
   milliseconds pause{1};
   while (true) {
     // A look that fails (the domain went, QEMU went) leaves the job to the next look.
     Result<bool> running = looker_->LookAtBackupJob(dom);
-    if (!running || !*running || std::chrono::steady_clock::now() >= give_up) return;
-    {
-      std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, pause, [&] { return stopping_; })) return;
-    }
+    if (!running || !*running) return;
+    std::unique_lock lock(mutex_);
+    const auto give_up = started + (stopping_ ? kGiveUpWhenStopping : kGiveUpAfter);
+    if (std::chrono::steady_clock::now() >= give_up) return;
+    wake_.wait_for(lock, pause);
     pause = std::min(pause * 2, milliseconds(50));
   }
 }

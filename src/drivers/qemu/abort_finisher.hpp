@@ -1,16 +1,17 @@
-// AbortFinisher: a server's end of aborted backup jobs, done after the abort was answered.
+// AbortFinisher: the end of aborted backup jobs, done after the abort was answered.
 //
-// libvirtd answers an abort once QEMU's jobs are cancelled and tears the job down from its
-// event loop; cairnd does the same. Its AbortJob stops the export and cancels the jobs
-// (BackupJob::Cancel, one QMP round trip) and hands the domain here: this thread then looks
-// at the job, under the domain's lock like any call, until the look has ended it (jobs
-// dismissed, nodes detached, files removed, outcome recorded). A call on the domain in
+// libvirt answers an abort once QEMU's jobs are cancelled and tears the job down from its
+// event loop; Cairn does the same. QemuDriver::AbortJob stops the export and cancels the
+// jobs (BackupJob::Cancel, one QMP round trip) and hands the domain here: this thread then
+// looks at the job, under the domain's lock like any call, until the look has ended it
+// (jobs dismissed, nodes detached, files removed, outcome recorded). A call on the domain in
 // between ends the job itself, or sees it still running while QEMU concludes its jobs, as a
 // libvirt client may; either way this thread then finds nothing left to do.
-// An embedded driver has no thread that outlives its calls: its abort ends the job itself.
 //
-// Thread rule: Finish() from any thread. Destruction stops the thread once the look under
-// way is done; a job still unfinished then ends at the next look, as after a crash.
+// Thread rule: Finish() from any thread. Destruction waits until every job handed over has
+// ended (or 2 s went by since its end began): an embedded program that aborts and
+// closes its connection leaves the domain as a synchronous abort would. A job still
+// unfinished then ends at the next look, as after a crash.
 #pragma once
 
 #include <condition_variable>

@@ -22,8 +22,7 @@ using conf::BackupDiskState;
 using std::chrono::milliseconds;
 
 constexpr ErrorDomain kErr = ErrorDomain::kQemu;
-// How long an abort waits for QEMU to conclude cancelled jobs before leaving them to the
-// next look.
+// How long a look waits for QEMU to conclude a job it had to cancel.
 constexpr milliseconds kCancelWait{30'000};
 
 // When the QEMU job of disk `d`, just seen concluded, ended (BackupDiskJob::ended_ms): the
@@ -235,19 +234,16 @@ JobStats BackupJob::LiveStats() const {
 }
 
 Status BackupJob::Cancel() {
-  Result<bool> cancelled = CancelRunning();
-  if (!cancelled) return std::unexpected(cancelled.error());
-  return {};
-}
-
-Result<bool> BackupJob::CancelRunning() {
   if (!record_) return std::unexpected(NoActiveJob());
-  // A job whose runner is gone, or whose begin never finished, ends in the look.
-  if (!runner_alive() || record_->phase == BackupPhase::kStarting) {
-    if (Status ok = Refresh(); !ok) return std::unexpected(ok.error());
+  // A job over before this call (its runner gone, its begin never finished, or no disk
+  // left running) ends in the look.
+  auto over_already = [&]() -> Status {
+    queried_ = false;
+    if (Status ok = Refresh(); !ok) return ok;
     if (!record_) return std::unexpected(NoActiveJob());
-    return false;
-  }
+    return {};
+  };
+  if (!runner_alive() || record_->phase == BackupPhase::kStarting) return over_already();
   BackupRecord& r = *record_;
   Result<qmp::QmpClient*> q = Qmp();
   if (!q) return std::unexpected(q.error());
@@ -256,87 +252,19 @@ Result<bool> BackupJob::CancelRunning() {
   // A cancel QEMU refuses is of a job that concluded on its own: the next look ends it.
   std::vector<qmp::QmpClient::Command> commands;
   if (r.nbd_server) commands.push_back(qmp::NbdServerStopCommand());
-  std::vector<conf::BackupDiskDef*> running;
-  for (conf::BackupDiskDef& d : r.def.disks) {
-    if (d.state != BackupDiskState::kRunning) continue;
-    running.push_back(&d);
-    commands.push_back(qmp::BlockJobCancelCommand(r.FindJob(d.name)->job_id));
+  for (const conf::BackupDiskDef& d : r.def.disks) {
+    if (d.state == BackupDiskState::kRunning) {
+      commands.push_back(qmp::BlockJobCancelCommand(r.FindJob(d.name)->job_id));
+    }
   }
-  // A job none of whose disks runs any more was over before this call: the look ends it.
-  auto over_already = [&]() -> Result<bool> {
-    queried_ = false;
-    if (Status ok = Refresh(); !ok) return std::unexpected(ok.error());
-    if (!record_) return std::unexpected(NoActiveJob());
-    return false;
-  };
-  if (running.empty()) return over_already();
+  const std::size_t first_cancel = r.nbd_server ? 1 : 0;
+  if (commands.size() == first_cancel) return over_already();
   Result<std::vector<Result<nlohmann::json>>> replies = (*q)->ExecuteAll(commands);
   if (!replies) return std::unexpected(replies.error());
   nbd_server_stopped_ = r.nbd_server;
-  const std::size_t first_cancel = r.nbd_server ? 1 : 0;
-  std::size_t cancelled = 0;
-  for (std::size_t i = 0; i < running.size(); ++i) {
-    if (!(*replies)[first_cancel + i]) continue;
-    running[i]->state = BackupDiskState::kCancelling;
-    ++cancelled;
-  }
-  if (cancelled == 0) return over_already();
-  return cancelled == running.size();
-}
-
-Status BackupJob::Abort() {
-  Result<bool> all_cancelled_here = CancelRunning();
-  if (!all_cancelled_here) return std::unexpected(all_cancelled_here.error());
-  if (!record_) return {};
-  BackupRecord& r = *record_;
-  Result<qmp::QmpClient*> q = Qmp();
-  if (!q) return std::unexpected(q.error());
-  // The cancellation is recorded only if this call leaves the job running: a job that
-  // concludes here ends in this call, and one whose caller dies before it ends reads as
-  // cancelled anyway (QEMU's "Operation canceled"). That spares two fsyncs per abort.
-  // Each cancelled QEMU job announces its end on this monitor (the cancel was sent on it, so
-  // the event cannot have gone before), and just before, in a BLOCK_JOB_* event, how it
-  // ended: when every running disk was cancelled here, those events stand for query-jobs.
-  std::vector<std::string> cancelling;
-  for (const conf::BackupDiskDef& d : r.def.disks) {
-    if (d.state == BackupDiskState::kCancelling) cancelling.push_back(r.FindJob(d.name)->job_id);
-  }
-  bool heard_all = *all_cancelled_here;
-  std::vector<qmp::JobInfo> heard;
-  const auto deadline = std::chrono::steady_clock::now() + kCancelWait;
-  while (!cancelling.empty()) {
-    auto left = std::chrono::ceil<milliseconds>(deadline - std::chrono::steady_clock::now());
-    Result<qmp::Event> concluded = (*q)->WaitForEvent(
-        "JOB_STATUS_CHANGE concluded of a cancelled backup job",
-        [&](const qmp::Event& e) {
-          return e.name == "JOB_STATUS_CHANGE" && e.data.value("status", "") == "concluded" &&
-                 std::ranges::find(cancelling, e.data.value("id", "")) != cancelling.end();
-        },
-        std::max(left, milliseconds(0)));
-    if (!concluded) break;  // timed out (the next look ends it) or QEMU went (Refresh says)
-    const std::string id = concluded->data.value("id", "");
-    std::erase(cancelling, id);
-    Result<qmp::Event> ending = (*q)->WaitForEvent(
-        "BLOCK_JOB_* of a cancelled backup job",
-        [&](const qmp::Event& e) { return qmp::ConcludedJobFromEvent(e, id).has_value(); },
-        milliseconds(0));
-    if (ending) {
-      heard.push_back(*qmp::ConcludedJobFromEvent(*ending, id));
-    } else {
-      heard_all = false;
-    }
-  }
-  if (!cancelling.empty()) {
-    if (Status ok = Save(); !ok) return ok;
-    heard_all = false;
-  }
-  if (heard_all) {
-    jobs_ = std::move(heard);
-    queried_ = true;
-    return Advance();
-  }
-  queried_ = false;  // the jobs changed since the last query
-  return Refresh();
+  const bool any_cancelled = std::any_of(replies->begin() + first_cancel, replies->end(),
+                                         [](const auto& reply) { return reply.has_value(); });
+  return any_cancelled ? Status{} : over_already();
 }
 
 Status BackupJob::DetachDisks(const std::vector<BackupDiskJob*>& disks,

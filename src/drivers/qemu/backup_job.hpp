@@ -82,10 +82,8 @@ class BackupJob {
   BackupJobInfo LiveInfo() const;
   // Stops the NBD server and cancels the running disks' QEMU jobs, in one round trip. The
   // job ends once QEMU concluded them, at the next look; libvirt's abort does this much.
-  // A job whose runner is gone, or whose begin never finished, ends here.
+  // A job over already (its runner gone, its begin never finished) ends here.
   Status Cancel();
-  // Cancel(), then waits (bounded) for QEMU to conclude the jobs and ends the job.
-  Status Abort();
   Status RollBackStart();
 
   // For BackupBegin: take `record` as this domain's job (not yet saved), and write it.
@@ -100,9 +98,6 @@ class BackupJob {
   const StateLayout& layout() const { return session_->layout(); }
   const DomainRecord& domain() const { return session_->domain(); }
 
-  // Cancel(); true when it cancelled every disk that ran (false: a look ended or advanced
-  // the job instead, or some disk had concluded on its own).
-  Result<bool> CancelRunning();
   Status QueryJobs();
   // Refresh() once QEMU's jobs are known (jobs_): records how the disks' jobs ended, and
   // ends the job when none runs.

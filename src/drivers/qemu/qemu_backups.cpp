@@ -182,21 +182,14 @@ Result<BackupJobInfo> QemuDriver::GetBackupJobInfo(const driver::DomainRef& ref)
 }
 
 Status QemuDriver::AbortJob(const driver::DomainRef& ref) {
-  std::shared_ptr<AbortFinisher> finisher;
-  {
-    std::lock_guard lock(served_mutex_);
-    finisher = served_.aborts;
-  }
   Result<DomainSession> s = DomainSession::Open(layout_, ref, {.lock = true});
   if (!s) return std::unexpected(s.error());
   Result<BackupJob> job = BackupJob::Open(*s);
   if (!job) return std::unexpected(job.error());
-  // A job whose QEMU is gone is settled (its end recorded); a shut-off domain's job runs in
-  // its storage daemon and is aborted there.
-  if (!finisher) return job->Abort();
-  // A server answers once QEMU's jobs are cancelled; the job ends behind the answer.
+  // As libvirt, the abort is answered once QEMU's jobs are cancelled; the job ends behind
+  // the answer (a job whose QEMU is gone is settled, its end recorded, within Cancel).
   if (Status ok = job->Cancel(); !ok) return ok;
-  if (job->active()) finisher->Finish(ref);
+  if (job->active()) Aborts()->Finish(ref);
   return {};
 }
 

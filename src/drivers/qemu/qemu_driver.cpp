@@ -129,15 +129,26 @@ Result<std::unique_ptr<driver::Driver>> QemuDriver::ClientView(bool read_only) {
   if (!served_.job_events) {
     // The server owns the root: from now on this process keeps its monitors, one source,
     // looking as this driver may (a writable one settles jobs that ended), serves every
-    // job-event subscription, and aborted jobs end after the abort is answered.
-    served_ = Served{KeptMonitors::Keep(layout_.root()),
-                     std::make_shared<JobEventFanOut>(uri_, layout_, read_only_),
-                     read_only_ ? nullptr
-                                : std::make_shared<AbortFinisher>(
-                                      std::make_unique<QemuDriver>(uri_, layout_, read_only_))};
+    // job-event subscription, and one thread ends every view's aborted jobs.
+    served_.monitors = KeptMonitors::Keep(layout_.root());
+    served_.job_events = std::make_shared<JobEventFanOut>(uri_, layout_, read_only_);
+    if (!read_only_) AbortsLocked();
   }
   return std::unique_ptr<driver::Driver>(
       new QemuDriver(uri_, layout_, read_only_ || read_only, options_, served_));
+}
+
+std::shared_ptr<AbortFinisher> QemuDriver::Aborts() {
+  std::lock_guard lock(served_mutex_);
+  return AbortsLocked();
+}
+
+std::shared_ptr<AbortFinisher> QemuDriver::AbortsLocked() {
+  if (!served_.aborts) {
+    served_.aborts =
+        std::make_shared<AbortFinisher>(std::make_unique<QemuDriver>(uri_, layout_, read_only_));
+  }
+  return served_.aborts;
 }
 
 Result<std::vector<driver::DomainRef>> QemuDriver::ListDomains(unsigned flags) {

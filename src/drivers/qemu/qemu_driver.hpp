@@ -10,7 +10,9 @@
 // A server's driver (cairnd, ClientView) is the one exception: it keeps each running domain's
 // QMP monitor open (kept_monitors.hpp) and one job-event source for every subscription
 // (job_event_fanout.hpp), shared with the views of its clients, which it may do because the
-// server owns its root. Thread rule: calls of one driver are serialised by its caller; calls
+// server owns its root. Every writable driver answers an abort once QEMU's jobs are
+// cancelled and ends the job from a thread of its own (abort_finisher.hpp), as libvirt does;
+// the thread lives as long as the driver and finishes its work before it goes. Thread rule: calls of one driver are serialised by its caller; calls
 // of different drivers (views or not) run concurrently, serialised per domain by its lock.
 #pragma once
 
@@ -124,13 +126,17 @@ class QemuDriver : public driver::Driver {
   Result<bool> CheckpointRepairPending(const driver::DomainRef& dom) override;
 
  private:
-  // What a server's driver shares with its views: null until the first view (and always,
-  // for an embedded driver).
+  // What a driver shares with its views (a server's, from ClientView): the monitors and job
+  // events are null until the first view (and always, for an embedded driver); the abort
+  // finisher until the first abort.
   struct Served {
     std::shared_ptr<KeptMonitors> monitors;  // held: the root's monitors stay kept
     std::shared_ptr<JobEventFanOut> job_events;
     std::shared_ptr<AbortFinisher> aborts;
   };
+  // The thread that ends aborted jobs, started on first use; a server's views share it.
+  std::shared_ptr<AbortFinisher> Aborts();
+  std::shared_ptr<AbortFinisher> AbortsLocked();  // served_mutex_ held
   QemuDriver(std::string uri, StateLayout layout, bool read_only, QemuDriverOptions options,
              Served served);
 

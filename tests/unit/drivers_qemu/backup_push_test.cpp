@@ -251,13 +251,38 @@ TEST_F(PushBackup, AbortRemovesTheTargetsCairnCreated) {
         dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"));
   }
   ASSERT_TRUE(Exists(Path("vda.full")));
-  ASSERT_TRUE(Vm().AbortJob());
+  ASSERT_TRUE(Vm().AbortJob());  // its connection closes here, once the job has ended
   EXPECT_FALSE(Exists(Path("vda.full")));
   EXPECT_FALSE(Exists(Path("vdb.full")));
   auto again = Vm().AbortJob();
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().Text(),
             "Requested operation is not valid: no job is active on the domain");
+}
+
+// As libvirt's, the abort is answered once QEMU's jobs are cancelled and the job ends behind
+// it: the same connection's next looks see it ending or ended, never an error, until it is
+// over, cancelled, its targets gone.
+TEST_F(PushBackup, AbortIsAnsweredOnceCancelledAndTheJobEndsBehindIt) {
+  {
+    SlowBackups slow;
+    ASSERT_TRUE(
+        dom_->BackupBegin("<domainbackup>" + BothDisks("qcow2", "full") + "</domainbackup>"));
+  }
+  Connection c = Open();
+  Domain vm = *c.LookupDomainByName("vm1");
+  ASSERT_TRUE(vm.AbortJob());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    auto now = vm.GetJobStats();
+    ASSERT_TRUE(now) << now.error().Text();
+    if (now->type == JobType::kNone) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the aborted job did not end";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(vm.GetJobStats(JobStatsFlags::kCompleted)->type, JobType::kCancelled);
+  EXPECT_FALSE(Exists(Path("vda.full")));
+  EXPECT_FALSE(Exists(Path("vdb.full")));
 }
 
 // Nobody looks while QEMU finishes the job; then the domain is destroyed. Destroy settles

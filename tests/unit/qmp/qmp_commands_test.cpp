@@ -48,41 +48,6 @@ std::string ReadTestData(const std::string& name) {
 
 // ---- transactions ----------------------------------------------------------------------
 
-// ---- block job events --------------------------------------------------------------------
-
-TEST(QmpJobEvents, CancelledEventReadsAsTheConcludedJobQueryJobsReports) {
-  // QEMU 7.2's words, from a pull backup's cancel; query-jobs then said: current-progress 0,
-  // total-progress 67108864, error "Operation canceled".
-  const Event cancelled{"BLOCK_JOB_CANCELLED",
-                        json::parse(R"({"device": "backup-vda", "len": 67108864, "offset": 0,
-                                        "speed": 0, "type": "backup"})")};
-
-  std::optional<JobInfo> job = ConcludedJobFromEvent(cancelled, "backup-vda");
-
-  ASSERT_TRUE(job.has_value());
-  EXPECT_EQ(job->id, "backup-vda");
-  EXPECT_EQ(job->type, "backup");
-  EXPECT_EQ(job->status, "concluded");
-  EXPECT_EQ(job->current_progress, 0);
-  EXPECT_EQ(job->total_progress, 67108864);
-  EXPECT_EQ(job->error, "Operation canceled");
-  EXPECT_FALSE(ConcludedJobFromEvent(cancelled, "backup-vdb").has_value());
-}
-
-TEST(QmpJobEvents, CompletedEventCarriesItsErrorAndOtherEventsAreNotEnds) {
-  const Event failed{"BLOCK_JOB_COMPLETED",
-                     json::parse(R"({"device": "bk0", "len": 100, "offset": 40, "speed": 0,
-                                     "type": "backup", "error": "No space left on device"})")};
-  const Event status{"JOB_STATUS_CHANGE", json::parse(R"({"id": "bk0", "status": "concluded"})")};
-
-  std::optional<JobInfo> job = ConcludedJobFromEvent(failed, "bk0");
-
-  ASSERT_TRUE(job.has_value());
-  EXPECT_EQ(job->current_progress, 40);
-  EXPECT_EQ(job->error, "No space left on device");
-  EXPECT_FALSE(ConcludedJobFromEvent(status, "bk0").has_value());
-}
-
 TEST(QmpTransaction, TwoDiskCheckpointIsTheTransactionLibvirtSends) {
   // libvirt's checkpoint create (reference 6.3): one action per disk on its top node, named
   // after the checkpoint, persistent and recording, granularity left to QEMU.
