@@ -13,6 +13,9 @@
 #                      in turn for 5 s (with ~60 checkpoints): calls per second over all
 #   list1000_virsh_ms  `virsh checkpoint-list vm` of 1,000 checkpoints (median of 3; virsh
 #                      fetches each checkpoint's XML: 1,000+ round trips)
+#   list1000_virsh_cpu_ms   of which virsh's own CPU time (user + system, median of 3): the
+#                      part no server can save
+#   list1000_server_cpu_ms  the daemon's CPU time during one listing (median of 3)
 #
 #   bench/daemon.sh [BUILD_DIR]                   (as root; libvirt-daemon-driver-qemu,
 #                                                  libvirt-dev for bench/daemon_calls)
@@ -70,6 +73,18 @@ median_ms() {
     echo $(((e - s) / 1000))
   done | sort -n | sed -n "$(((reps + 1) / 2))p" | awk '{printf "%.3f", $1 / 1000}'
 }
+# CPU milliseconds (user + system) of a process that ran the command, and of the process
+# PID while it ran: "CLIENT SERVER", from the shell's `times` and /proc/PID/stat.
+cpu_ms() {
+  pid=$1; shift
+  ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+  hz=$(getconf CLK_TCK)
+  before=$(ticks "$pid")
+  client=$( ("$@" >/dev/null; times) | awk 'NR == 2 {
+    split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
+  after=$(ticks "$pid")
+  echo "$client $(((after - before) * 1000 / hz))"
+}
 # Wall time of one virsh session running `checkpoint-create-as vm PREFIXk` for k = 1..N.
 batch_ms() {
   uri=$1 prefix=$2 n=$3
@@ -98,6 +113,10 @@ for side in libvirt cairn; do
   n=$(virsh -q -c "$uri" checkpoint-list vm --name | grep -c .)
   [ "$n" -eq 1000 ] || { echo "daemon.sh: $side has $n checkpoints, not 1000" >&2; exit 1; }
   echo "list1000_virsh_ms $(median_ms 3 virsh -c "$uri" checkpoint-list vm)" >>"$out"
+  server_pid=$LIBVIRTD_PID; [ $side = cairn ] && server_pid=$CAIRND_PID
+  for r in 1 2 3; do cpu_ms "$server_pid" virsh -c "$uri" checkpoint-list vm; done >"$D/cpu"
+  echo "list1000_virsh_cpu_ms $(cut -d' ' -f1 "$D/cpu" | sort -n | sed -n 2p)" >>"$out"
+  echo "list1000_server_cpu_ms $(cut -d' ' -f2 "$D/cpu" | sort -n | sed -n 2p)" >>"$out"
 done
 
 printf '%-20s %12s %12s %8s\n' measure libvirtd cairnd ratio
