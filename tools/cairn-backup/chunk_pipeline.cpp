@@ -1,5 +1,6 @@
 #include "tools/cairn-backup/chunk_pipeline.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cairn::backup {
@@ -28,12 +29,18 @@ ChunkPipeline::~ChunkPipeline() {
   for (std::thread& t : workers_) t.join();
 }
 
-Status ChunkPipeline::Submit(std::size_t slot, std::string&& data) {
+Status ChunkPipeline::Submit(std::size_t first_slot, std::string&& data) {
+  auto run = std::make_shared<const std::string>(std::move(data));
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return queue_.size() < queue_limit_ || !first_error_; });
   if (!first_error_) return first_error_;
-  totals_.bytes_read += data.size();
-  queue_.push_back(Work{slot, std::move(data)});
+  totals_.bytes_read += run->size();
+  std::string_view left = *run;
+  for (std::size_t slot = first_slot; !left.empty(); ++slot) {
+    const std::size_t length = std::min<std::size_t>(index_.SlotBytes(slot), left.size());
+    queue_.push_back(Work{slot, run, left.substr(0, length)});
+    left.remove_prefix(length);
+  }
   lock.unlock();
   changed_.notify_all();
   return {};

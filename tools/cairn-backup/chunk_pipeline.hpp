@@ -2,8 +2,10 @@
 // checked for zeros, hashed, compressed, (encrypted) and stored by a pool of threads while
 // the reader keeps the NBD connection busy.
 //
-// Submit() hands over one slot's bytes and blocks while `queue_limit` slots wait, so memory
-// stays bounded when storage is slower than reading. Each slot's outcome lands in the
+// Submit() hands over the bytes of a run of consecutive slots (one NBD read: large reads
+// cost QEMU far less than many small ones) and blocks while `queue_limit` slots wait, so
+// memory stays bounded when storage is slower than reading. The run's slots are stored by
+// any worker, each a view into the run's one buffer. Each slot's outcome lands in the
 // DiskIndex given at construction (a different slot per call, so no two threads write one).
 // Thread rule: Submit() and Finish() from one thread; the workers are internal.
 #pragma once
@@ -11,8 +13,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -36,9 +40,10 @@ class ChunkPipeline {
                 std::size_t queue_limit);
   ~ChunkPipeline();  // joins the workers (after Finish, or abandoning what is queued)
 
-  // Queues the bytes of slot `slot`. Returns the first error a worker met, if any (no more
-  // work should be submitted then).
-  Status Submit(std::size_t slot, std::string&& data);
+  // Queues the bytes of slots `first_slot`, `first_slot` + 1, ... (each the index's
+  // SlotBytes long; `data` holds whole slots). Returns the first error a worker met, if any
+  // (no more work should be submitted then).
+  Status Submit(std::size_t first_slot, std::string&& data);
 
   // Waits for every queued slot; returns the first error, else the totals.
   Result<PipelineTotals> Finish();
@@ -46,7 +51,8 @@ class ChunkPipeline {
  private:
   struct Work {
     std::size_t slot;
-    std::string data;
+    std::shared_ptr<const std::string> run;  // the read this slot came in
+    std::string_view data;                   // the slot's bytes, within `run`
   };
   void WorkerLoop();
 

@@ -134,38 +134,56 @@ Result<DiskBackupResult> BackupDisk(repo::Repository& repository, const DiskSour
   ChunkPipeline pipeline(repository, result.index, threads, options.queue_limit);
   std::size_t slot = 0;
   Status planning;
-  // Plans slots until one must be read; clean and zero slots are settled on the way.
-  auto next = [&]() -> std::optional<nbd::ReadRequest> {
-    for (; slot < result.index.slot_count() && planning; ++slot) {
-      const std::uint64_t start = std::uint64_t(slot) * repository.chunk_size();
-      const std::uint64_t end = start + result.index.SlotBytes(slot);
-      if (dirty) {
-        Result<bool> changed = AnyDirty(*dirty, start, end);
-        if (!changed) {
-          planning = std::unexpected(changed.error());
-          break;
-        }
-        if (!*changed) {
-          result.index.set_slot(slot, previous->slot(slot));
-          continue;
-        }
+  // Whether slot `s` must be read; one that need not (clean since the previous backup, or
+  // zero) is settled here.
+  auto must_read = [&](std::size_t s) -> Result<bool> {
+    const std::uint64_t start = std::uint64_t(s) * repository.chunk_size();
+    const std::uint64_t end = start + result.index.SlotBytes(s);
+    if (dirty) {
+      Result<bool> changed = AnyDirty(*dirty, start, end);
+      if (!changed) return std::unexpected(changed.error());
+      if (!*changed) {
+        result.index.set_slot(s, previous->slot(s));
+        return false;
       }
-      if (use_allocation) {
-        Result<bool> zero = AllHave(allocated, start, end, nbd::kStateZero);
-        if (!zero) {
-          planning = std::unexpected(zero.error());
-          break;
-        }
-        if (*zero) {
-          result.index.set_slot(slot, std::nullopt);
-          continue;
-        }
-      }
-      if (options.progress) options.progress->covered = start;
-      return nbd::ReadRequest{start, result.index.SlotBytes(slot++)};
     }
-    if (options.progress) options.progress->covered = size;
-    return std::nullopt;
+    if (use_allocation) {
+      Result<bool> zero = AllHave(allocated, start, end, nbd::kStateZero);
+      if (!zero) return std::unexpected(zero.error());
+      if (*zero) {
+        result.index.set_slot(s, std::nullopt);
+        return false;
+      }
+    }
+    return true;
+  };
+  // The next run of consecutive slots to read, up to options.max_read_bytes (at least one
+  // slot); the slots skipped on the way are settled.
+  auto next = [&]() -> std::optional<nbd::ReadRequest> {
+    std::optional<std::size_t> first;
+    std::uint64_t length = 0;
+    for (; slot < result.index.slot_count() && planning; ++slot) {
+      if (first && length + result.index.SlotBytes(slot) > options.max_read_bytes) break;
+      Result<bool> read = must_read(slot);
+      if (!read) {
+        planning = std::unexpected(read.error());
+        break;
+      }
+      if (!*read) {
+        if (!first) continue;
+        ++slot;  // settled: the run ends before it
+        break;
+      }
+      if (!first) first = slot;
+      length += result.index.SlotBytes(slot);
+    }
+    if (!first) {
+      if (options.progress) options.progress->covered = size;
+      return std::nullopt;
+    }
+    const std::uint64_t start = std::uint64_t(*first) * repository.chunk_size();
+    if (options.progress) options.progress->covered = start;
+    return nbd::ReadRequest{start, static_cast<std::uint32_t>(length)};
   };
   nbd::ParallelReader reader(*data, options.reads_in_flight);
   Status read = reader.Run(next, [&](std::uint64_t offset, std::string&& bytes) {

@@ -31,6 +31,10 @@ struct DiskSource {
 
 struct DiskBackupOptions {
   unsigned reads_in_flight = 16;
+  // Consecutive slots to read are read together, up to this much per NBD request. QEMU's
+  // CPU per GiB read, warm cache: 1.3 s in 64 KiB requests, 0.62 s in 256 KiB, 0.97 s in
+  // 1 MiB (larger buffers cost it more than the fewer requests save).
+  std::uint32_t max_read_bytes = 256 << 10;
   unsigned threads = 0;           // 0: one per core
   std::size_t queue_limit = 64;   // slots read but not yet stored
   unsigned clean_samples = 32;    // clean slots checked against the previous backup

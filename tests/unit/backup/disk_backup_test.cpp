@@ -82,6 +82,32 @@ TEST_F(DiskBackupTest, AFullBackupReadsOnlyAllocatedDataAndRestoresByteForByte) 
   EXPECT_LT(std::filesystem::file_size(raw), 16u << 20);
 }
 
+// Slots are read in runs of up to max_read_bytes and each slot of a run is stored as its own
+// chunk: runs cut mid-data, ended by a hole, and ending in the disk's short last slot.
+TEST_F(DiskBackupTest, SlotsReadInRunsAreStoredOneChunkEach) {
+  image_ = Path("odd.qcow2");
+  ASSERT_TRUE(RunTool({"qemu-img", "create", "-q", "-f", "qcow2", image_, "1049600"}));  // 1M+1K
+  ASSERT_TRUE(Io("write -P 0x11 0 320k"));    // five slots: runs of 3 + 2
+  ASSERT_TRUE(Io("write -P 0x22 320k 1k"));   // the sixth slot starts with other bytes
+  ASSERT_TRUE(Io("write -P 0x33 960k 65k"));  // the last full slot and the 1 KiB one
+  const std::string before = Content(image_);
+
+  QemuNbdServer server(image_, Path("odd.sock"), "");
+  Result<DiskBackupResult> full = BackupDisk(
+      *repo_, DiskSource{server.Uri(), std::nullopt}, nullptr,
+      {.reads_in_flight = 4, .max_read_bytes = 3 * kSlot, .threads = 2});
+  ASSERT_TRUE(full) << full.error().Text();
+  ASSERT_TRUE(repo_->WriteOpenPacks());
+  EXPECT_EQ(full->index.slot_count(), 17u);
+  EXPECT_EQ(full->totals.bytes_read, 6 * kSlot + kSlot + 1024);
+  // 0x11 x5 share one chunk; the sixth, the last full and the short last slot differ.
+  EXPECT_EQ(full->index.DistinctChunks().size(), 4u);
+  const std::string raw = Path("odd.raw");
+  ASSERT_TRUE(RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index), raw,
+                          ImageFormat::kRaw, 2));
+  EXPECT_EQ(ReadWhole(raw), before);
+}
+
 TEST_F(DiskBackupTest, AnIncrementalReadsOnlyDirtySlotsAndRecordsZerosAndTrims) {
   Result<DiskBackupResult> full = Backup(nullptr, "");
   ASSERT_TRUE(full) << full.error().Text();
