@@ -209,8 +209,10 @@ const BlockNodeInfo* FindNode(std::span<const BlockNodeInfo> nodes, std::string_
   return it == nodes.end() ? nullptr : &*it;
 }
 
+QmpClient::Command BlockdevAddCommand(json options) { return {"blockdev-add", std::move(options)}; }
+
 Status BlockdevAdd(QmpClient& client, const json& options) {
-  return Run(client, "blockdev-add", options);
+  return Run(client, BlockdevAddCommand(options));
 }
 
 QmpClient::Command BlockdevDelCommand(std::string_view node_name) {
@@ -221,8 +223,12 @@ Status BlockdevDel(QmpClient& client, std::string_view node_name) {
   return Run(client, BlockdevDelCommand(node_name));
 }
 
+QmpClient::Command BlockdevCreateCommand(std::string_view job_id, json options) {
+  return {"blockdev-create", {{"job-id", job_id}, {"options", std::move(options)}}};
+}
+
 Status BlockdevCreate(QmpClient& client, std::string_view job_id, const json& options) {
-  return Run(client, "blockdev-create", {{"job-id", job_id}, {"options", options}});
+  return Run(client, BlockdevCreateCommand(job_id, options));
 }
 
 Result<std::vector<JobInfo>> ParseJobs(const json& reply) {

@@ -136,6 +136,7 @@ const BlockNodeInfo* FindNode(std::span<const BlockNodeInfo> nodes, std::string_
 // {"execute": "blockdev-add", "arguments": options}: `options` is QEMU's BlockdevOptions as
 // is, e.g. {"driver": "qcow2", "node-name": "t0", "file": {"driver": "file", ...}}.
 Status BlockdevAdd(QmpClient& client, const nlohmann::json& options);
+QmpClient::Command BlockdevAddCommand(nlohmann::json options);
 
 // {"execute": "blockdev-del", "arguments": {"node-name"}}. Closing a qcow2 node stores its
 // persistent bitmaps in the file.
@@ -147,6 +148,7 @@ QmpClient::Command BlockdevDelCommand(std::string_view node_name);
 // "t0-file", "size": N}). Wait with WaitForJobConcluded(), then JobDismiss(): create jobs are
 // never dismissed automatically.
 Status BlockdevCreate(QmpClient& client, std::string_view job_id, const nlohmann::json& options);
+QmpClient::Command BlockdevCreateCommand(std::string_view job_id, nlohmann::json options);
 
 // ---- jobs -------------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@
 #include "drivers/qemu/crash_point.hpp"
 #include "drivers/qemu/file_ownership.hpp"
 #include "drivers/qemu/qemu_command.hpp"
+#include "drivers/qemu/store_formatting.hpp"
 #include "drivers/qemu/test_hooks.hpp"
-#include "util/child_process.hpp"
 #include "util/time.hpp"
 #include "util/unique_fd.hpp"
 #include "util/unix_socket.hpp"
@@ -84,10 +84,16 @@ Status CheckStore(const conf::BackupDiskDef& d, bool reuse) {
 
 // Makes the file a created store goes into, atomically and only if nothing is there (not
 // even a link), so that qemu-img, which truncates what it finds, only ever writes Cairn's.
-Status CreateStoreFile(const conf::BackupDiskDef& d) {
+// Creates the store file `d` names, `size` bytes long (a raw store; 0 for one QEMU formats).
+Status CreateStoreFile(const conf::BackupDiskDef& d, std::uint64_t size) {
   util::UniqueFd fd(
       ::open(d.store_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (fd.get() >= 0) return {};
+  if (fd.get() >= 0) {
+    if (size == 0 || ::ftruncate(fd.get(), static_cast<off_t>(size)) == 0) return {};
+    return Fail(ErrorCode::kSystemError, kErr,
+                fmt::format("cannot size '{}' for backup of '{}': {}", d.store_path, d.name,
+                            std::strerror(errno)));
+  }
   if (errno == EEXIST) {
     return Fail(ErrorCode::kInvalidArg, kErr,
                 fmt::format("store '{}' for backup of '{}' exists", d.store_path, d.name));
@@ -373,23 +379,27 @@ Status BackupStart::Execute() {
   recorded_ = true;
   CrashPoint("backup-begin:record-written");
 
+  // New stores are made here; QEMU formats them below.
+  std::vector<StoreToFormat> to_format;
   for (const DiskPlan& p : plans_) {
     const conf::BackupDiskDef& d = *r.FindDisk(p.target);
     const bool format_block = !reuse && d.type == BackupStoreType::kBlock && p.format == "qcow2";
     if (!p.create_file && !format_block) continue;
     if (p.create_file) {
-      if (Status ok = CreateStoreFile(d); !ok) return ok;
+      if (Status ok = CreateStoreFile(d, p.format == "raw" ? p.size : 0); !ok) return ok;
       // Recorded at once: from here on the file is Cairn's to remove, and only from here.
       r.FindJob(p.target)->created = true;
       if (Status ok = job_.Save(); !ok) return ok;
     }
-    Result<std::string> made = util::RunProgram(
-        {"qemu-img", "create", "-q", "-f", p.format, d.store_path, std::to_string(p.size)}, kErr,
-        fmt::format("cannot create '{}' for backup of '{}': qemu-img create", d.store_path,
-                    p.target));
-    if (!made) return std::unexpected(made.error());
+    if (p.format != "raw") {
+      to_format.push_back({.name = p.target,
+                           .path = d.store_path,
+                           .protocol = FileDriver(d),
+                           .format = p.format,
+                           .size = p.size,
+                           .purpose = fmt::format("for backup of '{}'", p.target)});
+    }
   }
-  CrashPoint("backup-begin:storage-created");
 
   // QEMU opens the stores after it dropped privileges (-runas): they become its user's until
   // the job ends (BackupJob gives them back). A shut-off domain's storage daemon keeps ours.
@@ -404,6 +414,8 @@ Status BackupStart::Execute() {
   Result<qmp::QmpClient*> q = job_.Qmp();
   if (!q) return std::unexpected(q.error());
   qmp::QmpClient& qmp = **q;
+  if (Status ok = FormatStores(qmp, to_format); !ok) return ok;
+  CrashPoint("backup-begin:storage-created");
   for (const DiskPlan& p : plans_) {
     const conf::BackupDiskDef& d = *r.FindDisk(p.target);
     json options = {{"driver", p.format},

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "backup_fixture.hpp"
+#include "qmp/qmp_commands.hpp"
 
 namespace cairn::test {
 namespace {
@@ -46,6 +47,31 @@ TEST_F(PullBackup, FullExportIsThePointInTimeViewOfEachDisk) {
   EXPECT_FALSE(Exists(Path("vda.scratch")));
   EXPECT_FALSE(Exists(Path("vdb.scratch")));
   EXPECT_FALSE(Exists(Socket()));
+}
+
+// The scratch files are formatted by QEMU (blockdev-create), which keeps nothing of it: no
+// node, no job, besides the backup's own.
+TEST_F(PullBackup, QemuFormatsTheScratchAndKeepsNoNodeNorJobOfIt) {
+  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
+                                "<disks><disk name='vda' type='file'><scratch file='" +
+                                Path("vda.scratch") +
+                                "'/></disk><disk name='vdb' type='file'><scratch file='" +
+                                Path("vdb.scratch") + "'/></disk></disks></domainbackup>"));
+  {
+    auto qmp = qmp::QmpClient::Connect(std::filesystem::path(Root()) / "run" / "vm1" / "qmp.sock");
+    ASSERT_TRUE(qmp) << qmp.error().Text();
+    auto nodes = qmp::QueryNamedBlockNodes(*qmp);
+    ASSERT_TRUE(nodes) << nodes.error().Text();
+    for (const qmp::BlockNodeInfo& n : *nodes) {
+      EXPECT_FALSE(n.node_name.starts_with("cairn-fmt-")) << n.node_name;
+    }
+    auto jobs = qmp::QueryJobs(*qmp);
+    ASSERT_TRUE(jobs) << jobs.error().Text();
+    for (const qmp::JobInfo& j : *jobs) EXPECT_EQ(j.type, "backup") << j.id;
+  }
+  EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
+  EXPECT_EQ(Compare(Expected("vdb"), Read(NbdUri("vdb"), "vdb"), "raw"), "Images are identical.");
+  ASSERT_TRUE(Vm().AbortJob());
 }
 
 // c1 ... writes A, B ... pull incremental since c1 ... write C: the bitmap context names
