@@ -19,14 +19,17 @@ class PullBackup : public BackupTest {
     WriteOffline("vdb", 0x5a, 8 << 20, 1 << 20);
     StartVm();
   }
+  // A pull backup of both disks, their scratch files named.
+  std::string BothDisksWithScratch() const {
+    return "<domainbackup mode='pull'>" + UnixServer() +
+           "<disks><disk name='vda' type='file'><scratch file='" + Path("vda.scratch") +
+           "'/></disk><disk name='vdb' type='file'><scratch file='" + Path("vdb.scratch") +
+           "'/></disk></disks></domainbackup>";
+  }
 };
 
 TEST_F(PullBackup, FullExportIsThePointInTimeViewOfEachDisk) {
-  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
-                                "<disks><disk name='vda' type='file'><scratch file='" +
-                                Path("vda.scratch") +
-                                "'/></disk><disk name='vdb' type='file'><scratch file='" +
-                                Path("vdb.scratch") + "'/></disk></disks></domainbackup>"));
+  ASSERT_TRUE(dom_->BackupBegin(BothDisksWithScratch()));
   GuestWrite("vda", 0xee, 0, 1 << 20, false);
   GuestWrite("vdb", 0xee, 8 << 20, 64 << 10, false);
   EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
@@ -52,11 +55,7 @@ TEST_F(PullBackup, FullExportIsThePointInTimeViewOfEachDisk) {
 // The scratch files are formatted by QEMU (blockdev-create), which keeps nothing of it: no
 // node, no job, besides the backup's own.
 TEST_F(PullBackup, QemuFormatsTheScratchAndKeepsNoNodeNorJobOfIt) {
-  ASSERT_TRUE(dom_->BackupBegin("<domainbackup mode='pull'>" + UnixServer() +
-                                "<disks><disk name='vda' type='file'><scratch file='" +
-                                Path("vda.scratch") +
-                                "'/></disk><disk name='vdb' type='file'><scratch file='" +
-                                Path("vdb.scratch") + "'/></disk></disks></domainbackup>"));
+  ASSERT_TRUE(dom_->BackupBegin(BothDisksWithScratch()));
   {
     auto qmp = qmp::QmpClient::Connect(std::filesystem::path(Root()) / "run" / "vm1" / "qmp.sock");
     ASSERT_TRUE(qmp) << qmp.error().Text();
