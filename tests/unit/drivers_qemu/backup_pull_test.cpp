@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "backup_fixture.hpp"
+#include "nbd/nbd_export.hpp"
 #include "qmp/qmp_commands.hpp"
 
 namespace cairn::test {
@@ -71,6 +72,22 @@ TEST_F(PullBackup, QemuFormatsTheScratchAndKeepsNoNodeNorJobOfIt) {
   EXPECT_EQ(Compare(Expected("vda"), Read(NbdUri("vda"), "vda"), "raw"), "Images are identical.");
   EXPECT_EQ(Compare(Expected("vdb"), Read(NbdUri("vdb"), "vdb"), "raw"), "Images are identical.");
   ASSERT_TRUE(Vm().AbortJob());
+}
+
+// A pull backup's abort returns once the export is gone: a client reading then is cut off,
+// and a new one cannot connect. The job ends just after.
+TEST_F(PullBackup, TheExportIsGoneWhenTheAbortReturns) {
+  ASSERT_TRUE(dom_->BackupBegin(BothDisksWithScratch()));
+  auto reader = nbd::NbdExport::Connect(NbdUri("vda"));
+  ASSERT_TRUE(reader) << reader.error().Text();
+  std::string block(4096, '\0');
+  ASSERT_TRUE(reader->Read(block.data(), block.size(), 0));
+
+  ASSERT_TRUE(dom_->AbortJob());
+
+  EXPECT_FALSE(reader->Read(block.data(), block.size(), 0));
+  EXPECT_FALSE(nbd::NbdExport::Connect(NbdUri("vda")));
+  EXPECT_EQ(WaitForJobEnd().type, JobType::kCompleted);
 }
 
 // c1 ... writes A, B ... pull incremental since c1 ... write C: the bitmap context names
