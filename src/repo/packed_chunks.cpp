@@ -446,7 +446,7 @@ Result<ChunkGcReport> PackedChunks::Collect(const std::vector<Key256>& named) {
   frames.resize(pack_count, 0);
 
   ChunkGcReport report;
-  std::vector<std::uint32_t> rewrite, drop;
+  std::vector<std::uint32_t> rewrite, drop, small;
   for (std::uint32_t p = 0; p < pack_count; ++p) {
     if (catalogue_.PackStateOf(p) != PackState::kWritten) continue;
     report.chunks_kept += live[p].size();
@@ -454,9 +454,13 @@ Result<ChunkGcReport> PackedChunks::Collect(const std::vector<Key256>& named) {
       drop.push_back(p);
     } else if (double(frames[p] - live_bytes[p]) > kRepackDeadShare * double(frames[p])) {
       rewrite.push_back(p);
+    } else if (double(live_bytes[p]) < kSmallPackShare * double(pack_bytes_)) {
+      small.push_back(p);
     }
   }
-  // The named chunks of mostly dead packs into new packs, durable before the old packs go:
+  if (small.size() >= 2) rewrite.insert(rewrite.end(), small.begin(), small.end());
+  // The named chunks of mostly dead and of small packs into new packs, durable before the old
+  // packs go:
   // a gc killed in between leaves two copies, and the next gc drops the unchosen one.
   for (std::uint32_t p : rewrite) {
     const std::string name = catalogue_.PackName(p);

@@ -44,13 +44,18 @@ struct ChunkGcReport {
   std::uint64_t chunks_kept = 0;      // chunks an index names
   std::uint64_t chunks_deleted = 0;   // unnamed chunks whose bytes were freed
   std::uint64_t packs_deleted = 0;    // packs no index names a chunk of
-  std::uint64_t packs_rewritten = 0;  // packs rewritten without their unnamed chunks
+  std::uint64_t packs_rewritten = 0;  // packs rewritten without their unnamed chunks, or merged
   std::uint64_t bytes_freed = 0;
 };
 
 // Packs more than this share unnamed are rewritten by gc; below it the unnamed bytes stay
 // (rewriting a pack costs reading and writing its named chunks).
 inline constexpr double kRepackDeadShare = 0.2;
+// Packs whose named bytes are under this share of a full pack (each incremental leaves one,
+// partly filled) are merged by gc when there are two or more: their chunks are rewritten
+// into full packs. A merged pack grows until it is no longer small, so a chunk is moved a
+// few times at most.
+inline constexpr double kSmallPackShare = 0.25;
 
 class PackedChunks {
  public:
@@ -91,8 +96,8 @@ class PackedChunks {
   Result<std::vector<std::string>> CheckPackTables() const;
 
   // Deletes the chunks not in `named` (sorted): packs holding none of `named` are deleted,
-  // packs more than kRepackDeadShare unnamed are rewritten with only their named chunks
-  // (the new packs are flushed before the old ones go), unnamed chunks/ objects are deleted,
+  // packs more than kRepackDeadShare unnamed are rewritten with only their named chunks,
+  // small packs (kSmallPackShare) are merged (the new packs are flushed before the old go), unnamed chunks/ objects are deleted,
   // and the pack indexes are replaced by one naming every pack left (flushed before the old
   // ones go). Flushes the store. Errors: the store's; nothing is deleted on a partial view.
   Result<ChunkGcReport> Collect(const std::vector<Key256>& named);

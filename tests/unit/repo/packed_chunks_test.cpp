@@ -182,6 +182,47 @@ TEST_F(PackedChunksTest, AMostlyUnnamedPackIsRewrittenWithExactlyItsNamedChunks)
   EXPECT_FALSE(reread.Get(ids[0]));
 }
 
+// Each run that writes a few chunks leaves one small pack; gc merges two or more of them
+// into full packs, keeping every chunk, and leaves a lone small pack alone.
+TEST_F(PackedChunksTest, GcMergesSmallPacksAndLeavesALoneOneAlone) {
+  const ObjectCodec codec(std::nullopt, 1);
+  const std::vector<std::string> chunks = RandomChunks(9, 4096, 7);
+  constexpr std::size_t kPack = 64 * 1024;  // small: under 16 KiB named
+  std::vector<Key256> ids;
+  auto run = [&](int from, int to) {
+    PackedChunks packs(*store_, codec, false, kPack);
+    for (int i = from; i < to; ++i) ids.push_back(packs.Put(codec.ChunkId(chunks[i]), chunks[i])->id);
+    ASSERT_TRUE(packs.WriteOpenPacks());
+  };
+  run(0, 3);
+  std::vector<Key256> named = ids;
+  std::sort(named.begin(), named.end());
+  {
+    PackedChunks packs(*store_, codec, false, kPack);
+    Result<ChunkGcReport> gc = packs.Collect(named);
+    ASSERT_TRUE(gc) << gc.error().Text();
+    EXPECT_EQ(gc->packs_rewritten, 0u);  // one small pack: nothing to merge it with
+  }
+  run(3, 6);
+  run(6, 9);
+  ASSERT_EQ(PackFiles().size(), 3u);
+  named = ids;
+  std::sort(named.begin(), named.end());
+  {
+    PackedChunks packs(*store_, codec, false, kPack);
+    Result<ChunkGcReport> gc = packs.Collect(named);
+    ASSERT_TRUE(gc) << gc.error().Text();
+    EXPECT_EQ(gc->packs_rewritten, 3u);
+    EXPECT_EQ(gc->chunks_kept, 9u);
+    EXPECT_EQ(gc->chunks_deleted, 0u);
+  }
+  EXPECT_EQ(PackFiles().size(), 1u);
+  PackedChunks reread(*store_, codec, false, kPack);
+  EXPECT_TRUE(reread.CheckPackTables()->empty());
+  EXPECT_EQ(*reread.List(), named);
+  for (std::size_t i = 0; i < chunks.size(); ++i) EXPECT_EQ(*reread.Get(ids[i]), chunks[i]);
+}
+
 TEST_F(PackedChunksTest, AnEncryptedPackRefusesAChunkMovedToAnotherOffsetOrPack) {
   const ObjectCodec codec(TestKey(6), 1);
   const std::vector<std::string> chunks = RandomChunks(3, 4096, 5);
