@@ -45,7 +45,9 @@ class CrashRecovery : public QemuRootTest, public testing::WithParamInterface<Cu
   }
 
   Domain Prepare(std::initializer_list<const char*> checkpoints) {
-    if (GetParam().live) EXPECT_TRUE(dom_->Start());
+    if (GetParam().live) {
+      EXPECT_TRUE(dom_->Start());
+    }
     Domain dom = *Open().LookupDomainByName("vm1");
     for (const char* n : checkpoints) {
       EXPECT_TRUE(dom.CheckpointCreateXml(std::string("<domaincheckpoint><name>") + n +
@@ -58,7 +60,9 @@ class CrashRecovery : public QemuRootTest, public testing::WithParamInterface<Cu
   // and checks that images and metadata name the same checkpoints.
   std::set<std::string> SettleAndCheck() {
     std::set<std::string> names = CheckpointNames();
-    if (GetParam().live) EXPECT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
+    if (GetParam().live) {
+      EXPECT_TRUE(Open().LookupDomainByName("vm1")->Destroy());
+    }
     EXPECT_EQ(BitmapsIn("vda"), names);
     EXPECT_EQ(BitmapsIn("vdb"), names);
     return names;
