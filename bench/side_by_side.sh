@@ -10,7 +10,7 @@
 # built against each), and the CLI listing `checkpoint-list` (virsh against libvirtd,
 # cairn against its root and through cairnd; a whole process each, median of CLI_REPS
 # runs, default 3). libvirtd against cairnd is the like-for-like pair: both daemons keep
-# their monitors open and finish an aborted job after answering.
+# their monitors open, where an embedded call connects to its domain's.
 #
 #   bench/side_by_side.sh [BUILD_DIR] [N ...]     (default: build 1 200 1000)
 #

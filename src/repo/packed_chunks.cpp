@@ -460,8 +460,7 @@ Result<ChunkGcReport> PackedChunks::Collect(const std::vector<Key256>& named) {
   }
   if (small.size() >= 2) rewrite.insert(rewrite.end(), small.begin(), small.end());
   // The named chunks of mostly dead and of small packs into new packs, durable before the old
-  // packs go:
-  // a gc killed in between leaves two copies, and the next gc drops the unchosen one.
+  // packs go: a gc killed in between leaves two copies, and the next gc drops the unchosen one.
   for (std::uint32_t p : rewrite) {
     const std::string name = catalogue_.PackName(p);
     Result<std::optional<std::string>> bytes = store_.Get(name);

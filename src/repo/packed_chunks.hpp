@@ -97,9 +97,10 @@ class PackedChunks {
 
   // Deletes the chunks not in `named` (sorted): packs holding none of `named` are deleted,
   // packs more than kRepackDeadShare unnamed are rewritten with only their named chunks,
-  // small packs (kSmallPackShare) are merged (the new packs are flushed before the old go), unnamed chunks/ objects are deleted,
-  // and the pack indexes are replaced by one naming every pack left (flushed before the old
-  // ones go). Flushes the store. Errors: the store's; nothing is deleted on a partial view.
+  // small packs (kSmallPackShare) are merged (the new packs are flushed before the old ones
+  // go), unnamed chunks/ objects are deleted, and the pack indexes are replaced by one naming
+  // every pack left (flushed before the old ones go). Flushes the store. Errors: the
+  // store's; nothing is deleted on a partial view.
   Result<ChunkGcReport> Collect(const std::vector<Key256>& named);
 
  private:

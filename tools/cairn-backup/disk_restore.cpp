@@ -218,7 +218,9 @@ Result<RestoreTotals> RestoreDisk(const repo::Repository& repository,
         if (progress) progress->moved += data->size();
       }
       if (Status ok = write_run(); !ok) return fail(ok);
-      if (progress) progress->covered = std::uint64_t(std::min(next.load(), slots)) * index.chunk_size();
+      if (progress) {
+        progress->covered = std::uint64_t(std::min(next.load(), slots)) * index.chunk_size();
+      }
     }
     std::lock_guard lock(mutex);
     totals.bytes_written += mine.bytes_written;

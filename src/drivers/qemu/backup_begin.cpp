@@ -83,8 +83,8 @@ Status CheckStore(const conf::BackupDiskDef& d, bool reuse) {
 }
 
 // Makes the file a created store goes into, atomically and only if nothing is there (not
-// even a link), so that qemu-img, which truncates what it finds, only ever writes Cairn's.
-// Creates the store file `d` names, `size` bytes long (a raw store; 0 for one QEMU formats).
+// even a link), so that QEMU, which formats what it finds, only ever writes Cairn's; `size`
+// bytes long (a raw store, which nothing formats), or empty (0) for QEMU to format.
 Status CreateStoreFile(const conf::BackupDiskDef& d, std::uint64_t size) {
   util::UniqueFd fd(
       ::open(d.store_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
@@ -385,13 +385,14 @@ Status BackupStart::Execute() {
     const conf::BackupDiskDef& d = *r.FindDisk(p.target);
     const bool format_block = !reuse && d.type == BackupStoreType::kBlock && p.format == "qcow2";
     if (!p.create_file && !format_block) continue;
+    const bool raw = p.format == "raw";  // a raw store is its bytes: nothing to format
     if (p.create_file) {
-      if (Status ok = CreateStoreFile(d, p.format == "raw" ? p.size : 0); !ok) return ok;
+      if (Status ok = CreateStoreFile(d, raw ? p.size : 0); !ok) return ok;
       // Recorded at once: from here on the file is Cairn's to remove, and only from here.
       r.FindJob(p.target)->created = true;
       if (Status ok = job_.Save(); !ok) return ok;
     }
-    if (p.format != "raw") {
+    if (!raw) {
       to_format.push_back({.name = p.target,
                            .path = d.store_path,
                            .protocol = FileDriver(d),

@@ -12,8 +12,9 @@
 // (job_event_fanout.hpp), shared with the views of its clients, which it may do because the
 // server owns its root. Every writable driver answers an abort once QEMU's jobs are
 // cancelled and ends the job from a thread of its own (abort_finisher.hpp), as libvirt does;
-// the thread lives as long as the driver and finishes its work before it goes. Thread rule: calls of one driver are serialised by its caller; calls
-// of different drivers (views or not) run concurrently, serialised per domain by its lock.
+// the thread lives as long as the driver and finishes its work before it goes.
+// Thread rule: calls of one driver are serialised by its caller; calls of different drivers
+// (views or not) run concurrently, serialised per domain by its lock.
 #pragma once
 
 #include <memory>

@@ -1,4 +1,4 @@
-// FormatStores: blockdev-create for every store, three round trips in all.
+// FormatStores: blockdev-create for every store, the commands of each step sent together.
 #include "drivers/qemu/store_formatting.hpp"
 
 #include <fmt/format.h>
@@ -52,8 +52,7 @@ Status FormatStores(qmp::QmpClient& qmp, std::span<const StoreToFormat> stores) 
     }
     if (!created) {
       fail(s, created.error());
-    } else if (Result<qmp::JobInfo> job = qmp::WaitForJobConcluded(qmp, NodeOf(s),
-                                                                    kCreateTimeout);
+    } else if (Result<qmp::JobInfo> job = qmp::WaitForJobConcluded(qmp, NodeOf(s), kCreateTimeout);
                !job) {
       fail(s, job.error());
     } else {
@@ -62,16 +61,13 @@ Status FormatStores(qmp::QmpClient& qmp, std::span<const StoreToFormat> stores) 
     }
     finish.push_back(qmp::BlockdevDelCommand(NodeOf(s)));
   }
-  if (!finish.empty()) {
-    Result<std::vector<Result<nlohmann::json>>> finished = qmp.ExecuteAll(finish);
-    if (!finished && !first) return std::unexpected(finished.error());
-    if (finished && !first) {
-      for (const Result<nlohmann::json>& r : *finished) {
-        if (!r) return std::unexpected(r.error());
-      }
-    }
-  }
+  // Cleaned up whatever happened; the first failure is what the caller hears of.
+  Result<std::vector<Result<nlohmann::json>>> finished = qmp.ExecuteAll(finish);
   if (first) return std::unexpected(*first);
+  if (!finished) return std::unexpected(finished.error());
+  for (const Result<nlohmann::json>& r : *finished) {
+    if (!r) return std::unexpected(r.error());
+  }
   return {};
 }
 

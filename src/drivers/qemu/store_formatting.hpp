@@ -2,8 +2,9 @@
 // (blockdev-create), as libvirt creates its images: no qemu-img process per store.
 //
 // For each store: its file or block device opened as a protocol node, a blockdev-create job
-// writing the format onto it, the job awaited and dismissed, the node closed. Each step is
-// sent for every store at once: any number of stores costs three round trips.
+// writing the format onto it, the job awaited and dismissed, the node closed. The adds and
+// creates of every store go in one round trip, so do the dismissals and closes; each job is
+// awaited on its own (WaitForJobConcluded: a query-jobs, then its event if still running).
 // Guarantees: on return, whether it succeeded or not, no node or job it made is left in QEMU
 // (unless QEMU stops answering); the first failure is returned, naming the store.
 // Thread rule: the caller's, holding the monitor.
@@ -24,7 +25,7 @@ struct StoreToFormat {
   std::string protocol;  // "file" or "host_device"
   std::string format;    // a format blockdev-create writes: "qcow2"
   std::uint64_t size = 0;
-  std::string purpose;   // for errors: "for backup of 'vda'"
+  std::string purpose;  // for errors: "for backup of 'vda'"
 };
 
 Status FormatStores(qmp::QmpClient& qmp, std::span<const StoreToFormat> stores);

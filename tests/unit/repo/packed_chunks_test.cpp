@@ -191,7 +191,9 @@ TEST_F(PackedChunksTest, GcMergesSmallPacksAndLeavesALoneOneAlone) {
   std::vector<Key256> ids;
   auto run = [&](int from, int to) {
     PackedChunks packs(*store_, codec, false, kPack);
-    for (int i = from; i < to; ++i) ids.push_back(packs.Put(codec.ChunkId(chunks[i]), chunks[i])->id);
+    for (int i = from; i < to; ++i) {
+      ids.push_back(packs.Put(codec.ChunkId(chunks[i]), chunks[i])->id);
+    }
     ASSERT_TRUE(packs.WriteOpenPacks());
   };
   run(0, 3);
