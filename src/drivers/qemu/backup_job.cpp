@@ -13,6 +13,7 @@
 #include "drivers/qemu/file_ownership.hpp"
 #include "drivers/qemu/qemu_command.hpp"
 #include "drivers/qemu/storage_daemon.hpp"
+#include "drivers/qemu/store_formatting.hpp"
 #include "util/time.hpp"
 
 namespace cairn::drivers::qemu {
@@ -473,6 +474,12 @@ Status BackupJob::RollBackStart() {
   BackupRecord& r = *record_;
   if (Status ok = StopNbdServer(); !ok) return ok;
   if (runner_alive()) {
+    // A begin killed while QEMU formatted its stores left a job and a node holding them.
+    std::vector<std::string> targets;
+    for (const conf::BackupDiskDef& d : r.def.disks) targets.push_back(d.name);
+    Result<qmp::QmpClient*> q = Qmp();
+    if (!q) return std::unexpected(q.error());
+    if (Status ok = ClearFormatting(**q, targets); !ok) return ok;
     std::vector<BackupDiskJob*> all;
     for (BackupDiskJob& d : r.disks) all.push_back(&d);
     if (Status ok = DetachDisks(all); !ok) return ok;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "drivers/qemu/crash_point.hpp"
 #include "qmp/qmp_commands.hpp"
 
 namespace cairn::drivers::qemu {
@@ -16,7 +17,8 @@ namespace {
 // storage.
 constexpr std::chrono::milliseconds kCreateTimeout{30'000};
 
-std::string NodeOf(const StoreToFormat& s) { return "cairn-fmt-" + s.name; }
+std::string NodeOf(std::string_view name) { return "cairn-fmt-" + std::string(name); }
+std::string NodeOf(const StoreToFormat& s) { return NodeOf(s.name); }
 
 Error Failure(const StoreToFormat& s, const Error& cause) {
   return Error(ErrorCode::kOperationFailed, ErrorDomain::kQemu,
@@ -36,6 +38,7 @@ Status FormatStores(qmp::QmpClient& qmp, std::span<const StoreToFormat> stores) 
   }
   Result<std::vector<Result<nlohmann::json>>> started = qmp.ExecuteAll(start);
   if (!started) return std::unexpected(started.error());
+  CrashPoint("backup-begin:stores-being-formatted");
 
   std::optional<Error> first;
   auto fail = [&](const StoreToFormat& s, const Error& cause) {
@@ -68,6 +71,29 @@ Status FormatStores(qmp::QmpClient& qmp, std::span<const StoreToFormat> stores) 
   for (const Result<nlohmann::json>& r : *finished) {
     if (!r) return std::unexpected(r.error());
   }
+  return {};
+}
+
+Status ClearFormatting(qmp::QmpClient& qmp, std::span<const std::string> names) {
+  // A create job still running holds its node and cannot be dismissed: it is awaited.
+  Result<std::vector<qmp::JobInfo>> jobs = qmp::QueryJobs(qmp);
+  if (!jobs) return std::unexpected(jobs.error());
+  for (const qmp::JobInfo& job : *jobs) {
+    if (job.status == "concluded") continue;
+    for (const std::string& name : names) {
+      if (job.id != NodeOf(name)) continue;
+      Result<qmp::JobInfo> done = qmp::WaitForJobConcluded(qmp, job.id, kCreateTimeout);
+      if (!done) return std::unexpected(done.error());
+    }
+  }
+  std::vector<qmp::QmpClient::Command> commands;
+  for (const std::string& name : names) {
+    commands.push_back(qmp::JobDismissCommand(NodeOf(name)));
+    commands.push_back(qmp::BlockdevDelCommand(NodeOf(name)));
+  }
+  // QEMU refuses each removal of what is not there: the common case, and no error.
+  Result<std::vector<Result<nlohmann::json>>> done = qmp.ExecuteAll(commands);
+  if (!done) return std::unexpected(done.error());
   return {};
 }
 

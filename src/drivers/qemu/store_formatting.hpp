@@ -6,7 +6,8 @@
 // creates of every store go in one round trip, so do the dismissals and closes; each job is
 // awaited on its own (WaitForJobConcluded: a query-jobs, then its event if still running).
 // Guarantees: on return, whether it succeeded or not, no node or job it made is left in QEMU
-// (unless QEMU stops answering); the first failure is returned, naming the store.
+// (unless QEMU stops answering); the first failure is returned, naming the store. A caller
+// killed part way leaves them: ClearFormatting (a killed begin's roll-back) removes them.
 // Thread rule: the caller's, holding the monitor.
 #pragma once
 
@@ -29,5 +30,9 @@ struct StoreToFormat {
 };
 
 Status FormatStores(qmp::QmpClient& qmp, std::span<const StoreToFormat> stores);
+
+// Removes the job and node a FormatStores call killed part way left for stores named
+// `names` (a job still running is awaited first); what is not there is no error.
+Status ClearFormatting(qmp::QmpClient& qmp, std::span<const std::string> names);
 
 }  // namespace cairn::drivers::qemu
