@@ -231,7 +231,8 @@ Status ChildProcess::Kill(int signal) {
   return {};
 }
 
-Result<CommandOutput> RunCommand(const std::vector<std::string>& argv) {
+Result<CommandOutput> RunCommand(const std::vector<std::string>& argv,
+                                 const std::function<void(std::string_view)>& on_stdout) {
   Result<ChildProcess> child = ChildProcess::Spawn(
       argv, {.in = Redirect::Null(), .out = Redirect::Pipe(), .err = Redirect::Pipe()});
   if (!child) return std::unexpected(child.error());
@@ -260,6 +261,7 @@ Result<CommandOutput> RunCommand(const std::vector<std::string>& argv) {
         fds[i].reset();
       } else {
         sinks[i]->append(buffer.data(), static_cast<size_t>(n));
+        if (i == 0 && on_stdout) on_stdout({buffer.data(), static_cast<size_t>(n)});
       }
     }
   }

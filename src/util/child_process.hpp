@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,10 +106,12 @@ struct CommandOutput {
 };
 
 // Runs argv to completion with stdin on /dev/null, capturing stdout and stderr (both read
-// as they come, so a chatty program cannot deadlock on a full pipe). A non-zero exit is not
-// an error here: the caller reads `status`. Fails with kSystemError naming the program if it
-// cannot be started, read from or waited for.
-Result<CommandOutput> RunCommand(const std::vector<std::string>& argv);
+// as they come, so a chatty program cannot deadlock on a full pipe). `on_stdout`, when given,
+// sees each piece of stdout as it arrives (a progress meter), on the calling thread. A
+// non-zero exit is not an error here: the caller reads `status`. Fails with kSystemError
+// naming the program if it cannot be started, read from or waited for.
+Result<CommandOutput> RunCommand(const std::vector<std::string>& argv,
+                                 const std::function<void(std::string_view)>& on_stdout = {});
 
 // RunCommand for a program whose failure is the caller's: its standard output when it exits
 // with status 0; otherwise kOperationFailed in `domain`, "<what> <how it ended>: <its

@@ -8,20 +8,18 @@
 #include <vector>
 
 #include "cairn/error.hpp"
-#include "repo/backup_manifest.hpp"
+#include "tools/cairn-backup/served_disk.hpp"
 
 namespace cairn::backup {
 
 struct ServeRequest {
-  std::string repository_dir;
-  std::string key_file;              // empty: unencrypted
-  repo::DiskRecord disk;
+  ServedDisk served;
   std::string socket;                // a unix socket path, or
   std::string tcp;                   // "HOST:PORT" (loopback recommended)
 };
 
 // The command line that serves `request` (nbdkit in the foreground).
-// Errors: kInternalError if the plugin is not where it is installed.
+// Errors: kInvalidArg if `tcp` is not HOST:PORT.
 Result<std::vector<std::string>> ServeCommandLine(const ServeRequest& request);
 
 // Runs ServeCommandLine in place of this process. Returns only on failure.

@@ -56,6 +56,17 @@ Result<Connection> OpenConnection(const CommandLine& cl) {
   return Connection::Open(cl.uri.value_or(""));
 }
 
+// `disk` of a backup in the repository `cl` names, for nbdkit's plugin (which runs with a
+// working directory of its own: the path is absolute).
+Result<ServedDisk> ServedDiskOf(const CommandLine& cl, const repo::DiskRecord& disk) {
+  Result<std::filesystem::path> plugin = InstalledPlugin();
+  if (!plugin) return std::unexpected(plugin.error());
+  Result<std::filesystem::path> path = RepositoryPath(cl);
+  if (!path) return std::unexpected(path.error());
+  return ServedDisk{std::move(*plugin), std::filesystem::absolute(*path).string(),
+                    cl.key_file ? std::filesystem::absolute(*cl.key_file).string() : "", disk};
+}
+
 Status NoOperands(const CommandLine& cl, std::size_t max) {
   if (cl.operands.size() > max) {
     return Usage(fmt::format("'{}' takes at most {} operand(s); '{}' is one too many", cl.command,
@@ -203,10 +214,11 @@ Status Restore(const CommandLine& cl) {
     if (!index) return std::unexpected(index.error());
     const std::filesystem::path target =
         std::filesystem::path(*to) / fmt::format("{}.{}", d.name, format_name);
+    Result<ServedDisk> served = ServedDiskOf(cl, d);
+    if (!served) return std::unexpected(served.error());
     Result<RestoreTotals> done = [&] {
       ProgressDisplay display("restore", ProgressDisplay::StyleFor(cl.json));
-      return RestoreDisk(*repository, *index, d.sha256, target, format, 0,
-                         &display.AddDisk(d.name));
+      return RestoreDisk(*served, *index, target, format, &display.AddDisk(d.name));
     }();
     if (!done) return std::unexpected(done.error());
     restored.push_back(
@@ -370,8 +382,9 @@ Status Serve(const CommandLine& cl) {
   if (!disk) return Usage(fmt::format("backup {} has several disks: choose one with --disk", m->id));
   const repo::DiskRecord* record = m->FindDisk(*disk);
   if (!record) return Usage(fmt::format("backup {} has no disk '{}'", m->id, *disk));
-  ServeRequest request{RepositoryPath(cl)->string(), cl.key_file.value_or(""), *record,
-                       socket.value_or(""), tcp.value_or("")};
+  Result<ServedDisk> served = ServedDiskOf(cl, *record);
+  if (!served) return std::unexpected(served.error());
+  ServeRequest request{std::move(*served), socket.value_or(""), tcp.value_or("")};
   Result<std::vector<std::string>> argv = ServeCommandLine(request);
   if (!argv) return std::unexpected(argv.error());
   const std::string uri = socket ? "nbd+unix:///?socket=" + *socket : "nbd://" + *tcp + "/";

@@ -26,7 +26,9 @@ struct DiskProgress {
   explicit DiskProgress(std::string disk_name) : disk(std::move(disk_name)) {}
   const std::string disk;
   std::atomic<std::uint64_t> size{0};     // bytes of the disk
-  std::atomic<std::uint64_t> covered{0};  // bytes of the disk settled from offset 0 onwards
+  // Bytes of the disk settled from offset 0 onwards (a restore: qemu-img's share done, of
+  // the disk).
+  std::atomic<std::uint64_t> covered{0};
   std::atomic<std::uint64_t> moved{0};    // bytes read from the disk (backup) or written (restore)
 };
 

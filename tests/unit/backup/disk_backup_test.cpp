@@ -2,10 +2,15 @@
 // incremental after data, zero and trim writes, each restoring byte for byte.
 #include "tools/cairn-backup/disk_backup.hpp"
 
+#include <stdlib.h>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "support/qemu_nbd_server.hpp"
 #include "tools/cairn-backup/disk_restore.hpp"
@@ -51,6 +56,19 @@ class DiskBackupTest : public ::testing::Test {
     std::filesystem::remove(raw);
     return bytes;
   }
+  // Restores `index` as nbdkit's plugin serves it: stored first, as a committed run stores it.
+  Result<RestoreTotals> Restore(const repo::DiskIndex& index, const std::string& target,
+                                ImageFormat format, std::string digest = "") {
+    const std::string id = fmt::format("20261201t000000.000z-{:08x}", ++restores_);
+    Result<std::string> object = repo_->PutIndex(id, "vda", index);
+    if (!object) return std::unexpected(object.error());
+    repo::DiskRecord disk;
+    disk.name = "vda";
+    disk.index = *object;
+    disk.sha256 = digest.empty() ? repo::DiskDigest(index) : digest;
+    return RestoreDisk(ServedDisk{CAIRN_NBDKIT_PLUGIN, Path("repo"), "", disk}, index, target,
+                       format);
+  }
   Result<DiskBackupResult> Backup(const repo::DiskIndex* previous, const std::string& bitmap) {
     QemuNbdServer server(image_, Path("nbd.sock"), bitmap);
     DiskSource source{server.Uri(), std::nullopt};
@@ -64,6 +82,7 @@ class DiskBackupTest : public ::testing::Test {
   std::optional<util::TempDir> dir_;
   std::optional<repo::Repository> repo_;
   std::string image_;
+  int restores_ = 0;
 };
 
 TEST_F(DiskBackupTest, AFullBackupReadsOnlyAllocatedDataAndRestoresByteForByte) {
@@ -75,8 +94,7 @@ TEST_F(DiskBackupTest, AFullBackupReadsOnlyAllocatedDataAndRestoresByteForByte) 
   EXPECT_EQ(full->index.DistinctChunks().size(), 2u);    // 16 equal 0xaa slots, one 0xcc
 
   const std::string raw = Path("restored.raw");
-  auto restored = RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index), raw,
-                              ImageFormat::kRaw, 2);
+  auto restored = Restore(full->index, raw, ImageFormat::kRaw);
   ASSERT_TRUE(restored) << restored.error().Text();
   EXPECT_EQ(ReadWhole(raw), before);
   EXPECT_LT(std::filesystem::file_size(raw), 16u << 20);
@@ -103,8 +121,7 @@ TEST_F(DiskBackupTest, SlotsReadInRunsAreStoredOneChunkEach) {
   // 0x11 x5 share one chunk; the sixth, the last full and the short last slot differ.
   EXPECT_EQ(full->index.DistinctChunks().size(), 4u);
   const std::string raw = Path("odd.raw");
-  ASSERT_TRUE(RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index), raw,
-                          ImageFormat::kRaw, 2));
+  ASSERT_TRUE(Restore(full->index, raw, ImageFormat::kRaw));
   EXPECT_EQ(ReadWhole(raw), before);
 }
 
@@ -125,14 +142,12 @@ TEST_F(DiskBackupTest, AnIncrementalReadsOnlyDirtySlotsAndRecordsZerosAndTrims) 
   EXPECT_EQ(inc->totals.chunks_new, 1u);
 
   const std::string qcow2 = Path("inc.qcow2");
-  auto restored = RestoreDisk(*repo_, inc->index, repo::DiskDigest(inc->index), qcow2,
-                              ImageFormat::kQcow2, 2);
+  auto restored = Restore(inc->index, qcow2, ImageFormat::kQcow2);
   ASSERT_TRUE(restored) << restored.error().Text();
   EXPECT_EQ(Content(qcow2), at_inc);
   // The full still restores to the disk as it was then.
   const std::string raw = Path("full.raw");
-  ASSERT_TRUE(RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index), raw,
-                          ImageFormat::kRaw, 2));
+  ASSERT_TRUE(Restore(full->index, raw, ImageFormat::kRaw));
   EXPECT_EQ(ReadWhole(raw), at_full);
 }
 
@@ -163,8 +178,7 @@ TEST_F(DiskBackupTest, AChangeTheBitmapMissedIsCaughtAndTheDiskReadInFull) {
   EXPECT_TRUE(inc->read_in_full);
   EXPECT_NE(inc->full_read_reason.find("CHANGE TRACKING FAILED"), std::string::npos);
   const std::string raw = Path("caught.raw");
-  ASSERT_TRUE(RestoreDisk(*repo_, inc->index, repo::DiskDigest(inc->index), raw,
-                          ImageFormat::kRaw, 2));
+  ASSERT_TRUE(Restore(inc->index, raw, ImageFormat::kRaw));
   EXPECT_EQ(ReadWhole(raw), now);
 }
 
@@ -180,18 +194,32 @@ TEST_F(DiskBackupTest, AnHonestBitmapPassesTheSampleCheck) {
   EXPECT_EQ(inc->clean_slots_checked, 17u);  // every clean slot with data: 16 + 1
 }
 
+// tmpfs has no O_DIRECT: qemu-img writes through the page cache there instead.
+TEST_F(DiskBackupTest, ARestoreOntoTmpfsGoesThroughThePageCache) {
+  char dir[] = "/dev/shm/cairn-restore-test-XXXXXX";
+  if (!mkdtemp(dir)) GTEST_SKIP() << "no /dev/shm here";
+  const std::string qcow2 = std::string(dir) + "/vda.qcow2";
+  const std::string before = Content(image_);
+  Result<DiskBackupResult> full = Backup(nullptr, "");
+  ASSERT_TRUE(full);
+  auto restored = Restore(full->index, qcow2, ImageFormat::kQcow2);
+  const std::string after = restored ? Content(qcow2) : "";
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(restored) << restored.error().Text();
+  EXPECT_EQ(restored->bytes_written, (1 << 20) + kSlot);
+  EXPECT_EQ(after, before);
+}
+
 TEST_F(DiskBackupTest, RestoreRefusesAnExistingTargetAndAWrongDigest) {
   Result<DiskBackupResult> full = Backup(nullptr, "");
   ASSERT_TRUE(full);
   const std::string raw = Path("exists.raw");
   std::ofstream(raw) << "keep me";
-  auto exists = RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index), raw,
-                            ImageFormat::kRaw, 1);
+  auto exists = Restore(full->index, raw, ImageFormat::kRaw);
   ASSERT_FALSE(exists);
   EXPECT_EQ(exists.error().code(), ErrorCode::kOperationInvalid);
   EXPECT_EQ(ReadWhole(raw), "keep me");
-  auto wrong = RestoreDisk(*repo_, full->index, std::string(64, '0'), Path("x.raw"),
-                           ImageFormat::kRaw, 1);
+  auto wrong = Restore(full->index, Path("x.raw"), ImageFormat::kRaw, std::string(64, '0'));
   ASSERT_FALSE(wrong);
   EXPECT_FALSE(std::filesystem::exists(Path("x.raw")));
 }
@@ -209,11 +237,13 @@ TEST_F(DiskBackupTest, ADamagedChunkFailsTheRestoreAndLeavesNoImage) {
   bytes[10] ^= 0x55;
   std::filesystem::remove(pack);
   std::ofstream(pack, std::ios::binary) << bytes;
-  auto restored = RestoreDisk(*repo_, full->index, repo::DiskDigest(full->index),
-                              Path("bad.raw"), ImageFormat::kRaw, 2);
+  auto restored = Restore(full->index, Path("bad.raw"), ImageFormat::kRaw);
   ASSERT_FALSE(restored);
   EXPECT_EQ(restored.error().code(), ErrorCode::kOperationFailed);
+  // The plugin's own words, naming the chunk, not qemu-img's bare I/O error.
+  EXPECT_THAT(restored.error().Text(), ::testing::ContainsRegex("chunk '[0-9a-f]{64}' .* damaged"));
   EXPECT_FALSE(std::filesystem::exists(Path("bad.raw")));
+  EXPECT_FALSE(std::filesystem::exists(Path(".bad.raw.partial")));
 }
 
 }  // namespace

@@ -85,8 +85,8 @@ TEST_F(RepositoryCleanupTest, PruneKeepsThePolicysBackupsAndGcFreesTheRest) {
   for (const repo::BackupManifest& m : *left) {
     auto index = repo_->GetIndex(m.disks[0].index);
     ASSERT_TRUE(index);
-    auto restored = RestoreDisk(*repo_, *index, m.disks[0].sha256, Path(m.id + ".raw"),
-                                ImageFormat::kRaw, 1);
+    auto restored = RestoreDisk(ServedDisk{CAIRN_NBDKIT_PLUGIN, Path("repo"), "", m.disks[0]},
+                                *index, Path(m.id + ".raw"), ImageFormat::kRaw);
     EXPECT_TRUE(restored) << restored.error().Text();
   }
 }

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -227,6 +229,25 @@ TEST(RunCommand, LargeOutputOnBothStreamsDoesNotDeadlock) {
   EXPECT_EQ(output->err.size(), 1000000u);
   EXPECT_EQ(output->out.size(), 1000000u);
   EXPECT_TRUE(output->status.Success());
+}
+
+TEST(RunCommand, StdoutIsSeenAsItComesWhileTheProgramRuns) {
+  // The second piece is written only once the first has been seen: a reader that waited for
+  // the end would deadlock here (the file it waits on would never appear).
+  const std::string flag = ::testing::TempDir() + "cairn-run-command-seen";
+  std::remove(flag.c_str());
+  std::string seen;
+  Result<CommandOutput> output = RunCommand(
+      {"sh", "-c", "printf first; while [ ! -e \"$0\" ]; do sleep 0.01; done; printf second",
+       flag},
+      [&](std::string_view piece) {
+        seen += piece;
+        if (seen == "first") std::ofstream{flag};
+      });
+  std::remove(flag.c_str());
+  ASSERT_TRUE(output.has_value()) << output.error().Text();
+  EXPECT_EQ(seen, "firstsecond");
+  EXPECT_EQ(output->out, "firstsecond");
 }
 
 TEST(RunCommand, MissingProgramIsASystemErrorNamingIt) {

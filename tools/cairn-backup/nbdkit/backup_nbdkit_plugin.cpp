@@ -95,7 +95,7 @@ int Pread(void*, void* buf, uint32_t count, uint64_t offset, uint32_t) {
     } else {
       auto data = served.repository->GetChunk(*index.slot(slot));
       if (!data) {
-        nbdkit_error("%s", data.error().Text().c_str());
+        nbdkit_error("%s", data.error().detail().c_str());
         errno = EIO;
         return -1;
       }
