@@ -31,12 +31,19 @@ class ScopedTimeZone {
   std::optional<std::string> old_;
 };
 
+// Read with clock_gettime: time() reads the coarse clock, which may lag a tick behind.
+int64_t RealtimeSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec);
+}
+
 TEST(Time, NowUnixSecondsIsTheWallClock) {
-  int64_t before = static_cast<int64_t>(::time(nullptr));
+  int64_t before = RealtimeSeconds();
 
   int64_t now = NowUnixSeconds();
 
-  int64_t after = static_cast<int64_t>(::time(nullptr));
+  int64_t after = RealtimeSeconds();
   EXPECT_GE(now, before);
   EXPECT_LE(now, after);
 }
