@@ -88,11 +88,18 @@ Result<std::vector<std::string>> DiskBlockdevs(const conf::DomainDiskDef& disk,
   if (const conf::XmlElement* drv = element.Child("driver")) {
     if (const std::string* d = drv->Attribute("discard")) discard = ",discard=" + *d;
   }
+  // A qcow2 node's L2 cache may hold every table of a 1 TiB image (64 KiB clusters). QEMU
+  // trims it to what the image has, fills it only as tables are read and drops entries idle
+  // for 10 minutes. Its own default stops at 256 GiB and, past that, reads tables in 4 KiB
+  // slices: a block-status sweep of a sparse 1 TiB disk then takes 16 times the reads.
+  const std::string format_options =
+      format == "qcow2" ? fmt::format(",l2-cache-size={}", kQcow2L2CacheBytes) : "";
   return std::vector<std::string>{
       fmt::format("driver={},node-name={},filename={},read-only={},cache.direct=off{}", driver,
                   DiskFileNodeName(disk.target), Escape(disk.source), ro, discard),
-      fmt::format("driver={},node-name={},file={},read-only={}{}", format,
-                  DiskNodeName(disk.target), DiskFileNodeName(disk.target), ro, discard)};
+      fmt::format("driver={},node-name={},file={},read-only={}{}{}", format,
+                  DiskNodeName(disk.target), DiskFileNodeName(disk.target), ro, format_options,
+                  discard)};
 }
 
 Result<std::vector<std::string>> AllDiskBlockdevs(const conf::DomainDef& def) {

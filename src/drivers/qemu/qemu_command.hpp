@@ -5,6 +5,7 @@
 // commands can address it; QEMU runs daemonized with a QMP socket and a pid file.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ bool IsCommandLineOf(const std::vector<std::string>& argv, std::string_view name
 // The block node QMP addresses for a disk's format layer ("disk-vda") and its file.
 std::string DiskNodeName(std::string_view target);
 std::string DiskFileNodeName(std::string_view target);
+
+// The L2 cache a qcow2 disk's format node may use: every table of a 1 TiB image.
+inline constexpr std::uint64_t kQcow2L2CacheBytes = std::uint64_t{128} << 20;
 
 // The two block nodes of a disk with media (its file, then its format layer named
 // DiskNodeName), as the value of a -blockdev option; none for an empty drive. QEMU and the
