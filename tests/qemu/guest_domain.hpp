@@ -78,7 +78,9 @@ class GuestDomainTest : public ::testing::Test {
   void StartAndConnect() {
     console_.reset();
     ASSERT_TRUE(Dom().Start());
-    auto console = GuestConsole::Connect(Path("console.sock"));
+    // Alone the guest boots in about 5 s; a full suite on 2 cores (two TCG guests and the
+    // other tests at once) has twice kept it from its shell for over 60 s.
+    auto console = GuestConsole::Connect(Path("console.sock"), std::chrono::minutes(3));
     ASSERT_TRUE(console) << console.error().Text();
     console_.emplace(std::move(*console));
   }
