@@ -219,6 +219,24 @@ Result<ExitStatus> ChildProcess::Wait() {
   return *status_;
 }
 
+Result<std::optional<ExitStatus>> ChildProcess::TryWait() {
+  if (status_) return status_;
+  if (pid_ <= 0) {
+    return Fail(ErrorCode::kInternalError, ErrorDomain::kNone, "wait on a moved-from process");
+  }
+  int wait_status = 0;
+  pid_t r;
+  while ((r = ::waitpid(pid_, &wait_status, WNOHANG)) < 0) {
+    if (errno != EINTR) {
+      return std::unexpected(
+          SystemError(fmt::format("cannot wait for '{}' (pid {})", program_, pid_), errno));
+    }
+  }
+  if (r == 0) return std::nullopt;
+  status_ = FromWaitStatus(wait_status);
+  return status_;
+}
+
 Status ChildProcess::Kill(int signal) {
   if (status_) return {};
   if (pid_ <= 0) {

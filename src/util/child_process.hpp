@@ -1,8 +1,8 @@
 // util/child_process.hpp — ChildProcess, a spawned program owned like any other resource.
 //
-// A ChildProcess is reaped exactly once: by Wait(), or by its destructor, which sends
-// SIGKILL first if the program is still running, so Cairn leaves neither zombies nor
-// orphans behind. The child gets only descriptors 0, 1 and 2; everything else the parent
+// A ChildProcess is reaped exactly once: by Wait() (or a TryWait() that saw it end), or by
+// its destructor, which sends SIGKILL first if the program is still running, so Cairn leaves
+// neither zombies nor orphans behind. The child gets only descriptors 0, 1 and 2; everything else the parent
 // has open is closed in the child, whatever its close-on-exec flag. Not thread-safe: one
 // thread owns a ChildProcess. It never installs signal handlers and never reaps other pids.
 #pragma once
@@ -81,6 +81,10 @@ class ChildProcess {
   // Blocks until the child ends and reaps it. Once reaped, returns the same status again.
   // Fails with kSystemError if waitpid() fails.
   Result<ExitStatus> Wait();
+
+  // Reaps the child if it has ended and returns its status; nullopt while it still runs.
+  // Fails with kSystemError if waitpid() fails.
+  Result<std::optional<ExitStatus>> TryWait();
 
   // Sends `signal` to the child. Does nothing once Wait() has reaped it, since its pid may
   // then belong to another process. Fails with kSystemError if kill() fails.

@@ -204,7 +204,10 @@ Status Restore(const CommandLine& cl) {
     connection = std::move(*c);
   }
   std::error_code ec;
-  std::filesystem::create_directories(*to, ec);
+  if (std::filesystem::create_directories(*to, ec); ec) {
+    return Fail(ErrorCode::kSystemError, kErr,
+                fmt::format("cannot create '{}': {}", *to, ec.message()));
+  }
   std::vector<RestoredDisk> restored;
   for (const repo::DiskRecord& d : m->disks) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), d.name) == wanted.end()) {

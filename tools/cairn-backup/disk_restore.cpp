@@ -1,21 +1,29 @@
 #include "tools/cairn-backup/disk_restore.hpp"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
+#include <chrono>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "util/child_process.hpp"
+#include "util/temp_dir.hpp"
 #include "util/unique_fd.hpp"
 
 namespace cairn::backup {
 namespace {
 
 constexpr ErrorDomain kErr = ErrorDomain::kNone;
+// How long nbdkit may take to open the repository and listen.
+constexpr auto kServerStart = std::chrono::seconds(30);
 
 std::unexpected<Error> SystemError(std::string_view what, const std::filesystem::path& path,
                                    int err) {
@@ -23,23 +31,68 @@ std::unexpected<Error> SystemError(std::string_view what, const std::filesystem:
               fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(err)));
 }
 
-// `s` as one word of a POSIX shell command ('...', each ' closed, escaped and reopened).
-std::string ShellWord(std::string_view s) {
-  std::string word = "'";
-  for (char c : s) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return word + "'";
+std::unexpected<Error> TargetExists(const std::filesystem::path& target) {
+  return Fail(ErrorCode::kOperationInvalid, kErr,
+              fmt::format("'{}' already exists; remove it or restore elsewhere", target.string()));
 }
 
-// Creates `partial` and picks qemu-img's cache mode for its file system: "none" (O_DIRECT:
-// the data skips the page cache, which is what made a restore slower than its backup)
-// where the file system has it, "writeback" where it does not (tmpfs). qemu-img flushes the
-// image before it exits in both.
-Result<std::string> CreateAndPickCache(const std::filesystem::path& partial) {
-  util::UniqueFd fd(open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!fd) return SystemError("create", partial, errno);
+std::string ReadWhole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The image being written: a new file with a name of its own beside the target
+// (".NAME.XXXXXX.partial"), so that two restores to one target never touch each other's.
+struct PartialImage {
+  std::filesystem::path path;
+  std::string cache;  // qemu-img's cache mode for it
+};
+
+// Creates the partial image and picks qemu-img's cache mode for its file system: "none"
+// (O_DIRECT: the data skips the page cache, which is what made a restore slower than its
+// backup) where the file system has it, "writeback" where it does not (tmpfs).
+Result<PartialImage> CreatePartial(const std::filesystem::path& target) {
+  std::string name =
+      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX.partial")).string();
+  util::UniqueFd fd(mkostemps(name.data(), 8, O_CLOEXEC));  // 8: ".partial"
+  if (!fd) return SystemError("create an image in", target.parent_path(), errno);
   const int flags = fcntl(fd.get(), F_GETFL);
-  if (flags >= 0 && fcntl(fd.get(), F_SETFL, flags | O_DIRECT) == 0) return "none";
-  return "writeback";
+  const bool direct = flags >= 0 && fcntl(fd.get(), F_SETFL, flags | O_DIRECT) == 0;
+  return PartialImage{name, direct ? "none" : "writeback"};
+}
+
+// nbdkit serving `source` read-only on `socket`, once it listens; its messages go to `log`.
+// --exit-with-parent: it never outlives this process.
+Result<util::ChildProcess> StartServer(const ServedDisk& source, const std::string& socket,
+                                       const std::filesystem::path& log) {
+  util::UniqueFd log_fd(open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!log_fd) return SystemError("create", log, errno);
+  const std::filesystem::path pidfile = log.parent_path() / "nbdkit.pid";
+  std::vector<std::string> argv{"nbdkit",  "--foreground", "--exit-with-parent", "--readonly",
+                                "--unix",  socket,         "--pidfile",          pidfile.string()};
+  for (std::string& a : PluginArguments(source)) argv.push_back(std::move(a));
+  Result<util::ChildProcess> server = util::ChildProcess::Spawn(
+      argv, {.in = util::Redirect::Null(), .out = util::Redirect::Null(),
+             .err = util::Redirect::ToFd(log_fd.get())});
+  if (!server) return server;
+  // nbdkit writes its pid file once it listens.
+  const auto deadline = std::chrono::steady_clock::now() + kServerStart;
+  std::error_code ec;
+  while (std::filesystem::file_size(pidfile, ec) == 0 || ec) {
+    Result<std::optional<util::ExitStatus>> ended = server->TryWait();
+    if (!ended) return std::unexpected(ended.error());
+    if (*ended || std::chrono::steady_clock::now() >= deadline) {
+      std::string said = ReadWhole(log);
+      while (!said.empty() && said.back() == '\n') said.pop_back();
+      return Fail(ErrorCode::kOperationFailed, kErr,
+                  fmt::format("nbdkit did not serve the backup ({}): {}",
+                              *ended ? (*ended)->Describe() : "no answer within 30 s", said));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return server;
 }
 
 // Follows qemu-img's "    (12.34/100%)\r" meter. Its share counts the data written, so
@@ -70,24 +123,54 @@ class ConvertMeter {
   std::string pending_;
 };
 
-// Why the restore failed, from what nbdkit and qemu-img printed: the plugin's own error (a
-// damaged or missing chunk names itself there) when it reported one, else qemu-img's.
-std::string FailureText(std::string_view err) {
+// The first error the plugin reported in nbdkit's `log` (a damaged or missing chunk names
+// itself there), else qemu-img's last word on `err`.
+std::string FailureText(std::string_view log, std::string_view err) {
   constexpr std::string_view kPluginError = ": error: ";
-  std::string text;
-  for (std::size_t at = 0; at < err.size();) {
-    std::size_t end = err.find('\n', at);
-    if (end == std::string_view::npos) end = err.size();
-    const std::string_view line = err.substr(at, end - at);
+  for (std::size_t at = 0; at < log.size();) {
+    std::size_t end = log.find('\n', at);
+    if (end == std::string_view::npos) end = log.size();
+    const std::string_view line = log.substr(at, end - at);
     at = end + 1;
-    if (line.starts_with("nbdkit:")) {
-      if (std::size_t e = line.find(kPluginError); e != std::string_view::npos) {
-        return std::string(line.substr(e + kPluginError.size()));
-      }
+    if (std::size_t e = line.find(kPluginError); e != std::string_view::npos) {
+      return std::string(line.substr(e + kPluginError.size()));
     }
-    if (!line.empty()) text = std::string(line);  // the last line: qemu-img's verdict
   }
-  return text.empty() ? "no message" : text;
+  while (!err.empty() && err.back() == '\n') err.remove_suffix(1);
+  const std::size_t last = err.rfind('\n');
+  return err.empty() ? "no message" : std::string(err.substr(last + 1));
+}
+
+// Gives the complete, flushed image its name. A rename that may not replace (or, where the
+// file system has no such rename, a hard link) never writes over a file that appeared
+// meanwhile. Errors: kOperationInvalid if `target` exists, else kSystemError.
+Status Publish(const std::filesystem::path& partial, const std::filesystem::path& target) {
+  if (renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
+    int err = errno;
+    if (err == EINVAL || err == ENOSYS || err == ENOTSUP) {  // NFS, for one
+      err = link(partial.c_str(), target.c_str()) == 0 ? 0 : errno;
+      if (err == 0) unlink(partial.c_str());
+    }
+    if (err == EEXIST) return TargetExists(target);
+    if (err != 0) return SystemError("name the restored image", target, err);
+  }
+  util::UniqueFd dir(open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir || fsync(dir.get()) != 0) return SystemError("sync the directory of", target, errno);
+  return {};
+}
+
+// Forces the image to disk and checks that it got there: qemu-img flushes when it closes the
+// image but still exits 0 when that last flush fails.
+Status SyncImage(const std::filesystem::path& image, std::string_view qemu_img_err) {
+  if (qemu_img_err.find("qemu-img:") != std::string_view::npos) {
+    std::string said(qemu_img_err);
+    while (!said.empty() && said.back() == '\n') said.pop_back();
+    return Fail(ErrorCode::kSystemError, kErr,
+                fmt::format("qemu-img did not finish '{}': {}", image.string(), said));
+  }
+  util::UniqueFd fd(open(image.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd || fsync(fd.get()) != 0) return SystemError("sync", image, errno);
+  return {};
 }
 
 }  // namespace
@@ -100,11 +183,10 @@ Result<RestoreTotals> RestoreDisk(const ServedDisk& source, const repo::DiskInde
                 fmt::format("the disk index does not match its manifest's digest {}",
                             source.disk.sha256));
   }
+  const std::filesystem::path absolute = std::filesystem::absolute(target);
   std::error_code ec;
-  if (std::filesystem::exists(target, ec)) {
-    return Fail(ErrorCode::kOperationInvalid, kErr,
-                fmt::format("'{}' already exists; remove it or restore elsewhere",
-                            target.string()));
+  if (std::filesystem::symlink_status(absolute, ec).type() != std::filesystem::file_type::not_found) {
+    return TargetExists(target);
   }
   RestoreTotals totals;
   for (std::size_t i = 0; i < index.slot_count(); ++i) {
@@ -113,41 +195,36 @@ Result<RestoreTotals> RestoreDisk(const ServedDisk& source, const repo::DiskInde
     ++totals.chunks;
   }
 
-  const std::filesystem::path absolute = std::filesystem::absolute(target);
-  const std::filesystem::path partial =
-      absolute.parent_path() / ("." + absolute.filename().string() + ".partial");
-  std::filesystem::remove(partial, ec);  // a killed restore's
-  Result<std::string> cache = CreateAndPickCache(partial);
-  if (!cache) return std::unexpected(cache.error());
+  Result<util::TempDir> dir = util::TempDir::Create("cairn-restore");
+  if (!dir) return std::unexpected(dir.error());
+  const std::string socket = (dir->path() / "nbd.sock").string();
+  const std::filesystem::path log = dir->path() / "nbdkit.log";
+  Result<util::ChildProcess> server = StartServer(source, socket, log);
+  if (!server) return std::unexpected(server.error());
+  Result<PartialImage> partial = CreatePartial(absolute);
+  if (!partial) return std::unexpected(partial.error());
 
-  std::vector<std::string> argv{
-      "nbdkit", "--exit-with-parent", "--readonly", "-U", "-", "--run",
-      fmt::format("exec qemu-img convert -p -f raw -O {} -m 8 -W -t {} \"$uri\" {}",
-                  format == ImageFormat::kRaw ? "raw" : "qcow2", *cache,
-                  ShellWord(partial.string()))};
-  for (std::string& a : PluginArguments(source)) argv.push_back(std::move(a));
+  // setpriv: qemu-img is killed with this process, never left writing an orphaned image.
+  const std::vector<std::string> argv{
+      "setpriv", "--pdeathsig", "KILL", "qemu-img", "convert", "-p", "-f", "raw", "-O",
+      format == ImageFormat::kRaw ? "raw" : "qcow2", "-m", "8", "-W", "-t", partial->cache,
+      "nbd+unix:///?socket=" + socket, partial->path.string()};
   if (progress) progress->size = index.disk_size();
   ConvertMeter meter(progress, totals.bytes_written);
   Result<util::CommandOutput> ran =
       util::RunCommand(argv, [&](std::string_view piece) { meter.Feed(piece); });
   Status done;
-  bool linked = false;
   if (!ran) {
     done = std::unexpected(ran.error());
   } else if (!ran->status.Success()) {
     done = Fail(ErrorCode::kOperationFailed, kErr,
                 fmt::format("cannot restore disk {} to '{}': {}", source.disk.name,
-                            target.string(), FailureText(ran->err)));
-  } else if (link(partial.c_str(), absolute.c_str()) != 0) {  // never over another's file
-    done = SystemError("name the restored image", target, errno);
-  } else {
-    linked = true;
-    util::UniqueFd dir(open(absolute.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir || fsync(dir.get()) != 0) done = SystemError("sync the directory of", target, errno);
+                            target.string(), FailureText(ReadWhole(log), ran->err)));
+  } else if (done = SyncImage(partial->path, ran->err); done) {
+    done = Publish(partial->path, absolute);
   }
-  std::filesystem::remove(partial, ec);
   if (!done) {
-    if (linked) std::filesystem::remove(absolute, ec);
+    std::filesystem::remove(partial->path, ec);
     return std::unexpected(done.error());
   }
   if (progress) progress->covered = progress->size.load();

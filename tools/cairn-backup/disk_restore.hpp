@@ -1,15 +1,16 @@
 // cairn-backup/disk_restore.hpp — one disk of one backup written out as a raw or qcow2 image.
 //
-// qemu-img convert writes the image, reading the backup through Cairn's nbdkit plugin (the
-// one `serve` runs) on a private socket: QEMU's own writer, with eight requests in flight
-// written out of order and, where the file system allows, past the page cache (O_DIRECT).
-// Thin: the plugin reports zero slots as holes, which qemu-img leaves unallocated. Verified:
-// the index must match the manifest's digest, and the plugin checks every chunk against its
-// id as it reads it; a damaged chunk fails the restore, naming the chunk. Durable and whole:
-// the image is written under a hidden name beside the target (".NAME.partial"), flushed,
-// then linked to its name, so a failed or killed restore never leaves a target that looks
-// complete; a failure removes the partial image too.
-// Thread rule: one call at a time per target; it blocks until qemu-img ends.
+// qemu-img convert writes the image, reading the backup from nbdkit and Cairn's plugin (the
+// one `serve` runs) on a private socket: QEMU's own writer, eight requests in flight written
+// out of order and, where the file system allows, past the page cache (O_DIRECT). Thin: the
+// plugin reports zero slots as holes, which qemu-img leaves unallocated. Verified: the index
+// must match the manifest's digest, and the plugin checks every chunk against its id and size
+// as it reads it; a damaged chunk fails the restore, naming the chunk. Durable and whole: the
+// image is written under a hidden name of its own beside the target (".NAME.XXXXXX.partial"),
+// synced, then renamed to its name without replacing anything, so a failed restore leaves
+// nothing and a killed one only its hidden file (nbdkit and qemu-img die with this process).
+// Thread rule: one call at a time per target; it blocks until qemu-img ends. Call it from a
+// thread that outlives the call: qemu-img is killed when the thread that started it ends.
 #pragma once
 
 #include <filesystem>

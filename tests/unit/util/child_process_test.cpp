@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "util/atomic_file.hpp"
 #include "util/temp_dir.hpp"
@@ -200,6 +202,27 @@ TEST(ChildProcess, ChildGetsNoDescriptorBeyondTheStandardThree) {
 
   ASSERT_TRUE(output.has_value()) << output.error().Text();
   EXPECT_EQ(output->out, "");
+}
+
+TEST(ChildProcess, TryWaitSaysRunningUntilTheChildEndsThenReapsIt) {
+  Result<ChildProcess> child = ChildProcess::Spawn({"sh", "-c", "read x; exit 4"},
+                                                   {.in = Redirect::Pipe()});
+  ASSERT_TRUE(child) << child.error().Text();
+  UniqueFd in = child->TakeStdin();
+  auto running = child->TryWait();
+  ASSERT_TRUE(running);
+  EXPECT_FALSE(running->has_value());
+  in.reset();  // end of file: the child exits
+  std::optional<ExitStatus> ended;
+  for (int i = 0; i < 500 && !ended; ++i) {
+    auto status = child->TryWait();
+    ASSERT_TRUE(status);
+    ended = *status;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->exit_code, 4);
+  EXPECT_EQ(child->Wait()->exit_code, 4);  // reaped once; the same status again
 }
 
 TEST(RunCommand, CapturesStdoutStderrAndExitCodeSeparately) {

@@ -2,7 +2,7 @@
 // by nbdkit (`cairn-backup serve` runs it). Zero slots are reported as holes that read as
 // zeros (base:allocation), so qemu-img, nbdcopy and a qcow2 overlay see a thin disk.
 //   nbdkit ... nbdkit-cairn-plugin.so repo=DIR index=OBJECT digest=HEX [key=KEYFILE]
-// Every chunk read is checked against its id, and the index against the manifest's digest
+// Every chunk read is checked against its id and its slot's size, and the index against the manifest's digest
 // at start-up. Thread model: parallel (the repository and the index are read-only here).
 #define NBDKIT_API_VERSION 2
 #define THREAD_MODEL NBDKIT_THREAD_MODEL_PARALLEL
@@ -96,6 +96,13 @@ int Pread(void*, void* buf, uint32_t count, uint64_t offset, uint32_t) {
       auto data = served.repository->GetChunk(*index.slot(slot));
       if (!data) {
         nbdkit_error("%s", data.error().detail().c_str());
+        errno = EIO;
+        return -1;
+      }
+      if (data->size() != index.SlotBytes(slot)) {  // an index naming the wrong chunk
+        nbdkit_error("chunk '%s' holds %zu bytes where slot %zu needs %u",
+                     cairn::repo::Hex(*index.slot(slot)).c_str(), data->size(), slot,
+                     index.SlotBytes(slot));
         errno = EIO;
         return -1;
       }
