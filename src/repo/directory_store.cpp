@@ -176,26 +176,58 @@ Result<std::optional<std::string>> DirectoryStore::GetRange(std::string_view nam
   return Read(name, offset, length);
 }
 
+Result<std::shared_ptr<const util::UniqueFd>> DirectoryStore::OpenForRange(
+    const std::string& name) const {
+  std::lock_guard lock(ranged_mutex_);
+  for (auto it = ranged_.begin(); it != ranged_.end(); ++it) {
+    if (it->first != name) continue;
+    // A file removed by another process (and perhaps put again) is opened anew.
+    struct stat st {};
+    if (fstat(it->second->get(), &st) != 0 || st.st_nlink == 0) {
+      ranged_.erase(it);
+      break;
+    }
+    ranged_.splice(ranged_.begin(), ranged_, it);  // most recent first
+    return it->second;
+  }
+  util::UniqueFd opened(openat(root_fd_.get(), name.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!opened) {
+    if (errno == ENOENT) return std::shared_ptr<const util::UniqueFd>();
+    return SystemFailure("open", (root_ / name).string(), errno);
+  }
+  auto fd = std::make_shared<const util::UniqueFd>(std::move(opened));
+  ranged_.emplace_front(name, fd);
+  if (ranged_.size() > kRangedFilesKept) ranged_.pop_back();
+  return fd;
+}
+
 Result<std::optional<std::string>> DirectoryStore::Read(std::string_view name,
                                                        std::uint64_t offset,
                                                        std::optional<std::size_t> length) const {
   if (!IsValidObjectName(name)) return BadName(name);
   const std::string target(name);
   const std::string shown = (root_ / target).string();
-  util::UniqueFd fd(openat(root_fd_.get(), target.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return SystemFailure("open", shown, errno);
+  // A range comes through a kept descriptor, shared by the threads reading that object.
+  std::shared_ptr<const util::UniqueFd> fd;
+  if (length) {
+    Result<std::shared_ptr<const util::UniqueFd>> kept = OpenForRange(target);
+    if (!kept) return std::unexpected(kept.error());
+    fd = std::move(*kept);
+  } else {
+    util::UniqueFd opened(openat(root_fd_.get(), target.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!opened && errno != ENOENT) return SystemFailure("open", shown, errno);
+    if (opened) fd = std::make_shared<const util::UniqueFd>(std::move(opened));
   }
+  if (!fd) return std::optional<std::string>();
   if (!length) {
     struct stat st {};
-    if (fstat(fd.get(), &st) != 0) return SystemFailure("stat", shown, errno);
+    if (fstat(fd->get(), &st) != 0) return SystemFailure("stat", shown, errno);
     length = static_cast<std::size_t>(st.st_size);
   }
   std::string data(*length, '\0');
   std::size_t have = 0;
   while (have < data.size()) {
-    ssize_t n = pread(fd.get(), data.data() + have, data.size() - have,
+    ssize_t n = pread(fd->get(), data.data() + have, data.size() - have,
                       static_cast<off_t>(offset + have));
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -252,6 +284,10 @@ Result<std::vector<std::string>> DirectoryStore::List(std::string_view prefix) c
 Status DirectoryStore::Delete(std::string_view name) {
   if (!IsValidObjectName(name)) return BadName(name);
   const std::string target(name);
+  {
+    std::lock_guard lock(ranged_mutex_);
+    ranged_.remove_if([&](const auto& kept) { return kept.first == target; });
+  }
   if (unlinkat(root_fd_.get(), target.c_str(), 0) != 0) {
     return SystemFailure("delete", (root_ / target).string(), errno);
   }

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fmt/format.h>
+
 #include "repo/aligned_bytes.hpp"
 #include "util/temp_dir.hpp"
 
@@ -47,6 +49,30 @@ TEST_F(DirectoryStoreTest, ALargeAlignedObjectWithARaggedEndReadsBackWholeAndInR
             pattern.substr(pattern.size() - 10));
   EXPECT_FALSE(*store_->GetRange("packs/00/none", 0, 1));
   EXPECT_FALSE(*store_->Size("packs/00/none"));
+}
+
+// Ranged reads keep descriptors open; a deleted object must still read as gone, and more
+// objects than are kept must each still read their own bytes.
+TEST_F(DirectoryStoreTest, RangedReadsSeeDeletesAndEveryObjectsOwnBytes) {
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(*store_->Put(fmt::format("packs/{:02}/p", i), fmt::format("object {:02}", i)));
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      auto got = store_->GetRange(fmt::format("packs/{:02}/p", i), 7, 2);
+      ASSERT_TRUE(got && *got);
+      EXPECT_EQ(**got, fmt::format("{:02}", i));
+    }
+  }
+  // Removed and written again behind the store's back, as a repair would: the new bytes.
+  std::filesystem::remove(dir_->path() / "packs/05/p");
+  ASSERT_TRUE(*store_->Put("packs/05/p", "object XY"));
+  EXPECT_EQ(**store_->GetRange("packs/05/p", 7, 2), "XY");
+  ASSERT_TRUE(*store_->GetRange("packs/03/p", 0, 1));
+  ASSERT_TRUE(store_->Delete("packs/03/p"));
+  auto gone = store_->GetRange("packs/03/p", 0, 1);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
 }
 
 TEST_F(DirectoryStoreTest, PutOfAnExistingNameKeepsTheFirstObject) {
