@@ -204,35 +204,27 @@ void ChildProcess::KillAndReap() noexcept {
 }
 
 Result<ExitStatus> ChildProcess::Wait() {
-  if (status_) return *status_;
-  if (pid_ <= 0) {
-    return Fail(ErrorCode::kInternalError, ErrorDomain::kNone, "wait on a moved-from process");
-  }
-  int wait_status = 0;
-  while (::waitpid(pid_, &wait_status, 0) < 0) {
-    if (errno != EINTR) {
-      return std::unexpected(
-          SystemError(fmt::format("cannot wait for '{}' (pid {})", program_, pid_), errno));
-    }
-  }
-  status_ = FromWaitStatus(wait_status);
-  return *status_;
+  Result<std::optional<ExitStatus>> status = Reap(0);
+  if (!status) return std::unexpected(status.error());
+  return **status;
 }
 
-Result<std::optional<ExitStatus>> ChildProcess::TryWait() {
+Result<std::optional<ExitStatus>> ChildProcess::TryWait() { return Reap(WNOHANG); }
+
+Result<std::optional<ExitStatus>> ChildProcess::Reap(int options) {
   if (status_) return status_;
   if (pid_ <= 0) {
     return Fail(ErrorCode::kInternalError, ErrorDomain::kNone, "wait on a moved-from process");
   }
   int wait_status = 0;
-  pid_t r;
-  while ((r = ::waitpid(pid_, &wait_status, WNOHANG)) < 0) {
+  pid_t reaped;
+  while ((reaped = ::waitpid(pid_, &wait_status, options)) < 0) {
     if (errno != EINTR) {
       return std::unexpected(
           SystemError(fmt::format("cannot wait for '{}' (pid {})", program_, pid_), errno));
     }
   }
-  if (r == 0) return std::nullopt;
+  if (reaped == 0) return std::nullopt;  // WNOHANG, still running
   status_ = FromWaitStatus(wait_status);
   return status_;
 }

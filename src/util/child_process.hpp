@@ -2,9 +2,10 @@
 //
 // A ChildProcess is reaped exactly once: by Wait() (or a TryWait() that saw it end), or by
 // its destructor, which sends SIGKILL first if the program is still running, so Cairn leaves
-// neither zombies nor orphans behind. The child gets only descriptors 0, 1 and 2; everything else the parent
-// has open is closed in the child, whatever its close-on-exec flag. Not thread-safe: one
-// thread owns a ChildProcess. It never installs signal handlers and never reaps other pids.
+// neither zombies nor orphans behind. The child gets only descriptors 0, 1 and 2; everything
+// else the parent has open is closed in the child, whatever its close-on-exec flag. Not
+// thread-safe: one thread owns a ChildProcess. It never installs signal handlers and never
+// reaps other pids.
 #pragma once
 
 #include <sys/types.h>
@@ -93,6 +94,8 @@ class ChildProcess {
  private:
   ChildProcess(pid_t pid, std::string program) : pid_(pid), program_(std::move(program)) {}
   void KillAndReap() noexcept;
+  // waitpid() with `options` (0 or WNOHANG); nullopt while the child runs on.
+  Result<std::optional<ExitStatus>> Reap(int options);
 
   pid_t pid_ = -1;  // -1 once moved from
   std::string program_;

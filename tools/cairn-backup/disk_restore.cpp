@@ -8,12 +8,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "util/atomic_file.hpp"
 #include "util/child_process.hpp"
 #include "util/temp_dir.hpp"
 #include "util/unique_fd.hpp"
@@ -36,11 +35,10 @@ std::unexpected<Error> TargetExists(const std::filesystem::path& target) {
               fmt::format("'{}' already exists; remove it or restore elsewhere", target.string()));
 }
 
-std::string ReadWhole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+// What a program printed, without the newlines it ended with.
+std::string_view WithoutTrailingNewlines(std::string_view text) {
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  return text;
 }
 
 // The image being written: a new file with a name of its own beside the target
@@ -84,11 +82,11 @@ Result<util::ChildProcess> StartServer(const ServedDisk& source, const std::stri
     Result<std::optional<util::ExitStatus>> ended = server->TryWait();
     if (!ended) return std::unexpected(ended.error());
     if (*ended || std::chrono::steady_clock::now() >= deadline) {
-      std::string said = ReadWhole(log);
-      while (!said.empty() && said.back() == '\n') said.pop_back();
+      const std::string said = util::ReadFile(log).value_or("");
       return Fail(ErrorCode::kOperationFailed, kErr,
                   fmt::format("nbdkit did not serve the backup ({}): {}",
-                              *ended ? (*ended)->Describe() : "no answer within 30 s", said));
+                              *ended ? (*ended)->Describe() : "no answer within 30 s",
+                              WithoutTrailingNewlines(said)));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -136,7 +134,7 @@ std::string FailureText(std::string_view log, std::string_view err) {
       return std::string(line.substr(e + kPluginError.size()));
     }
   }
-  while (!err.empty() && err.back() == '\n') err.remove_suffix(1);
+  err = WithoutTrailingNewlines(err);
   const std::size_t last = err.rfind('\n');
   return err.empty() ? "no message" : std::string(err.substr(last + 1));
 }
@@ -154,19 +152,16 @@ Status Publish(const std::filesystem::path& partial, const std::filesystem::path
     if (err == EEXIST) return TargetExists(target);
     if (err != 0) return SystemError("name the restored image", target, err);
   }
-  util::UniqueFd dir(open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir || fsync(dir.get()) != 0) return SystemError("sync the directory of", target, errno);
-  return {};
+  return util::SyncDirectory(target.parent_path());
 }
 
 // Forces the image to disk and checks that it got there: qemu-img flushes when it closes the
 // image but still exits 0 when that last flush fails.
 Status SyncImage(const std::filesystem::path& image, std::string_view qemu_img_err) {
   if (qemu_img_err.find("qemu-img:") != std::string_view::npos) {
-    std::string said(qemu_img_err);
-    while (!said.empty() && said.back() == '\n') said.pop_back();
     return Fail(ErrorCode::kSystemError, kErr,
-                fmt::format("qemu-img did not finish '{}': {}", image.string(), said));
+                fmt::format("qemu-img did not finish '{}': {}", image.string(),
+                            WithoutTrailingNewlines(qemu_img_err)));
   }
   util::UniqueFd fd(open(image.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd || fsync(fd.get()) != 0) return SystemError("sync", image, errno);
@@ -219,7 +214,7 @@ Result<RestoreTotals> RestoreDisk(const ServedDisk& source, const repo::DiskInde
   } else if (!ran->status.Success()) {
     done = Fail(ErrorCode::kOperationFailed, kErr,
                 fmt::format("cannot restore disk {} to '{}': {}", source.disk.name,
-                            target.string(), FailureText(ReadWhole(log), ran->err)));
+                            target.string(), FailureText(util::ReadFile(log).value_or(""), ran->err)));
   } else if (done = SyncImage(partial->path, ran->err); done) {
     done = Publish(partial->path, absolute);
   }
